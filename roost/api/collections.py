@@ -1,0 +1,122 @@
+"""Collections API (superusers only)."""
+
+from __future__ import annotations
+
+from roost.api.context import collection_or_404, respond
+from roost.core import collection_service
+from roost.core.app import App
+from roost.core.collection_defaults import ID_FIELD, users_spec
+from roost.core.collections import Collection
+from roost.core.record_write import delete as delete_record
+from roost.core.records import page_params, fetch_record
+from roost.errors import BadRequest, Forbidden, Unauthorized
+from roost.filter import FilterError
+from roost.web import Request, Response, Router
+
+SUPERUSERS_ID = "pbc_3142635823"
+_SORTABLE = {"id", "created", "updated", "name", "system", "type"}
+
+
+def require_superuser(request: Request) -> None:
+    if request.auth is None:
+        raise Unauthorized("The request requires valid record authorization token.")
+    if request.auth[0].id != SUPERUSERS_ID:
+        raise Forbidden("The authorized record is not allowed to perform this action.")
+
+
+def bind(router: Router, app: App) -> None:
+    async def list_collections(request: Request) -> Response:
+        require_superuser(request)
+        page, per_page = page_params(request.query)
+        items = [c.to_json() for c in app.registry.all()]
+        flt = request.query.get("filter", "").strip()
+        if flt:
+            items = [c for c in items if _simple_match(c, flt)]
+        sort = request.query.get("sort", "").strip()
+        if sort:
+            for term in reversed([t.strip() for t in sort.split(",") if t.strip()]):
+                desc = term.startswith("-")
+                key = term.lstrip("+-")
+                if key not in _SORTABLE:
+                    raise BadRequest(f"Invalid sort field {key!r}.")
+                items.sort(key=lambda c: (str(c.get(key)) if c.get(key) is not None else ""), reverse=desc)
+        else:
+            items.sort(key=lambda c: c["created"])
+        total = len(items)
+        start = (page - 1) * per_page
+        data = {"items": items[start:start + per_page], "page": page, "perPage": per_page,
+                "totalItems": total, "totalPages": (total + per_page - 1) // per_page}
+        if request.query.get("skipTotal", "").lower() in ("1", "true"):
+            data["totalItems"] = data["totalPages"] = -1
+        return respond(request, data, is_list=True)
+
+    async def view(request: Request) -> Response:
+        require_superuser(request)
+        return respond(request, collection_or_404(app, request.path_params["collection"]).to_json())
+
+    async def create(request: Request) -> Response:
+        require_superuser(request)
+        coll = await collection_service.create_collection(app, await request.json())
+        return respond(request, coll.to_json())
+
+    async def update(request: Request) -> Response:
+        require_superuser(request)
+        coll = collection_or_404(app, request.path_params["collection"])
+        coll = await collection_service.update_collection(app, coll, await request.json())
+        return respond(request, coll.to_json())
+
+    async def delete(request: Request) -> Response:
+        require_superuser(request)
+        coll = collection_or_404(app, request.path_params["collection"])
+        await collection_service.delete_collection(app, coll)
+        return Response(204)
+
+    async def truncate(request: Request) -> Response:
+        require_superuser(request)
+        coll = collection_or_404(app, request.path_params["collection"])
+        await _truncate(app, coll)
+        return Response(204)
+
+    async def scaffolds(request: Request) -> Response:
+        require_superuser(request)
+        base = {"id": "", "listRule": None, "viewRule": None, "createRule": None, "updateRule": None,
+                "deleteRule": None, "name": "", "type": "base", "fields": [dict(ID_FIELD)], "indexes": [],
+                "created": "", "updated": "", "system": False}
+        auth_spec = users_spec()
+        auth = Collection({**auth_spec, "id": "", "name": "", "fields": auth_spec["fields"][:6], "listRule": None,
+                           "viewRule": None, "createRule": None, "updateRule": None, "deleteRule": None}).to_json()
+        auth["created"] = auth["updated"] = ""
+        view = {**base, "type": "view", "viewQuery": "", "fields": []}
+        return respond(request, {"auth": auth, "base": base, "view": view})
+
+    router.get("/api/collections", list_collections)
+    router.post("/api/collections", create)
+    router.get("/api/collections/meta/scaffolds", scaffolds)
+    router.get("/api/collections/{collection}", view)
+    router.patch("/api/collections/{collection}", update)
+    router.delete("/api/collections/{collection}", delete)
+    router.delete("/api/collections/{collection}/truncate", truncate)
+
+
+def _simple_match(c: dict, flt: str) -> bool:
+    """Collections are few: a client-side filter on `name`/`type`/`system` equality covers the admin's needs."""
+    for part in flt.split("&&"):
+        part = part.strip().strip("()")
+        if "=" not in part:
+            raise FilterError(f"Invalid collections filter {flt!r}: use field = 'value' terms joined by &&.")
+        key, _, value = part.partition("=")
+        key, value = key.strip().rstrip("~!"), value.strip().strip("'\"")
+        if key not in _SORTABLE:
+            raise FilterError(f"Invalid collections filter field {key!r}.")
+        if str(c.get(key)).lower() != value.lower():
+            return False
+    return True
+
+
+async def _truncate(app: App, coll: Collection) -> None:
+    q = app.dialect.quote
+    rows = await app.db.fetch_all(f"SELECT {q('id')} FROM {q(coll.table)}")
+    for (rid,) in rows:
+        record = await fetch_record(app, coll, rid)
+        if record is not None:
+            await delete_record(app, coll, record)

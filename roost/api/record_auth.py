@@ -1,0 +1,123 @@
+"""Auth endpoints of auth collections: methods, password login, refresh."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roost.api.context import caller_for, respond
+from roost.core import records
+from roost.core.app import App
+from roost.core.auth import new_token
+from roost.core.collections import Collection
+from roost.core.record_shape import row_to_record, select_sql
+from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from roost.security.passwords import check_password
+from roost.web import Request, Response, Router
+
+# A fixed valid bcrypt hash: checking against it when the identity is unknown keeps the
+# response time the same whether or not the account exists.
+_DUMMY_HASH = "$2a$10$RsOgh202hhZwU4ouzX2JCOHPkUn3sjCWCmYU.FLBL5NvTvDIehJfS"
+
+
+def auth_collection_or_404(app: App, name: str) -> Collection:
+    coll = app.collection(name)
+    if coll is None or not coll.is_auth:
+        raise NotFound("Missing or invalid auth collection context.")
+    return coll
+
+
+async def auth_response(app: App, request: Request, coll: Collection, record: dict[str, Any],
+                        token: str | None = None, meta: dict[str, Any] | None = None) -> Response:
+    token = token or new_token(coll, record)
+    body: dict[str, Any] = {"record": None, "token": token}
+    caller = records.Caller(auth=record, auth_coll=coll)
+    expand = request.query.get("expand", "")
+    if expand:
+        await records.expand_records(app, coll, [record], expand, caller_for(request))
+    rec = records.to_json(coll, record, caller)
+    rec["email"] = record.get("email", "")
+    body["record"] = rec
+    if meta is not None:
+        body["meta"] = meta
+    return respond(request, body)
+
+
+def bind(router: Router, app: App) -> None:
+    async def auth_methods(request: Request) -> Response:
+        coll = auth_collection_or_404(app, request.path_params["collection"])
+        pw = coll.options.get("passwordAuth", {})
+        identity_fields = list(pw.get("identityFields") or ["email"])
+        mfa = coll.options.get("mfa", {})
+        otp = coll.options.get("otp", {})
+        data = {
+            "password": {"identityFields": identity_fields, "enabled": bool(pw.get("enabled", True))},
+            "oauth2": {"providers": [], "enabled": False},
+            "mfa": {"enabled": bool(mfa.get("enabled")), "duration": mfa.get("duration", 0) if mfa.get("enabled") else 0},
+            "otp": {"enabled": bool(otp.get("enabled")), "duration": otp.get("duration", 0) if otp.get("enabled") else 0},
+            "authProviders": [],
+            "usernamePassword": "username" in identity_fields,
+            "emailPassword": "email" in identity_fields and bool(pw.get("enabled", True)),
+        }
+        return respond(request, data)
+
+    async def auth_with_password(request: Request) -> Response:
+        coll = auth_collection_or_404(app, request.path_params["collection"])
+        pw = coll.options.get("passwordAuth", {})
+        if not pw.get("enabled", True):
+            raise Forbidden("The collection is not configured to allow password authentication.")
+        data, _ = await request.data()
+        identity = str(data.get("identity") or "")
+        password = str(data.get("password") or "")
+        errors: dict[str, Any] = {}
+        if not identity:
+            errors["identity"] = {"code": "validation_required", "message": "Cannot be blank."}
+        if not password:
+            errors["password"] = {"code": "validation_required", "message": "Cannot be blank."}
+        if errors:
+            from roost.errors import ValidationError
+
+            raise ValidationError(errors, "An error occurred while validating the submitted data.")
+        fields = list(pw.get("identityFields") or ["email"])
+        wanted = data.get("identityField")
+        if wanted:
+            if wanted not in fields:
+                raise BadRequest("Failed to authenticate.")
+            fields = [wanted]
+        q = app.dialect.quote
+        record = None
+        for name in fields:
+            if coll.field(name) is None:
+                continue
+            row = await app.db.fetch_one(select_sql(coll, q) + f" WHERE {q(name)} = ? LIMIT 1", (identity,))
+            if row is None and name == "email":
+                row = await app.db.fetch_one(select_sql(coll, q) + f" WHERE LOWER({q(name)}) = LOWER(?) LIMIT 1", (identity,))
+            if row is not None:
+                record = row_to_record(coll, row)
+                break
+        ok = await check_password(password, str(record.get("password", "")) if record else _DUMMY_HASH)
+        if record is None or not ok:
+            raise BadRequest("Failed to authenticate.")
+        auth_rule = coll.rules.get("authRule")
+        if auth_rule:
+            caller = records.Caller(auth=record, auth_coll=coll)
+            caller.info.auth, caller.info.auth_collection, caller.info.context = record, coll, "password"
+            if not await records.rule_matches(app, coll, auth_rule, record["id"], caller):
+                raise Forbidden("The request doesn't satisfy the collection requirements to authenticate.")
+        elif auth_rule is None:
+            raise Forbidden("The request doesn't satisfy the collection requirements to authenticate.")
+        return await auth_response(app, request, coll, record)
+
+    async def auth_refresh(request: Request) -> Response:
+        coll = auth_collection_or_404(app, request.path_params["collection"])
+        if request.auth is None:
+            raise Unauthorized("The request requires valid record authorization token.")
+        auth_coll, record = request.auth[0], request.auth[1]
+        if auth_coll.id != coll.id:
+            raise Forbidden("The request requires valid record authorization token of the current collection.")
+        claims = request.state.get("claims") or {}
+        token = None if claims.get("refreshable", True) else request.state.get("token")
+        return await auth_response(app, request, coll, record, token=token)
+
+    router.get("/api/collections/{collection}/auth-methods", auth_methods)
+    router.post("/api/collections/{collection}/auth-with-password", auth_with_password)
+    router.post("/api/collections/{collection}/auth-refresh", auth_refresh)

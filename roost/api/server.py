@@ -1,0 +1,124 @@
+"""The ASGI application: CORS, security headers, auth-token loading, routing, the one error handler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from roost.api import collections, health, record_auth, records
+from roost.core.app import App
+from roost.core.auth import find_by_token
+from roost.web import Request, Response, Router, json_response, to_api_error
+from roost.web.response import SECURITY_HEADERS
+
+log = logging.getLogger("roost.api")
+
+_CORS = [(b"access-control-allow-origin", b"*")]
+_ALLOW_METHODS = b"GET,HEAD,PUT,PATCH,POST,DELETE"
+
+
+def build_router(app: App) -> Router:
+    router = Router()
+    for module in (health, collections, records, record_auth):
+        module.bind(router, app)
+    for extra in app_extra_modules():
+        extra.bind(router, app)
+    return router
+
+
+def app_extra_modules() -> list[Any]:
+    """API modules added by later features (realtime, files, batch) register here."""
+    mods: list[Any] = []
+    try:
+        from roost.api import files as files_api
+
+        mods.append(files_api)
+    except ImportError:
+        pass
+    try:
+        from roost.api import realtime as realtime_api
+
+        mods.append(realtime_api)
+    except ImportError:
+        pass
+    try:
+        from roost.api import batch as batch_api
+
+        mods.append(batch_api)
+    except ImportError:
+        pass
+    return mods
+
+
+def _token_from(request: Request) -> str:
+    raw = request.header(b"authorization")
+    if not raw:
+        return ""
+    raw = raw.strip()
+    if raw[:7].lower() == "bearer ":
+        raw = raw[7:].strip()
+    return raw
+
+
+def build_asgi(app: App) -> Any:
+    router = build_router(app)
+    extra_headers = SECURITY_HEADERS + _CORS
+
+    async def asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            handler = getattr(app, "websocket_handler", None)
+            if scope["type"] == "websocket" and handler is not None:
+                await handler(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            if request.method == "OPTIONS":
+                response = _preflight(request)
+            else:
+                handlers, params = router.match(request.path)
+                if handlers is None:
+                    response = json_response({"data": {}, "message": "File not found.", "status": 404}, 404)
+                else:
+                    handler = handlers.get(request.method)
+                    if handler is None:
+                        response = json_response(
+                            {"data": {}, "message": "Method Not Allowed.", "status": 405}, 405)
+                    else:
+                        request.path_params = params
+                        token = _token_from(request)
+                        if token:
+                            found = await find_by_token(app, token)
+                            if found is not None:
+                                request.auth = (found[0], found[1])
+                                request.state["claims"] = found[2]
+                                request.state["token"] = token
+                        response = await handler(request)
+        except Exception as exc:  # the one place errors become responses
+            err = to_api_error(exc)
+            response = json_response(err.body(), err.status)
+        await response.send(send, list(extra_headers))
+
+    return asgi
+
+
+def _preflight(request: Request) -> Response:
+    req_headers = request.header(b"access-control-request-headers") or ""
+    headers = [
+        (b"access-control-allow-methods", _ALLOW_METHODS),
+        (b"access-control-allow-headers", req_headers.encode("latin-1")),
+        (b"vary", b"Origin"),
+    ]
+    return Response(204, b"", headers)
+
+
+async def _lifespan(receive: Any, send: Any) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,54 @@
+"""The ASGI entry point the server loads in each worker process.
+
+Configuration comes from the environment (set by `roost serve`), so every worker builds the
+same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+from roost.api import build_asgi
+from roost.core.app import App
+
+
+class LazyApp:
+    """Opens storage on lifespan startup (or the first request) and closes it on shutdown."""
+
+    def __init__(self, data_dir: str, db_url: str | None) -> None:
+        self.data_dir = data_dir
+        self.db_url = db_url
+        self.app: App | None = None
+        self.handler: Any = None
+        self._lock = asyncio.Lock()
+
+    async def _ensure(self) -> Any:
+        if self.handler is None:
+            async with self._lock:
+                if self.handler is None:
+                    self.app = await App.open(self.data_dir, self.db_url)
+                    self.handler = build_asgi(self.app)
+        return self.handler
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    try:
+                        await self._ensure()
+                    except Exception as exc:  # report why the server cannot start
+                        await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                        return
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    if self.app is not None:
+                        await self.app.close()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        handler = self.handler or await self._ensure()
+        await handler(scope, receive, send)
+
+
+app = LazyApp(os.environ.get("ROOST_DIR", "roost_data"), os.environ.get("ROOST_DB") or None)

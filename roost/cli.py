@@ -1,0 +1,106 @@
+"""The `roost` command: serve, superuser upsert/delete, --version."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import click
+
+from roost import __version__
+
+DEFAULT_DIR = "./roost_data"
+
+
+def _db_option(f):  # type: ignore[no-untyped-def]
+    f = click.option("--db", "db_url", default=None, envvar="ROOST_DB",
+                     help="Database URL: postgresql://user@host:port/name (default: SQLite in --dir).")(f)
+    return click.option("--dir", "data_dir", default=DEFAULT_DIR, show_default=True, envvar="ROOST_DIR",
+                        help="Data folder (SQLite database, uploaded files).")(f)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="roost", message="roost version %(version)s")
+def main() -> None:
+    """Roost: a backend server that speaks PocketBase's Web API, on SQLite or PostgreSQL."""
+
+
+@main.command()
+@click.option("--http", "http_addr", default="127.0.0.1:8090", show_default=True, help="Address to listen on.")
+@click.option("--workers", default=1, show_default=True, help="Worker processes (more than 1 needs --redis for realtime).")
+@click.option("--redis", "redis_url", default=None, envvar="ROOST_REDIS", help="Redis URL for events across processes.")
+@_db_option
+def serve(http_addr: str, workers: int, redis_url: str | None, data_dir: str, db_url: str | None) -> None:
+    """Start the server."""
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+
+    host, _, port = http_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8090", param_hint="--http")
+    data_dir = os.path.abspath(data_dir)
+    os.makedirs(data_dir, exist_ok=True)
+    os.environ["ROOST_DIR"] = data_dir
+    os.environ["ROOST_DB"] = db_url or ""
+    if redis_url:
+        os.environ["ROOST_REDIS"] = redis_url
+    # create the schema once before workers start, so they do not race to bootstrap it
+    asyncio.run(_bootstrap(data_dir, db_url))
+    click.echo(f"Roost {__version__} serving http://{host}:{port}/api/ (data: {data_dir}, "
+               f"database: {'PostgreSQL' if db_url else 'SQLite'})")
+    Granian(
+        target="roost.asgi:app",
+        address=host.strip("[]"),
+        port=int(port),
+        interface=Interfaces.ASGI,
+        workers=workers,
+        loop=Loops.uvloop if sys.platform != "win32" else Loops.auto,
+        log_access=False,
+        websockets=True,
+    ).serve()
+
+
+async def _bootstrap(data_dir: str, db_url: str | None) -> None:
+    from roost.core.app import App
+
+    app = await App.open(data_dir, db_url)
+    await app.close()
+
+
+@main.group()
+def superuser() -> None:
+    """Manage superuser accounts (works with or without a running server)."""
+
+
+@superuser.command("upsert")
+@click.argument("email")
+@click.argument("password")
+@_db_option
+def superuser_upsert(email: str, password: str, data_dir: str, db_url: str | None) -> None:
+    """Create a superuser, or set the password of an existing one."""
+    from roost.core.superusers import upsert_superuser
+
+    try:
+        asyncio.run(upsert_superuser(os.path.abspath(data_dir), db_url, email, password))
+    except Exception as exc:
+        raise click.ClickException(f"Failed to upsert superuser: {getattr(exc, 'message', exc)}") from None
+    click.echo(f'Successfully saved superuser "{email}"!')
+
+
+@superuser.command("delete")
+@click.argument("email")
+@_db_option
+def superuser_delete(email: str, data_dir: str, db_url: str | None) -> None:
+    """Delete a superuser by email."""
+    from roost.core.superusers import delete_superuser
+
+    try:
+        asyncio.run(delete_superuser(os.path.abspath(data_dir), db_url, email))
+    except Exception as exc:
+        raise click.ClickException(f"Failed to delete superuser: {getattr(exc, 'message', exc)}") from None
+    click.echo(f'Successfully deleted superuser "{email}"!')
+
+
+if __name__ == "__main__":
+    main()

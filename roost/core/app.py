@@ -1,0 +1,91 @@
+"""The App: composition root holding the database, the collection registry and settings."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import orjson
+
+from roost.core import collection_store
+from roost.core.collections import Collection, Registry
+from roost.core.record_resolver import RecordResolver
+from roost.db import Database, open_database
+from roost.storage import LocalStorage
+from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
+
+log = logging.getLogger("roost")
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "meta": {"appName": "Roost", "appURL": "http://localhost:8090", "senderName": "Support",
+             "senderAddress": "support@example.com", "hideControls": False},
+    "batch": {"enabled": False, "maxRequests": 50, "timeout": 3, "maxBodySize": 0},
+    "rateLimits": {"enabled": False, "rules": [], "excludedIPs": []},
+    "trustedProxy": {"headers": [], "useLeftmostIP": False},
+    "logs": {"maxDays": 5, "minLevel": 0, "logIP": True, "logAuthId": False, "maxDataSize": 0},
+    "superuserIPs": [],
+}
+
+
+class App:
+    def __init__(self, data_dir: str, db: Database) -> None:
+        self.data_dir = data_dir
+        self.db = db
+        self.dialect = db.dialect
+        self.registry = Registry()
+        self.settings: dict[str, Any] = orjson.loads(orjson.dumps(DEFAULT_SETTINGS))
+        self._filters: dict[Any, Compiled] = {}
+        self.token_cache: dict[str, tuple[float, Any, Any]] = {}
+        self.storage = LocalStorage(os.path.join(data_dir, "storage"))
+        self.on_record_change: list[Any] = []  # async callbacks(action, collection, record): realtime etc.
+
+    @classmethod
+    async def open(cls, data_dir: str, db_url: str | None = None) -> App:
+        os.makedirs(data_dir, exist_ok=True)
+        db = await open_database(db_url, data_dir)
+        app = cls(data_dir, db)
+        await collection_store.bootstrap(app)
+        return app
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    # --- collections -------------------------------------------------------------------------------
+    def collection(self, id_or_name: str) -> Collection | None:
+        return self.registry.find(id_or_name)
+
+    async def reload_collections(self) -> None:
+        await collection_store.load(self)
+        self._filters.clear()
+
+    # --- compiled filters, cached per schema version ------------------------------------------------
+    def compile_filter(self, coll: Collection, text: str, auth_coll: Collection | None, client: bool,
+                       superuser: bool, alias: str | None = None) -> Compiled:
+        """Compile a filter or rule for `coll`. `client` filters from query strings may not use
+        @request/@collection unless the caller is a superuser."""
+        key = ("f", self.registry.version, coll.id, text, auth_coll.id if auth_coll else None, client and not superuser,
+               superuser, alias)
+        hit = self._filters.get(key)
+        if hit is None:
+            resolver = RecordResolver(self.registry, coll, auth_coll, allow_request=superuser or not client,
+                                      allow_hidden=superuser or not client, table_alias=alias)
+            hit = compile_filter(parse(text), resolver, self.dialect)
+            if len(self._filters) > 4096:
+                self._filters.clear()
+            self._filters[key] = hit
+        return hit
+
+    def compile_sort(self, coll: Collection, text: str, auth_coll: Collection | None, superuser: bool) -> Compiled:
+        key = ("s", self.registry.version, coll.id, text, auth_coll.id if auth_coll else None, superuser)
+        hit = self._filters.get(key)
+        if hit is None:
+            resolver = RecordResolver(self.registry, coll, auth_coll, allow_request=superuser, allow_hidden=superuser)
+            hit = compile_sort(parse_sort(text), resolver, self.dialect,
+                               f'{self.dialect.quote(coll.table)}.{self.dialect.rowid}')
+            self._filters[key] = hit
+        return hit
+
+    # --- settings ---------------------------------------------------------------------------------------
+    async def save_settings(self) -> None:
+        await collection_store.save_settings(self)

@@ -1,0 +1,76 @@
+"""Record tokens: PocketBase-compatible HS256 JWTs signed with tokenKey + the collection secret.
+
+A password change regenerates the record's tokenKey, so every earlier token stops verifying."""
+
+from __future__ import annotations
+
+import hmac
+import time
+from typing import TYPE_CHECKING, Any
+
+from roost.core.collections import Collection
+from roost.core.record_shape import row_to_record, select_sql
+from roost.security import jwt
+
+if TYPE_CHECKING:
+    from roost.core.app import App
+
+_CACHE_MAX = 10_000
+
+
+def new_token(coll: Collection, record: dict[str, Any], token_type: str = "authToken", *,
+              refreshable: bool = True, duration: int | None = None, extra: dict[str, Any] | None = None) -> str:
+    claims: dict[str, Any] = {
+        "id": record["id"],
+        "type": {"authToken": "auth", "fileToken": "file", "verificationToken": "verification",
+                 "passwordResetToken": "passwordReset", "emailChangeToken": "emailChange"}[token_type],
+        "collectionId": coll.id,
+        "exp": int(time.time()) + (duration if duration is not None else coll.token_duration(token_type)),
+    }
+    if token_type == "authToken":
+        claims["refreshable"] = refreshable
+    if extra:
+        claims.update(extra)
+    return jwt.sign(claims, str(record.get("tokenKey", "")) + coll.token_secret(token_type))
+
+
+async def load_record(app: App, coll: Collection, record_id: str) -> dict[str, Any] | None:
+    q = app.dialect.quote
+    row = await app.db.fetch_one(select_sql(coll, q) + f" WHERE {q('id')} = ?", (record_id,))
+    return row_to_record(coll, row) if row else None
+
+
+async def find_by_token(app: App, token: str, token_type: str = "auth") -> tuple[Collection, dict[str, Any], dict[str, Any]] | None:
+    """(collection, record, claims) for a valid token, else None. A bad token is never an error:
+    the caller is then a guest, as in PocketBase."""
+    if not token:
+        return None
+    cached = app.token_cache.get(token)
+    now = time.time()
+    if cached is not None:
+        exp, coll, claims, token_key = cached
+        if exp <= now or app.registry.by_id.get(coll.id) is not coll:
+            app.token_cache.pop(token, None)
+            return None
+        record = await load_record(app, coll, claims["id"])
+        if record is None or not hmac.compare_digest(str(record.get("tokenKey", "")), token_key):
+            return None
+        return coll, record, claims
+    claims = jwt.decode_unverified(token)
+    if not claims or claims.get("type") != token_type or not isinstance(claims.get("id"), str):
+        return None
+    coll = app.registry.by_id.get(str(claims.get("collectionId", "")))
+    if coll is None or not coll.is_auth:
+        return None
+    record = await load_record(app, coll, claims["id"])
+    if record is None:
+        return None
+    secret_type = {"auth": "authToken", "file": "fileToken"}.get(token_type, token_type)
+    token_key = str(record.get("tokenKey", ""))
+    if not jwt.verify(token, token_key + coll.token_secret(secret_type), now):
+        return None
+    if token_type == "auth":
+        if len(app.token_cache) >= _CACHE_MAX:
+            app.token_cache.clear()
+        app.token_cache[token] = (float(claims["exp"]), coll, claims, token_key)
+    return coll, record, claims

@@ -1,0 +1,286 @@
+"""Creating, updating and deleting collections: validation, then table and definition in one transaction."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING, Any
+
+from roost.core import collection_schema, collection_store
+from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
+from roost.core.collections import AUTH_OPTION_KEYS, NAME_RE, RULE_NAMES, Collection, Registry, collection_id
+from roost.core.fields import FIELD_TYPES, RelationField
+from roost.core.fields.date import now
+from roost.core.record_resolver import RecordResolver
+from roost.db.errors import InvalidSchema
+from roost.errors import BadRequest, ValidationError, field_error
+from roost.filter import FilterError, compile_filter, parse
+
+if TYPE_CHECKING:
+    from roost.core.app import App
+
+RESERVED_FIELD_NAMES = {"collectionid", "collectionname", "expand"}
+AUTH_RESERVED = {"passwordconfirm", "oldpassword"}
+_TABLE_IN_INDEX_RE = re.compile(r"(\bON\s+)[`\"'\[]?\w+[`\"'\]]?", re.IGNORECASE)
+
+
+def _err(code: str, message: str) -> dict[str, Any]:
+    return field_error(code, message)
+
+
+def build_spec(data: dict[str, Any], existing: Collection | None) -> dict[str, Any]:
+    """Merge submitted JSON over the existing definition (or the defaults for a new one)."""
+    if existing is not None:
+        spec = existing.to_storage()
+        for key, value in data.items():
+            if key in ("id", "created", "updated", "system"):
+                continue
+            if key in AUTH_OPTION_KEYS and isinstance(value, dict) and isinstance(spec.get(key), dict):
+                merged = dict(spec[key])
+                merged.update(value)
+                spec[key] = merged
+            else:
+                spec[key] = value
+        return spec
+    type_ = data.get("type") or "base"
+    spec = {"listRule": None, "viewRule": None, "createRule": None, "updateRule": None, "deleteRule": None,
+            "indexes": [], "system": False}
+    if type_ == "auth":
+        spec.update(auth_options())
+    for key, value in data.items():
+        if key in ("created", "updated", "system"):
+            continue
+        if key in AUTH_OPTION_KEYS and isinstance(value, dict) and isinstance(spec.get(key), dict):
+            merged = dict(spec[key])
+            merged.update(value)
+            spec[key] = merged
+        else:
+            spec[key] = value
+    spec["type"] = type_
+    return spec
+
+
+def _normalize_fields(spec: dict[str, Any], existing: Collection | None, errors: dict[str, Any]) -> None:
+    raw_fields = spec.get("fields")
+    if raw_fields is None:
+        raw_fields = []
+    if not isinstance(raw_fields, list) or not all(isinstance(f, dict) for f in raw_fields):
+        errors["fields"] = _err("validation_invalid_fields", "Fields must be a list of objects.")
+        return
+    fields = [copy.deepcopy(f) for f in raw_fields]
+    old_by_id = {f.id: f for f in existing.fields} if existing else {}
+    old_by_name = {f.name: f for f in existing.fields} if existing else {}
+    for f in fields:
+        if not f.get("id"):
+            old = old_by_name.get(f.get("name", ""))
+            if old is not None and old.type == f.get("type", old.type):
+                f["id"] = old.id
+        if f.get("id") in old_by_id:
+            old = old_by_id[f["id"]]
+            if old.system:
+                f["system"] = True
+    names = {f.get("name") for f in fields}
+    if "id" not in names:
+        fields.insert(0, copy.deepcopy(ID_FIELD))
+    if spec.get("type") == "auth":
+        for sysf in AUTH_SYSTEM_FIELDS:
+            if sysf["name"] not in names:
+                fields.append(copy.deepcopy(sysf))
+    # keep removed system fields of an existing collection
+    if existing is not None:
+        ids = {f.get("id") for f in fields}
+        for old in existing.fields:
+            if old.system and old.id not in ids and old.name not in names:
+                fields.append(old.to_json())
+    spec["fields"] = fields
+
+
+def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Collection:
+    errors: dict[str, Any] = {}
+    name = spec.get("name")
+    if not isinstance(name, str) or not name:
+        errors["name"] = _err("validation_required", "Cannot be blank.")
+    elif not NAME_RE.match(name) or len(name) > 255:
+        errors["name"] = _err("validation_invalid_name", "Invalid collection name: use letters, digits and underscores.")
+    else:
+        other = app.registry.find(name)
+        if other is not None and (existing is None or other.id != existing.id):
+            errors["name"] = _err("validation_collection_name_exists", "Collection name must be unique (case insensitive).")
+        elif existing is not None and existing.system and name != existing.name:
+            errors["name"] = _err("validation_collection_system_name_change", "System collection name cannot be changed.")
+    if spec.get("type") not in ("base", "auth"):
+        if spec.get("type") == "view":
+            errors["type"] = _err("validation_unsupported_type", "View collections are not supported yet.")
+        else:
+            errors["type"] = _err("validation_invalid_type", "Invalid collection type: use base or auth.")
+    elif existing is not None and spec.get("type") != existing.type:
+        errors["type"] = _err("validation_collection_type_change", "Collection type cannot be changed.")
+    for rule in RULE_NAMES:
+        if spec.get(rule) is not None and not isinstance(spec.get(rule), str):
+            errors[rule] = _err("validation_invalid_rule", "Rules must be strings or null.")
+    if not isinstance(spec.get("indexes", []), list):
+        errors["indexes"] = _err("validation_invalid_indexes", "Indexes must be a list of CREATE INDEX statements.")
+        spec["indexes"] = []
+    _normalize_fields(spec, existing, errors)
+    if errors:
+        raise ValidationError(errors, _fail(existing))
+
+    field_errors: dict[str, Any] = {}
+    seen: set[str] = set()
+    for i, f in enumerate(spec["fields"]):
+        ferr: dict[str, Any] = {}
+        fname = f.get("name")
+        if not isinstance(fname, str) or not NAME_RE.match(fname or ""):
+            ferr["name"] = _err("validation_invalid_name", "Invalid field name: use letters, digits and underscores.")
+        elif fname.lower() in seen:
+            ferr["name"] = _err("validation_duplicated_field_name", "Duplicated or invalid field name.")
+        elif fname.lower() in RESERVED_FIELD_NAMES or (spec["type"] == "auth" and fname.lower() in AUTH_RESERVED):
+            ferr["name"] = _err("validation_field_name_reserved", f"The field name {fname!r} is reserved.")
+        else:
+            seen.add(fname.lower())
+        if f.get("type") not in FIELD_TYPES:
+            ferr["type"] = _err("validation_invalid_field_type", f"Unknown field type {f.get('type')!r}.")
+        if ferr:
+            field_errors[str(i)] = ferr
+    if field_errors:
+        raise ValidationError({"fields": field_errors}, _fail(existing))
+
+    if existing is None:
+        spec["id"] = spec.get("id") or collection_id(spec["type"], spec["name"])
+        if app.registry.by_id.get(spec["id"]) is not None:
+            raise ValidationError({"id": _err("validation_invalid_id", "The collection id is already in use.")}, _fail(existing))
+    else:
+        spec["id"] = existing.id
+    try:
+        coll = Collection(spec)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError({"fields": _err("validation_invalid_fields", f"Invalid field options: {exc}.")}, _fail(existing)) from None
+
+    # a registry as it would be after the change, to check relations and rules
+    scratch = Registry()
+    for c in app.registry.all():
+        scratch.put(c)
+    scratch.put(coll)
+    for i, f in enumerate(coll.fields):
+        opt_err = f.check_options(coll, scratch)
+        if opt_err:
+            field_errors[str(i)] = opt_err
+        if existing is not None:
+            old = existing.field_map.get(f.name)
+            old_same_id = next((o for o in existing.fields if o.id == f.id), None)
+            if old_same_id is not None and old_same_id.system and old_same_id.type != f.type:
+                field_errors[str(i)] = {"type": _err("validation_field_type_change", "System field type cannot be changed.")}
+            elif old_same_id is not None and old_same_id.type != f.type:
+                field_errors[str(i)] = {"type": _err("validation_field_type_change", "Field type cannot be changed; add a new field instead.")}
+            del old
+    if field_errors:
+        raise ValidationError({"fields": field_errors}, _fail(existing))
+
+    rule_errors: dict[str, Any] = {}
+    auth_coll_candidates = [c for c in scratch.all() if c.is_auth]
+    rule_names = list(RULE_NAMES) + (["authRule", "manageRule"] if coll.is_auth else [])
+    for rule in rule_names:
+        text = coll.rules.get(rule)
+        if not text:
+            continue
+        try:
+            node = parse(text)
+            for auth in auth_coll_candidates[:1] or [None]:
+                compile_filter(node, RecordResolver(scratch, coll, auth), app.dialect)
+        except FilterError as exc:
+            rule_errors[rule] = _err("validation_invalid_rule", f"Invalid rule. Raw error: {exc.message}")
+    if rule_errors:
+        raise ValidationError(rule_errors, _fail(existing))
+
+    index_errors: dict[str, Any] = {}
+    for i, raw in enumerate(coll.indexes):
+        idx = collection_schema.parse_index(raw) if isinstance(raw, str) else None
+        if idx is None:
+            index_errors[str(i)] = _err("validation_invalid_index_expression", "Invalid CREATE INDEX expression.")
+            continue
+        missing = [c for c in idx.columns if coll.field(c) is None]
+        if missing:
+            index_errors[str(i)] = _err("validation_invalid_index_expression", f"Unknown index column(s): {', '.join(missing)}.")
+    if index_errors:
+        raise ValidationError({"indexes": index_errors}, _fail(existing))
+    return coll
+
+
+def _fail(existing: Collection | None) -> str:
+    return "Failed to create collection." if existing is None else "Failed to update collection."
+
+
+def _with_table_name(indexes: list[str], table: str) -> list[str]:
+    return [_TABLE_IN_INDEX_RE.sub(lambda m: m.group(1) + f"`{table}`", raw, count=1) for raw in indexes]
+
+
+async def create_collection(app: App, data: dict[str, Any]) -> Collection:
+    if not isinstance(data, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    spec = build_spec(data, None)
+    coll = _validate(app, spec, None)
+    spec = coll.spec
+    spec["indexes"] = _with_table_name(spec.get("indexes") or [], coll.name)
+    if coll.is_auth:
+        existing_names = {i.name for raw in spec["indexes"] if (i := collection_schema.parse_index(raw))}
+        for raw in collection_schema.auth_indexes(coll.id, coll.name):
+            idx = collection_schema.parse_index(raw)
+            if idx and idx.name not in existing_names:
+                spec["indexes"].append(raw)
+    spec["created"] = spec["updated"] = now()
+    coll = Collection(spec)
+    try:
+        async with app.db.transaction() as tx:
+            await collection_store.insert(tx, coll)
+            await collection_schema.create_table(tx, coll)
+    except InvalidSchema as exc:
+        raise ValidationError({"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(None)) from None
+    app.registry.put(coll)
+    return coll
+
+
+async def update_collection(app: App, existing: Collection, data: dict[str, Any]) -> Collection:
+    if not isinstance(data, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    spec = build_spec(data, existing)
+    coll = _validate(app, spec, existing)
+    spec = coll.spec
+    spec["indexes"] = _with_table_name(spec.get("indexes") or [], coll.name)
+    spec["created"] = existing.created
+    spec["updated"] = now()
+    coll = Collection(spec)
+    try:
+        async with app.db.transaction() as tx:
+            await collection_store.update(tx, coll)
+            await collection_schema.sync_table(tx, existing, coll)
+    except InvalidSchema as exc:
+        raise ValidationError({"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(existing)) from None
+    except Exception as exc:
+        from roost.db import UniqueViolation
+
+        if isinstance(exc, UniqueViolation):
+            raise ValidationError({"indexes": _err("validation_invalid_index_expression",
+                                                   "Failed to create a unique index: existing records have duplicate values.")},
+                                  _fail(existing)) from None
+        raise
+    app.registry.put(coll)
+    return coll
+
+
+async def delete_collection(app: App, coll: Collection) -> None:
+    if coll.system:
+        raise BadRequest("System collections cannot be deleted.")
+    for other in app.registry.all():
+        if other.id == coll.id:
+            continue
+        for f in other.fields:
+            if isinstance(f, RelationField) and f.collection_id == coll.id:
+                raise BadRequest(
+                    f"Unable to delete collection due to existing relation reference in {other.name!r}; "
+                    "remove or change that field first."
+                )
+    async with app.db.transaction() as tx:
+        await collection_store.delete(tx, coll)
+        await collection_schema.drop_table(tx, coll)
+    app.registry.remove(coll)
+    app.storage.delete_prefix(coll.id)

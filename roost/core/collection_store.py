@@ -1,0 +1,95 @@
+"""Persisting collection definitions (`_collections`) and settings (`_params`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from roost.core import collection_schema
+from roost.core.collection_defaults import superusers_spec, users_spec
+from roost.core.collections import Collection
+from roost.core.fields.date import now
+
+if TYPE_CHECKING:
+    from roost.core.app import App
+
+
+async def bootstrap(app: App) -> None:
+    """Create the system tables and default collections on first start, then load everything."""
+    d = app.dialect
+    q = d.quote
+    async with app.db.transaction() as tx:
+        if not await d.table_exists(tx, "_collections"):
+            await tx.execute(
+                f"CREATE TABLE {q('_collections')} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('name')} TEXT NOT NULL, "
+                f"{q('type')} TEXT NOT NULL, {q('system')} BOOLEAN NOT NULL DEFAULT FALSE, {q('data')} TEXT NOT NULL, "
+                f"{q('created')} TEXT NOT NULL, {q('updated')} TEXT NOT NULL)"
+            )
+            await tx.execute(f"CREATE UNIQUE INDEX {q('idx__collections_name')} ON {q('_collections')} (LOWER({q('name')}))")
+            await tx.execute(
+                f"CREATE TABLE {q('_params')} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('value')} TEXT, "
+                f"{q('created')} TEXT NOT NULL, {q('updated')} TEXT NOT NULL)"
+            )
+            for spec in (superusers_spec(), users_spec()):
+                spec["created"] = spec["updated"] = now()
+                spec["indexes"] = collection_schema.auth_indexes(spec["id"], spec["name"]) + spec["indexes"]
+                coll = Collection(spec)
+                await insert(tx, coll)
+                await collection_schema.create_table(tx, coll)
+    await load(app)
+
+
+async def load(app: App) -> None:
+    q = app.dialect.quote
+    rows = await app.db.fetch_all(f"SELECT {q('data')} FROM {q('_collections')}")
+    app.registry.by_id.clear()
+    app.registry.by_name.clear()
+    for (data,) in rows:
+        app.registry.put(Collection(orjson.loads(data)))
+    row = await app.db.fetch_one(f"SELECT {q('value')} FROM {q('_params')} WHERE {q('id')} = ?", ("settings",))
+    if row and row[0]:
+        _merge(app.settings, orjson.loads(row[0]))
+
+
+def _merge(into: dict[str, Any], update: dict[str, Any]) -> None:
+    for k, v in update.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            _merge(into[k], v)
+        else:
+            into[k] = v
+
+
+async def insert(tx: Any, coll: Collection) -> None:
+    q = tx.dialect.quote
+    await tx.execute(
+        f"INSERT INTO {q('_collections')} ({q('id')}, {q('name')}, {q('type')}, {q('system')}, {q('data')}, "
+        f"{q('created')}, {q('updated')}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (coll.id, coll.name, coll.type, coll.system, orjson.dumps(coll.to_storage()).decode(), coll.created, coll.updated),
+    )
+
+
+async def update(tx: Any, coll: Collection) -> None:
+    q = tx.dialect.quote
+    await tx.execute(
+        f"UPDATE {q('_collections')} SET {q('name')} = ?, {q('type')} = ?, {q('data')} = ?, {q('updated')} = ? "
+        f"WHERE {q('id')} = ?",
+        (coll.name, coll.type, orjson.dumps(coll.to_storage()).decode(), coll.updated, coll.id),
+    )
+
+
+async def delete(tx: Any, coll: Collection) -> None:
+    q = tx.dialect.quote
+    await tx.execute(f"DELETE FROM {q('_collections')} WHERE {q('id')} = ?", (coll.id,))
+
+
+async def save_settings(app: App) -> None:
+    q = app.dialect.quote
+    value = orjson.dumps(app.settings).decode()
+    ts = now()
+    async with app.db.transaction() as tx:
+        n = await tx.execute(f"UPDATE {q('_params')} SET {q('value')} = ?, {q('updated')} = ? WHERE {q('id')} = ?",
+                             (value, ts, "settings"))
+        if n == 0:
+            await tx.execute(f"INSERT INTO {q('_params')} ({q('id')}, {q('value')}, {q('created')}, {q('updated')}) "
+                             "VALUES (?, ?, ?, ?)", ("settings", value, ts, ts))

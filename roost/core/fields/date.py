@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from roost.core.fields.base import Field
+from roost.errors import field_error
+
+_FORMATS = ("%Y-%m-%d %H:%M:%S.%fZ", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%SZ", "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%d")
+
+
+def format_datetime(dt: datetime) -> str:
+    """PocketBase's datetime format: `2006-01-02 15:04:05.000Z`, always UTC."""
+    dt = dt.astimezone(timezone.utc)
+    return dt.strftime("%Y-%m-%d %H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def now() -> str:
+    return format_datetime(datetime.now(timezone.utc))
+
+
+def parse_datetime(value: Any) -> str | None:
+    """A submitted date in any common form, normalised; None when it is not a date."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_datetime(datetime.fromtimestamp(value, timezone.utc))
+    s = str(value).strip()
+    if not s:
+        return ""
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        dt = None
+        for fmt in _FORMATS:
+            try:
+                dt = datetime.strptime(s, fmt)
+                break
+            except ValueError:
+                continue
+        if dt is None:
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return format_datetime(dt)
+
+
+class DateField(Field):
+    type = "date"
+    defaults = {"max": "", "min": "", "required": False}
+
+    def prepare(self, value: Any) -> Any:
+        if value is None or value == "":
+            return ""
+        parsed = parse_datetime(value)
+        return parsed if parsed is not None else _Invalid(str(value))
+
+    def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
+        if isinstance(value, _Invalid):
+            return field_error("validation_invalid_date", "Must be a valid date.")
+        if value == "":
+            return super().validate(value, record)
+        lo, hi = self.options["min"], self.options["max"]
+        if lo and value < lo:
+            return field_error("validation_min_date_constraint", f"Must be no earlier than {lo}.", min=lo)
+        if hi and value > hi:
+            return field_error("validation_max_date_constraint", f"Must be no later than {hi}.", max=hi)
+        return None
+
+
+class _Invalid(str):
+    """A submitted value that failed to parse; validation reports it."""

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from roost.core.fields.base import Field
+from roost.db.dialects.base import JSON
+from roost.errors import field_error
+
+DEFAULT_MAX_SIZE = 1 << 20
+
+
+class JSONField(Field):
+    type = "json"
+    defaults = {"maxSize": 0, "required": False}
+
+    @property
+    def kind(self) -> str:
+        return JSON
+
+    def zero(self) -> Any:
+        return None
+
+    def from_db(self, raw: Any) -> Any:
+        if isinstance(raw, str):
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                return raw
+        return raw
+
+    def prepare(self, value: Any) -> Any:
+        return value
+
+    def prepare_form(self, value: str) -> Any:
+        """Form fields carry JSON as text; a non-JSON string is kept as a JSON string."""
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return value
+
+    def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
+        limit = self.options["maxSize"] or DEFAULT_MAX_SIZE
+        if value is not None and len(orjson.dumps(value)) > limit:
+            return field_error("validation_json_size_limit", f"The maximum allowed JSON size is {limit} bytes.", maxSize=limit)
+        if self.required and value in (None, "", [], {}, False, 0):
+            return field_error("validation_required", "Cannot be blank.")
+        return None

@@ -1,0 +1,330 @@
+"""The FieldResolver for records: what an identifier in a filter, sort or rule means.
+
+Relation paths become correlated subqueries (scalar for single relations, a row source for
+multiple ones), `@request.*` values become deferred parameters read from the request
+context at bind time, `@collection.*` becomes an unrelated row source.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from roost.core.collections import Collection, Registry
+from roost.core.fields import Field, RelationField
+from roost.core.fields.date import format_datetime
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT
+from roost.errors import Forbidden
+from roost.filter.ast import Identifier
+from roost.filter.compiler import ANY, Context, Deferred, Operand
+from roost.filter.errors import FilterError
+
+MAX_RELATION_DEPTH = 6
+_VIA_RE = re.compile(r"^(\w+)_via_(\w+)$")
+
+
+class RequestInfo:
+    """What `@request.*` may read; built once per request, lazily where it costs."""
+
+    __slots__ = ("auth", "auth_collection", "body", "query", "headers", "method", "context", "record")
+
+    def __init__(self, auth: dict[str, Any] | None = None, auth_collection: Collection | None = None,
+                 body: dict[str, Any] | None = None, query: dict[str, str] | None = None,
+                 headers: dict[str, str] | None = None, method: str = "GET", context: str = "default",
+                 record: dict[str, Any] | None = None) -> None:
+        self.auth = auth
+        self.auth_collection = auth_collection
+        self.body = body or {}
+        self.query = query or {}
+        self.headers = headers or {}
+        self.method = method
+        self.context = context
+        self.record = record  # the stored record, for `:changed`
+
+
+def _macro(name: str) -> Any:
+    now = datetime.now(timezone.utc)
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if name == "now":
+        return format_datetime(now)
+    if name == "yesterday":
+        return format_datetime(now - timedelta(days=1))
+    if name == "tomorrow":
+        return format_datetime(now + timedelta(days=1))
+    if name == "todayStart":
+        return format_datetime(day)
+    if name == "todayEnd":
+        return format_datetime(day + timedelta(days=1) - timedelta(milliseconds=1))
+    if name == "monthStart":
+        return format_datetime(day.replace(day=1))
+    if name == "monthEnd":
+        nxt = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return format_datetime(nxt - timedelta(milliseconds=1))
+    if name == "yearStart":
+        return format_datetime(day.replace(month=1, day=1))
+    if name == "yearEnd":
+        return format_datetime(day.replace(year=day.year + 1, month=1, day=1) - timedelta(milliseconds=1))
+    ints = {"second": now.second, "minute": now.minute, "hour": now.hour, "day": now.day, "month": now.month,
+            "weekday": (now.weekday() + 1) % 7, "year": now.year}
+    if name in ints:
+        return ints[name]
+    raise KeyError(name)
+
+
+_DATE_MACROS = {"now", "yesterday", "tomorrow", "todayStart", "todayEnd", "monthStart", "monthEnd", "yearStart", "yearEnd"}
+_INT_MACROS = {"second", "minute", "hour", "day", "month", "weekday", "year"}
+
+
+def _field_value_sql(field: Field, column_sql: str, modifier: str, ctx: Context, raw: str) -> Operand:
+    d = ctx.dialect
+    if modifier == "":
+        return Operand(column_sql, [], field.kind)
+    if modifier == "lower":
+        return Operand(d.lower(d.cast_text(column_sql) if field.kind != TEXT else column_sql), [], TEXT)
+    if modifier == "length":
+        if not field.is_multi:
+            raise FilterError(f"Invalid filter identifier {raw!r}: :length applies to multiple-value fields only.")
+        return Operand(d.json_array_length(column_sql), [], NUMBER)
+    if modifier == "each":
+        if not field.is_multi:
+            raise FilterError(f"Invalid filter identifier {raw!r}: :each applies to multiple-value fields only.")
+        a = ctx.alias("__je")
+        return Operand("", [], TEXT, source=f"SELECT {a}.value AS v FROM {d.json_each(column_sql, a)}")
+    raise FilterError(f"Invalid filter identifier {raw!r}: unknown modifier :{modifier}.")
+
+
+class RecordResolver:
+    """Resolves identifiers against `collection`; `allow_request` and `allow_hidden` for superusers/rules."""
+
+    def __init__(self, registry: Registry, collection: Collection, auth_collection: Collection | None,
+                 allow_request: bool = True, allow_hidden: bool = True, table_alias: str | None = None) -> None:
+        self.registry = registry
+        self.collection = collection
+        self.auth_collection = auth_collection
+        self.allow_request = allow_request
+        self.allow_hidden = allow_hidden
+        self.table_alias = table_alias or collection.table
+
+    # --- entry --------------------------------------------------------------------------------------
+    def resolve(self, ident: Identifier, ctx: Context) -> Operand:
+        head = ident.path[0]
+        if head.startswith("@"):
+            if head == "@request":
+                if not self.allow_request:
+                    raise Forbidden("Only superusers can filter by @request.")
+                return self.request(ident, ctx)
+            if head == "@collection":
+                if not self.allow_request:
+                    raise Forbidden("Only superusers can filter by @collection.")
+                return self.other_collection(ident, ctx)
+            name = head[1:]
+            if len(ident.path) == 1 and name in _DATE_MACROS:
+                return Operand("?", [Deferred(lambda _c, n=name: _macro(n), TEXT)], TEXT, literal=True)
+            if len(ident.path) == 1 and name in _INT_MACROS:
+                return Operand("?", [Deferred(lambda _c, n=name: _macro(n), NUMBER)], NUMBER, literal=True)
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown macro.")
+        return self.path(self.collection, self.q(self.table_alias), list(ident.path), ident, ctx, depth=0)
+
+    def q(self, name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    # --- fields and relation paths -------------------------------------------------------------------
+    def _field(self, coll: Collection, name: str, ident: Identifier) -> Field:
+        f = coll.field(name)
+        if f is None:
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown field {name!r} in {coll.name!r}.")
+        if f.hidden and not self.allow_hidden:
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}: field {name!r} is hidden.")
+        return f
+
+    def path(self, coll: Collection, alias_sql: str, parts: list[str], ident: Identifier, ctx: Context,
+             depth: int) -> Operand:
+        """Resolve `parts` starting at a row of `coll` named `alias_sql` in the enclosing query."""
+        name = parts[0]
+        if len(parts) == 1:
+            if "." not in ident.raw and ":" not in ident.raw and coll.field(name) is None and name in ("true", "false"):
+                raise FilterError(f"Invalid filter identifier {ident.raw!r}.")
+            f = self._field(coll, name, ident)
+            return _field_value_sql(f, f"{alias_sql}.{self.q(f.name)}", ident.modifier, ctx, ident.raw)
+        if depth >= MAX_RELATION_DEPTH:
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}: relations nested deeper than {MAX_RELATION_DEPTH}.")
+        d = ctx.dialect
+        via = _VIA_RE.match(name)
+        if via and coll.field(name) is None:
+            target = self.registry.find(via.group(1))
+            back = target.field(via.group(2)) if target else None
+            if target is None or not isinstance(back, RelationField) or back.collection_id != coll.id:
+                raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown back-relation {name!r}.")
+            a = ctx.alias("__br")
+            col = f"{a}.{self.q(back.name)}"
+            if back.is_multi:
+                je = ctx.alias("__je")
+                cond = f"EXISTS (SELECT 1 FROM {d.json_each(col, je)} WHERE {je}.value = {alias_sql}.{self.q('id')})"
+            else:
+                cond = f"{col} = {alias_sql}.{self.q('id')}"
+            inner = self.path(target, a, parts[1:], ident, ctx, depth + 1)
+            return self._wrap(inner, f"{self.q(target.table)} {a}", cond, multi=True)
+        f = self._field(coll, name, ident)
+        if not isinstance(f, RelationField):
+            if f.kind == JSON and f.type == "json":
+                return Operand(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:]), [], ANY)
+            if f.type == "geoPoint" and len(parts) == 2 and parts[1] in ("lon", "lat"):
+                return Operand(d.cast_number(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:])), [], NUMBER)
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}: {name!r} is not a relation field.")
+        target = self.registry.find(f.collection_id)
+        if target is None:
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}: the related collection is missing.")
+        a = ctx.alias("__r")
+        col = f"{alias_sql}.{self.q(f.name)}"
+        inner = self.path(target, a, parts[1:], ident, ctx, depth + 1)
+        if f.is_multi:
+            je = ctx.alias("__je")
+            frm = f"{d.json_each(col, je)} JOIN {self.q(target.table)} {a} ON {a}.{self.q('id')} = {je}.value"
+            return self._wrap(inner, frm, "1=1", multi=True)
+        return self._wrap(inner, f"{self.q(target.table)} {a}", f"{a}.{self.q('id')} = {col}", multi=False)
+
+    @staticmethod
+    def _wrap(inner: Operand, frm: str, cond: str, multi: bool) -> Operand:
+        if inner.source is not None:
+            # the inner value is already multi-valued: nest its source under this join
+            return Operand("", inner.params, inner.kind, source=f"SELECT __n.v AS v FROM {frm}, ({inner.source}) __n WHERE {cond}")
+        if multi:
+            return Operand("", inner.params, inner.kind, source=f"SELECT {inner.sql} AS v FROM {frm} WHERE {cond}")
+        return Operand(f"(SELECT {inner.sql} FROM {frm} WHERE {cond})", inner.params, inner.kind)
+
+    # --- @collection ------------------------------------------------------------------------------------
+    def other_collection(self, ident: Identifier, ctx: Context) -> Operand:
+        if len(ident.path) < 3:
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}: expected @collection.name.field.")
+        name = ident.path[1].split(":", 1)[0]
+        target = self.registry.find(name)
+        if target is None:
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown collection {name!r}.")
+        a = ctx.alias("__c")
+        inner = self.path(target, a, list(ident.path[2:]), ident, ctx, depth=1)
+        return self._wrap(inner, f"{self.q(target.table)} {a}", "1=1", multi=True)
+
+    # --- @request -----------------------------------------------------------------------------------------
+    def request(self, ident: Identifier, ctx: Context) -> Operand:
+        parts = ident.path[1:]
+        if not parts:
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}.")
+        section = parts[0]
+        mod = ident.modifier
+        if section in ("method", "context") and len(parts) == 1:
+            return Operand("?", [Deferred(lambda c, s=section: getattr(c, s), TEXT)], TEXT, literal=True)
+        if section in ("query", "headers") and len(parts) == 2:
+            key = parts[1]
+            if mod == "isset":
+                return Operand("?", [Deferred(lambda c, s=section, k=key: k in getattr(c, s), BOOL)], BOOL, literal=True)
+            op = Operand("?", [Deferred(lambda c, s=section, k=key: getattr(c, s).get(k, ""), TEXT)], TEXT, literal=True)
+            return self._value_modifier(op, mod, ctx, ident)
+        if section == "body" and len(parts) >= 2:
+            return self.request_body(parts[1:], ident, ctx)
+        if section == "auth":
+            return self.request_auth(parts[1:], ident, ctx)
+        raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown @request field.")
+
+    def _value_modifier(self, op: Operand, mod: str, ctx: Context, ident: Identifier) -> Operand:
+        if mod == "":
+            return op
+        if mod == "lower":
+            fn = op.params[0].fn
+            return Operand("?", [Deferred(lambda c: str(fn(c) or "").lower(), TEXT)], TEXT, literal=True)
+        raise FilterError(f"Invalid filter identifier {ident.raw!r}: modifier :{mod} is not allowed here.")
+
+    def request_body(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
+        key = parts[0]
+        mod = ident.modifier
+        f = self.collection.field(key)
+        kind = f.kind if f is not None and len(parts) == 1 else ANY
+        if f is not None and f.is_multi:
+            kind = JSON
+        if mod == "isset":
+            return Operand("?", [Deferred(lambda c: key in c.body, BOOL)], BOOL, literal=True)
+        if mod == "changed":
+            if f is None:
+                raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown field {key!r}.")
+            def changed(c: RequestInfo) -> bool:
+                if key not in c.body:
+                    return False
+                old = (c.record or {}).get(key)
+                return c.body[key] != old
+            return Operand("?", [Deferred(changed, BOOL)], BOOL, literal=True)
+        if mod == "length":
+            def length(c: RequestInfo) -> int:
+                v = c.body.get(key)
+                return len(v) if isinstance(v, list) else (1 if v not in (None, "") else 0)
+            return Operand("?", [Deferred(length, NUMBER)], NUMBER, literal=True)
+        if mod == "each":
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}: :each is not supported on @request.body yet.")
+
+        def value(c: RequestInfo) -> Any:
+            v = c.body.get(key)
+            for p in parts[1:]:
+                v = v.get(p) if isinstance(v, dict) else None
+            if isinstance(v, (list, dict)):
+                import orjson
+
+                return orjson.dumps(v).decode()
+            return v
+
+        op = Operand("?", [Deferred(value, kind if kind != JSON else TEXT)], kind if kind != JSON else TEXT, literal=True)
+        return self._value_modifier(op, mod, ctx, ident) if mod != "lower" else self._value_modifier(op, mod, ctx, ident)
+
+    def request_auth(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
+        if not parts:
+            raise FilterError(f"Invalid filter identifier {ident.raw!r}.")
+        name = parts[0]
+        auth_coll = self.auth_collection
+        if len(parts) == 1:
+            f = auth_coll.field(name) if auth_coll else None
+            if name == "collectionId":
+                return Operand("?", [Deferred(lambda c: c.auth_collection.id if c.auth_collection else "", TEXT)], TEXT, literal=True)
+            if name == "collectionName":
+                return Operand("?", [Deferred(lambda c: c.auth_collection.name if c.auth_collection else "", TEXT)], TEXT, literal=True)
+            kind = f.kind if f is not None else TEXT
+            if f is not None and f.is_multi:
+                kind = JSON
+            def value(c: RequestInfo) -> Any:
+                if c.auth is None:
+                    return "" if f is None or f.kind == TEXT else (f.zero() if f.kind != JSON else None)
+                v = c.auth.get(name, "")
+                if isinstance(v, list):
+                    import orjson
+
+                    return orjson.dumps(v).decode()
+                return v
+            op = Operand("?", [Deferred(value, kind if kind != JSON else TEXT)], kind if kind != JSON else TEXT, literal=True)
+            if ident.modifier == "isset":
+                return Operand("?", [Deferred(lambda c: c.auth is not None and name in c.auth, BOOL)], BOOL, literal=True)
+            if ident.modifier == "lower":
+                return self._value_modifier(op, "lower", ctx, ident)
+            if ident.modifier and f is not None and f.is_multi:
+                return self._auth_subquery(parts, ident, ctx)
+            if ident.modifier:
+                raise FilterError(f"Invalid filter identifier {ident.raw!r}: modifier :{ident.modifier} is not allowed here.")
+            return op
+        return self._auth_subquery(parts, ident, ctx)
+
+    def _auth_subquery(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
+        """`@request.auth.rel.field`: traverse from the auth record's row."""
+        auth_coll = self.auth_collection
+        if auth_coll is None:
+            # a guest: there is no row, every such value is NULL
+            return Operand("NULL", [], ANY, literal=True, null=True)
+        a = ctx.alias("__au")
+        inner = self.path(auth_coll, a, list(parts), ident, ctx, depth=1)
+        id_param = Deferred(lambda c: (c.auth or {}).get("id", ""), TEXT)
+        cond = f"{a}.{self.q('id')} = {ctx.dialect.typed_param(TEXT)}"
+        frm = f"{self.q(auth_coll.table)} {a}"
+        if inner.source is not None:
+            return Operand("", inner.params + [id_param], inner.kind,
+                           source=f"SELECT __n.v AS v FROM {frm}, ({inner.source}) __n WHERE {cond}")
+        return Operand(f"(SELECT {inner.sql} FROM {frm} WHERE {cond})", inner.params + [id_param], inner.kind)
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)

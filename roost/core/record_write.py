@@ -1,0 +1,274 @@
+"""Creating, updating and deleting records: input mapping, validation, one transaction per write."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from roost.core.collections import Collection
+from roost.core.fields import AutodateField, FileField, JSONField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields.multi import as_list
+from roost.core.record_shape import row_to_record, select_sql
+from roost.db import UniqueViolation
+from roost.errors import BadRequest, ValidationError, field_error
+from roost.security.ids import random_id
+from roost.security.passwords import check_password, hash_password
+
+if TYPE_CHECKING:
+    from roost.core.app import App
+    from roost.core.records import Caller
+
+AUTH_ONLY_KEYS = ("passwordConfirm", "oldPassword")
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    """`views+` -> ("views", "+"); `+tags` -> ("tags", "prepend"); `title:autogenerate`."""
+    if key.startswith("+"):
+        return key[1:], "prepend"
+    if key.endswith("+"):
+        return key[:-1], "+"
+    if key.endswith("-"):
+        return key[:-1], "-"
+    if key.endswith(":autogenerate"):
+        return key[: -len(":autogenerate")], "autogenerate"
+    return key, ""
+
+
+def _apply_input(coll: Collection, record: dict[str, Any], data: dict[str, Any], caller: Caller,
+                 from_form: bool, creating: bool) -> dict[str, Any]:
+    """Apply submitted values (plain first, then modifiers); returns the body as rules see it."""
+    body: dict[str, Any] = {}
+    modifiers: list[tuple[Any, str, Any]] = []
+    for key, value in data.items():
+        name, mod = _split_key(key)
+        f = coll.field(name) or coll.lower_field_map.get(name.lower())
+        if f is None or isinstance(f, AutodateField):
+            continue
+        if f.hidden and not caller.superuser and not isinstance(f, PasswordField):
+            continue
+        if f.name == "id" and not creating:
+            continue
+        if coll.is_auth and f.name == "tokenKey" and not caller.superuser:
+            continue
+        if isinstance(f, FileField) and mod == "" and from_form:
+            continue  # file names in forms are handled with the uploads
+        if mod:
+            modifiers.append((f, mod, value))
+            continue
+        if from_form and isinstance(f, JSONField) and isinstance(value, str):
+            value = f.prepare_form(value)
+        record[f.name] = f.prepare(value)
+        body[f.name] = record[f.name]
+    for f, mod, value in modifiers:
+        record[f.name] = f.apply_modifier(record.get(f.name, f.zero()), mod, value)
+        body[f.name] = record[f.name]
+    return body
+
+
+async def _validate_relations(app: App, coll: Collection, record: dict[str, Any], changed: set[str],
+                              executor: Any) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    q = app.dialect.quote
+    for f in coll.fields:
+        if not isinstance(f, RelationField) or f.name not in changed:
+            continue
+        ids = as_list(record.get(f.name))
+        if not ids:
+            continue
+        target = app.registry.find(f.collection_id)
+        if target is None:
+            errors[f.name] = field_error("validation_missing_rel_records", "Failed to find all relation records with the provided ids.")
+            continue
+        marks = ", ".join("?" for _ in ids)
+        rows = await executor.fetch_all(f"SELECT {q('id')} FROM {q(target.table)} WHERE {q('id')} IN ({marks})", ids)
+        if len(rows) != len(set(ids)):
+            errors[f.name] = field_error("validation_missing_rel_records", "Failed to find all relation records with the provided ids.")
+    return errors
+
+
+def _unique_error(coll: Collection, exc: UniqueViolation) -> ValidationError:
+    errors = {}
+    for col in exc.columns:
+        if coll.field(col) is not None:
+            errors[col] = field_error("validation_not_unique", "Value must be unique.")
+    if not errors:
+        errors["id"] = field_error("validation_not_unique", "Value must be unique.")
+    return ValidationError(errors)
+
+
+async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, Any] | None, data: dict[str, Any],
+               files: dict[str, list[Any]], from_form: bool, rule: str | None) -> dict[str, Any]:
+    """Create (existing is None) or update a record. Nothing is written unless everything passes."""
+    from roost.core.records import is_manager, rule_matches
+
+    creating = existing is None
+    fail_message = "Failed to create record." if creating else "Failed to update record."
+    record: dict[str, Any] = {f.name: f.zero() for f in coll.columns} if creating else dict(existing)
+    old = dict(existing) if existing else {}
+    body = _apply_input(coll, record, data, caller, from_form, creating)
+    caller.info.body = body
+    manager = False if creating else await is_manager(app, coll, record["id"], caller)
+    errors: dict[str, Any] = {}
+
+    if coll.is_auth:
+        errors.update(await _auth_fields(app, coll, caller, record, old, data, creating, manager))
+        if errors.get("passwordConfirm") or errors.get("oldPassword"):
+            raise ValidationError(errors, fail_message)
+
+    if creating:
+        id_field = coll.field("id")
+        if not record.get("id") and isinstance(id_field, TextField):
+            record["id"] = id_field.autogenerate() or random_id()
+    for f in coll.fields:
+        if isinstance(f, AutodateField):
+            stamp = f.stamp(creating)
+            if stamp is not None:
+                record[f.name] = stamp
+
+    for f in coll.columns:
+        err = f.validate(record.get(f.name, f.zero()), record)
+        if err is not None and f.name not in errors:
+            errors[f.name] = err
+
+    # uploads are turned into stored file names by the files module (after validation)
+    pending_files = None
+    if files:
+        from roost.core.record_files import prepare_uploads
+
+        pending_files, file_errors = prepare_uploads(app, coll, record, old, files, data)
+        errors.update(file_errors)
+
+    if errors:
+        raise ValidationError(errors, fail_message)
+
+    for f in coll.columns:
+        v = record.get(f.name)
+        if isinstance(v, PlainPassword):
+            record[f.name] = await hash_password(str(v), f.options.get("cost") or 10) if v else (old.get(f.name) or "")
+
+    changed = {k for k in record if creating or record.get(k) != old.get(k)}
+    q = app.dialect.quote
+    d = app.dialect
+    try:
+        async with app.db.transaction() as tx:
+            rel_errors = await _validate_relations(app, coll, record, changed, tx)
+            if rel_errors:
+                raise ValidationError(rel_errors, fail_message)
+            if creating:
+                cols = [f for f in coll.columns]
+                sql = (f"INSERT INTO {q(coll.table)} ({', '.join(q(f.name) for f in cols)}) "
+                       f"VALUES ({', '.join('?' for _ in cols)})")
+                await tx.execute(sql, [f.to_db(record.get(f.name, f.zero()), d) for f in cols])
+                if rule:
+                    if not await rule_matches(app, coll, rule, record["id"], caller, tx):
+                        raise BadRequest(fail_message)
+            else:
+                cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
+                if cols:
+                    sets = ", ".join(f"{q(f.name)} = ?" for f in cols)
+                    await tx.execute(f"UPDATE {q(coll.table)} SET {sets} WHERE {q('id')} = ?",
+                                     [*(f.to_db(record.get(f.name), d) for f in cols), record["id"]])
+            if pending_files is not None:
+                await pending_files.commit()
+    except UniqueViolation as exc:
+        if pending_files is not None:
+            pending_files.rollback()
+        raise _unique_error(coll, exc) from None
+    except BaseException:
+        if pending_files is not None:
+            pending_files.rollback()
+        raise
+    if not creating:
+        from roost.core.record_files import delete_file, removed_files
+
+        for name in removed_files(coll, old, record):
+            delete_file(app, coll, record["id"], name)
+    if coll.is_auth and not creating and record.get("tokenKey") != old.get("tokenKey"):
+        app.token_cache.clear()
+    saved = row_to_record(coll, [f.to_db(record.get(f.name), d) for f in coll.columns])
+    for cb in app.on_record_change:
+        await cb("create" if creating else "update", coll, saved)
+    return saved
+
+
+async def _auth_fields(app: App, coll: Collection, caller: Caller, record: dict[str, Any], old: dict[str, Any],
+                       data: dict[str, Any], creating: bool, manager: bool) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    privileged = caller.superuser or manager
+    password = data.get("password")
+    if creating:
+        record["tokenKey"] = coll.field("tokenKey").autogenerate()  # type: ignore[union-attr]
+        if not privileged:
+            record["verified"] = False
+        if password is not None and str(data.get("passwordConfirm", "")) != str(password):
+            errors["passwordConfirm"] = field_error("validation_values_mismatch", "Values don't match.")
+        return errors
+    if not privileged:
+        record["verified"] = old.get("verified", False)
+        if "email" in data and record.get("email") != old.get("email"):
+            record["email"] = old.get("email")
+            errors["email"] = field_error("validation_values_mismatch", "Values don't match.")
+    if password not in (None, ""):
+        if str(data.get("passwordConfirm", "")) != str(password):
+            errors["passwordConfirm"] = field_error("validation_values_mismatch", "Values don't match.")
+        if not privileged:
+            old_pw = data.get("oldPassword")
+            if not old_pw:
+                errors["oldPassword"] = field_error("validation_required", "Cannot be blank.")
+            elif not await check_password(str(old_pw), str(old.get("password", ""))):
+                errors["oldPassword"] = field_error("validation_invalid_old_password", "Missing or invalid old password.")
+        record["tokenKey"] = coll.field("tokenKey").autogenerate()  # type: ignore[union-attr]
+    else:
+        record["password"] = old.get("password", "")
+    return errors
+
+
+async def delete(app: App, coll: Collection, record: dict[str, Any]) -> None:
+    """Delete with cascade: cascadeDelete relations go too, others drop the id or block the delete."""
+    deleted: list[tuple[Collection, dict[str, Any]]] = []
+    async with app.db.transaction() as tx:
+        await _delete_in_tx(app, tx, coll, record, deleted, depth=0)
+    if coll.is_auth:
+        app.token_cache.clear()
+    for c, r in deleted:
+        from roost.core.record_files import delete_record_files
+
+        delete_record_files(app, c, r)
+        for cb in app.on_record_change:
+            await cb("delete", c, r)
+
+
+async def _delete_in_tx(app: App, tx: Any, coll: Collection, record: dict[str, Any],
+                        deleted: list[tuple[Collection, dict[str, Any]]], depth: int) -> None:
+    if depth > 32:
+        raise BadRequest("Failed to delete record: the cascade is too deep.")
+    q = app.dialect.quote
+    d = app.dialect
+    rid = record["id"]
+    for other in app.registry.all():
+        for f in other.fields:
+            if not isinstance(f, RelationField) or f.collection_id != coll.id:
+                continue
+            col = f"{q(other.table)}.{q(f.name)}"
+            if f.is_multi:
+                je = "__je"
+                cond = f"EXISTS (SELECT 1 FROM {d.json_each(col, je)} WHERE {je}.value = ?)"
+            else:
+                cond = f"{col} = ?"
+            rows = await tx.fetch_all(select_sql(other, q) + f" WHERE {cond}", (rid,))
+            for row in rows:
+                ref = row_to_record(other, row)
+                if other is coll and ref["id"] == rid:
+                    continue
+                if f.options.get("cascadeDelete"):
+                    await _delete_in_tx(app, tx, other, ref, deleted, depth + 1)
+                    continue
+                remaining = [v for v in as_list(ref.get(f.name)) if v != rid]
+                if f.required and not remaining:
+                    raise BadRequest(
+                        "Failed to delete record. Make sure that the record is not part of a required relation reference."
+                    )
+                value = remaining if f.is_multi else ""
+                await tx.execute(f"UPDATE {q(other.table)} SET {q(f.name)} = ? WHERE {q('id')} = ?",
+                                 (f.to_db(value, d), ref["id"]))
+    await tx.execute(f"DELETE FROM {q(coll.table)} WHERE {q('id')} = ?", (rid,))
+    deleted.append((coll, record))

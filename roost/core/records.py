@@ -1,0 +1,219 @@
+"""Record CRUD: rules, validation, writes and expand — the domain behind the records API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from roost.core import record_write
+from roost.core.collections import Collection
+from roost.core.record_resolver import RequestInfo
+from roost.core.record_shape import export, row_to_record, select_sql
+from roost.errors import BadRequest, Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from roost.core.app import App
+
+SUPERUSERS_ID = "pbc_3142635823"
+MAX_PER_PAGE = 1000
+DEFAULT_PER_PAGE = 30
+
+
+@dataclass(slots=True)
+class Caller:
+    """Who is asking, and the request values rules may read."""
+
+    auth: dict[str, Any] | None = None
+    auth_coll: Collection | None = None
+    info: RequestInfo = field(default_factory=RequestInfo)
+
+    @property
+    def superuser(self) -> bool:
+        return self.auth is not None and self.auth_coll is not None and self.auth_coll.id == SUPERUSERS_ID
+
+    @property
+    def auth_id(self) -> str | None:
+        return self.auth["id"] if self.auth is not None else None
+
+
+def locked_error() -> Forbidden:
+    return Forbidden("Only superusers can perform this action.")
+
+
+async def rule_matches(app: App, coll: Collection, rule: str, record_id: str, caller: Caller, executor: Any = None) -> bool:
+    """Whether the stored record `record_id` satisfies a rule expression for `caller`."""
+    q = app.dialect.quote
+    compiled = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=caller.superuser)
+    sql = f"SELECT 1 FROM {q(coll.table)} WHERE {q(coll.table)}.{q('id')} = ? AND ({compiled.sql})"
+    ex = executor or app.db
+    return await ex.fetch_one(sql, [record_id, *compiled.bind(caller.info)]) is not None
+
+
+async def is_manager(app: App, coll: Collection, record_id: str, caller: Caller) -> bool:
+    if caller.superuser:
+        return True
+    rule = coll.rules.get("manageRule")
+    if not coll.is_auth or rule is None or caller.auth is None:
+        return False
+    if rule == "":
+        return True
+    return await rule_matches(app, coll, rule, record_id, caller)
+
+
+def page_params(query: dict[str, str]) -> tuple[int, int]:
+    try:
+        page = int(query.get("page") or 1)
+        per_page = int(query.get("perPage") or DEFAULT_PER_PAGE)
+    except ValueError:
+        raise BadRequest("Invalid page or perPage: both must be integers.") from None
+    if page <= 0:
+        page = 1
+    if per_page <= 0:
+        per_page = DEFAULT_PER_PAGE
+    return page, min(per_page, MAX_PER_PAGE)
+
+
+async def list_records(app: App, coll: Collection, caller: Caller, query: dict[str, str]) -> dict[str, Any]:
+    rule = coll.rules["listRule"]
+    if rule is None and not caller.superuser:
+        raise locked_error()
+    page, per_page = page_params(query)
+    q = app.dialect.quote
+    where: list[str] = []
+    params: list[Any] = []
+    if rule and not caller.superuser:
+        c = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=False)
+        where.append(c.sql)
+        params += c.bind(caller.info)
+    flt = query.get("filter", "").strip()
+    if flt:
+        c = app.compile_filter(coll, flt, caller.auth_coll, client=True, superuser=caller.superuser)
+        where.append(c.sql)
+        params += c.bind(caller.info)
+    where_sql = (" WHERE " + " AND ".join(f"({w})" for w in where)) if where else ""
+    order = ""
+    order_params: list[Any] = []
+    sort = query.get("sort", "").strip()
+    if sort:
+        s = app.compile_sort(coll, sort, caller.auth_coll, caller.superuser)
+        order = " ORDER BY " + s.sql
+        order_params = s.bind(caller.info)
+    else:
+        order = f" ORDER BY {q(coll.table)}.{app.dialect.rowid}" if app.dialect.rowid != '"_rowid_"' else ""
+    sql = select_sql(coll, q) + where_sql + order + " LIMIT ? OFFSET ?"
+    rows = await app.db.fetch_all(sql, [*params, *order_params, per_page, (page - 1) * per_page])
+    records = [row_to_record(coll, r) for r in rows]
+    skip_total = query.get("skipTotal", "").lower() in ("1", "true")
+    if skip_total:
+        total, total_pages = -1, -1
+    else:
+        total = int(await app.db.fetch_val(f"SELECT COUNT(*) FROM {q(coll.table)}{where_sql}", params) or 0)
+        total_pages = (total + per_page - 1) // per_page
+    expand = query.get("expand", "")
+    if expand and records:
+        await expand_records(app, coll, records, expand, caller)
+    return {
+        "items": [to_json(coll, r, caller) for r in records],
+        "page": page,
+        "perPage": per_page,
+        "totalItems": total,
+        "totalPages": total_pages,
+    }
+
+
+def to_json(coll: Collection, record: dict[str, Any], caller: Caller, manager: bool = False) -> dict[str, Any]:
+    auth_id = caller.auth_id if caller.auth_coll is coll else None
+    return export(coll, record, superuser=caller.superuser, auth_id=auth_id, manager=manager)
+
+
+async def fetch_record(app: App, coll: Collection, record_id: str, executor: Any = None) -> dict[str, Any] | None:
+    q = app.dialect.quote
+    row = await (executor or app.db).fetch_one(select_sql(coll, q) + f" WHERE {q('id')} = ?", (record_id,))
+    return row_to_record(coll, row) if row else None
+
+
+async def view_record(app: App, coll: Collection, caller: Caller, record_id: str, expand: str = "") -> dict[str, Any]:
+    rule = coll.rules["viewRule"]
+    if rule is None and not caller.superuser:
+        raise locked_error()
+    if rule and not caller.superuser:
+        q = app.dialect.quote
+        c = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=False)
+        sql = select_sql(coll, q) + f" WHERE {q(coll.table)}.{q('id')} = ? AND ({c.sql})"
+        row = await app.db.fetch_one(sql, [record_id, *c.bind(caller.info)])
+        record = row_to_record(coll, row) if row else None
+    else:
+        record = await fetch_record(app, coll, record_id)
+    if record is None:
+        raise NotFound()
+    if expand:
+        await expand_records(app, coll, [record], expand, caller)
+    return record
+
+
+async def check_record_rule(app: App, coll: Collection, caller: Caller, rule_name: str, record_id: str) -> dict[str, Any]:
+    """Load a record for update/delete, enforcing the rule: null -> 403, unmet -> 404."""
+    rule = coll.rules[rule_name]
+    if rule is None and not caller.superuser:
+        raise locked_error()
+    record = await fetch_record(app, coll, record_id)
+    if record is None:
+        raise NotFound()
+    if rule and not caller.superuser:
+        caller.info.record = record
+        if not await rule_matches(app, coll, rule, record_id, caller):
+            raise NotFound()
+    return record
+
+
+async def create_record(app: App, coll: Collection, caller: Caller, data: dict[str, Any],
+                        files: dict[str, list[Any]], from_form: bool = False) -> dict[str, Any]:
+    if coll.is_view:
+        raise BadRequest("Unsupported collection type.")
+    rule = coll.rules["createRule"]
+    if rule is None and not caller.superuser:
+        raise locked_error()
+    return await record_write.save(app, coll, caller, None, data, files, from_form,
+                                   rule=None if caller.superuser else rule)
+
+
+async def update_record(app: App, coll: Collection, caller: Caller, record_id: str, data: dict[str, Any],
+                        files: dict[str, list[Any]], from_form: bool = False) -> dict[str, Any]:
+    if coll.is_view:
+        raise BadRequest("Unsupported collection type.")
+    existing = await check_record_rule(app, coll, caller, "updateRule", record_id)
+    return await record_write.save(app, coll, caller, existing, data, files, from_form, rule=None)
+
+
+async def delete_record(app: App, coll: Collection, caller: Caller, record_id: str) -> None:
+    if coll.is_view:
+        raise BadRequest("Unsupported collection type.")
+    existing = await check_record_rule(app, coll, caller, "deleteRule", record_id)
+    await record_write.delete(app, coll, existing)
+
+
+# --- expand ---------------------------------------------------------------------------------------------
+MAX_EXPAND_DEPTH = 6
+MAX_BACK_RELATIONS = 1000
+
+
+def parse_expand(raw: str) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for path in raw.split(","):
+        path = path.strip()
+        if not path:
+            continue
+        parts = path.split(".")[:MAX_EXPAND_DEPTH]
+        node = tree
+        for p in parts:
+            node = node.setdefault(p, {})
+    return tree
+
+
+async def expand_records(app: App, coll: Collection, records: list[dict[str, Any]], raw: str, caller: Caller) -> None:
+    from roost.core.record_expand import expand_tree
+
+    tree = parse_expand(raw)
+    for r in records:
+        r.setdefault("@expand", {})
+    await expand_tree(app, coll, records, tree, caller)

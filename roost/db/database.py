@@ -1,0 +1,63 @@
+"""The Database facade: fetch/execute/transaction, whatever the engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+from roost.db.dialects.base import Dialect
+
+
+class Executor(Protocol):
+    """What both the database and an open transaction offer."""
+
+    dialect: Dialect
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]: ...
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None: ...
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int: ...
+
+
+class Database:
+    """Engine-neutral entry point; the dialect owns connections and driver details."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        return await self.dialect.fetch_all(sql, params)
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
+        return await self.dialect.fetch_one(sql, params)
+
+    async def fetch_val(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = await self.dialect.fetch_one(sql, params)
+        return row[0] if row else None
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return await self.dialect.execute(sql, params)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Executor]:
+        async with self.dialect.transaction() as tx:
+            yield tx
+
+    async def close(self) -> None:
+        await self.dialect.close()
+
+
+async def open_database(url: str | None, data_dir: str) -> Database:
+    """`url` is None (SQLite in data_dir/data.db), `sqlite:///path` or `postgresql://...`."""
+    if url and url.startswith(("postgres://", "postgresql://")):
+        from roost.db.dialects.postgres import PostgresDialect
+
+        dialect: Dialect = await PostgresDialect.connect(url)
+    else:
+        import os
+
+        from roost.db.dialects.sqlite import SQLiteDialect
+
+        path = url[len("sqlite:///"):] if url and url.startswith("sqlite:///") else os.path.join(data_dir, "data.db")
+        dialect = await SQLiteDialect.connect(path)
+    return Database(dialect)

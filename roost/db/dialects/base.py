@@ -1,0 +1,136 @@
+"""The Dialect: connections, driver error mapping and the SQL vocabulary that differs per engine."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+# Storage kinds of record columns; core/fields maps each field type to one of these.
+TEXT, NUMBER, BOOL, JSON = "text", "number", "bool", "json"
+
+
+class Dialect(abc.ABC):
+    name: str
+
+    # --- connections -------------------------------------------------------------------
+    @abc.abstractmethod
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]: ...
+
+    @abc.abstractmethod
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None: ...
+
+    @abc.abstractmethod
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int: ...
+
+    @abc.abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+    # --- identifiers and DDL -------------------------------------------------------------
+    @staticmethod
+    def quote(ident: str) -> str:
+        """Identifiers come from the schema (validated as ^\\w+$); quoting is belt and braces."""
+        return '"' + ident.replace('"', '""') + '"'
+
+    @abc.abstractmethod
+    def column_type(self, kind: str) -> str:
+        """Column type and default for a storage kind, e.g. `TEXT DEFAULT '' NOT NULL`."""
+
+    def create_table(self, table: str, columns: list[tuple[str, str]]) -> list[str]:
+        cols = ", ".join(f"{self.quote(n)} {self.column_type(k)}" for n, k in columns if n != "id")
+        sql = f"CREATE TABLE {self.quote(table)} ({self.quote('id')} TEXT PRIMARY KEY NOT NULL"
+        return [sql + (", " + cols if cols else "") + self.extra_table_columns() + ")"] + self.after_create_table(table)
+
+    def extra_table_columns(self) -> str:
+        return ""
+
+    def after_create_table(self, table: str) -> list[str]:
+        return []
+
+    def add_column(self, table: str, column: str, kind: str) -> str:
+        return f"ALTER TABLE {self.quote(table)} ADD COLUMN {self.quote(column)} {self.column_type(kind)}"
+
+    def rename_column(self, table: str, old: str, new: str) -> str:
+        return f"ALTER TABLE {self.quote(table)} RENAME COLUMN {self.quote(old)} TO {self.quote(new)}"
+
+    def drop_column(self, table: str, column: str) -> str:
+        return f"ALTER TABLE {self.quote(table)} DROP COLUMN {self.quote(column)}"
+
+    def rename_table(self, old: str, new: str) -> str:
+        return f"ALTER TABLE {self.quote(old)} RENAME TO {self.quote(new)}"
+
+    def drop_table(self, table: str) -> str:
+        return f"DROP TABLE IF EXISTS {self.quote(table)}"
+
+    @abc.abstractmethod
+    def convert_column(self, table: str, column: str, old_kind: str, new_kind: str) -> list[str]:
+        """Statements that change a column's storage kind in place, keeping convertible data."""
+
+    @abc.abstractmethod
+    async def table_columns(self, executor: Any, table: str) -> list[str]: ...
+
+    @abc.abstractmethod
+    async def table_exists(self, executor: Any, table: str) -> bool: ...
+
+    @abc.abstractmethod
+    def index_sql(self, sql: str) -> str:
+        """An index definition as users write it (PocketBase style, backticks) for this engine."""
+
+    def drop_index(self, name: str) -> str:
+        return f"DROP INDEX IF EXISTS {self.quote(name)}"
+
+    # --- values ------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def encode_json(self, value: Any) -> Any:
+        """A Python value as the driver wants it for a JSON column."""
+
+    # --- query vocabulary --------------------------------------------------------------------
+    like = "LIKE"  # case-insensitive for ASCII, as SQLite's LIKE
+
+    @abc.abstractmethod
+    def json_extract_text(self, column_sql: str, path: list[str]) -> str: ...
+
+    @abc.abstractmethod
+    def json_array_length(self, column_sql: str) -> str: ...
+
+    @abc.abstractmethod
+    def json_each(self, column_sql: str, alias: str) -> str:
+        """A FROM item yielding one row per array element, its text in `alias.value`."""
+
+    @abc.abstractmethod
+    def cast_text(self, sql: str) -> str: ...
+
+    @abc.abstractmethod
+    def cast_number(self, sql: str) -> str: ...
+
+    @abc.abstractmethod
+    def bool_literal_param(self, value: bool) -> Any: ...
+
+    rowid = '"_rowid_"'
+    scalar_min = "MIN"  # the two-argument scalar forms
+    scalar_max = "MAX"
+
+    def typed_param(self, kind: str) -> str:
+        """A placeholder for a value of `kind` where the engine cannot infer its type."""
+        return "?"
+
+    def orders_kind(self, kind: str) -> bool:
+        """Whether `<`/`>` work on values of this kind directly (else they compare as text)."""
+        return True
+
+    def is_not_distinct(self, a: str, b: str) -> str:
+        return f"{a} IS {b}"
+
+    def is_distinct(self, a: str, b: str) -> str:
+        return f"{a} IS NOT {b}"
+    random = "RANDOM()"
+
+    @abc.abstractmethod
+    def strftime(self, fmt_sql: str, value_sql: str) -> str: ...
+
+    @abc.abstractmethod
+    def lower(self, sql: str) -> str: ...

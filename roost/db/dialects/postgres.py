@@ -1,0 +1,227 @@
+"""PostgreSQL through an asyncpg pool whose per-release reset query is disabled.
+
+The default pool runs `RESET ALL; UNLISTEN *; ...` on every release, which costs more than a
+point read; Roost uses no session state on pooled connections, so the reset is dropped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any
+
+import asyncpg
+import orjson
+
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
+from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
+
+_KEY_RE = re.compile(r"Key \((.+?)\)=")
+
+
+class _Connection(asyncpg.Connection):  # type: ignore[misc]
+    def get_reset_query(self) -> str:
+        return ""
+
+
+@lru_cache(maxsize=4096)
+def render(sql: str) -> str:
+    """`?` placeholders to `$n`. SQL text above db/ never contains a literal `?`: values are bound."""
+    if "?" not in sql:
+        return sql
+    parts = sql.split("?")
+    out = [parts[0]]
+    for i, part in enumerate(parts[1:], 1):
+        out.append(f"${i}")
+        out.append(part)
+    return "".join(out)
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        detail = getattr(exc, "detail", "") or ""
+        m = _KEY_RE.search(detail)
+        cols = tuple(c.strip().strip('"').strip("(").strip(")") for c in m.group(1).split(",")) if m else ()
+        return UniqueViolation(getattr(exc, "table_name", "") or "", cols, detail)
+    if isinstance(exc, (asyncpg.SyntaxOrAccessError, asyncpg.DataError, asyncpg.FeatureNotSupportedError)):
+        return InvalidSchema(f"Invalid SQL: {exc}.")
+    return DatabaseError(f"Database error: {exc}.")
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec(
+        "jsonb", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads, schema="pg_catalog"
+    )
+
+
+class _Tx:
+    def __init__(self, dialect: PostgresDialect, conn: asyncpg.Connection) -> None:
+        self.dialect = dialect
+        self.conn = conn
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        try:
+            return await self.conn.fetch(render(sql), *params)
+        except asyncpg.PostgresError as exc:
+            raise _translate(exc) from None
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
+        try:
+            return await self.conn.fetchrow(render(sql), *params)
+        except asyncpg.PostgresError as exc:
+            raise _translate(exc) from None
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        try:
+            status = await self.conn.execute(render(sql), *params)
+        except asyncpg.PostgresError as exc:
+            raise _translate(exc) from None
+        tail = status.rsplit(" ", 1)[-1]
+        return int(tail) if tail.isdigit() else 0
+
+
+class PostgresDialect(Dialect):
+    name = "postgres"
+    like = "ILIKE"  # PocketBase's LIKE runs on SQLite, where it is case-insensitive
+    rowid = '"_rowid"'
+    scalar_min = "LEAST"
+    scalar_max = "GREATEST"
+    _PARAM_TYPES = {"text": "?::text", "number": "?::float8", "bool": "?::boolean", "json": "?::text"}
+
+    def typed_param(self, kind: str) -> str:
+        return self._PARAM_TYPES.get(kind, "?::text")
+
+    def orders_kind(self, kind: str) -> bool:
+        return kind not in (JSON,)
+
+    def is_not_distinct(self, a: str, b: str) -> str:
+        return f"{a} IS NOT DISTINCT FROM {b}"
+
+    def is_distinct(self, a: str, b: str) -> str:
+        return f"{a} IS DISTINCT FROM {b}"
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    @classmethod
+    async def connect(cls, url: str, min_size: int = 2, max_size: int = 10) -> PostgresDialect:
+        try:
+            pool = await asyncpg.create_pool(
+                url, min_size=min_size, max_size=max_size, connection_class=_Connection, init=_init_connection
+            )
+        except (OSError, asyncpg.PostgresError) as exc:
+            raise DatabaseError(f"Cannot connect to PostgreSQL at {url.split('@')[-1]}: {exc}.") from None
+        return cls(pool)
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        try:
+            return await self.pool.fetch(render(sql), *params)
+        except asyncpg.PostgresError as exc:
+            raise _translate(exc) from None
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
+        try:
+            return await self.pool.fetchrow(render(sql), *params)
+        except asyncpg.PostgresError as exc:
+            raise _translate(exc) from None
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self.pool.acquire() as conn:
+            return await _Tx(self, conn).execute(sql, params)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_Tx]:
+        async with self.pool.acquire() as conn:
+            try:
+                async with conn.transaction():
+                    yield _Tx(self, conn)
+            except asyncpg.PostgresError as exc:
+                raise _translate(exc) from None
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    # --- DDL -------------------------------------------------------------------------------------
+    def column_type(self, kind: str) -> str:
+        return {
+            TEXT: "TEXT DEFAULT '' NOT NULL",
+            NUMBER: "DOUBLE PRECISION DEFAULT 0 NOT NULL",
+            BOOL: "BOOLEAN DEFAULT FALSE NOT NULL",
+            JSON: "JSONB DEFAULT NULL",
+        }[kind]
+
+    def extra_table_columns(self) -> str:
+        # PostgreSQL has no rowid; this keeps "no sort" listing in insertion order, as SQLite does.
+        return ', "_rowid" BIGSERIAL'
+
+    def after_create_table(self, table: str) -> list[str]:
+        return [f'CREATE INDEX {self.quote("_rowid_" + table)} ON {self.quote(table)} ("_rowid")']
+
+    def convert_column(self, table: str, column: str, old_kind: str, new_kind: str) -> list[str]:
+        t, c = self.quote(table), self.quote(column)
+        using = {
+            TEXT: {NUMBER: f"{c}::text", BOOL: f"{c}::text", JSON: f"COALESCE({c}#>>'{{}}', '')"},
+            NUMBER: {TEXT: f"CASE WHEN {c} ~ '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*$' THEN {c}::double precision ELSE 0 END",
+                     BOOL: f"CASE WHEN {c} THEN 1 ELSE 0 END", JSON: "0"},
+            BOOL: {TEXT: f"{c} IN ('1','true','TRUE')", NUMBER: f"{c} <> 0", JSON: "false"},
+            JSON: {TEXT: f"to_jsonb({c})", NUMBER: f"to_jsonb({c})", BOOL: f"to_jsonb({c})"},
+        }[new_kind][old_kind]
+        return [
+            f"ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT",
+            f"ALTER TABLE {t} ALTER COLUMN {c} DROP NOT NULL",
+            f"ALTER TABLE {t} ALTER COLUMN {c} TYPE {self.column_type(new_kind).split(' DEFAULT')[0]} USING {using}",
+            f"UPDATE {t} SET {c} = DEFAULT WHERE {c} IS NULL" if new_kind != JSON else "SELECT 1",
+            f"ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {self.column_type(new_kind).split('DEFAULT ')[1].split(' NOT')[0]}",
+        ] + ([f"ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"] if new_kind != JSON else [])
+
+    async def table_columns(self, executor: Any, table: str) -> list[str]:
+        rows = await executor.fetch_all(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        )
+        return [r[0] for r in rows if r[0] != "_rowid"]
+
+    async def table_exists(self, executor: Any, table: str) -> bool:
+        row = await executor.fetch_one(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
+            (table,),
+        )
+        return row is not None
+
+    def index_sql(self, sql: str) -> str:
+        # PocketBase writes identifiers in backticks; PostgreSQL wants double quotes.
+        return sql.replace("`", '"')
+
+    def encode_json(self, value: Any) -> Any:
+        return value
+
+    # --- query vocabulary ----------------------------------------------------------------------
+    def json_extract_text(self, column_sql: str, path: list[str]) -> str:
+        keys = ",".join(p for p in path)
+        return f"({column_sql} #>> '{{{keys}}}')"
+
+    def json_array_length(self, column_sql: str) -> str:
+        return f"(CASE WHEN jsonb_typeof({column_sql}) = 'array' THEN jsonb_array_length({column_sql}) ELSE 0 END)"
+
+    def json_each(self, column_sql: str, alias: str) -> str:
+        return (
+            f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({column_sql}) = 'array' THEN {column_sql} "
+            f"ELSE '[]'::jsonb END) AS {alias}(value)"
+        )
+
+    def cast_text(self, sql: str) -> str:
+        return f"CAST({sql} AS TEXT)"
+
+    def cast_number(self, sql: str) -> str:
+        return f"CAST(NULLIF(regexp_replace(CAST({sql} AS TEXT), '[^0-9.eE+-]', '', 'g'), '') AS DOUBLE PRECISION)"
+
+    def bool_literal_param(self, value: bool) -> Any:
+        return value
+
+    def strftime(self, fmt_sql: str, value_sql: str) -> str:
+        return f"roost_strftime({fmt_sql}, {value_sql})"
+
+    def lower(self, sql: str) -> str:
+        return f"LOWER({sql})"

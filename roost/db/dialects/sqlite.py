@@ -1,0 +1,196 @@
+"""SQLite through apsw: one writer connection behind a lock, reads inline on the event loop.
+
+Point reads cost a few microseconds, so they run on the loop thread rather than through a
+thread pool (a thread hop costs more than the query, see benchmarks/README.md). WAL lets
+readers proceed while a write transaction is open on the writer connection."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import apsw
+import orjson
+
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
+from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
+
+_UNIQUE_RE = re.compile(r"UNIQUE constraint failed: (.+)")
+
+
+def connect(path: str) -> apsw.Connection:
+    """Every connection gets the same pragmas; PocketBase uses the same set."""
+    conn = apsw.Connection(path)
+    conn.setbusytimeout(10_000)
+    for pragma in (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",  # with WAL, commits survive a process crash
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA temp_store=MEMORY",
+        "PRAGMA cache_size=-32000",
+    ):
+        conn.execute(pragma).fetchall()
+    return conn
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, apsw.ConstraintError):
+        m = _UNIQUE_RE.search(str(exc))
+        if m:
+            cols = tuple(c.strip().split(".")[-1] for c in m.group(1).split(","))
+            table = m.group(1).split(".")[0].strip()
+            return UniqueViolation(table, cols, str(exc))
+        if "UNIQUE" in str(exc):
+            return UniqueViolation(detail=str(exc))
+    if isinstance(exc, apsw.SQLError):
+        return InvalidSchema(f"Invalid SQL: {exc}.")
+    return DatabaseError(f"Database error: {exc}.")
+
+
+class _Tx:
+    """An open write transaction on the writer connection."""
+
+    def __init__(self, dialect: SQLiteDialect) -> None:
+        self.dialect = dialect
+        self.conn = dialect.writer
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except apsw.Error as exc:
+            raise _translate(exc) from None
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
+        try:
+            for row in self.conn.execute(sql, params):
+                return row
+        except apsw.Error as exc:
+            raise _translate(exc) from None
+        return None
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        try:
+            self.conn.execute(sql, params)
+        except apsw.Error as exc:
+            raise _translate(exc) from None
+        return self.conn.changes()
+
+
+class SQLiteDialect(Dialect):
+    name = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.writer = connect(path)
+        self.reader = connect(path)
+        self.write_lock = asyncio.Lock()
+
+    @classmethod
+    async def connect(cls, path: str) -> SQLiteDialect:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        return cls(path)
+
+    # --- connections -----------------------------------------------------------------------
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        try:
+            return self.reader.execute(sql, params).fetchall()
+        except apsw.Error as exc:
+            raise _translate(exc) from None
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
+        try:
+            for row in self.reader.execute(sql, params):
+                return row
+        except apsw.Error as exc:
+            raise _translate(exc) from None
+        return None
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self.write_lock:
+            try:
+                self.writer.execute(sql, params)
+            except apsw.Error as exc:
+                raise _translate(exc) from None
+            return self.writer.changes()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_Tx]:
+        async with self.write_lock:
+            self.writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield _Tx(self)
+            except BaseException:
+                self.writer.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    self.writer.execute("COMMIT")
+                except apsw.Error as exc:
+                    self.writer.execute("ROLLBACK")
+                    raise _translate(exc) from None
+
+    async def close(self) -> None:
+        try:
+            self.writer.execute("PRAGMA optimize")
+        except apsw.Error:
+            pass
+        self.reader.close()
+        self.writer.close()
+
+    # --- DDL -------------------------------------------------------------------------------------
+    def column_type(self, kind: str) -> str:
+        return {
+            TEXT: "TEXT DEFAULT '' NOT NULL",
+            NUMBER: "NUMERIC DEFAULT 0 NOT NULL",
+            BOOL: "BOOLEAN DEFAULT FALSE NOT NULL",
+            JSON: "JSON DEFAULT NULL",
+        }[kind]
+
+    def convert_column(self, table: str, column: str, old_kind: str, new_kind: str) -> list[str]:
+        # SQLite columns are loosely typed: the declared type only guides affinity, so the
+        # values stay and are re-read through the new field's decoder.
+        return []
+
+    async def table_columns(self, executor: Any, table: str) -> list[str]:
+        rows = await executor.fetch_all(f"PRAGMA table_info({self.quote(table)})")
+        return [r[1] for r in rows]
+
+    async def table_exists(self, executor: Any, table: str) -> bool:
+        row = await executor.fetch_one("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,))
+        return row is not None
+
+    def index_sql(self, sql: str) -> str:
+        return sql
+
+    def encode_json(self, value: Any) -> Any:
+        return None if value is None else orjson.dumps(value).decode()
+
+    # --- query vocabulary ----------------------------------------------------------------------
+    def json_extract_text(self, column_sql: str, path: list[str]) -> str:
+        jpath = "$" + "".join(f"[{p}]" if p.isdigit() else f'."{p}"' for p in path)
+        return f"JSON_EXTRACT({column_sql}, '{jpath}')"
+
+    def json_array_length(self, column_sql: str) -> str:
+        return f"(CASE WHEN json_valid({column_sql}) THEN json_array_length({column_sql}) ELSE 0 END)"
+
+    def json_each(self, column_sql: str, alias: str) -> str:
+        return f"json_each(CASE WHEN json_valid({column_sql}) THEN {column_sql} ELSE json_array({column_sql}) END) {alias}"
+
+    def cast_text(self, sql: str) -> str:
+        return f"CAST({sql} AS TEXT)"
+
+    def cast_number(self, sql: str) -> str:
+        return f"CAST({sql} AS NUMERIC)"
+
+    def bool_literal_param(self, value: bool) -> Any:
+        return 1 if value else 0
+
+    def strftime(self, fmt_sql: str, value_sql: str) -> str:
+        return f"strftime({fmt_sql}, {value_sql})"
+
+    def lower(self, sql: str) -> str:
+        return f"LOWER({sql})"

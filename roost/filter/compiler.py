@@ -1,0 +1,339 @@
+"""AST -> SQL. Values are always bound parameters; identifiers come only from the resolver.
+
+A compiled filter is cached per (schema version, text, auth collection) by the caller, so
+values that vary per request (`@request.*`) are `Deferred` parameters, filled in by `bind`.
+
+Multi-valued operands (multiple relations, back-relations, `:each`, `@collection.*`) are
+sources of rows; a comparison on them is "all rows match" by default and "any row matches"
+with the `?` operator prefix. An empty source behaves as a single NULL, as PocketBase's
+LEFT JOIN does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
+from roost.filter.ast import Call, Expr, Group, Identifier, Literal, Node
+from roost.filter.errors import FilterError
+
+ANY = "any"  # kind of a value whose type is not known (e.g. a request value)
+
+
+class Deferred:
+    """A parameter whose value comes from the request context at bind time."""
+
+    __slots__ = ("fn", "kind")
+
+    def __init__(self, fn: Callable[[Any], Any], kind: str = ANY) -> None:
+        self.fn = fn
+        self.kind = kind
+
+    def value(self, ctx: Any) -> Any:
+        return coerce(self.fn(ctx), self.kind)[0]
+
+
+@dataclass(slots=True)
+class Operand:
+    """A resolved operand: `sql` with its `params`, of storage `kind`.
+
+    When `source` is set the operand is multi-valued: `source` is a correlated SELECT whose
+    single column `v` yields the values, and `sql` is unused."""
+
+    sql: str
+    params: list[Any] = field(default_factory=list)
+    kind: str = ANY
+    source: str | None = None
+    literal: bool = False
+    null: bool = False
+
+
+@dataclass(slots=True)
+class Compiled:
+    sql: str
+    params: list[Any]
+
+    def bind(self, ctx: Any) -> list[Any]:
+        return [p.value(ctx) if isinstance(p, Deferred) else p for p in self.params]
+
+
+class Context:
+    """Per-compilation state shared with the resolver: the dialect and an alias counter."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self._n = 0
+
+    def alias(self, prefix: str = "__a") -> str:
+        self._n += 1
+        return f"{prefix}{self._n}"
+
+
+class Resolver(Protocol):
+    def resolve(self, ident: Identifier, ctx: Context) -> Operand: ...
+
+
+def coerce(value: Any, kind: str) -> tuple[Any, bool]:
+    """Convert a literal to a column's kind, as SQLite's affinity would; (value, ok)."""
+    if value is None or kind == ANY:
+        return value, True
+    if kind == NUMBER:
+        if isinstance(value, bool):
+            return int(value), True
+        if isinstance(value, (int, float)):
+            return value, True
+        try:
+            f = float(str(value).strip())
+        except ValueError:
+            return value, False
+        return (int(f) if f.is_integer() and "." not in str(value) else f), True
+    if kind == BOOL:
+        if isinstance(value, bool):
+            return value, True
+        if isinstance(value, (int, float)):
+            return value != 0, True
+        s = str(value).strip().lower()
+        if s in ("true", "1"):
+            return True, True
+        if s in ("false", "0", ""):
+            return False, True
+        return value, False
+    if kind in (TEXT, JSON):
+        if isinstance(value, bool):
+            return ("1" if value else "0"), True
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value)), True
+        return str(value), True
+    return value, True
+
+
+def literal_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, (int, float)):
+        return NUMBER
+    return TEXT
+
+
+class _Compiler:
+    def __init__(self, resolver: Resolver, dialect: Dialect) -> None:
+        self.resolver = resolver
+        self.d = dialect
+        self.ctx = Context(dialect)
+
+    # --- structure -------------------------------------------------------------------------------
+    def node(self, node: Node) -> tuple[str, list[Any]]:
+        if isinstance(node, Group):
+            parts = [self.node(item) for item in node.items]
+            joiner = " AND " if node.join == "&&" else " OR "
+            return "(" + joiner.join(s for s, _ in parts) + ")", [p for _, ps in parts for p in ps]
+        return self.expr(node)
+
+    def operand(self, op: Any) -> Operand:
+        if isinstance(op, Literal):
+            if op.value is None:
+                return Operand("NULL", [], ANY, literal=True, null=True)
+            return Operand("?", [op.value], literal_kind(op.value), literal=True)
+        if isinstance(op, Identifier):
+            return self.resolver.resolve(op, self.ctx)
+        if isinstance(op, Call):
+            return self.call(op)
+        raise FilterError("Invalid filter operand.")
+
+    def call(self, call: Call) -> Operand:
+        name = call.name
+        args = [self.operand(a) for a in call.args]
+        if any(a.source is not None for a in args):
+            raise FilterError(f"Function {name}() does not accept multi-valued arguments.")
+        if name == "strftime":
+            if not 1 <= len(args) <= 10:
+                raise FilterError("strftime() takes a format, a time value and up to 8 modifiers.")
+            fmt = self.as_kind(args[0], TEXT)
+            value = self.as_kind(args[1], TEXT) if len(args) > 1 else Operand("'now'")
+            sql = f"COALESCE({self.d.strftime(fmt.sql, value.sql)}, '')"
+            return Operand(sql, fmt.params + value.params, TEXT)
+        if name == "geoDistance":
+            if len(args) != 4:
+                raise FilterError("geoDistance() takes 4 arguments: lonA, latA, lonB, latB.")
+            a = [self.as_kind(x, NUMBER) for x in args]
+            lon1, lat1, lon2, lat2 = (x.sql for x in a)
+            sql = (
+                f"(6371 * ACOS(MIN(1, MAX(-1, COS(RADIANS({lat1})) * COS(RADIANS({lat2})) * "
+                f"COS(RADIANS({lon2}) - RADIANS({lon1})) + SIN(RADIANS({lat1})) * SIN(RADIANS({lat2}))))))"
+            )
+            sql = sql.replace("MIN(", self.d.scalar_min + "(").replace("MAX(", self.d.scalar_max + "(")
+            params = [p for x in (a[1], a[3], a[2], a[0], a[1], a[3]) for p in x.params]
+            return Operand(sql, params, NUMBER)
+        raise FilterError(f"Unknown function {name}() at position {call.pos}.")
+
+    def as_kind(self, op: Operand, kind: str) -> Operand:
+        """An operand rendered as `kind`: literals are coerced, columns cast when needed."""
+        if op.null:
+            return op
+        if op.literal or any(isinstance(p, Deferred) for p in op.params) and op.sql == "?":
+            value = op.params[0]
+            if isinstance(value, Deferred):
+                return Operand(self.placeholder(kind), [Deferred(value.fn, kind)], kind, literal=True)
+            coerced, ok = coerce(value, kind)
+            if ok:
+                return Operand(self.placeholder(kind), [coerced], kind, literal=True)
+            return Operand(self.placeholder(TEXT), [str(value)], TEXT, literal=True)
+        if op.kind == kind or op.kind == ANY:
+            return op
+        if kind == TEXT:
+            return Operand(self.d.cast_text(op.sql), op.params, TEXT)
+        if kind == NUMBER:
+            return Operand(self.d.cast_number(op.sql), op.params, NUMBER)
+        return op
+
+    def placeholder(self, kind: str) -> str:
+        return self.d.typed_param(kind)
+
+    # --- comparisons -----------------------------------------------------------------------------
+    def expr(self, e: Expr) -> tuple[str, list[Any]]:
+        left = self.operand(e.left)
+        right = self.operand(e.right)
+        op = e.op
+        any_mode = op.startswith("?")
+        if any_mode:
+            op = op[1:]
+        if left.source is None and right.source is None:
+            return self.compare(left, op, right)
+        # multi-valued: compare element-wise inside EXISTS over the source(s)
+        sources: list[str] = []
+        params: list[Any] = []
+        lel, rel = left, right
+        if left.source is not None:
+            a = self.ctx.alias("__ml")
+            sources.append(self.with_null_row(left.source) + f" {a}")
+            params += left.params + left.params
+            lel = Operand(f"{a}.v", [], left.kind)
+        if right.source is not None:
+            a = self.ctx.alias("__mr")
+            sources.append(self.with_null_row(right.source) + f" {a}")
+            params += right.params + right.params
+            rel = Operand(f"{a}.v", [], right.kind)
+        cond, cparams = self.compare(lel, op, rel)
+        frm = ", ".join(sources)
+        if any_mode:
+            return f"EXISTS (SELECT 1 FROM {frm} WHERE {cond})", params + cparams
+        return f"NOT EXISTS (SELECT 1 FROM {frm} WHERE NOT COALESCE({cond}, FALSE))", params + cparams
+
+    @staticmethod
+    def with_null_row(source: str) -> str:
+        # An empty set compares as a single NULL value (PocketBase's LEFT JOIN semantics).
+        return f"(SELECT v FROM ({source}) __s UNION ALL SELECT NULL WHERE NOT EXISTS ({source}))"
+
+    def unify(self, left: Operand, right: Operand) -> tuple[Operand, Operand, str]:
+        if left.null or right.null:
+            return left, right, (right.kind if left.null else left.kind)
+        if left.literal and not right.literal:
+            left = self.as_kind(left, right.kind)
+            return left, right, left.kind
+        if right.literal and not left.literal:
+            right = self.as_kind(right, left.kind)
+            return left, right, right.kind
+        if left.kind == right.kind:
+            kind = left.kind
+            if left.literal and right.literal:
+                left, right = self.as_kind(left, kind), self.as_kind(right, kind)
+            return left, right, kind
+        if ANY in (left.kind, right.kind) and not (left.literal and right.literal):
+            kind = right.kind if left.kind == ANY else left.kind
+            return self.as_kind(left, kind), self.as_kind(right, kind), kind
+        # different kinds: compare as text (SQLite would, through affinity)
+        return self.as_kind(left, TEXT), self.as_kind(right, TEXT), TEXT
+
+    def compare(self, left: Operand, op: str, right: Operand) -> tuple[str, list[Any]]:
+        left, right, kind = self.unify(left, right)
+        if op in ("=", "!="):
+            return self.equality(left, op, right, kind)
+        if op in ("~", "!~"):
+            return self.like(left, op, right)
+        if left.null or right.null:
+            return "FALSE", []
+        if kind in (JSON, BOOL) and not self.d.orders_kind(kind):
+            left, right = self.as_kind(left, TEXT), self.as_kind(right, TEXT)
+        return f"{left.sql} {op} {right.sql}", left.params + right.params
+
+    def is_empty(self, op: Operand) -> bool:
+        if op.null:
+            return True
+        return op.literal and not isinstance(op.params[0], Deferred) and op.params[0] == ""
+
+    def empty_test(self, op: Operand, negate: bool) -> tuple[str, list[Any]]:
+        """`x = ""` / `x = null` treat NULL and the empty value alike, per column kind."""
+        if op.kind == TEXT or op.kind == ANY:
+            t = self.as_kind(op, TEXT) if op.kind == ANY and not op.literal else op
+            sql = f"({t.sql} IS NULL OR {t.sql} = '')"
+            params = t.params + t.params
+        elif op.kind == JSON:
+            sql = f"({op.sql} IS NULL OR {self.d.cast_text(op.sql)} IN ('', 'null', '\"\"'))"
+            params = op.params + op.params
+        else:
+            sql, params = f"({op.sql} IS NULL)", list(op.params)
+        return (f"NOT {sql}" if negate else sql), params
+
+    def equality(self, left: Operand, op: str, right: Operand, kind: str) -> tuple[str, list[Any]]:
+        negate = op == "!="
+        if self.is_empty(right) and not left.literal:
+            return self.empty_test(left, negate)
+        if self.is_empty(left) and not right.literal:
+            return self.empty_test(right, negate)
+        if self.is_empty(left) and self.is_empty(right):
+            return ("FALSE" if negate else "TRUE"), []
+        if left.null or right.null:
+            other = right if left.null else left
+            return self.empty_test(other, negate)
+        if kind == JSON:
+            left, right = self.as_kind(left, TEXT), self.as_kind(right, TEXT)
+        if self.is_empty(right) or self.is_empty(left):  # a literal "" against a request value
+            l_sql = f"COALESCE({left.sql}, '')"
+            r_sql = f"COALESCE({right.sql}, '')"
+            return f"{l_sql} {'<>' if negate else '='} {r_sql}", left.params + right.params
+        fn = self.d.is_distinct if negate else self.d.is_not_distinct
+        return fn(left.sql, right.sql), left.params + right.params
+
+    def like(self, left: Operand, op: str, right: Operand) -> tuple[str, list[Any]]:
+        left = self.as_kind(left, TEXT) if left.kind != TEXT else left
+        not_ = "NOT " if op == "!~" else ""
+        if right.literal and not right.null and not isinstance(right.params[0], Deferred):
+            pattern = str(right.params[0])
+            if "%" not in pattern.replace("\\%", ""):
+                pattern = "%" + pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            sql = f"{left.sql} {not_}{self.d.like} {self.placeholder(TEXT)} ESCAPE '\\'"
+            if not_:
+                sql = f"({left.sql} IS NULL OR {sql})"
+                return sql, left.params + left.params + [pattern]
+            return sql, left.params + [pattern]
+        r = self.as_kind(right, TEXT)
+        sql = f"{left.sql} {not_}{self.d.like} ('%' || {r.sql} || '%') ESCAPE '\\'"
+        return sql, left.params + r.params
+
+
+def compile_filter(node: Node, resolver: Resolver, dialect: Dialect) -> Compiled:
+    sql, params = _Compiler(resolver, dialect).node(node)
+    return Compiled(sql, params)
+
+
+def compile_sort(
+    terms: tuple[tuple[Identifier, bool], ...], resolver: Resolver, dialect: Dialect, rowid_sql: str
+) -> Compiled:
+    comp = _Compiler(resolver, dialect)
+    parts: list[str] = []
+    params: list[Any] = []
+    for ident, desc in terms:
+        if ident.path == ("@random",):
+            sql = dialect.random
+        elif ident.path == ("@rowid",):
+            sql = rowid_sql
+        else:
+            op = resolver.resolve(ident, comp.ctx)
+            if op.source is not None or op.literal or op.null or any(isinstance(p, Deferred) for p in op.params):
+                raise FilterError(f"Invalid sort field {ident.raw!r}: it must be a single-valued field.")
+            sql = op.sql
+            params += op.params
+        parts.append(f"{sql} {'DESC' if desc else 'ASC'}")
+    return Compiled(", ".join(parts), params)

@@ -1,0 +1,254 @@
+"""A hand-written scanner and recursive-descent parser for PocketBase filter expressions.
+
+Grammar (precedence: && over ||, parentheses group):
+    filter   := or
+    or       := and ( "||" and )*
+    and      := term ( "&&" term )*
+    term     := "(" filter ")" | operand OP operand
+    operand  := identifier | text | number | function "(" operand ("," operand)* ")"
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from roost.filter.ast import Call, Expr, Group, Identifier, Literal, Node, Operand
+from roost.filter.errors import FilterError
+
+MAX_FILTER_LENGTH = 3500
+MAX_EXPRESSIONS = 200
+MAX_FUNCTION_DEPTH = 3
+MAX_SORT_FIELDS = 8
+MAX_SORT_FIELD_LENGTH = 255
+
+OPERATORS = ("?!=", "?>=", "?<=", "?!~", "!=", ">=", "<=", "!~", "?=", "?>", "?<", "?~", "=", ">", "<", "~")
+_OP_RE = re.compile("|".join(re.escape(o) for o in OPERATORS))
+_NUMBER_RE = re.compile(r"-?\d+(\.\d+)?(?![\w.])")
+_IDENT_RE = re.compile(r"[A-Za-z_@#][\w.:]*")
+_WS_RE = re.compile(r"\s+")
+
+
+class _Token:
+    __slots__ = ("kind", "value", "pos")
+
+    def __init__(self, kind: str, value: object, pos: int) -> None:
+        self.kind = kind  # ident, text, number, op, join, lparen, rparen, comma
+        self.value = value
+        self.pos = pos
+
+    def __repr__(self) -> str:
+        return f"{self.kind}:{self.value!r}@{self.pos}"
+
+
+def _err(text: str, pos: int, what: str) -> FilterError:
+    snippet = text[pos : pos + 20]
+    return FilterError(f"Invalid filter expression: {what} at position {pos} (near {snippet!r})")
+
+
+def tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i = _WS_RE.match(text, i).end()  # type: ignore[union-attr]
+            continue
+        if text.startswith("//", i):
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl + 1
+            continue
+        if c in "'\"":
+            j = i + 1
+            buf: list[str] = []
+            while j < n and text[j] != c:
+                if text[j] == "\\" and j + 1 < n and text[j + 1] == c:
+                    buf.append(c)
+                    j += 2
+                    continue
+                buf.append(text[j])
+                j += 1
+            if j >= n:
+                raise _err(text, i, "unterminated text literal")
+            tokens.append(_Token("text", "".join(buf), i))
+            i = j + 1
+            continue
+        if c == "(":
+            tokens.append(_Token("lparen", c, i))
+            i += 1
+            continue
+        if c == ")":
+            tokens.append(_Token("rparen", c, i))
+            i += 1
+            continue
+        if c == ",":
+            tokens.append(_Token("comma", c, i))
+            i += 1
+            continue
+        if text.startswith("&&", i) or text.startswith("||", i):
+            tokens.append(_Token("join", text[i : i + 2], i))
+            i += 2
+            continue
+        if c.isdigit() or (c == "-" and i + 1 < n and text[i + 1].isdigit()):
+            m = _NUMBER_RE.match(text, i)
+            if not m:
+                raise _err(text, i, "invalid number")
+            raw = m.group(0)
+            tokens.append(_Token("number", float(raw) if "." in raw else int(raw), i))
+            i = m.end()
+            continue
+        if c.isalpha() or c in "_@#":
+            m = _IDENT_RE.match(text, i)
+            assert m is not None
+            raw = m.group(0)
+            if raw.endswith((".", ":")):
+                raise _err(text, i, f"invalid identifier {raw!r}")
+            tokens.append(_Token("ident", raw, i))
+            i = m.end()
+            continue
+        m = _OP_RE.match(text, i)
+        if m:
+            tokens.append(_Token("op", m.group(0), i))
+            i = m.end()
+            continue
+        raise _err(text, i, f"unexpected character {c!r}")
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.i = 0
+        self.count = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        tok = self.peek()
+        if tok is None:
+            raise _err(self.text, len(self.text), "unexpected end of expression")
+        self.i += 1
+        return tok
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise FilterError("Invalid filter expression: it is empty.")
+        node = self.parse_or()
+        tok = self.peek()
+        if tok is not None:
+            raise _err(self.text, tok.pos, f"unexpected {tok.kind} {tok.value!r}")
+        return node
+
+    def parse_or(self) -> Node:
+        items = [self.parse_and()]
+        while (tok := self.peek()) is not None and tok.kind == "join" and tok.value == "||":
+            self.i += 1
+            items.append(self.parse_and())
+        return items[0] if len(items) == 1 else Group("||", tuple(items))
+
+    def parse_and(self) -> Node:
+        items = [self.parse_term()]
+        while (tok := self.peek()) is not None and tok.kind == "join" and tok.value == "&&":
+            self.i += 1
+            items.append(self.parse_term())
+        return items[0] if len(items) == 1 else Group("&&", tuple(items))
+
+    def parse_term(self) -> Node:
+        tok = self.peek()
+        if tok is not None and tok.kind == "lparen":
+            self.i += 1
+            if (nxt := self.peek()) is not None and nxt.kind == "rparen":
+                raise _err(self.text, nxt.pos, "empty group")
+            node = self.parse_or()
+            close = self.take()
+            if close.kind != "rparen":
+                raise _err(self.text, close.pos, "expected ')'")
+            return node
+        left = self.parse_operand(0)
+        op = self.take()
+        if op.kind != "op":
+            raise _err(self.text, op.pos, f"expected an operator, got {op.kind} {op.value!r}")
+        right = self.parse_operand(0)
+        self.count += 1
+        if self.count > MAX_EXPRESSIONS:
+            raise FilterError(f"Invalid filter expression: more than {MAX_EXPRESSIONS} expressions.")
+        return Expr(left, str(op.value), right)
+
+    def parse_operand(self, depth: int) -> Operand:
+        tok = self.take()
+        if tok.kind == "text":
+            return Literal(tok.value)
+        if tok.kind == "number":
+            return Literal(tok.value)
+        if tok.kind == "ident":
+            raw = str(tok.value)
+            nxt = self.peek()
+            if nxt is not None and nxt.kind == "lparen" and nxt.pos == tok.pos + len(raw):
+                return self.parse_call(raw, tok.pos, depth + 1)
+            if raw in ("true", "false"):
+                return Literal(raw == "true")
+            if raw == "null":
+                return Literal(None)
+            return make_identifier(raw, tok.pos, self.text)
+        raise _err(self.text, tok.pos, f"expected an operand, got {tok.kind} {tok.value!r}")
+
+    def parse_call(self, name: str, pos: int, depth: int) -> Call:
+        if depth > MAX_FUNCTION_DEPTH:
+            raise _err(self.text, pos, f"functions nested deeper than {MAX_FUNCTION_DEPTH}")
+        self.take()  # (
+        args: list[Operand] = []
+        if (tok := self.peek()) is not None and tok.kind == "rparen":
+            self.i += 1
+            return Call(name, (), pos)
+        while True:
+            args.append(self.parse_operand(depth))
+            tok = self.take()
+            if tok.kind == "rparen":
+                return Call(name, tuple(args), pos)
+            if tok.kind != "comma":
+                raise _err(self.text, tok.pos, "expected ',' or ')' in function arguments")
+
+
+def make_identifier(raw: str, pos: int = 0, text: str = "") -> Identifier:
+    modifier = ""
+    body = raw
+    # `@collection.name:alias.field` keeps its alias colon; a trailing `:modifier` is split off.
+    last = raw.rsplit(".", 1)[-1]
+    if ":" in last:
+        idx = raw.rindex(":")
+        body, modifier = raw[:idx], raw[idx + 1 :]
+        if not modifier or not body:
+            raise _err(text or raw, pos, f"invalid identifier {raw!r}")
+    parts = tuple(body.split("."))
+    if any(not p for p in parts):
+        raise _err(text or raw, pos, f"invalid identifier {raw!r}")
+    return Identifier(parts, modifier, raw, pos)
+
+
+@lru_cache(maxsize=2048)
+def parse(text: str) -> Node:
+    """Parse a filter; results are cached because apps send the same filters again and again."""
+    if len(text) > MAX_FILTER_LENGTH:
+        raise FilterError(f"Invalid filter expression: longer than {MAX_FILTER_LENGTH} characters.")
+    return _Parser(text).parse()
+
+
+@lru_cache(maxsize=1024)
+def parse_sort(text: str) -> tuple[tuple[Identifier, bool], ...]:
+    """`-created,title,+id` -> ((Identifier, descending), ...)."""
+    terms: list[tuple[Identifier, bool]] = []
+    for raw in text.split(","):
+        raw = raw.strip()
+        if not raw:
+            continue
+        desc = raw.startswith("-")
+        if raw[0] in "+-":
+            raw = raw[1:].strip()
+        if len(raw) > MAX_SORT_FIELD_LENGTH or not _IDENT_RE.fullmatch(raw):
+            raise FilterError(f"Invalid sort field {raw!r}.")
+        terms.append((make_identifier(raw), desc))
+    if len(terms) > MAX_SORT_FIELDS:
+        raise FilterError(f"Invalid sort: at most {MAX_SORT_FIELDS} fields are allowed.")
+    return tuple(terms)

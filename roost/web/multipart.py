@@ -1,0 +1,111 @@
+"""multipart/form-data parsing with python-multipart, PocketBase style."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from roost.errors import BadRequest
+from roost.web.request import Request, add_form_value
+
+
+@dataclass(slots=True)
+class UploadedFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+async def parse_multipart(request: Request) -> tuple[dict[str, Any], dict[str, list[UploadedFile]]]:
+    ctype_header = request.header(b"content-type") or ""
+    _, params = parse_options_header(ctype_header)
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise BadRequest("Missing multipart boundary in the Content-Type header.")
+    body = await request.body()
+
+    parts: list[dict[str, Any]] = []
+    current: dict[str, Any] = {}
+    header_name = bytearray()
+    header_value = bytearray()
+    data = bytearray()
+
+    def on_part_begin() -> None:
+        current.clear()
+        current["headers"] = {}
+        data.clear()
+
+    def on_header_field(buf: bytes, start: int, end: int) -> None:
+        header_name.extend(buf[start:end])
+
+    def on_header_value(buf: bytes, start: int, end: int) -> None:
+        header_value.extend(buf[start:end])
+
+    def on_header_end() -> None:
+        current["headers"][bytes(header_name).lower()] = bytes(header_value)
+        header_name.clear()
+        header_value.clear()
+
+    def on_part_data(buf: bytes, start: int, end: int) -> None:
+        data.extend(buf[start:end])
+
+    def on_part_end() -> None:
+        parts.append({"headers": dict(current["headers"]), "data": bytes(data)})
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+        },
+    )
+    try:
+        parser.write(body)
+        parser.finalize()
+    except Exception as exc:  # python-multipart raises its own error types
+        raise BadRequest(f"Invalid multipart body: {exc}.") from None
+
+    fields: dict[str, Any] = {}
+    files: dict[str, list[UploadedFile]] = {}
+    json_payloads: list[dict[str, Any]] = []
+    for part in parts:
+        disposition = part["headers"].get(b"content-disposition", b"")
+        _, dparams = parse_options_header(disposition)
+        name = dparams.get(b"name", b"").decode("utf-8", "replace")
+        if not name:
+            continue
+        filename = dparams.get(b"filename")
+        if filename is not None:
+            files.setdefault(name, []).append(
+                UploadedFile(
+                    filename=filename.decode("utf-8", "replace"),
+                    content_type=part["headers"].get(b"content-type", b"application/octet-stream").decode(),
+                    data=part["data"],
+                )
+            )
+            continue
+        value = part["data"].decode("utf-8", "replace")
+        if name == "@jsonPayload":
+            try:
+                payload = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                raise BadRequest("Invalid @jsonPayload: it must be a JSON object.") from None
+            if not isinstance(payload, dict):
+                raise BadRequest("Invalid @jsonPayload: it must be a JSON object.")
+            json_payloads.append(payload)
+            continue
+        add_form_value(fields, name, value)
+    for payload in json_payloads:
+        fields.update(payload)
+    return fields, files

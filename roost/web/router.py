@@ -1,0 +1,83 @@
+"""A segment-trie router: `/api/collections/{c}/records/{id}` costs a few dict lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import unquote
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+class _Node:
+    __slots__ = ("static", "param", "param_name", "handlers", "tail_name")
+
+    def __init__(self) -> None:
+        self.static: dict[str, _Node] = {}
+        self.param: _Node | None = None
+        self.param_name = ""
+        self.handlers: dict[str, Handler] = {}
+        self.tail_name = ""  # a `{name...}` wildcard that captures the rest of the path
+
+
+class Router:
+    def __init__(self) -> None:
+        self.root = _Node()
+
+    def add(self, method: str, path: str, handler: Handler) -> None:
+        node = self.root
+        for seg in path.strip("/").split("/"):
+            if seg.startswith("{") and seg.endswith("...}"):
+                node.tail_name = seg[1:-4]
+                tail = node.static.setdefault("\0tail", _Node())
+                node = tail
+                break
+            if seg.startswith("{") and seg.endswith("}"):
+                if node.param is None:
+                    node.param = _Node()
+                    node.param_name = seg[1:-1]
+                elif node.param_name != seg[1:-1]:
+                    raise ValueError(f"conflicting parameter names at {path}")
+                node = node.param
+            else:
+                node = node.static.setdefault(seg, _Node())
+        if method in node.handlers:
+            raise ValueError(f"duplicate route {method} {path}")
+        node.handlers[method] = handler
+
+    def get(self, path: str, handler: Handler) -> None:
+        self.add("GET", path, handler)
+
+    def post(self, path: str, handler: Handler) -> None:
+        self.add("POST", path, handler)
+
+    def patch(self, path: str, handler: Handler) -> None:
+        self.add("PATCH", path, handler)
+
+    def put(self, path: str, handler: Handler) -> None:
+        self.add("PUT", path, handler)
+
+    def delete(self, path: str, handler: Handler) -> None:
+        self.add("DELETE", path, handler)
+
+    def match(self, path: str) -> tuple[dict[str, Handler] | None, dict[str, str]]:
+        """Returns (handlers by method, path params), or (None, {}) when no route matches."""
+        node = self.root
+        params: dict[str, str] = {}
+        segs = path.strip("/").split("/")
+        for i, seg in enumerate(segs):
+            nxt = node.static.get(seg)
+            if nxt is None:
+                if node.param is not None and seg:
+                    params[node.param_name] = unquote(seg) if "%" in seg else seg
+                    nxt = node.param
+                elif node.tail_name:
+                    params[node.tail_name] = unquote("/".join(segs[i:]))
+                    return node.static["\0tail"].handlers, params
+                else:
+                    return None, {}
+            node = nxt
+        if not node.handlers and node.tail_name:
+            params[node.tail_name] = ""
+            return node.static["\0tail"].handlers, params
+        return node.handlers, params
