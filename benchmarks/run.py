@@ -231,19 +231,23 @@ def main(argv: list[str] | None = None) -> int:
                             out = realtime.run(srv.base_url, srv.port, tokens[srv.key], srv.pid,
                                                subscribers=args.rt_subscribers, writes=args.rt_writes,
                                                quiet_pids=[s.pid for s in servers if s.alive()])
-                            print(f"{tag}: delivered to all p50 {out['all_p50_ms'] or 0:.2f} ms, "
-                                  f"p99 {out['all_p99_ms'] or 0:.2f} ms; per subscriber p50 "
-                                  f"{out['sub_p50_ms']:.2f} ms; missed {out['missed']}", flush=True)
+                            print(f"{tag}: delivered to all (from send) p50 {out['all_send_p50_ms'] or 0:.2f} ms, "
+                                  f"p99 {out['all_send_p99_ms'] or 0:.2f} ms; after response p50 "
+                                  f"{out['all_p50_ms'] or 0:.2f} ms; missed {out['missed']}", flush=True)
                         else:
                             out = wrkrun.run(wrk_exe, srv.base_url, wl.path, wl.script, data_files[srv.key],
                                              srv.pid, settings, auth=wl.auth, log=srv.workdir / "wrk.log",
                                              quiet_pids=[s.pid for s in servers if s.alive()])
+                            if out["requests"] == 0:
+                                print(f"{tag}: no request completed", flush=True)
+                                outcome.na = f"no request completed in {settings.duration} s"
+                                continue
                             errs = (f", ⚠ {out['non2xx']} non-2xx" if out["non2xx"] else "") + \
                                    (f", ⚠ {out['socket_errors']} socket errors" if out["socket_errors"] else "")
                             print(f"{tag}: {out['rps']:,.0f} req/s, p50 {out['p50_ms']:.2f} ms, "
-                                  f"p99 {out['p99_ms']:.2f} ms, {out['cpu_us_per_req'] or 0:,.0f} µs CPU/req{errs}",
+                                  f"p99 {out['p99_ms']:.2f} ms, {out['cpu_us_per_req']:,.0f} µs CPU/req{errs}",
                                   flush=True)
-                            if out["requests"] and out["non2xx"] >= out["requests"]:
+                            if out["non2xx"] >= out["requests"]:
                                 outcome.na = f"all {out['non2xx']:,} responses non-2xx"
                                 continue
                     except realtime.RealtimeUnsupported as exc:

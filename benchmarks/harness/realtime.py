@@ -18,9 +18,12 @@ write's own response. For each write:
   delivered-to-all       = last arrival - time the write's response arrived
 
 both clamped at 0 (an event that beats the response counts as 0 ms: by the
-time the writer learned the write was done, that subscriber had it). The
-next write starts only when all subscribers have the previous event, or
-after a timeout, which counts as missed deliveries.
+time the writer learned the write was done, that subscriber had it; PocketBase
+typically pushes events before it answers the write, so these are often 0).
+The same two figures are also taken from the moment the write request was
+sent ("from send"): always positive, they include the write itself and are
+what the ratios use. The next write starts only when all subscribers have
+the previous event, or after a timeout, which counts as missed deliveries.
 """
 
 from __future__ import annotations
@@ -239,6 +242,7 @@ async def _measure(base_url: str, port: int, tokens: list[dict], subscribers: in
             token = tokens[0]
             headers = {"Authorization": token["token"]}
             all_latencies, sub_latencies, write_rtts = [], [], []
+            all_from_send, sub_from_send = [], []
             missed = 0
             cpu_before = tree_cpu_seconds(server_pid)
             with RssSampler(server_pid) as rss:
@@ -260,8 +264,10 @@ async def _measure(base_url: str, port: int, tokens: list[dict], subscribers: in
                     write_rtts.append((write.responded - write.sent) * 1000)
                     arrivals = list(write.arrivals.values())
                     sub_latencies.extend(max(0.0, t - write.responded) * 1000 for t in arrivals)
+                    sub_from_send.extend((t - write.sent) * 1000 for t in arrivals)
                     if len(arrivals) == subscribers:
                         all_latencies.append(max(0.0, max(arrivals) - write.responded) * 1000)
+                        all_from_send.append((max(arrivals) - write.sent) * 1000)
                     del pending[write.id]
                     await asyncio.sleep(0.01)  # let stragglers and the server settle
             cpu = tree_cpu_seconds(server_pid) - cpu_before
@@ -278,6 +284,10 @@ async def _measure(base_url: str, port: int, tokens: list[dict], subscribers: in
         "all_p99_ms": _percentile(all_latencies, 99),
         "sub_p50_ms": _percentile(sub_latencies, 50),
         "sub_p99_ms": _percentile(sub_latencies, 99),
+        "all_send_p50_ms": _percentile(all_from_send, 50),
+        "all_send_p99_ms": _percentile(all_from_send, 99),
+        "sub_send_p50_ms": _percentile(sub_from_send, 50),
+        "sub_send_p99_ms": _percentile(sub_from_send, 99),
         "write_p50_ms": statistics.median(write_rtts),
         "missed": missed,
         "stray_events": stray,

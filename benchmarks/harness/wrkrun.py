@@ -63,6 +63,10 @@ def _wrk(exe: str, url: str, script: str, env: dict, settings: WrkSettings, seco
     raise RuntimeError(f"wrk printed no WRKJSON line:\n{proc.stdout[-1500:]}{proc.stderr[-500:]}")
 
 
+def _ms(us: float | None) -> float | None:
+    return None if us is None else us / 1000
+
+
 def run(exe: str, base_url: str, path: str, script: str, data_file: Path, server_pid: int,
         settings: WrkSettings, auth: bool = False, log: Path | None = None,
         quiet_pids: list[int] | None = None) -> dict:
@@ -88,15 +92,18 @@ def run(exe: str, base_url: str, path: str, script: str, data_file: Path, server
 
     requests = out["requests"]
     seconds = out["duration_us"] / 1e6
+    if requests == 0:  # wrk's empty histogram reports 0 for every percentile
+        for key in ("p50_us", "p90_us", "p99_us", "latency_mean_us", "latency_max_us"):
+            out[key] = None
     socket_errors = out["errors_connect"] + out["errors_read"] + out["errors_write"] + out["errors_timeout"]
     return {
         "requests": requests,
         "rps": requests / seconds if seconds else 0.0,
-        "p50_ms": out["p50_us"] / 1000,
-        "p90_ms": out["p90_us"] / 1000,
-        "p99_ms": out["p99_us"] / 1000,
-        "mean_ms": out["latency_mean_us"] / 1000,
-        "max_ms": out["latency_max_us"] / 1000,
+        "p50_ms": _ms(out["p50_us"]),
+        "p90_ms": _ms(out["p90_us"]),
+        "p99_ms": _ms(out["p99_us"]),
+        "mean_ms": _ms(out["latency_mean_us"]),
+        "max_ms": _ms(out["latency_max_us"]),
         "non2xx": out["errors_status"],
         "socket_errors": socket_errors,
         "timeouts": out["errors_timeout"],

@@ -151,6 +151,14 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
             raise ValidationError({"id": _err("validation_invalid_id", "The collection id is already in use.")}, _fail(existing))
     else:
         spec["id"] = existing.id
+    for f in spec["fields"]:
+        # relations may name their collection; store its id so renames do not break them
+        target_ref = f.get("collectionId") if f.get("type") == "relation" else None
+        if isinstance(target_ref, str) and target_ref:
+            if target_ref in (spec["name"], spec["id"]):
+                f["collectionId"] = spec["id"]
+            elif (target := app.registry.find(target_ref)) is not None:
+                f["collectionId"] = target.id
     try:
         coll = Collection(spec)
     except (KeyError, TypeError, ValueError) as exc:

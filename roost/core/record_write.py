@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
 from roost.core.fields import AutodateField, FileField, JSONField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields.date import now
 from roost.core.fields.multi import as_list
 from roost.core.record_shape import row_to_record, select_sql
 from roost.db import UniqueViolation
@@ -118,9 +119,10 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
         id_field = coll.field("id")
         if not record.get("id") and isinstance(id_field, TextField):
             record["id"] = id_field.autogenerate() or random_id()
+    timestamp = now()
     for f in coll.fields:
         if isinstance(f, AutodateField):
-            stamp = f.stamp(creating)
+            stamp = f.stamp(creating, timestamp)
             if stamp is not None:
                 record[f.name] = stamp
 

@@ -93,8 +93,6 @@ def server_commands(server: str, data_dir: Path, port: int, db: str | None,
     """Return (superuser-upsert command, serve command)."""
     addr = f"127.0.0.1:{port}"
     if server == "pocketbase":
-        if db:
-            sys.exit("--db is only supported with --server roost")
         exe = pocketbase_binary()
         upsert = [exe, "superuser", "upsert", email, password, "--dir", str(data_dir)]
         serve = [exe, "serve", "--http", addr, "--dir", str(data_dir)]
@@ -183,6 +181,8 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary data dir")
     ap.add_argument("selectors", nargs="*", help="only run test files whose path contains one of these")
     args = ap.parse_args()
+    if args.db and args.server != "roost":
+        ap.error("--db is only supported with --server roost")
 
     node = shutil.which("node")
     if node is None:
@@ -234,7 +234,7 @@ def main() -> int:
 
         node_env = dict(os.environ)
         node_env.update(PB_URL=url, PB_SU_EMAIL=email, PB_SU_PASSWORD=password, PB_SERVER=args.server)
-        cmd = [node, "--test", f"--test-concurrency={max(1, args.concurrency)}",
+        cmd = [node, "--test", "--test-reporter=spec", f"--test-concurrency={max(1, args.concurrency)}",
                f"--test-timeout={TEST_TIMEOUT_MS}", *tests]
         started = time.monotonic()
         # own session, so that a timeout or interrupt can stop node and its per-file workers

@@ -13,9 +13,10 @@ class AutodateField(Field):
     has_help = False
     defaults = {"onCreate": False, "onUpdate": False}
 
-    def stamp(self, creating: bool) -> str | None:
+    def stamp(self, creating: bool, timestamp: str | None = None) -> str | None:
+        """The new value for this write, or None to keep the stored one; one timestamp per write."""
         if (creating and self.options["onCreate"]) or (not creating and self.options["onUpdate"]):
-            return now()
+            return timestamp or now()
         return None
 
     def check_options(self, collection: Any, registry: Any) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ point read; Roost uses no session state on pooled connections, so the reset is d
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -106,9 +107,15 @@ class PostgresDialect(Dialect):
 
     @classmethod
     async def connect(cls, url: str, min_size: int = 2, max_size: int = 10) -> PostgresDialect:
+        # `?search_path=name` selects a schema (each test run uses its own)
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query))
+        settings = {"search_path": query.pop("search_path")} if "search_path" in query else {}
+        url = urlunsplit(parts._replace(query=urlencode(query)))
         try:
             pool = await asyncpg.create_pool(
-                url, min_size=min_size, max_size=max_size, connection_class=_Connection, init=_init_connection
+                url, min_size=min_size, max_size=max_size, connection_class=_Connection, init=_init_connection,
+                server_settings=settings,
             )
         except (OSError, asyncpg.PostgresError) as exc:
             raise DatabaseError(f"Cannot connect to PostgreSQL at {url.split('@')[-1]}: {exc}.") from None
