@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from roost.api.context import collection_or_404, respond
+from roost.api.context import respond
 from roost.core import collection_service
 from roost.core.app import App
 from roost.core.collection_defaults import ID_FIELD, users_spec
 from roost.core.collections import Collection
 from roost.core.record_write import delete as delete_record
 from roost.core.records import page_params, fetch_record
-from roost.errors import BadRequest, Forbidden, Unauthorized
+from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from roost.filter import FilterError
 from roost.web import Request, Response, Router
 
@@ -22,6 +22,13 @@ def require_superuser(request: Request) -> None:
         raise Unauthorized("The request requires valid record authorization token.")
     if request.auth[0].id != SUPERUSERS_ID:
         raise Forbidden("The authorized record is not allowed to perform this action.")
+
+
+def collection_or_404(app: App, id_or_name: str) -> Collection:
+    coll = app.collection(id_or_name)
+    if coll is None:
+        raise NotFound()
+    return coll
 
 
 def bind(router: Router, app: App) -> None:

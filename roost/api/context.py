@@ -49,10 +49,11 @@ class _LazyHeaders(dict):  # type: ignore[type-arg]
         return super().__contains__(key)
 
 
-def collection_or_404(app: App, id_or_name: str) -> Collection:
+def collection_or_404(app: App, id_or_name: str, write: bool = False) -> Collection:
     coll = app.collection(id_or_name)
     if coll is None:
-        raise NotFound("Missing collection context.")
+        # PocketBase words it differently for writes
+        raise NotFound("Missing or invalid collection context." if write else "Missing collection context.")
     return coll
 
 

@@ -113,7 +113,7 @@ def bind(router: Router, app: App) -> None:
             raise Unauthorized("The request requires valid record authorization token.")
         auth_coll, record = request.auth[0], request.auth[1]
         if auth_coll.id != coll.id:
-            raise Forbidden("The request requires valid record authorization token of the current collection.")
+            raise Forbidden(f"The request requires auth record from {auth_coll.name} collection.")
         claims = request.state.get("claims") or {}
         token = None if claims.get("refreshable", True) else request.state.get("token")
         return await auth_response(app, request, coll, record, token=token)

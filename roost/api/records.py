@@ -28,14 +28,14 @@ def bind(router: Router, app: App) -> None:
         return respond(request, records.to_json(coll, rec, caller))
 
     async def create(request: Request) -> Response:
-        coll = collection_or_404(app, request.path_params["collection"])
+        coll = collection_or_404(app, request.path_params["collection"], write=True)
         caller = caller_for(request)
         data, files, from_form = await read_body(request)
         rec = await records.create_record(app, coll, caller, data, files, from_form)
         return await _after_write(request, coll, caller, rec)
 
     async def update(request: Request) -> Response:
-        coll = collection_or_404(app, request.path_params["collection"])
+        coll = collection_or_404(app, request.path_params["collection"], write=True)
         caller = caller_for(request)
         data, files, from_form = await read_body(request)
         rec = await records.update_record(app, coll, caller, request.path_params["id"], data, files, from_form)

@@ -122,8 +122,12 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         errors["indexes"] = _err("validation_invalid_indexes", "Indexes must be a list of CREATE INDEX statements.")
         spec["indexes"] = []
     _normalize_fields(spec, existing, errors)
+    # a bad name alone does not stop the other checks: PocketBase reports all problems at once
+    name_errors = {k: errors.pop(k) for k in ("name",) if k in errors}
     if errors:
-        raise ValidationError(errors, _fail(existing))
+        raise ValidationError({**name_errors, **errors}, _fail(existing))
+    if name_errors:
+        spec = {**spec, "name": existing.name if existing is not None else "__invalid_name__"}
 
     field_errors: dict[str, Any] = {}
     seen: set[str] = set()
@@ -143,7 +147,7 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         if ferr:
             field_errors[str(i)] = ferr
     if field_errors:
-        raise ValidationError({"fields": field_errors}, _fail(existing))
+        raise ValidationError({**name_errors, "fields": field_errors}, _fail(existing))
 
     if existing is None:
         spec["id"] = spec.get("id") or collection_id(spec["type"], spec["name"])
@@ -182,7 +186,7 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
                 field_errors[str(i)] = {"type": _err("validation_field_type_change", "Field type cannot be changed; add a new field instead.")}
             del old
     if field_errors:
-        raise ValidationError({"fields": field_errors}, _fail(existing))
+        raise ValidationError({**name_errors, "fields": field_errors}, _fail(existing))
 
     rule_errors: dict[str, Any] = {}
     auth_coll_candidates = [c for c in scratch.all() if c.is_auth]
@@ -197,8 +201,8 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
                 compile_filter(node, RecordResolver(scratch, coll, auth), app.dialect)
         except FilterError as exc:
             rule_errors[rule] = _err("validation_invalid_rule", f"Invalid rule. Raw error: {exc.message}")
-    if rule_errors:
-        raise ValidationError(rule_errors, _fail(existing))
+    if rule_errors or name_errors:
+        raise ValidationError({**name_errors, **rule_errors}, _fail(existing))
 
     index_errors: dict[str, Any] = {}
     for i, raw in enumerate(coll.indexes):
@@ -219,7 +223,14 @@ def _fail(existing: Collection | None) -> str:
 
 
 def _with_table_name(indexes: list[str], table: str) -> list[str]:
-    return [_TABLE_IN_INDEX_RE.sub(lambda m: m.group(1) + f"`{table}`", raw, count=1) for raw in indexes]
+    """Indexes are kept as written; only those naming another table (after a rename) are rewritten."""
+    out = []
+    for raw in indexes:
+        idx = collection_schema.parse_index(raw)
+        if idx is not None and idx.table != table:
+            raw = _TABLE_IN_INDEX_RE.sub(lambda m: m.group(1) + f"`{table}`", raw, count=1)
+        out.append(raw)
+    return out
 
 
 async def create_collection(app: App, data: dict[str, Any]) -> Collection:

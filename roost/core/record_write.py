@@ -86,14 +86,22 @@ async def _validate_relations(app: App, coll: Collection, record: dict[str, Any]
     return errors
 
 
-def _unique_error(coll: Collection, exc: UniqueViolation) -> ValidationError:
+def _unique_error(coll: Collection, exc: UniqueViolation, message: str) -> ValidationError:
+    from roost.core.collection_schema import parse_index
+
+    columns = exc.columns
+    if not columns and exc.index:
+        for raw in coll.indexes:
+            idx = parse_index(raw)
+            if idx is not None and idx.name == exc.index:
+                columns = idx.columns
     errors = {}
-    for col in exc.columns:
+    for col in columns:
         if coll.field(col) is not None:
             errors[col] = field_error("validation_not_unique", "Value must be unique.")
     if not errors:
         errors["id"] = field_error("validation_not_unique", "Value must be unique.")
-    return ValidationError(errors)
+    return ValidationError(errors, message)
 
 
 async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, Any] | None, data: dict[str, Any],
@@ -112,7 +120,8 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
 
     if coll.is_auth:
         errors.update(await _auth_fields(app, coll, caller, record, old, data, creating, manager))
-        if errors.get("passwordConfirm") or errors.get("oldPassword"):
+        mismatch = errors.get("passwordConfirm", {}).get("code") == "validation_values_mismatch"
+        if mismatch or errors.get("oldPassword"):
             raise ValidationError(errors, fail_message)
 
     if creating:
@@ -139,6 +148,9 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
         pending_files, file_errors = prepare_uploads(app, coll, record, old, files, data)
         errors.update(file_errors)
 
+    changed = {k for k in record if creating or record.get(k) != old.get(k)}
+    for name, err in (await _validate_relations(app, coll, record, changed, app.db)).items():
+        errors.setdefault(name, err)
     if errors:
         raise ValidationError(errors, fail_message)
 
@@ -152,9 +164,6 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
     d = app.dialect
     try:
         async with app.db.transaction() as tx:
-            rel_errors = await _validate_relations(app, coll, record, changed, tx)
-            if rel_errors:
-                raise ValidationError(rel_errors, fail_message)
             if creating:
                 cols = [f for f in coll.columns]
                 sql = (f"INSERT INTO {q(coll.table)} ({', '.join(q(f.name) for f in cols)}) "
@@ -174,7 +183,7 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
     except UniqueViolation as exc:
         if pending_files is not None:
             pending_files.rollback()
-        raise _unique_error(coll, exc) from None
+        raise _unique_error(coll, exc, fail_message) from None
     except BaseException:
         if pending_files is not None:
             pending_files.rollback()
@@ -201,7 +210,10 @@ async def _auth_fields(app: App, coll: Collection, caller: Caller, record: dict[
         record["tokenKey"] = coll.field("tokenKey").autogenerate()  # type: ignore[union-attr]
         if not privileged:
             record["verified"] = False
-        if password is not None and str(data.get("passwordConfirm", "")) != str(password):
+        confirm = data.get("passwordConfirm")
+        if confirm in (None, ""):
+            errors["passwordConfirm"] = field_error("validation_required", "Cannot be blank.")
+        elif str(confirm) != str(password or ""):
             errors["passwordConfirm"] = field_error("validation_values_mismatch", "Values don't match.")
         return errors
     if not privileged:
@@ -261,10 +273,10 @@ async def _delete_in_tx(app: App, tx: Any, coll: Collection, record: dict[str, A
                 ref = row_to_record(other, row)
                 if other is coll and ref["id"] == rid:
                     continue
-                if f.options.get("cascadeDelete"):
+                remaining = [v for v in as_list(ref.get(f.name)) if v != rid]
+                if f.options.get("cascadeDelete") and not remaining:
                     await _delete_in_tx(app, tx, other, ref, deleted, depth + 1)
                     continue
-                remaining = [v for v in as_list(ref.get(f.name)) if v != rid]
                 if f.required and not remaining:
                     raise BadRequest(
                         "Failed to delete record. Make sure that the record is not part of a required relation reference."

@@ -14,11 +14,12 @@ class UniqueViolation(DatabaseError):
 
     status = 400
 
-    def __init__(self, table: str = "", columns: tuple[str, ...] = (), detail: str = "") -> None:
+    def __init__(self, table: str = "", columns: tuple[str, ...] = (), detail: str = "", index: str = "") -> None:
         super().__init__("Value must be unique.")
         self.table = table
         self.columns = columns
         self.detail = detail
+        self.index = index
 
 
 class InvalidSchema(DatabaseError):

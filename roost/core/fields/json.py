@@ -31,6 +31,9 @@ class JSONField(Field):
         return raw
 
     def prepare(self, value: Any) -> Any:
+        # a string holding JSON is stored as that JSON, as PocketBase does; other strings stay strings
+        if isinstance(value, str):
+            return self.prepare_form(value)
         return value
 
     def prepare_form(self, value: str) -> Any:

@@ -44,7 +44,8 @@ def _translate(exc: Exception) -> Exception:
         detail = getattr(exc, "detail", "") or ""
         m = _KEY_RE.search(detail)
         cols = tuple(c.strip().strip('"').strip("(").strip(")") for c in m.group(1).split(",")) if m else ()
-        return UniqueViolation(getattr(exc, "table_name", "") or "", cols, detail)
+        return UniqueViolation(getattr(exc, "table_name", "") or "", cols, detail,
+                               index=getattr(exc, "constraint_name", "") or "")
     if isinstance(exc, (asyncpg.SyntaxOrAccessError, asyncpg.DataError, asyncpg.FeatureNotSupportedError)):
         return InvalidSchema(f"Invalid SQL: {exc}.")
     return DatabaseError(f"Database error: {exc}.")

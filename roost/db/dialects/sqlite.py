@@ -40,6 +40,9 @@ def connect(path: str) -> apsw.Connection:
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, apsw.ConstraintError):
         m = _UNIQUE_RE.search(str(exc))
+        if m and m.group(1).startswith("index '"):
+            # partial and expression indexes are reported by name
+            return UniqueViolation(index=m.group(1)[7:].rstrip("'"), detail=str(exc))
         if m:
             cols = tuple(c.strip().split(".")[-1] for c in m.group(1).split(","))
             table = m.group(1).split(".")[0].strip()

@@ -59,16 +59,16 @@ describe('bad input', () => {
         const rec = await guest.collection(name).create({ title: 'ok' });
         const opts = { method: 'PATCH', body: '{bad json', headers: { 'Content-Type': 'application/json' } };
         await expectError(guest.send(`/api/collections/${name}/records/${rec.id}`, opts),
-            { status: 400, message: MSG[400], data: {} });
+            { status: 400, message: MSG.badInput, data: {} });
         await expectError(guest.send(`/api/collections/${name}/records`, { ...opts, method: 'POST' }),
-            { status: 400, message: MSG[400], data: {} });
+            { status: 400, message: MSG.badInput, data: {} });
         assert.equal((await guest.collection(name).getOne(rec.id)).title, 'ok');
     });
 
     test('malformed auth-with-password body gives 400', async () => {
         await expectError(guest.send('/api/collections/_superusers/auth-with-password', {
             method: 'POST', body: '{bad', headers: { 'Content-Type': 'application/json' },
-        }), { status: 400, message: 'An error occurred while loading the submitted data.', data: {} });
+        }), { status: 400, message: MSG.badInput, data: {} });
     });
 
     test('an unknown API route gives 404 File not found.', async () => {
@@ -84,6 +84,6 @@ describe('bad input', () => {
 
     test('an invalid filter gives 400 with empty data', async () => {
         await expectError(guest.collection(name).getList(1, 10, { filter: 'title ==== 1' }),
-            { status: 400, message: MSG[400], data: {} });
+            { status: 400, message: MSG.badInput, data: {} });
     });
 });

@@ -95,7 +95,7 @@ describe('pagination', () => {
     });
 
     test('non-integer page or perPage gives 400', async () => {
-        const expected = { status: 400, message: MSG[400], data: {} };
+        const expected = { status: 400, message: MSG.badInput, data: {} };
         await expectError(guest.send(`/api/collections/${name}/records`, { query: { page: 'abc' } }), expected);
         await expectError(guest.send(`/api/collections/${name}/records`, { query: { perPage: '1.5' } }), expected);
     });
@@ -160,7 +160,7 @@ describe('sort', () => {
 
     test('unknown sort field gives 400', async () => {
         await expectError(guest.collection(name).getList(1, 5, { sort: 'nope' }),
-            { status: 400, message: MSG[400], data: {} });
+            { status: 400, message: MSG.badInput, data: {} });
     });
 });
 
@@ -205,7 +205,7 @@ describe('filter', () => {
     });
 
     test('invalid filters give 400', async () => {
-        const expected = { status: 400, message: MSG[400], data: {} };
+        const expected = { status: 400, message: MSG.badInput, data: {} };
         for (const filter of ['num >', 'nope = 1', '(num > 1', 'num >>> 2', 'title = "unterminated']) {
             await expectError(guest.collection(name).getList(1, 5, { filter }), expected);
         }

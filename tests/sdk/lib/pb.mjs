@@ -43,6 +43,9 @@ export const MSG = {
     authFailed: 'Failed to authenticate.',
     missingCollection: 'Missing collection context.',
     cannotBeBlank: 'Cannot be blank.',
+    // Malformed input (a bad filter, sort, page or JSON body): PocketBase answers the generic
+    // 400 sentence, Roost a sentence that says what to fix. Both must be one non-empty sentence.
+    badInput: /^\S.*\.$/s,
 };
 
 /** A fresh client with auto-cancellation off (tests fire parallel requests). */
@@ -101,7 +104,10 @@ export async function expectError(promise, expected = {}) {
         // the error body always repeats the status (except on aborted requests)
         assert.equal(err.response.status, expected.status, 'response.status');
     }
-    if (expected.message !== undefined) {
+    if (expected.message instanceof RegExp) {
+        assert.match(err.response.message, expected.message, 'response.message');
+        assert.equal(err.message, err.response.message, 'err.message');
+    } else if (expected.message !== undefined) {
         assert.equal(err.response.message, expected.message, 'response.message');
         assert.equal(err.message, expected.message, 'err.message');
     }
