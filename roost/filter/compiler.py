@@ -180,6 +180,12 @@ class _Compiler:
             if ok:
                 return Operand(self.placeholder(kind), [coerced], kind, literal=True)
             return Operand(self.placeholder(TEXT), [str(value)], TEXT, literal=True)
+        if op.kind == ANY and not self.d.json_values_typed:
+            # untyped values (JSON paths on engines that extract them as text) get the other side's type
+            if kind == NUMBER:
+                return Operand(self.d.cast_number(op.sql), op.params, NUMBER)
+            if kind == BOOL:
+                return Operand(self.d.text_as_bool(op.sql), op.params, BOOL)
         if op.kind == kind or op.kind == ANY:
             return op
         if kind == TEXT:
@@ -230,9 +236,13 @@ class _Compiler:
         if left.null or right.null:
             return left, right, (right.kind if left.null else left.kind)
         if left.literal and not right.literal:
+            if right.kind == ANY:
+                right = self.as_kind(right, left.kind)
             left = self.as_kind(left, right.kind)
             return left, right, left.kind
         if right.literal and not left.literal:
+            if left.kind == ANY:
+                left = self.as_kind(left, right.kind)
             right = self.as_kind(right, left.kind)
             return left, right, right.kind
         if left.kind == right.kind:

@@ -114,6 +114,11 @@ class Dialect(abc.ABC):
     scalar_min = "MIN"  # the two-argument scalar forms
     scalar_max = "MAX"
 
+    json_values_typed = True  # whether JSON path extraction yields numbers/bools (not only text)
+
+    def text_as_bool(self, sql: str) -> str:
+        return sql
+
     def typed_param(self, kind: str) -> str:
         """A placeholder for a value of `kind` where the engine cannot infer its type."""
         return "?"

@@ -91,6 +91,11 @@ class PostgresDialect(Dialect):
     scalar_max = "GREATEST"
     _PARAM_TYPES = {"text": "?::text", "number": "?::float8", "bool": "?::boolean", "json": "?::text"}
 
+    json_values_typed = False
+
+    def text_as_bool(self, sql: str) -> str:
+        return f"(LOWER({sql}) IN ('true', '1'))"
+
     def typed_param(self, kind: str) -> str:
         return self._PARAM_TYPES.get(kind, "?::text")
 
