@@ -38,7 +38,10 @@ class App:
         self._filters: dict[Any, Compiled] = {}
         self.token_cache: dict[str, tuple[float, Any, Any]] = {}
         self.storage = LocalStorage(os.path.join(data_dir, "storage"))
-        self.on_record_change: list[Any] = []  # async callbacks(action, collection, record): realtime etc.
+        # after-commit listeners: async fn(action, collection, record), action in create/update/delete
+        self.on_record_change: list[Any] = []
+        # async fn(tx, collection, record), called inside the delete transaction before the row goes
+        self.on_record_delete_prepare: list[Any] = []  # async callbacks(action, collection, record): realtime etc.
 
     @classmethod
     async def open(cls, data_dir: str, db_url: str | None = None) -> App:

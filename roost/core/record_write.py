@@ -284,5 +284,8 @@ async def _delete_in_tx(app: App, tx: Any, coll: Collection, record: dict[str, A
                 value = remaining if f.is_multi else ""
                 await tx.execute(f"UPDATE {q(other.table)} SET {q(f.name)} = ? WHERE {q('id')} = ?",
                                  (f.to_db(value, d), ref["id"]))
+    # listeners (realtime) look at the record while it still exists, inside the transaction
+    for cb in app.on_record_delete_prepare:
+        await cb(tx, coll, record)
     await tx.execute(f"DELETE FROM {q(coll.table)} WHERE {q('id')} = ?", (rid,))
     deleted.append((coll, record))
