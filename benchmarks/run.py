@@ -50,7 +50,7 @@ import httpx2  # noqa: E402
 from harness import dataset, realtime, report, seed, wrkrun  # noqa: E402
 from harness.procs import dir_size_bytes, tree_rss_bytes  # noqa: E402
 from harness.servers import REPO_ROOT, Server, pocketbase_command, roost_command, roost_env, roost_version  # noqa: E402
-from harness.workloads import ProbeContext, Workload, select  # noqa: E402
+from harness.workloads import ProbeContext, Workload, compare, select  # noqa: E402
 
 WORK_ROOT = BENCH_DIR / ".work"
 RESULTS_DIR = BENCH_DIR / "results"
@@ -102,21 +102,22 @@ def write_lua_data(path: Path, seeded: seed.SeedResult) -> None:
     path.write_text("\n".join(lines))
 
 
-def probe(server: Server, wl: Workload, ctx: ProbeContext) -> str | None:
-    """One request like the workload's; returns why it is n/a, or None if it works."""
+def probe(server: Server, wl: Workload, ctx: ProbeContext) -> tuple[str | None, object]:
+    """One request like the workload's: (why it is n/a or None, decoded JSON body)."""
     method, path, headers, body = wl.probe(ctx)
     try:
         with httpx2.Client(base_url=server.base_url, timeout=30.0) as client:
             resp = client.request(method, path, headers=headers, json=body)
     except httpx2.HTTPError as exc:
-        return f"{type(exc).__name__}"
+        return f"{type(exc).__name__}", None
+    try:
+        payload = resp.json()
+    except ValueError:
+        payload = resp.text[:200]
     if resp.status_code >= 300:
-        try:
-            message = resp.json().get("message", "")
-        except ValueError:
-            message = resp.text[:80]
-        return f"HTTP {resp.status_code}{': ' + message if message else ''}"
-    return None
+        message = payload.get("message", "") if isinstance(payload, dict) else payload[:80]
+        return f"HTTP {resp.status_code}{': ' + message if message else ''}", payload
+    return None, payload
 
 
 class Outcome:
@@ -125,6 +126,7 @@ class Outcome:
     def __init__(self) -> None:
         self.runs: list[dict] = []
         self.na: str | None = None
+        self.diffs: list[str] = []   # how its probe answer differs from PocketBase's
 
 
 def _on_sigterm(signum, frame):
@@ -211,6 +213,22 @@ def main(argv: list[str] | None = None) -> int:
 
         # --- workloads: reads first, each one A B A B -----------------------
         for wl in workloads:
+            # Probe each server once; compare the answers with PocketBase's.
+            if wl.kind == "wrk":
+                answers = {}
+                for srv in servers:
+                    why, answers[srv.key] = probe(srv, wl, contexts[srv.key])
+                    if why:
+                        print(f"[{srv.key}] {wl.name}: n/a ({why})", flush=True)
+                        results[wl.name][srv.key].na = why
+                ref = answers.get("pocketbase")
+                for srv in servers:
+                    outcome = results[wl.name][srv.key]
+                    if srv.key != "pocketbase" and ref is not None and not outcome.na \
+                            and not results[wl.name]["pocketbase"].na:
+                        outcome.diffs = compare(wl, ref, answers[srv.key])
+                        for d in outcome.diffs:
+                            print(f"[{srv.key}] {wl.name}: ⚠ response differs from PocketBase: {d}", flush=True)
             for rnd in range(args.rounds):
                 for srv in servers:
                     outcome = results[wl.name][srv.key]
@@ -219,12 +237,6 @@ def main(argv: list[str] | None = None) -> int:
                     if not srv.alive():
                         outcome.na = f"server exited (code {srv.proc.returncode})"
                         continue
-                    if rnd == 0 and wl.kind == "wrk":
-                        why = probe(srv, wl, contexts[srv.key])
-                        if why:
-                            print(f"[{srv.key}] {wl.name}: n/a ({why})", flush=True)
-                            outcome.na = why
-                            continue
                     tag = f"[{srv.key}] {wl.name} round {rnd + 1}/{args.rounds}"
                     try:
                         if wl.kind == "realtime":
@@ -279,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
                 per_server[srv_key]["runs"] = outcome.runs
                 if outcome.na:
                     per_server[srv_key]["partial"] = outcome.na
+                if outcome.diffs:
+                    per_server[srv_key]["response_diffs"] = outcome.diffs
             else:
                 per_server[srv_key] = {"na": outcome.na or "not run"}
         wl_entries.append({"name": wl.name, "title": wl.title, "kind": wl.kind, "path": wl.path,

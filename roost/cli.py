@@ -84,7 +84,7 @@ def superuser_upsert(email: str, password: str, data_dir: str, db_url: str | Non
     try:
         asyncio.run(upsert_superuser(os.path.abspath(data_dir), db_url, email, password))
     except Exception as exc:
-        raise click.ClickException(f"Failed to upsert superuser: {getattr(exc, 'message', exc)}") from None
+        raise click.ClickException(f"Failed to upsert superuser: {_describe(exc)}") from None
     click.echo(f'Successfully saved superuser "{email}"!')
 
 
@@ -98,8 +98,19 @@ def superuser_delete(email: str, data_dir: str, db_url: str | None) -> None:
     try:
         asyncio.run(delete_superuser(os.path.abspath(data_dir), db_url, email))
     except Exception as exc:
-        raise click.ClickException(f"Failed to delete superuser: {getattr(exc, 'message', exc)}") from None
+        raise click.ClickException(f"Failed to delete superuser: {_describe(exc)}") from None
     click.echo(f'Successfully deleted superuser "{email}"!')
+
+
+def _describe(exc: Exception) -> str:
+    """An error with its field problems spelled out, e.g. `email: Must be a valid email address.`"""
+    message = str(getattr(exc, "message", exc))
+    data = getattr(exc, "data", None)
+    if isinstance(data, dict) and data:
+        details = "; ".join(f"{k}: {v.get('message', v)}" for k, v in data.items() if isinstance(v, dict))
+        if details:
+            message = f"{message} ({details})"
+    return message
 
 
 if __name__ == "__main__":

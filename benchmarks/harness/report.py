@@ -209,6 +209,8 @@ def render_markdown(report: dict) -> str:
                 flags.append(f"⚠ {label[k]}: {r['socket_errors']:,} socket errors")
             if r.get("partial"):
                 flags.append(f"⚠ {label[k]}: only {r['rounds']} round(s), then {r['partial']}")
+            if r.get("response_diffs"):
+                flags.append(f"⚠ {label[k]} answers differently: " + "; ".join(r["response_diffs"]))
         row.append("; ".join(flags))
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", "Ratios are Roost ÷ PocketBase: above 1 is better for req/s, below 1 is better for latency.", ""]
@@ -240,7 +242,7 @@ def render_markdown(report: dict) -> str:
                 f"| {_n(r['all_send_p50_ms'])} / {_n(r['all_send_p99_ms'])} "
                 f"| {_n(r['sub_send_p50_ms'])} / {_n(r['sub_send_p99_ms'])} | {_n(r['write_p50_ms'])} | {missed} "
                 f"| {_n(r['cpu_us_per_write'])} | {_mib(r['peak_rss'])} |")
-        if both:
+        if wl.get("ratio_p50") is not None:
             lines.append(f"\nRoost ÷ PocketBase, delivered to all from send: p50 {_x(wl.get('ratio_p50'))}, "
                          f"p99 {_x(wl.get('ratio_p99'))} (below 1 is better).")
         lines.append("")

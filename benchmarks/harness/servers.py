@@ -123,7 +123,7 @@ def roost_version(cmd: list[str]) -> str:
         proc = subprocess.run(cmd + ["--version"], capture_output=True, text=True, timeout=30,
                               cwd=REPO_ROOT, env=roost_env())
         if proc.returncode == 0 and proc.stdout.strip():
-            return proc.stdout.strip().splitlines()[0]
+            return proc.stdout.strip().split()[-1]  # "roost version 0.1.0" -> "0.1.0"
     except (OSError, subprocess.TimeoutExpired):
         pass
     code = ("import importlib.metadata as m, roost\n"

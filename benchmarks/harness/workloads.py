@@ -93,3 +93,59 @@ def select(names: str | None) -> list[Workload]:
     if unknown:
         raise SystemExit(f"unknown workload(s): {', '.join(unknown)}; choose from {', '.join(BY_NAME)}")
     return [w for w in WORKLOADS if w.name in wanted]
+
+
+# --------------------------------------------------------------------------
+# Response check: does the challenger answer like PocketBase?
+# --------------------------------------------------------------------------
+
+# Fields whose values legitimately differ between servers.
+_VOLATILE = {"collectionId", "token", "created", "updated"}
+
+
+def compare(wl: Workload, reference: object, other: object) -> list[str]:
+    """Differences between PocketBase's probe response and another server's.
+
+    A fast answer is only worth comparing if it is the same answer, so for
+    each workload the probe responses are compared on what is deterministic:
+    page counters, item count, field names, the sort order of `views`, the
+    viewed record's values, the presence of expand data. Returns short
+    descriptions (empty when they agree); they become flags in the report.
+    """
+    diffs: list[str] = []
+    if type(reference) is not type(other):
+        return [f"response is {type(other).__name__}, PocketBase's is {type(reference).__name__}"]
+    if not isinstance(reference, dict):
+        return diffs
+
+    def keys(d: dict) -> set:
+        return set(d) if isinstance(d, dict) else set()
+
+    if "items" in reference:
+        for k in ("page", "perPage", "totalItems", "totalPages"):
+            if reference.get(k) != other.get(k):
+                diffs.append(f"{k} {other.get(k)!r} vs {reference.get(k)!r}")
+        ref_items, items = reference.get("items") or [], other.get("items") or []
+        if len(ref_items) != len(items):
+            diffs.append(f"{len(items)} items vs {len(ref_items)}")
+        if ref_items and items and keys(ref_items[0]) != keys(items[0]):
+            diffs.append(f"item fields {sorted(keys(items[0]) ^ keys(ref_items[0]))} differ")
+        if wl.name == "filter_sort" and [i.get("views") for i in ref_items] != [i.get("views") for i in items]:
+            diffs.append("sorted views differ")
+        if wl.name == "expand":
+            has = lambda lst: sum(1 for i in lst if (i.get("expand") or {}).get("author"))  # noqa: E731
+            if has(ref_items) != has(items):
+                diffs.append(f"{has(items)} items with expand.author vs {has(ref_items)}")
+    elif wl.name == "view":
+        for k in sorted((keys(reference) | keys(other)) - _VOLATILE):
+            if reference.get(k) != other.get(k):
+                diffs.append(f"field {k}: {other.get(k)!r} vs {reference.get(k)!r}")
+    else:
+        missing = keys(reference) - keys(other)
+        extra = keys(other) - keys(reference)
+        if missing or extra:
+            diffs.append(f"fields missing {sorted(missing)}, extra {sorted(extra)}")
+        for nested in ("record",):
+            if isinstance(reference.get(nested), dict) and keys(reference[nested]) != keys(other.get(nested)):
+                diffs.append(f"{nested} fields differ: {sorted(keys(reference[nested]) ^ keys(other.get(nested)))}")
+    return diffs[:4]

@@ -1,0 +1,94 @@
+"""`roost serve` and the CLI end to end: startup, superusers, durability after kill -9, graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+
+import httpx2 as httpx
+import pytest
+
+from tests.conftest import drop_db_url, new_db_url
+from tests.e2e.server import RoostServer, roost_cmd
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def db_url():
+    url = asyncio.run(new_db_url())
+    yield url
+    asyncio.run(drop_db_url(url))
+
+
+def login(url: str, email: str, password: str) -> httpx.Response:
+    return httpx.post(f"{url}/api/collections/_superusers/auth-with-password",
+                      json={"identity": email, "password": password}, timeout=10)
+
+
+def test_version():
+    out = subprocess.run(roost_cmd("--version"), capture_output=True, text=True, check=True)
+    assert out.stdout.strip().startswith("roost version ")
+
+
+def test_superuser_cli_with_and_without_server(tmp_path, db_url):
+    server = RoostServer(str(tmp_path / "data"), db_url)
+    r = server.cli("superuser", "upsert", "first@example.com", "Passw0rd123!")
+    assert r.returncode == 0, r.stderr
+    assert 'Successfully saved superuser "first@example.com"!' in r.stdout
+    with server:
+        assert login(server.url, "first@example.com", "Passw0rd123!").status_code == 200
+        # while the server runs: add one, change a password, delete one
+        assert server.cli("superuser", "upsert", "second@example.com", "Another123!").returncode == 0
+        assert login(server.url, "second@example.com", "Another123!").status_code == 200
+        assert server.cli("superuser", "upsert", "first@example.com", "Changed123!").returncode == 0
+        assert login(server.url, "first@example.com", "Passw0rd123!").status_code == 400
+        assert login(server.url, "first@example.com", "Changed123!").status_code == 200
+        r = server.cli("superuser", "delete", "second@example.com")
+        assert r.returncode == 0, r.stderr
+        assert login(server.url, "second@example.com", "Another123!").status_code == 400
+    r = server.cli("superuser", "upsert", "bad-email", "short")
+    assert r.returncode != 0
+    assert "email" in r.stderr.lower()
+
+
+def test_acknowledged_writes_survive_kill9(tmp_path, db_url):
+    server = RoostServer(str(tmp_path / "data"), db_url)
+    assert server.cli("superuser", "upsert", "su@example.com", "Passw0rd123!").returncode == 0
+    with server:
+        token = login(server.url, "su@example.com", "Passw0rd123!").json()["token"]
+        h = {"Authorization": token}
+        r = httpx.post(f"{server.url}/api/collections", headers=h, json={
+            "name": "ledger", "type": "base", "fields": [{"name": "amount", "type": "number"}]})
+        assert r.status_code == 200
+        ids = []
+        for i in range(20):
+            r = httpx.post(f"{server.url}/api/collections/ledger/records", headers=h, json={"amount": i})
+            assert r.status_code == 200
+            ids.append(r.json()["id"])
+        server.kill9()
+    with RoostServer(server.data_dir, db_url) as again:
+        token = login(again.url, "su@example.com", "Passw0rd123!").json()["token"]
+        r = httpx.get(f"{again.url}/api/collections/ledger/records?perPage=100&sort=amount",
+                      headers={"Authorization": token})
+        assert [x["id"] for x in r.json()["items"]] == ids
+
+
+def test_sigterm_finishes_inflight_requests(tmp_path, db_url):
+    server = RoostServer(str(tmp_path / "data"), db_url)
+    assert server.cli("superuser", "upsert", "su@example.com", "Passw0rd123!").returncode == 0
+    server.start()
+
+    async def many_logins() -> list[int]:
+        async with httpx.AsyncClient(timeout=30) as c:
+            tasks = [asyncio.create_task(c.post(f"{server.url}/api/collections/_superusers/auth-with-password",
+                                                json={"identity": "su@example.com", "password": "Passw0rd123!"}))
+                     for _ in range(6)]
+            await asyncio.sleep(0.05)  # the bcrypt checks are now in flight
+            server.proc.send_signal(signal.SIGTERM)
+            return [(await t).status_code for t in tasks]
+
+    statuses = asyncio.run(many_logins())
+    assert statuses == [200] * 6
+    assert server.proc.wait(timeout=20) == 0
