@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from roost.api import collections, health, record_auth, records
+from roost.api import batch, collections, health, record_auth, records, settings
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.web import Request, Response, Router, json_response, to_api_error
@@ -19,7 +19,7 @@ _ALLOW_METHODS = b"GET,HEAD,PUT,PATCH,POST,DELETE"
 
 def build_router(app: App) -> Router:
     router = Router()
-    for module in (health, collections, records, record_auth):
+    for module in (health, collections, records, record_auth, settings, batch):
         module.bind(router, app)
     for extra in app_extra_modules():
         extra.bind(router, app)
@@ -39,12 +39,6 @@ def app_extra_modules() -> list[Any]:
         from roost.api import realtime as realtime_api
 
         mods.append(realtime_api)
-    except ImportError:
-        pass
-    try:
-        from roost.api import batch as batch_api
-
-        mods.append(batch_api)
     except ImportError:
         pass
     return mods

@@ -18,13 +18,24 @@ from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_so
 log = logging.getLogger("roost")
 
 DEFAULT_SETTINGS: dict[str, Any] = {
-    "meta": {"appName": "Roost", "appURL": "http://localhost:8090", "senderName": "Support",
-             "senderAddress": "support@example.com", "hideControls": False},
-    "batch": {"enabled": False, "maxRequests": 50, "timeout": 3, "maxBodySize": 0},
-    "rateLimits": {"enabled": False, "rules": [], "excludedIPs": []},
-    "trustedProxy": {"headers": [], "useLeftmostIP": False},
-    "logs": {"maxDays": 5, "minLevel": 0, "logIP": True, "logAuthId": False, "maxDataSize": 0},
     "superuserIPs": [],
+    "smtp": {"enabled": False, "port": 587, "host": "smtp.example.com", "username": "", "password": "",
+             "authMethod": "", "tls": False, "localName": ""},
+    "backups": {"cron": "", "cronMaxKeep": 3, "s3": {"enabled": False, "bucket": "", "region": "", "endpoint": "",
+                                                     "accessKey": "", "secret": "", "forcePathStyle": False}},
+    "s3": {"enabled": False, "bucket": "", "region": "", "endpoint": "", "accessKey": "", "secret": "",
+           "forcePathStyle": False},
+    "meta": {"accentColor": "#1055c9", "appName": "Roost", "appURL": "http://localhost:8090", "senderName": "Support",
+             "senderAddress": "support@example.com", "hideControls": False},
+    "rateLimits": {"rules": [
+        {"label": "*:auth", "audience": "", "duration": 3, "maxRequests": 2},
+        {"label": "*:create", "audience": "", "duration": 5, "maxRequests": 20},
+        {"label": "/api/batch", "audience": "", "duration": 1, "maxRequests": 3},
+        {"label": "/api/", "audience": "", "duration": 10, "maxRequests": 300},
+    ], "excludedIPs": [], "enabled": False},
+    "trustedProxy": {"headers": [], "useLeftmostIP": False},
+    "batch": {"enabled": False, "maxRequests": 50, "timeout": 3, "maxBodySize": 0},
+    "logs": {"maxDataSize": 0, "maxDays": 5, "minLevel": 0, "logIP": True, "logAuthId": False},
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
@@ -104,10 +106,48 @@ def _unique_error(coll: Collection, exc: UniqueViolation, message: str) -> Valid
     return ValidationError(errors, message)
 
 
+class WriteScope:
+    """An open write transaction shared by several record writes (the batch API), with the work
+    to do once it commits (events, removing replaced files) or if it rolls back (new files)."""
+
+    def __init__(self, tx: Any) -> None:
+        self.tx = tx
+        self.after_commit: list[Callable[[], Awaitable[None]]] = []
+        self.on_rollback: list[Callable[[], None]] = []
+
+    async def committed(self) -> None:
+        for fn in self.after_commit:
+            await fn()
+
+    def rolled_back(self) -> None:
+        for fn in self.on_rollback:
+            fn()
+
+
+@asynccontextmanager
+async def write_scope(app: App, scope: WriteScope | None = None) -> AsyncIterator[WriteScope]:
+    """Use `scope` if given (its owner commits), else run in a transaction of our own."""
+    if scope is not None:
+        yield scope
+        return
+    try:
+        async with app.db.transaction() as tx:
+            own = WriteScope(tx)
+            yield own
+    except BaseException:
+        if "own" in locals():
+            own.rolled_back()
+        raise
+    await own.committed()
+
+
 async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, Any] | None, data: dict[str, Any],
-               files: dict[str, list[Any]], from_form: bool, rule: str | None) -> dict[str, Any]:
+               files: dict[str, list[Any]], from_form: bool, rule: str | None,
+               scope: WriteScope | None = None) -> dict[str, Any]:
     """Create (existing is None) or update a record. Nothing is written unless everything passes."""
     from roost.core.records import is_manager, rule_matches
+
+    reader = scope.tx if scope is not None else app.db
 
     creating = existing is None
     fail_message = "Failed to create record." if creating else "Failed to update record."
@@ -115,7 +155,7 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
     old = dict(existing) if existing else {}
     body = _apply_input(coll, record, data, caller, from_form, creating)
     caller.info.body = body
-    manager = False if creating else await is_manager(app, coll, record["id"], caller)
+    manager = False if creating else await is_manager(app, coll, record["id"], caller, reader)
     errors: dict[str, Any] = {}
 
     if coll.is_auth:
@@ -149,7 +189,7 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
         errors.update(file_errors)
 
     changed = {k for k in record if creating or record.get(k) != old.get(k)}
-    for name, err in (await _validate_relations(app, coll, record, changed, app.db)).items():
+    for name, err in (await _validate_relations(app, coll, record, changed, reader)).items():
         errors.setdefault(name, err)
     if errors:
         raise ValidationError(errors, fail_message)
@@ -162,8 +202,10 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
     changed = {k for k in record if creating or record.get(k) != old.get(k)}
     q = app.dialect.quote
     d = app.dialect
-    try:
-        async with app.db.transaction() as tx:
+    saved = row_to_record(coll, [f.to_db(record.get(f.name), d) for f in coll.columns])
+    async with write_scope(app, scope) as ws:
+        tx = ws.tx
+        try:
             if creating:
                 cols = [f for f in coll.columns]
                 sql = (f"INSERT INTO {q(coll.table)} ({', '.join(q(f.name) for f in cols)}) "
@@ -178,27 +220,25 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
                     sets = ", ".join(f"{q(f.name)} = ?" for f in cols)
                     await tx.execute(f"UPDATE {q(coll.table)} SET {sets} WHERE {q('id')} = ?",
                                      [*(f.to_db(record.get(f.name), d) for f in cols), record["id"]])
-            if pending_files is not None:
-                await pending_files.commit()
-    except UniqueViolation as exc:
+        except UniqueViolation as exc:
+            raise _unique_error(coll, exc, fail_message) from None
         if pending_files is not None:
-            pending_files.rollback()
-        raise _unique_error(coll, exc, fail_message) from None
-    except BaseException:
-        if pending_files is not None:
-            pending_files.rollback()
-        raise
+            ws.on_rollback.append(pending_files.rollback)
+            await pending_files.commit()
+        ws.after_commit.append(lambda: _after_save(app, coll, creating, old, saved))
+    return saved
+
+
+async def _after_save(app: App, coll: Collection, creating: bool, old: dict[str, Any], saved: dict[str, Any]) -> None:
     if not creating:
         from roost.core.record_files import delete_file, removed_files
 
-        for name in removed_files(coll, old, record):
-            delete_file(app, coll, record["id"], name)
-    if coll.is_auth and not creating and record.get("tokenKey") != old.get("tokenKey"):
-        app.token_cache.clear()
-    saved = row_to_record(coll, [f.to_db(record.get(f.name), d) for f in coll.columns])
+        for name in removed_files(coll, old, saved):
+            delete_file(app, coll, saved["id"], name)
+        if coll.is_auth and saved.get("tokenKey") != old.get("tokenKey"):
+            app.token_cache.clear()
     for cb in app.on_record_change:
         await cb("create" if creating else "update", coll, saved)
-    return saved
 
 
 async def _auth_fields(app: App, coll: Collection, caller: Caller, record: dict[str, Any], old: dict[str, Any],
@@ -236,16 +276,20 @@ async def _auth_fields(app: App, coll: Collection, caller: Caller, record: dict[
     return errors
 
 
-async def delete(app: App, coll: Collection, record: dict[str, Any]) -> None:
+async def delete(app: App, coll: Collection, record: dict[str, Any], scope: WriteScope | None = None) -> None:
     """Delete with cascade: cascadeDelete relations go too, others drop the id or block the delete."""
     deleted: list[tuple[Collection, dict[str, Any]]] = []
-    async with app.db.transaction() as tx:
-        await _delete_in_tx(app, tx, coll, record, deleted, depth=0)
+    async with write_scope(app, scope) as ws:
+        await _delete_in_tx(app, ws.tx, coll, record, deleted, depth=0)
+        ws.after_commit.append(lambda: _after_delete(app, coll, deleted))
+
+
+async def _after_delete(app: App, coll: Collection, deleted: list[tuple[Collection, dict[str, Any]]]) -> None:
+    from roost.core.record_files import delete_record_files
+
     if coll.is_auth:
         app.token_cache.clear()
     for c, r in deleted:
-        from roost.core.record_files import delete_record_files
-
         delete_record_files(app, c, r)
         for cb in app.on_record_change:
             await cb("delete", c, r)

@@ -49,7 +49,7 @@ async def rule_matches(app: App, coll: Collection, rule: str, record_id: str, ca
     return await ex.fetch_one(sql, [record_id, *compiled.bind(caller.info)]) is not None
 
 
-async def is_manager(app: App, coll: Collection, record_id: str, caller: Caller) -> bool:
+async def is_manager(app: App, coll: Collection, record_id: str, caller: Caller, executor: Any = None) -> bool:
     if caller.superuser:
         return True
     rule = coll.rules.get("manageRule")
@@ -57,7 +57,7 @@ async def is_manager(app: App, coll: Collection, record_id: str, caller: Caller)
         return False
     if rule == "":
         return True
-    return await rule_matches(app, coll, rule, record_id, caller)
+    return await rule_matches(app, coll, rule, record_id, caller, executor)
 
 
 def page_params(query: dict[str, str]) -> tuple[int, int]:
@@ -151,45 +151,46 @@ async def view_record(app: App, coll: Collection, caller: Caller, record_id: str
     return record
 
 
-async def check_record_rule(app: App, coll: Collection, caller: Caller, rule_name: str, record_id: str) -> dict[str, Any]:
+async def check_record_rule(app: App, coll: Collection, caller: Caller, rule_name: str, record_id: str,
+                            executor: Any = None) -> dict[str, Any]:
     """Load a record for update/delete, enforcing the rule: null -> 403, unmet -> 404."""
     rule = coll.rules[rule_name]
     if rule is None and not caller.superuser:
         raise locked_error()
-    record = await fetch_record(app, coll, record_id)
+    record = await fetch_record(app, coll, record_id, executor)
     if record is None:
         raise NotFound()
     if rule and not caller.superuser:
         caller.info.record = record
-        if not await rule_matches(app, coll, rule, record_id, caller):
+        if not await rule_matches(app, coll, rule, record_id, caller, executor):
             raise NotFound()
     return record
 
 
 async def create_record(app: App, coll: Collection, caller: Caller, data: dict[str, Any],
-                        files: dict[str, list[Any]], from_form: bool = False) -> dict[str, Any]:
+                        files: dict[str, list[Any]], from_form: bool = False, scope: Any = None) -> dict[str, Any]:
     if coll.is_view:
         raise BadRequest("Unsupported collection type.")
     rule = coll.rules["createRule"]
     if rule is None and not caller.superuser:
         raise locked_error()
     return await record_write.save(app, coll, caller, None, data, files, from_form,
-                                   rule=None if caller.superuser else rule)
+                                   rule=None if caller.superuser else rule, scope=scope)
 
 
 async def update_record(app: App, coll: Collection, caller: Caller, record_id: str, data: dict[str, Any],
-                        files: dict[str, list[Any]], from_form: bool = False) -> dict[str, Any]:
+                        files: dict[str, list[Any]], from_form: bool = False, scope: Any = None) -> dict[str, Any]:
     if coll.is_view:
         raise BadRequest("Unsupported collection type.")
-    existing = await check_record_rule(app, coll, caller, "updateRule", record_id)
-    return await record_write.save(app, coll, caller, existing, data, files, from_form, rule=None)
+    existing = await check_record_rule(app, coll, caller, "updateRule", record_id, scope.tx if scope else None)
+    return await record_write.save(app, coll, caller, existing, data, files, from_form, rule=None, scope=scope)
 
 
-async def delete_record(app: App, coll: Collection, caller: Caller, record_id: str) -> None:
+async def delete_record(app: App, coll: Collection, caller: Caller, record_id: str, scope: Any = None) -> None:
     if coll.is_view:
         raise BadRequest("Unsupported collection type.")
-    existing = await check_record_rule(app, coll, caller, "deleteRule", record_id)
-    await record_write.delete(app, coll, existing)
+    existing = await check_record_rule(app, coll, caller, "deleteRule", record_id, scope.tx if scope else None)
+    await record_write.delete(app, coll, existing, scope)
 
 
 # --- expand ---------------------------------------------------------------------------------------------
