@@ -20,6 +20,8 @@ async def bootstrap(app: App) -> None:
     d = app.dialect
     q = d.quote
     async with app.db.transaction() as tx:
+        for sql in d.setup_statements():
+            await tx.execute(sql)
         if not await d.table_exists(tx, "_collections"):
             await tx.execute(
                 f"CREATE TABLE {q('_collections')} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('name')} TEXT NOT NULL, "

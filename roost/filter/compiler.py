@@ -152,8 +152,9 @@ class _Compiler:
                 raise FilterError("strftime() takes a format, a time value and up to 8 modifiers.")
             fmt = self.as_kind(args[0], TEXT)
             value = self.as_kind(args[1], TEXT) if len(args) > 1 else Operand("'now'")
-            sql = f"COALESCE({self.d.strftime(fmt.sql, value.sql)}, '')"
-            return Operand(sql, fmt.params + value.params, TEXT)
+            mods = [self.as_kind(a, TEXT) for a in args[2:]]
+            sql = f"COALESCE({self.d.strftime([fmt.sql, value.sql, *(m.sql for m in mods)])}, '')"
+            return Operand(sql, fmt.params + value.params + [p for m in mods for p in m.params], TEXT)
         if name == "geoDistance":
             if len(args) != 4:
                 raise FilterError("geoDistance() takes 4 arguments: lonA, latA, lonB, latB.")

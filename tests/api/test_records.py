@@ -197,3 +197,21 @@ async def test_custom_id(client, posts):
     assert r.json()["id"] == "abcdefghij12345"
     r = await client.post("/api/collections/posts/records", json={"id": "abcdefghij12345"})
     assert r.json()["data"]["id"]["code"] == "validation_not_unique"
+
+
+async def test_strftime_filter(client, su):
+    await make_collection(client, su, {"name": "events", "type": "base", "listRule": "", "createRule": "",
+                                       "fields": [{"name": "at", "type": "date"}]})
+    for at in ("2024-01-15 10:00:00.000Z", "2024-03-02 23:30:00.000Z", "2025-01-01 00:00:00.000Z"):
+        await client.post("/api/collections/events/records", json={"at": at})
+
+    async def ats(flt):
+        r = await client.get("/api/collections/events/records", params={"filter": flt, "sort": "at"})
+        assert r.status_code == 200, r.text
+        return [x["at"][:10] for x in r.json()["items"]]
+
+    assert await ats("strftime('%Y', at) = '2024'") == ["2024-01-15", "2024-03-02"]
+    assert await ats("strftime('%Y-%m', at) = '2024-03'") == ["2024-03-02"]
+    assert await ats("strftime('%d', at, '+1 day') = '16'") == ["2024-01-15"]
+    assert await ats("strftime('%H:%M', at) = '23:30'") == ["2024-03-02"]
+    assert await ats("strftime('%Y', at, 'start of year') = strftime('%Y', '2025-06-01')") == ["2025-01-01"]

@@ -123,6 +123,17 @@ class Dialect(abc.ABC):
         """A placeholder for a value of `kind` where the engine cannot infer its type."""
         return "?"
 
+    def row_param(self, kind: str) -> str:
+        """A placeholder typed like a stored column of `kind` (see `literal_row`)."""
+        return "?"
+
+    def literal_row(self, table: str, columns: Sequence[tuple[str, str]]) -> str:
+        """A FROM item named `table` holding one row of bound values, one `?` per (name, kind)
+        in order, typed as the table's columns: rules can then be checked against a record
+        that is no longer stored (realtime delete events on other instances)."""
+        cols = ", ".join(f"{self.row_param(kind)} AS {self.quote(name)}" for name, kind in columns)
+        return f"(SELECT {cols}) AS {self.quote(table)}"
+
     def orders_kind(self, kind: str) -> bool:
         """Whether `<`/`>` work on values of this kind directly (else they compare as text)."""
         return True
@@ -135,7 +146,12 @@ class Dialect(abc.ABC):
     random = "RANDOM()"
 
     @abc.abstractmethod
-    def strftime(self, fmt_sql: str, value_sql: str) -> str: ...
+    def strftime(self, args_sql: list[str]) -> str:
+        """SQLite's strftime(format, time value, modifiers...) semantics, NULL when invalid."""
+
+    def setup_statements(self) -> list[str]:
+        """Statements run once when the database is first prepared (functions the SQL relies on)."""
+        return []
 
     @abc.abstractmethod
     def lower(self, sql: str) -> str: ...

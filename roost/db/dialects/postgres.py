@@ -21,6 +21,63 @@ from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
 _KEY_RE = re.compile(r"Key \((.+?)\)=")
 
 
+# SQLite's strftime() for filters: the same formats and the common modifiers, NULL when invalid.
+# (No `?` in here: statements go through the `?` -> `$n` placeholder rendering.)
+_STRFTIME_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION roost_strftime(fmt text, val text DEFAULT 'now', VARIADIC mods text[] DEFAULT '{}')
+RETURNS text LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+    ts timestamp; result text := ''; piece text; i int := 1; c text; m text;
+BEGIN
+    IF fmt IS NULL OR val IS NULL OR val = '' THEN RETURN NULL; END IF;
+    IF val = 'now' THEN
+        ts := now() AT TIME ZONE 'UTC';
+    ELSIF val ~ '^-{0,1}[0-9]+(\.[0-9]+){0,1}$' THEN
+        ts := to_timestamp(val::float8) AT TIME ZONE 'UTC';
+    ELSE
+        BEGIN
+            ts := val::timestamptz AT TIME ZONE 'UTC';
+        EXCEPTION WHEN others THEN
+            RETURN NULL;
+        END;
+    END IF;
+    FOREACH m IN ARRAY mods LOOP
+        m := lower(trim(m));
+        IF m = 'start of day' THEN ts := date_trunc('day', ts);
+        ELSIF m = 'start of month' THEN ts := date_trunc('month', ts);
+        ELSIF m = 'start of year' THEN ts := date_trunc('year', ts);
+        ELSIF m ~ '^[+-]{0,1}[0-9]+(\.[0-9]+){0,1} +(second|minute|hour|day|month|year)s{0,1}$' THEN
+            ts := ts + m::interval;
+        ELSE RETURN NULL;
+        END IF;
+    END LOOP;
+    WHILE i <= length(fmt) LOOP
+        c := substr(fmt, i, 1);
+        IF c = '%' AND i < length(fmt) THEN
+            i := i + 1;
+            c := substr(fmt, i, 1);
+            piece := CASE c
+                WHEN 'd' THEN to_char(ts, 'DD') WHEN 'f' THEN to_char(ts, 'SS.MS') WHEN 'H' THEN to_char(ts, 'HH24')
+                WHEN 'j' THEN to_char(ts, 'DDD') WHEN 'm' THEN to_char(ts, 'MM') WHEN 'M' THEN to_char(ts, 'MI')
+                WHEN 'S' THEN to_char(ts, 'SS') WHEN 'Y' THEN to_char(ts, 'YYYY')
+                WHEN 's' THEN floor(extract(epoch FROM ts))::bigint::text
+                WHEN 'w' THEN extract(dow FROM ts)::int::text
+                WHEN 'J' THEN (extract(epoch FROM ts) / 86400.0 + 2440587.5)::text
+                WHEN '%' THEN '%'
+                ELSE NULL END;
+            IF piece IS NULL THEN RETURN NULL; END IF;
+            result := result || piece;
+        ELSE
+            result := result || c;
+        END IF;
+        i := i + 1;
+    END LOOP;
+    RETURN result;
+END
+$fn$
+"""
+
+
 class _Connection(asyncpg.Connection):  # type: ignore[misc]
     def get_reset_query(self) -> str:
         return ""
@@ -28,14 +85,23 @@ class _Connection(asyncpg.Connection):  # type: ignore[misc]
 
 @lru_cache(maxsize=4096)
 def render(sql: str) -> str:
-    """`?` placeholders to `$n`. SQL text above db/ never contains a literal `?`: values are bound."""
+    """`?` placeholders to `$n`, leaving any `?` inside quoted literals or identifiers alone."""
     if "?" not in sql:
         return sql
-    parts = sql.split("?")
-    out = [parts[0]]
-    for i, part in enumerate(parts[1:], 1):
-        out.append(f"${i}")
-        out.append(part)
+    out: list[str] = []
+    n = 0
+    quote = ""
+    for ch in sql:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            n += 1
+            out.append(f"${n}")
+            continue
+        out.append(ch)
     return "".join(out)
 
 
@@ -98,6 +164,9 @@ class PostgresDialect(Dialect):
 
     def typed_param(self, kind: str) -> str:
         return self._PARAM_TYPES.get(kind, "?::text")
+
+    def row_param(self, kind: str) -> str:
+        return {TEXT: "?::text", NUMBER: "?::float8", BOOL: "?::boolean", JSON: "?::jsonb"}[kind]
 
     def orders_kind(self, kind: str) -> bool:
         return kind not in (JSON,)
@@ -175,7 +244,7 @@ class PostgresDialect(Dialect):
         t, c = self.quote(table), self.quote(column)
         using = {
             TEXT: {NUMBER: f"{c}::text", BOOL: f"{c}::text", JSON: f"COALESCE({c}#>>'{{}}', '')"},
-            NUMBER: {TEXT: f"CASE WHEN {c} ~ '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*$' THEN {c}::double precision ELSE 0 END",
+            NUMBER: {TEXT: f"CASE WHEN {c} ~ '^\\s*-{{0,1}}[0-9]+(\\.[0-9]+){{0,1}}\\s*$' THEN {c}::double precision ELSE 0 END",
                      BOOL: f"CASE WHEN {c} THEN 1 ELSE 0 END", JSON: "0"},
             BOOL: {TEXT: f"{c} IN ('1','true','TRUE')", NUMBER: f"{c} <> 0", JSON: "false"},
             JSON: {TEXT: f"to_jsonb({c})", NUMBER: f"to_jsonb({c})", BOOL: f"to_jsonb({c})"},
@@ -233,8 +302,11 @@ class PostgresDialect(Dialect):
     def bool_literal_param(self, value: bool) -> Any:
         return value
 
-    def strftime(self, fmt_sql: str, value_sql: str) -> str:
-        return f"roost_strftime({fmt_sql}, {value_sql})"
+    def strftime(self, args_sql: list[str]) -> str:
+        return f"roost_strftime({', '.join(args_sql)})"
+
+    def setup_statements(self) -> list[str]:
+        return [_STRFTIME_FUNCTION]
 
     def lower(self, sql: str) -> str:
         return f"LOWER({sql})"

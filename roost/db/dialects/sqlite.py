@@ -183,6 +183,10 @@ class SQLiteDialect(Dialect):
     def json_each(self, column_sql: str, alias: str) -> str:
         return f"json_each(CASE WHEN json_valid({column_sql}) THEN {column_sql} ELSE json_array({column_sql}) END) {alias}"
 
+    def row_param(self, kind: str) -> str:
+        # CAST gives the value the column's affinity, so comparisons convert as they would on the table
+        return {TEXT: "CAST(? AS TEXT)", NUMBER: "CAST(? AS NUMERIC)"}.get(kind, "?")
+
     def cast_text(self, sql: str) -> str:
         return f"CAST({sql} AS TEXT)"
 
@@ -192,8 +196,8 @@ class SQLiteDialect(Dialect):
     def bool_literal_param(self, value: bool) -> Any:
         return 1 if value else 0
 
-    def strftime(self, fmt_sql: str, value_sql: str) -> str:
-        return f"strftime({fmt_sql}, {value_sql})"
+    def strftime(self, args_sql: list[str]) -> str:
+        return f"strftime({', '.join(args_sql)})"
 
     def lower(self, sql: str) -> str:
         return f"LOWER({sql})"
