@@ -64,3 +64,56 @@ def export(coll: Collection, record: dict[str, Any], superuser: bool = False, au
     if expand is not None:
         out["expand"] = expand
     return out
+
+
+# --- the hot path: rows straight to API JSON -------------------------------------------------------
+# A list page builds 30+ dicts; decoding into a record and then exporting it costs ~8 µs per row.
+# For each (collection, audience) we generate one function that does both in a single dict display.
+
+_PLAIN_TYPES = {"text", "email", "url", "editor", "date", "autodate"}
+
+
+def row_exporter(coll: Collection, superuser: bool) -> Any:
+    """fn(row, auth_id) -> API dict, for rows from `select_sql(coll)`; cached per collection."""
+    key = ("row_exporter", superuser)
+    fn = coll.cache.get(key)
+    if fn is not None:
+        return fn
+    from roost.core.fields.number import to_number
+
+    env: dict[str, Any] = {"to_number": to_number}
+    position = {f.name: i for i, f in enumerate(coll.columns)}
+    items = [f"'collectionId': {coll.id!r}", f"'collectionName': {coll.name!r}"]
+    email_check = None
+    for name, mode in _export_plan(coll, superuser):
+        f = coll.field_map[name]
+        if mode == 2:
+            items.append(f"{name!r}: ''")
+            continue
+        i = position[name]
+        if mode == 1:
+            email_check = i
+            continue
+        if f.type in _PLAIN_TYPES or (f.type in ("select", "relation", "file") and not f.is_multi):
+            expr = f"(r[{i}] if r[{i}] is not None else '')"
+        elif f.type == "number":
+            expr = f"(r[{i}] if type(r[{i}]) is int else to_number(r[{i}] or 0))"
+        elif f.type == "bool":
+            expr = f"bool(r[{i}])"
+        else:
+            env[f"dec{i}"] = f.from_db
+            expr = f"dec{i}(r[{i}])"
+        items.append(f"{name!r}: {expr}")
+    body = "{" + ", ".join(items) + "}"
+    lines = ["def export_row(r, auth_id=None):", f"    out = {body}"]
+    if email_check is not None:
+        vis = coll.field_map.get("emailVisibility")
+        vis_expr = f"r[{position['emailVisibility']}]" if vis is not None else "False"
+        cond = "True" if superuser else f"{vis_expr} or (auth_id is not None and auth_id == r[{position['id']}])"
+        lines.append(f"    if {cond}:")
+        lines.append(f"        out['email'] = r[{email_check}] if r[{email_check}] is not None else ''")
+    lines.append("    return out")
+    exec("\n".join(lines), env)  # noqa: S102 - generated from schema names validated as ^\w+$
+    fn = env["export_row"]
+    coll.cache[key] = fn
+    return fn

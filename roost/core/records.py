@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from roost.core import record_write
 from roost.core.collections import Collection
 from roost.core.record_resolver import RequestInfo
-from roost.core.record_shape import export, row_to_record, select_sql
+from roost.core.record_shape import export, row_exporter, row_to_record, select_sql
 from roost.errors import BadRequest, Forbidden, NotFound
 
 if TYPE_CHECKING:
@@ -102,7 +102,6 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
         order = f" ORDER BY {q(coll.table)}.{app.dialect.rowid}" if app.dialect.rowid != '"_rowid_"' else ""
     sql = select_sql(coll, q) + where_sql + order + " LIMIT ? OFFSET ?"
     rows = await app.db.fetch_all(sql, [*params, *order_params, per_page, (page - 1) * per_page])
-    records = [row_to_record(coll, r) for r in rows]
     skip_total = query.get("skipTotal", "").lower() in ("1", "true")
     if skip_total:
         total, total_pages = -1, -1
@@ -110,10 +109,17 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
         total = int(await app.db.fetch_val(f"SELECT COUNT(*) FROM {q(coll.table)}{where_sql}", params) or 0)
         total_pages = (total + per_page - 1) // per_page
     expand = query.get("expand", "")
-    if expand and records:
-        await expand_records(app, coll, records, expand, caller)
+    if expand:
+        records = [row_to_record(coll, r) for r in rows]
+        if records:
+            await expand_records(app, coll, records, expand, caller)
+        items = [to_json(coll, r, caller) for r in records]
+    else:
+        export_row = row_exporter(coll, caller.superuser)
+        auth_id = caller.auth_id if caller.auth_coll is coll else None
+        items = [export_row(r, auth_id) for r in rows]
     return {
-        "items": [to_json(coll, r, caller) for r in records],
+        "items": items,
         "page": page,
         "perPage": per_page,
         "totalItems": total,
