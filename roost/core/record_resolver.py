@@ -18,7 +18,7 @@ from roost.core.fields.date import format_datetime
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT
 from roost.errors import Forbidden
 from roost.filter.ast import Identifier
-from roost.filter.compiler import ANY, Context, Deferred, Operand
+from roost.filter.compiler import ANY, Context, Deferred, Join, Operand
 from roost.filter.errors import FilterError
 
 MAX_RELATION_DEPTH = 6
@@ -77,21 +77,23 @@ _DATE_MACROS = {"now", "yesterday", "tomorrow", "todayStart", "todayEnd", "month
 _INT_MACROS = {"second", "minute", "hour", "day", "month", "weekday", "year"}
 
 
-def _field_value_sql(field: Field, column_sql: str, modifier: str, ctx: Context, raw: str) -> Operand:
+def _field_value_sql(field: Field, column_sql: str, modifier: str, ctx: Context, raw: str, key: tuple[Any, ...],
+                     multi: bool) -> Operand:
     d = ctx.dialect
     if modifier == "":
-        return Operand(column_sql, [], field.kind)
+        return Operand(column_sql, [], field.kind, multi=multi)
     if modifier == "lower":
-        return Operand(d.lower(d.cast_text(column_sql) if field.kind != TEXT else column_sql), [], TEXT)
+        return Operand(d.lower(d.cast_text(column_sql) if field.kind != TEXT else column_sql), [], TEXT, multi=multi)
     if modifier == "length":
         if not field.is_multi:
             raise FilterError(f"Invalid filter identifier {raw!r}: :length applies to multiple-value fields only.")
-        return Operand(d.json_array_length(column_sql), [], NUMBER)
+        return Operand(d.json_array_length(column_sql), [], NUMBER, multi=multi)
     if modifier == "each":
         if not field.is_multi:
             raise FilterError(f"Invalid filter identifier {raw!r}: :each applies to multiple-value fields only.")
-        a = ctx.alias("__je")
-        return Operand("", [], TEXT, source=f"SELECT {a}.value AS v FROM {d.json_each(column_sql, a)}")
+        alias, _ = ctx.join(key + (field.name + ":each",), "__je",
+                            lambda a: Join(f"{d.join_each(column_sql, a)} ON TRUE", [], True))
+        return Operand(f"{alias}.value", [], TEXT, multi=True)
     raise FilterError(f"Invalid filter identifier {raw!r}: unknown modifier :{modifier}.")
 
 
@@ -125,7 +127,7 @@ class RecordResolver:
             if len(ident.path) == 1 and name in _INT_MACROS:
                 return Operand("?", [Deferred(lambda _c, n=name: _macro(n), NUMBER)], NUMBER, literal=True)
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown macro.")
-        return self.path(self.collection, self.q(self.table_alias), list(ident.path), ident, ctx, depth=0)
+        return self.walk((), self.collection, self.q(self.table_alias), list(ident.path), ident, ctx, 0, False)
 
     def q(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
@@ -139,15 +141,21 @@ class RecordResolver:
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: field {name!r} is hidden.")
         return f
 
-    def path(self, coll: Collection, alias_sql: str, parts: list[str], ident: Identifier, ctx: Context,
-             depth: int) -> Operand:
-        """Resolve `parts` starting at a row of `coll` named `alias_sql` in the enclosing query."""
+    def walk(self, key: tuple[Any, ...], coll: Collection, alias_sql: str, parts: list[str], ident: Identifier,
+             ctx: Context, depth: int, multi: bool) -> Operand:
+        """Resolve `parts` from a row of `coll` named `alias_sql`; every relation hop is a shared LEFT
+        JOIN keyed by the path so far. The operand can re-resolve itself with fresh joins."""
+        op = self._walk(key, coll, alias_sql, parts, ident, ctx, depth, multi)
+        if op.multi:
+            op.fresh = lambda sub: self._walk(key, coll, alias_sql, parts, ident, sub, depth, multi)
+        return op
+
+    def _walk(self, key: tuple[Any, ...], coll: Collection, alias_sql: str, parts: list[str], ident: Identifier,
+              ctx: Context, depth: int, multi: bool) -> Operand:
         name = parts[0]
         if len(parts) == 1:
-            if "." not in ident.raw and ":" not in ident.raw and coll.field(name) is None and name in ("true", "false"):
-                raise FilterError(f"Invalid filter identifier {ident.raw!r}.")
             f = self._field(coll, name, ident)
-            return _field_value_sql(f, f"{alias_sql}.{self.q(f.name)}", ident.modifier, ctx, ident.raw)
+            return _field_value_sql(f, f"{alias_sql}.{self.q(f.name)}", ident.modifier, ctx, ident.raw, key, multi)
         if depth >= MAX_RELATION_DEPTH:
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: relations nested deeper than {MAX_RELATION_DEPTH}.")
         d = ctx.dialect
@@ -157,54 +165,57 @@ class RecordResolver:
             back = target.field(via.group(2)) if target else None
             if target is None or not isinstance(back, RelationField) or back.collection_id != coll.id:
                 raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown back-relation {name!r}.")
-            a = ctx.alias("__br")
-            col = f"{a}.{self.q(back.name)}"
-            if back.is_multi:
-                je = ctx.alias("__je")
-                cond = f"EXISTS (SELECT 1 FROM {d.json_each(col, je)} WHERE {je}.value = {alias_sql}.{self.q('id')})"
-            else:
-                cond = f"{col} = {alias_sql}.{self.q('id')}"
-            inner = self.path(target, a, parts[1:], ident, ctx, depth + 1)
-            return self._wrap(inner, f"{self.q(target.table)} {a}", cond, multi=True)
+
+            def make_back(a: str) -> Join:
+                col = f"{a}.{self.q(back.name)}"
+                if back.is_multi:
+                    je = ctx.alias("__je")
+                    cond = f"EXISTS (SELECT 1 FROM {d.json_each(col, je)} WHERE {je}.value = {alias_sql}.{self.q('id')})"
+                else:
+                    cond = f"{col} = {alias_sql}.{self.q('id')}"
+                return Join(f"{self.q(target.table)} {a} ON {cond}", [], True)
+
+            alias, _ = ctx.join(key + (name,), "__br", make_back)
+            return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, True)
         f = self._field(coll, name, ident)
         if not isinstance(f, RelationField):
-            if f.kind == JSON and f.type == "json":
-                return Operand(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:]), [], ANY)
+            if f.type == "json":
+                return Operand(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:]), [], ANY, multi=multi)
             if f.type == "geoPoint" and len(parts) == 2 and parts[1] in ("lon", "lat"):
-                return Operand(d.cast_number(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:])), [], NUMBER)
+                return Operand(d.cast_number(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:])), [],
+                               NUMBER, multi=multi)
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: {name!r} is not a relation field.")
         target = self.registry.find(f.collection_id)
         if target is None:
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: the related collection is missing.")
-        a = ctx.alias("__r")
         col = f"{alias_sql}.{self.q(f.name)}"
-        inner = self.path(target, a, parts[1:], ident, ctx, depth + 1)
         if f.is_multi:
-            je = ctx.alias("__je")
-            frm = f"{d.json_each(col, je)} JOIN {self.q(target.table)} {a} ON {a}.{self.q('id')} = {je}.value"
-            return self._wrap(inner, frm, "1=1", multi=True)
-        return self._wrap(inner, f"{self.q(target.table)} {a}", f"{a}.{self.q('id')} = {col}", multi=False)
-
-    @staticmethod
-    def _wrap(inner: Operand, frm: str, cond: str, multi: bool) -> Operand:
-        if inner.source is not None:
-            # the inner value is already multi-valued: nest its source under this join
-            return Operand("", inner.params, inner.kind, source=f"SELECT __n.v AS v FROM {frm}, ({inner.source}) __n WHERE {cond}")
-        if multi:
-            return Operand("", inner.params, inner.kind, source=f"SELECT {inner.sql} AS v FROM {frm} WHERE {cond}")
-        return Operand(f"(SELECT {inner.sql} FROM {frm} WHERE {cond})", inner.params, inner.kind)
+            je, _ = ctx.join(key + (name, "#each"), "__je", lambda a: Join(f"{d.join_each(col, a)} ON TRUE", [], True))
+            alias, _ = ctx.join(key + (name,), "__r", lambda a: Join(
+                f"{self.q(target.table)} {a} ON {a}.{self.q('id')} = {je}.value", [], True))
+            return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, True)
+        alias, _ = ctx.join(key + (name,), "__r", lambda a: Join(
+            f"{self.q(target.table)} {a} ON {a}.{self.q('id')} = {col}", [], False))
+        return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, multi)
 
     # --- @collection ------------------------------------------------------------------------------------
     def other_collection(self, ident: Identifier, ctx: Context) -> Operand:
         if len(ident.path) < 3:
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: expected @collection.name.field.")
-        name = ident.path[1].split(":", 1)[0]
+        ref = ident.path[1]
+        name = ref.split(":", 1)[0]
         target = self.registry.find(name)
         if target is None:
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown collection {name!r}.")
-        a = ctx.alias("__c")
-        inner = self.path(target, a, list(ident.path[2:]), ident, ctx, depth=1)
-        return self._wrap(inner, f"{self.q(target.table)} {a}", "1=1", multi=True)
+        key = ("@collection", ref)
+
+        def resolve_in(c: Context) -> Operand:
+            alias, _ = c.join(key, "__c", lambda a: Join(f"{self.q(target.table)} {a} ON TRUE", [], True))
+            return self._walk(key, target, alias, list(ident.path[2:]), ident, c, 1, True)
+
+        op = resolve_in(ctx)
+        op.fresh = resolve_in
+        return op
 
     # --- @request -----------------------------------------------------------------------------------------
     def request(self, ident: Identifier, ctx: Context) -> Operand:
@@ -310,20 +321,24 @@ class RecordResolver:
         return self._auth_subquery(parts, ident, ctx)
 
     def _auth_subquery(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
-        """`@request.auth.rel.field`: traverse from the auth record's row."""
+        """`@request.auth.rel.field`: a join on the auth record's row, then the path from there."""
         auth_coll = self.auth_collection
         if auth_coll is None:
             # a guest: there is no row, every such value is NULL
             return Operand("NULL", [], ANY, literal=True, null=True)
-        a = ctx.alias("__au")
-        inner = self.path(auth_coll, a, list(parts), ident, ctx, depth=1)
-        id_param = Deferred(lambda c: (c.auth or {}).get("id", ""), TEXT)
-        cond = f"{a}.{self.q('id')} = {ctx.dialect.typed_param(TEXT)}"
-        frm = f"{self.q(auth_coll.table)} {a}"
-        if inner.source is not None:
-            return Operand("", inner.params + [id_param], inner.kind,
-                           source=f"SELECT __n.v AS v FROM {frm}, ({inner.source}) __n WHERE {cond}")
-        return Operand(f"(SELECT {inner.sql} FROM {frm} WHERE {cond})", inner.params + [id_param], inner.kind)
+        key = ("@request.auth",)
+        placeholder = ctx.dialect.typed_param(TEXT)
+
+        def resolve_in(c: Context) -> Operand:
+            alias, _ = c.join(key, "__au", lambda a: Join(
+                f"{self.q(auth_coll.table)} {a} ON {a}.{self.q('id')} = {placeholder}",
+                [Deferred(lambda i: (i.auth or {}).get("id", ""), TEXT)], False))
+            return self._walk(key, auth_coll, alias, list(parts), ident, c, 1, False)
+
+        op = resolve_in(ctx)
+        if op.multi:
+            op.fresh = resolve_in
+        return op
 
 
 def now_ms() -> int:

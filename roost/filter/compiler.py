@@ -3,10 +3,12 @@
 A compiled filter is cached per (schema version, text, auth collection) by the caller, so
 values that vary per request (`@request.*`) are `Deferred` parameters, filled in by `bind`.
 
-Multi-valued operands (multiple relations, back-relations, `:each`, `@collection.*`) are
-sources of rows; a comparison on them is "all rows match" by default and "any row matches"
-with the `?` operator prefix. An empty source behaves as a single NULL, as PocketBase's
-LEFT JOIN does.
+Relations follow PocketBase's join model: every path the resolver meets (`tags.name`,
+`@collection.teams:t.id`, `comments_via_post.title`) is a LEFT JOIN, shared by all identifiers
+that name the same path, so `tags.name ?= "a" && tags.color ?= "red"` needs one tag with both.
+The filter then reads `EXISTS (SELECT 1 FROM (SELECT 1) LEFT JOIN ... WHERE <filter>)`.
+A comparison on a multi-valued operand holds for *all* its values by default (a NOT EXISTS over
+a fresh copy of its joins) and for *any* value with the `?` operator prefix.
 """
 
 from __future__ import annotations
@@ -39,15 +41,25 @@ class Deferred:
 class Operand:
     """A resolved operand: `sql` with its `params`, of storage `kind`.
 
-    When `source` is set the operand is multi-valued: `source` is a correlated SELECT whose
-    single column `v` yields the values, and `sql` is unused."""
+    `multi` marks a value read through a multi-valued join; `fresh(ctx)` resolves the same
+    identifier again with joins of its own, for the match-all subquery."""
 
     sql: str
     params: list[Any] = field(default_factory=list)
     kind: str = ANY
-    source: str | None = None
     literal: bool = False
     null: bool = False
+    multi: bool = False
+    fresh: Callable[[Context], Operand] | None = None
+
+
+@dataclass(slots=True)
+class Join:
+    """`LEFT JOIN <sql>` with its params; `multi` when it can yield several rows per record."""
+
+    sql: str
+    params: list[Any]
+    multi: bool
 
 
 @dataclass(slots=True)
@@ -60,15 +72,43 @@ class Compiled:
 
 
 class Context:
-    """Per-compilation state shared with the resolver: the dialect and an alias counter."""
+    """Per-compilation state shared with the resolver: the dialect, aliases and the joins."""
 
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(self, dialect: Dialect, counter: list[int] | None = None) -> None:
         self.dialect = dialect
-        self._n = 0
+        self._n = counter if counter is not None else [0]
+        self.joins: dict[Any, tuple[str, Join]] = {}  # key -> (alias, join)
 
     def alias(self, prefix: str = "__a") -> str:
-        self._n += 1
-        return f"{prefix}{self._n}"
+        self._n[0] += 1
+        return f"{prefix}{self._n[0]}"
+
+    def child(self) -> Context:
+        """A context with joins of its own (aliases stay unique)."""
+        return Context(self.dialect, self._n)
+
+    def join(self, key: Any, prefix: str, make: Callable[[str], Join]) -> tuple[str, Join]:
+        """The alias of the join for `key`, created once per context."""
+        hit = self.joins.get(key)
+        if hit is None:
+            alias = self.alias(prefix)
+            hit = (alias, make(alias))
+            self.joins[key] = hit
+        return hit
+
+    def render_joins(self) -> tuple[str, list[Any]]:
+        parts, params = [], []
+        for _, j in self.joins.values():
+            parts.append(f"LEFT JOIN {j.sql}")
+            params += j.params
+        return " ".join(parts), params
+
+    def wrap(self, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+        """`where` over this context's joins, as one correlated EXISTS; as is without joins."""
+        if not self.joins:
+            return where, params
+        joins, jparams = self.render_joins()
+        return f"EXISTS (SELECT 1 FROM (SELECT 1 AS __one) __base {joins} WHERE {where})", jparams + params
 
 
 class Resolver(Protocol):
@@ -145,7 +185,7 @@ class _Compiler:
     def call(self, call: Call) -> Operand:
         name = call.name
         args = [self.operand(a) for a in call.args]
-        if any(a.source is not None for a in args):
+        if any(a.multi for a in args):
             raise FilterError(f"Function {name}() does not accept multi-valued arguments.")
         if name == "strftime":
             if not 1 <= len(args) <= 10:
@@ -206,32 +246,18 @@ class _Compiler:
         any_mode = op.startswith("?")
         if any_mode:
             op = op[1:]
-        if left.source is None and right.source is None:
-            return self.compare(left, op, right)
-        # multi-valued: compare element-wise inside EXISTS over the source(s)
-        sources: list[str] = []
-        params: list[Any] = []
-        lel, rel = left, right
-        if left.source is not None:
-            a = self.ctx.alias("__ml")
-            sources.append(self.with_null_row(left.source) + f" {a}")
-            params += left.params + left.params
-            lel = Operand(f"{a}.v", [], left.kind)
-        if right.source is not None:
-            a = self.ctx.alias("__mr")
-            sources.append(self.with_null_row(right.source) + f" {a}")
-            params += right.params + right.params
-            rel = Operand(f"{a}.v", [], right.kind)
-        cond, cparams = self.compare(lel, op, rel)
-        frm = ", ".join(sources)
-        if any_mode:
-            return f"EXISTS (SELECT 1 FROM {frm} WHERE {cond})", params + cparams
-        return f"NOT EXISTS (SELECT 1 FROM {frm} WHERE NOT COALESCE({cond}, FALSE))", params + cparams
-
-    @staticmethod
-    def with_null_row(source: str) -> str:
-        # An empty set compares as a single NULL value (PocketBase's LEFT JOIN semantics).
-        return f"(SELECT v FROM ({source}) __s UNION ALL SELECT NULL WHERE NOT EXISTS ({source}))"
+        cond, params = self.compare(left, op, right)
+        if any_mode or not (left.multi or right.multi):
+            return cond, params
+        # match-all: no value of the multi-valued side may fail the condition
+        sub = self.ctx.child()
+        lf = left.fresh(sub) if left.multi and left.fresh else left
+        rf = right.fresh(sub) if right.multi and right.fresh else right
+        fcond, fparams = self.compare(lf, op, rf)
+        joins, jparams = sub.render_joins()
+        all_sql = (f"NOT EXISTS (SELECT 1 FROM (SELECT 1 AS __one) __base {joins} "
+                   f"WHERE NOT COALESCE({fcond}, FALSE))")
+        return f"({cond} AND {all_sql})", params + jparams + fparams
 
     def unify(self, left: Operand, right: Operand) -> tuple[Operand, Operand, str]:
         if left.null or right.null:
@@ -325,7 +351,9 @@ class _Compiler:
 
 
 def compile_filter(node: Node, resolver: Resolver, dialect: Dialect) -> Compiled:
-    sql, params = _Compiler(resolver, dialect).node(node)
+    comp = _Compiler(resolver, dialect)
+    sql, params = comp.node(node)
+    sql, params = comp.ctx.wrap(sql, params)
     return Compiled(sql, params)
 
 
@@ -341,10 +369,17 @@ def compile_sort(
         elif ident.path == ("@rowid",):
             sql = rowid_sql
         else:
-            op = resolver.resolve(ident, comp.ctx)
-            if op.source is not None or op.literal or op.null or any(isinstance(p, Deferred) for p in op.params):
-                raise FilterError(f"Invalid sort field {ident.raw!r}: it must be a single-valued field.")
-            sql = op.sql
-            params += op.params
+            ctx = comp.ctx.child()
+            op = resolver.resolve(ident, ctx)
+            if op.literal or op.null or any(isinstance(p, Deferred) for p in op.params):
+                raise FilterError(f"Invalid sort field {ident.raw!r}: it must be a field.")
+            if ctx.joins:
+                # a relation path: the first related value (PocketBase sorts over its LEFT JOIN)
+                joins, jparams = ctx.render_joins()
+                sql = f"(SELECT {op.sql} FROM (SELECT 1 AS __one) __base {joins} LIMIT 1)"
+                params += jparams + op.params
+            else:
+                sql = op.sql
+                params += op.params
         parts.append(f"{sql} {'DESC' if desc else 'ASC'}")
     return Compiled(", ".join(parts), params)

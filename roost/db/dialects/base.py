@@ -101,6 +101,10 @@ class Dialect(abc.ABC):
     def json_each(self, column_sql: str, alias: str) -> str:
         """A FROM item yielding one row per array element, its text in `alias.value`."""
 
+    def join_each(self, column_sql: str, alias: str) -> str:
+        """`json_each` as the right side of a JOIN that reads columns of the rows to its left."""
+        return self.json_each(column_sql, alias)
+
     @abc.abstractmethod
     def cast_text(self, sql: str) -> str: ...
 

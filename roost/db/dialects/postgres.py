@@ -293,6 +293,9 @@ class PostgresDialect(Dialect):
             f"ELSE '[]'::jsonb END) AS {alias}(value)"
         )
 
+    def join_each(self, column_sql: str, alias: str) -> str:
+        return "LATERAL " + self.json_each(column_sql, alias)
+
     def cast_text(self, sql: str) -> str:
         return f"CAST({sql} AS TEXT)"
 
@@ -306,7 +309,9 @@ class PostgresDialect(Dialect):
         return f"roost_strftime({', '.join(args_sql)})"
 
     def setup_statements(self) -> list[str]:
-        return [_STRFTIME_FUNCTION]
+        # workers start together; concurrent CREATE OR REPLACE FUNCTION fails ("tuple concurrently
+        # updated"), so the transaction first takes a lock that serialises bootstraps
+        return ["SELECT pg_advisory_xact_lock(5402091)", _STRFTIME_FUNCTION]
 
     def lower(self, sql: str) -> str:
         return f"LOWER({sql})"
