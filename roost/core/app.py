@@ -12,6 +12,7 @@ from roost.core import collection_store
 from roost.core.collections import Collection, Registry
 from roost.core.record_resolver import RecordResolver
 from roost.db import Database, open_database
+from roost.realtime import Broker, MemoryBroker
 from roost.storage import LocalStorage
 from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
 
@@ -52,7 +53,11 @@ class App:
         # after-commit listeners: async fn(action, collection, record), action in create/update/delete
         self.on_record_change: list[Any] = []
         # async fn(tx, collection, record), called inside the delete transaction before the row goes
-        self.on_record_delete_prepare: list[Any] = []  # async callbacks(action, collection, record): realtime etc.
+        self.on_record_delete_prepare: list[Any] = []
+        # async fn() after a collection was created, changed or deleted (other instances reload)
+        self.on_collections_change: list[Any] = []
+        # carries realtime events and schema changes between processes; replaced by `roost serve --redis`
+        self.broker: Broker = MemoryBroker()
 
     @classmethod
     async def open(cls, data_dir: str, db_url: str | None = None) -> App:
@@ -63,6 +68,7 @@ class App:
         return app
 
     async def close(self) -> None:
+        await self.broker.close()
         await self.db.close()
 
     # --- collections -------------------------------------------------------------------------------
@@ -72,6 +78,10 @@ class App:
     async def reload_collections(self) -> None:
         await collection_store.load(self)
         self._filters.clear()
+
+    async def collections_changed(self) -> None:
+        for cb in self.on_collections_change:
+            await cb()
 
     # --- compiled filters, cached per schema version ------------------------------------------------
     def compile_filter(self, coll: Collection, text: str, auth_coll: Collection | None, client: bool,
@@ -83,7 +93,8 @@ class App:
         hit = self._filters.get(key)
         if hit is None:
             resolver = RecordResolver(self.registry, coll, auth_coll, allow_request=superuser or not client,
-                                      allow_hidden=superuser or not client, table_alias=alias)
+                                      allow_hidden=superuser or not client, table_alias=alias,
+                                      join_rules=client and not superuser)
             hit = compile_filter(parse(text), resolver, self.dialect)
             if len(self._filters) > 4096:
                 self._filters.clear()
@@ -94,7 +105,8 @@ class App:
         key = ("s", self.registry.version, coll.id, text, auth_coll.id if auth_coll else None, superuser)
         hit = self._filters.get(key)
         if hit is None:
-            resolver = RecordResolver(self.registry, coll, auth_coll, allow_request=superuser, allow_hidden=superuser)
+            resolver = RecordResolver(self.registry, coll, auth_coll, allow_request=superuser, allow_hidden=superuser,
+                                      join_rules=not superuser)
             hit = compile_sort(parse_sort(text), resolver, self.dialect,
                                f'{self.dialect.quote(coll.table)}.{self.dialect.rowid}')
             self._filters[key] = hit

@@ -101,13 +101,33 @@ class RecordResolver:
     """Resolves identifiers against `collection`; `allow_request` and `allow_hidden` for superusers/rules."""
 
     def __init__(self, registry: Registry, collection: Collection, auth_collection: Collection | None,
-                 allow_request: bool = True, allow_hidden: bool = True, table_alias: str | None = None) -> None:
+                 allow_request: bool = True, allow_hidden: bool = True, table_alias: str | None = None,
+                 join_rules: bool = False) -> None:
         self.registry = registry
         self.collection = collection
         self.auth_collection = auth_collection
         self.allow_request = allow_request
         self.allow_hidden = allow_hidden
         self.table_alias = table_alias or collection.table
+        # client filters of non-superusers: a joined collection's listRule applies to its rows
+        self.join_rules = join_rules
+
+    def join_collection(self, ctx: Context, key: tuple[Any, ...], prefix: str, target: Collection,
+                        make: Any) -> str:
+        """ctx.join for a join onto `target`'s rows, adding target's listRule when it applies."""
+        created = key not in ctx.joins
+        alias, _ = ctx.join(key, prefix, make)
+        if created and self.join_rules:
+            rule = target.rules.get("listRule")
+            if rule is None:
+                raise FilterError(f"Only superusers can filter by fields of the {target.name!r} collection.")
+            if rule:
+                from roost.filter import compile_filter, parse
+
+                nested = RecordResolver(self.registry, target, self.auth_collection, table_alias=alias)
+                compiled = compile_filter(parse(rule), nested, ctx.dialect, ctx.child())
+                ctx.conditions.append((compiled.sql, compiled.params))
+        return alias
 
     # --- entry --------------------------------------------------------------------------------------
     def resolve(self, ident: Identifier, ctx: Context) -> Operand:
@@ -175,7 +195,7 @@ class RecordResolver:
                     cond = f"{col} = {alias_sql}.{self.q('id')}"
                 return Join(f"{self.q(target.table)} {a} ON {cond}", [], True)
 
-            alias, _ = ctx.join(key + (name,), "__br", make_back)
+            alias = self.join_collection(ctx, key + (name,), "__br", target, make_back)
             return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, True)
         f = self._field(coll, name, ident)
         if not isinstance(f, RelationField):
@@ -191,10 +211,10 @@ class RecordResolver:
         col = f"{alias_sql}.{self.q(f.name)}"
         if f.is_multi:
             je, _ = ctx.join(key + (name, "#each"), "__je", lambda a: Join(f"{d.join_each(col, a)} ON TRUE", [], True))
-            alias, _ = ctx.join(key + (name,), "__r", lambda a: Join(
+            alias = self.join_collection(ctx, key + (name,), "__r", target, lambda a: Join(
                 f"{self.q(target.table)} {a} ON {a}.{self.q('id')} = {je}.value", [], True))
             return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, True)
-        alias, _ = ctx.join(key + (name,), "__r", lambda a: Join(
+        alias = self.join_collection(ctx, key + (name,), "__r", target, lambda a: Join(
             f"{self.q(target.table)} {a} ON {a}.{self.q('id')} = {col}", [], False))
         return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, multi)
 

@@ -78,6 +78,8 @@ class Context:
         self.dialect = dialect
         self._n = counter if counter is not None else [0]
         self.joins: dict[Any, tuple[str, Join]] = {}  # key -> (alias, join)
+        # conditions joined rows must meet (a related collection's listRule in client filters)
+        self.conditions: list[tuple[str, list[Any]]] = []
 
     def alias(self, prefix: str = "__a") -> str:
         self._n[0] += 1
@@ -103,11 +105,19 @@ class Context:
             params += j.params
         return " ".join(parts), params
 
+    def where(self, sql: str, params: list[Any]) -> tuple[str, list[Any]]:
+        """`sql` AND the conditions on joined rows."""
+        if not self.conditions:
+            return sql, params
+        conds = " AND ".join(f"({c})" for c, _ in self.conditions)
+        return f"{conds} AND ({sql})", [p for _, ps in self.conditions for p in ps] + params
+
     def wrap(self, where: str, params: list[Any]) -> tuple[str, list[Any]]:
         """`where` over this context's joins, as one correlated EXISTS; as is without joins."""
         if not self.joins:
             return where, params
         joins, jparams = self.render_joins()
+        where, params = self.where(where, params)
         return f"EXISTS (SELECT 1 FROM (SELECT 1 AS __one) __base {joins} WHERE {where})", jparams + params
 
 
@@ -158,10 +168,10 @@ def literal_kind(value: Any) -> str:
 
 
 class _Compiler:
-    def __init__(self, resolver: Resolver, dialect: Dialect) -> None:
+    def __init__(self, resolver: Resolver, dialect: Dialect, ctx: Context | None = None) -> None:
         self.resolver = resolver
         self.d = dialect
-        self.ctx = Context(dialect)
+        self.ctx = ctx or Context(dialect)
 
     # --- structure -------------------------------------------------------------------------------
     def node(self, node: Node) -> tuple[str, list[Any]]:
@@ -255,8 +265,8 @@ class _Compiler:
         rf = right.fresh(sub) if right.multi and right.fresh else right
         fcond, fparams = self.compare(lf, op, rf)
         joins, jparams = sub.render_joins()
-        all_sql = (f"NOT EXISTS (SELECT 1 FROM (SELECT 1 AS __one) __base {joins} "
-                   f"WHERE NOT COALESCE({fcond}, FALSE))")
+        fwhere, fparams = sub.where(f"NOT COALESCE({fcond}, FALSE)", fparams)
+        all_sql = f"NOT EXISTS (SELECT 1 FROM (SELECT 1 AS __one) __base {joins} WHERE {fwhere})"
         return f"({cond} AND {all_sql})", params + jparams + fparams
 
     def unify(self, left: Operand, right: Operand) -> tuple[Operand, Operand, str]:
@@ -350,8 +360,9 @@ class _Compiler:
         return sql, left.params + r.params
 
 
-def compile_filter(node: Node, resolver: Resolver, dialect: Dialect) -> Compiled:
-    comp = _Compiler(resolver, dialect)
+def compile_filter(node: Node, resolver: Resolver, dialect: Dialect, ctx: Context | None = None) -> Compiled:
+    """`ctx` nests this filter in another compilation (aliases stay unique across both)."""
+    comp = _Compiler(resolver, dialect, ctx)
     sql, params = comp.node(node)
     sql, params = comp.ctx.wrap(sql, params)
     return Compiled(sql, params)
@@ -376,8 +387,9 @@ def compile_sort(
             if ctx.joins:
                 # a relation path: the first related value (PocketBase sorts over its LEFT JOIN)
                 joins, jparams = ctx.render_joins()
-                sql = f"(SELECT {op.sql} FROM (SELECT 1 AS __one) __base {joins} LIMIT 1)"
-                params += jparams + op.params
+                where, wparams = ctx.where("TRUE", [])
+                sql = f"(SELECT {op.sql} FROM (SELECT 1 AS __one) __base {joins} WHERE {where} LIMIT 1)"
+                params += jparams + op.params + wparams
             else:
                 sql = op.sql
                 params += op.params
