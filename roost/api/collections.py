@@ -10,11 +10,9 @@ from roost.core.collections import Collection
 from roost.core.record_write import delete as delete_record
 from roost.core.records import page_params, fetch_record
 from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized
-from roost.filter import FilterError
 from roost.web import Request, Response, Router
 
 SUPERUSERS_ID = "pbc_3142635823"
-_SORTABLE = {"id", "created", "updated", "name", "system", "type"}
 
 
 def require_superuser(request: Request) -> None:
@@ -34,27 +32,7 @@ def collection_or_404(app: App, id_or_name: str) -> Collection:
 def bind(router: Router, app: App) -> None:
     async def list_collections(request: Request) -> Response:
         require_superuser(request)
-        page, per_page = page_params(request.query)
-        items = [c.to_json() for c in app.registry.all()]
-        flt = request.query.get("filter", "").strip()
-        if flt:
-            items = [c for c in items if _simple_match(c, flt)]
-        sort = request.query.get("sort", "").strip()
-        if sort:
-            for term in reversed([t.strip() for t in sort.split(",") if t.strip()]):
-                desc = term.startswith("-")
-                key = term.lstrip("+-")
-                if key not in _SORTABLE:
-                    raise BadRequest(f"Invalid sort field {key!r}.")
-                items.sort(key=lambda c: (str(c.get(key)) if c.get(key) is not None else ""), reverse=desc)
-        else:
-            items.sort(key=lambda c: c["created"])
-        total = len(items)
-        start = (page - 1) * per_page
-        data = {"items": items[start:start + per_page], "page": page, "perPage": per_page,
-                "totalItems": total, "totalPages": (total + per_page - 1) // per_page}
-        if request.query.get("skipTotal", "").lower() in ("1", "true"):
-            data["totalItems"] = data["totalPages"] = -1
+        data = await collection_service.list_collections(app, request.query)
         return respond(request, data, is_list=True)
 
     async def view(request: Request) -> Response:
@@ -103,21 +81,6 @@ def bind(router: Router, app: App) -> None:
     router.patch("/api/collections/{collection}", update)
     router.delete("/api/collections/{collection}", delete)
     router.delete("/api/collections/{collection}/truncate", truncate)
-
-
-def _simple_match(c: dict, flt: str) -> bool:
-    """Collections are few: a client-side filter on `name`/`type`/`system` equality covers the admin's needs."""
-    for part in flt.split("&&"):
-        part = part.strip().strip("()")
-        if "=" not in part:
-            raise FilterError(f"Invalid collections filter {flt!r}: use field = 'value' terms joined by &&.")
-        key, _, value = part.partition("=")
-        key, value = key.strip().rstrip("~!"), value.strip().strip("'\"")
-        if key not in _SORTABLE:
-            raise FilterError(f"Invalid collections filter field {key!r}.")
-        if str(c.get(key)).lower() != value.lower():
-            return False
-    return True
 
 
 async def _truncate(app: App, coll: Collection) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import re
+
+import orjson
 from typing import TYPE_CHECKING, Any
 
 from roost.core import collection_schema, collection_store
@@ -255,6 +257,7 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
     except InvalidSchema as exc:
         raise ValidationError({"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(None)) from None
     app.registry.put(coll)
+    await app.collections_changed()
     return coll
 
 
@@ -283,6 +286,7 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
                                   _fail(existing)) from None
         raise
     app.registry.put(coll)
+    await app.collections_changed()
     return coll
 
 
@@ -303,3 +307,45 @@ async def delete_collection(app: App, coll: Collection) -> None:
         await collection_schema.drop_table(tx, coll)
     app.registry.remove(coll)
     app.storage.delete_prefix(coll.id)
+    await app.collections_changed()
+
+
+# `_collections` seen as a collection, so listing collections reuses the filter and sort engine
+# over the fields PocketBase allows there: id, created, updated, name, system, type.
+_COLLECTIONS_VIEW = Collection({
+    "id": "_collections", "name": "_collections", "type": "base",
+    "fields": [{"name": n, "type": "text"} for n in ("id", "name", "type", "created", "updated")]
+    + [{"name": "system", "type": "bool"}],
+})
+
+
+async def list_collections(app: App, query: dict[str, str]) -> dict[str, Any]:
+    from roost.core.records import page_params
+
+    page, per_page = page_params(query)
+    q = app.dialect.quote
+    view = _COLLECTIONS_VIEW
+    where, params = "", []
+    if query.get("filter", "").strip():
+        c = app.compile_filter(view, query["filter"].strip(), None, client=False, superuser=True)
+        where, params = f" WHERE {c.sql}", c.bind(None)
+    order = f" ORDER BY {q('created')} ASC, {q('id')} ASC"
+    if query.get("sort", "").strip():
+        s = app.compile_sort(view, query["sort"].strip(), None, True)
+        order = f" ORDER BY {s.sql}"
+        params_order = s.bind(None)
+    else:
+        params_order = []
+    rows = await app.db.fetch_all(f"SELECT {q('data')} FROM {q('_collections')}{where}{order} LIMIT ? OFFSET ?",
+                                  [*params, *params_order, per_page, (page - 1) * per_page])
+    items = []
+    for (data,) in rows:
+        spec = orjson.loads(data)
+        live = app.registry.by_id.get(spec["id"])
+        items.append((live or Collection(spec)).to_json())
+    if query.get("skipTotal", "").lower() in ("1", "true"):
+        total, pages = -1, -1
+    else:
+        total = int(await app.db.fetch_val(f"SELECT COUNT(*) FROM {q('_collections')}{where}", params) or 0)
+        pages = (total + per_page - 1) // per_page
+    return {"items": items, "page": page, "perPage": per_page, "totalItems": total, "totalPages": pages}

@@ -84,3 +84,20 @@ async def test_delete_collection(client, su):
     assert (await client.get("/api/collections/tmp", headers=su)).status_code == 404
     r = await client.delete("/api/collections/_superusers", headers=su)
     assert r.status_code == 400
+
+
+async def test_list_filter_sort_paging(client, su):
+    for name in ("alpha", "beta", "gamma"):
+        await make_collection(client, su, {"name": name, "type": "base"})
+    r = await client.get("/api/collections", headers=su, params={"filter": "system = false && name != 'beta'",
+                                                                  "sort": "-name"})
+    assert r.status_code == 200
+    assert [c["name"] for c in r.json()["items"]] == ["users", "gamma", "alpha"]
+    r = await client.get("/api/collections", headers=su, params={"perPage": 2, "page": 2, "sort": "name"})
+    body = r.json()
+    assert (body["totalItems"], body["totalPages"], [c["name"] for c in body["items"]]) == (5, 3, ["beta", "gamma"])
+    r = await client.get("/api/collections", headers=su, params={"filter": "name ~ 'amm' || type = 'auth'",
+                                                                  "sort": "name"})
+    assert [c["name"] for c in r.json()["items"]] == ["_superusers", "gamma", "users"]
+    r = await client.get("/api/collections", headers=su, params={"filter": "nope = 1"})
+    assert r.status_code == 400
