@@ -31,34 +31,26 @@ def _err(code: str, message: str) -> dict[str, Any]:
 
 
 def build_spec(data: dict[str, Any], existing: Collection | None) -> dict[str, Any]:
-    """Merge submitted JSON over the existing definition (or the defaults for a new one)."""
+    """Merge submitted JSON over the existing definition (or the defaults for a new one).
+    Auth option objects merge key by key, so `{"passwordAuth": {"enabled": false}}` keeps the rest."""
     if existing is not None:
         spec = existing.to_storage()
-        for key, value in data.items():
-            if key in ("id", "created", "updated", "system"):
-                continue
-            if key in AUTH_OPTION_KEYS and isinstance(value, dict) and isinstance(spec.get(key), dict):
-                merged = dict(spec[key])
-                merged.update(value)
-                spec[key] = merged
-            else:
-                spec[key] = value
-        return spec
-    type_ = data.get("type") or "base"
-    spec = {"listRule": None, "viewRule": None, "createRule": None, "updateRule": None, "deleteRule": None,
-            "indexes": [], "system": False}
-    if type_ == "auth":
-        spec.update(auth_options())
+        readonly: tuple[str, ...] = ("id", "created", "updated", "system")
+    else:
+        spec = {"listRule": None, "viewRule": None, "createRule": None, "updateRule": None, "deleteRule": None,
+                "indexes": [], "system": False}
+        if (data.get("type") or "base") == "auth":
+            spec.update(auth_options())
+        readonly = ("created", "updated", "system")
     for key, value in data.items():
-        if key in ("created", "updated", "system"):
+        if key in readonly:
             continue
         if key in AUTH_OPTION_KEYS and isinstance(value, dict) and isinstance(spec.get(key), dict):
-            merged = dict(spec[key])
-            merged.update(value)
-            spec[key] = merged
+            spec[key] = {**spec[key], **value}
         else:
             spec[key] = value
-    spec["type"] = type_
+    if existing is None:
+        spec["type"] = data.get("type") or "base"
     return spec
 
 
