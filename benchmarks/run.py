@@ -69,6 +69,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="smoke run: 2 s per workload, 1 round, small data")
     p.add_argument("--no-roost", action="store_true", help="benchmark PocketBase alone")
     p.add_argument("--no-pocketbase", action="store_true", help="benchmark Roost alone")
+    p.add_argument("--no-request-logs", action="store_true",
+                   help="switch request logging off on both servers (PATCH /api/settings logs.maxDays=0); "
+                        "PocketBase logs every request to a second SQLite file by default")
     p.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     p.add_argument("--connections", type=int, default=50, help="wrk connections (default 50)")
     p.add_argument("--rt-subscribers", type=int, default=200, help="realtime SSE subscribers (default 200)")
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
                 srv.start()
                 time.sleep(1.0)
                 info["rss_start"] = tree_rss_bytes(srv.pid)
-                seeded = seed.seed(srv.base_url, data, srv.key)
+                seeded = seed.seed(srv.base_url, data, srv.key, request_logs=not args.no_request_logs)
             except (RuntimeError, seed.SeedError, httpx2.HTTPError) as exc:
                 if srv.key != "roost":
                     raise
@@ -204,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             info["rss_idle_seeded"] = tree_rss_bytes(srv.pid)
             info["data_dir_bytes"] = dir_size_bytes(str(srv.data_dir))
             info["seed"] = {"method": seeded.method, "seconds": seeded.seconds, "counts": seeded.counts}
+            info["request_logs"] = seeded.request_logs
             data_files[srv.key] = srv.workdir / "bench_data.lua"
             write_lua_data(data_files[srv.key], seeded)
             contexts[srv.key] = ProbeContext(seeded.post_ids, seeded.users, seeded.tokens)
@@ -303,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             "started": started.strftime("%Y-%m-%d %H:%M:%S UTC"),
             "finished": finished.strftime("%Y-%m-%d %H:%M:%S UTC"),
             "elapsed_s": time.monotonic() - t0,
-            "command": "python benchmarks/run.py " + shlex.join(argv if argv is not None else sys.argv[1:]),
+            "command": " ".join(["python benchmarks/run.py", shlex.join(argv if argv is not None else sys.argv[1:])]).strip(),
             "quick": args.quick,
             "interrupted": interrupted,
             "rounds": args.rounds,

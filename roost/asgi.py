@@ -1,7 +1,8 @@
 """The ASGI entry point the server loads in each worker process.
 
 Configuration comes from the environment (set by `roost serve`), so every worker builds the
-same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite)."""
+same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite), ROOST_REDIS
+(Redis URL: realtime events and schema changes then travel between processes)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from typing import Any
 
 from roost.api import build_asgi
 from roost.core.app import App
+from roost.realtime.redis import RedisBroker, channel_prefix
 
 
 class LazyApp:
     """Opens storage on lifespan startup (or the first request) and closes it on shutdown."""
 
-    def __init__(self, data_dir: str, db_url: str | None) -> None:
+    def __init__(self, data_dir: str, db_url: str | None, redis_url: str | None = None) -> None:
         self.data_dir = data_dir
         self.db_url = db_url
+        self.redis_url = redis_url
         self.app: App | None = None
         self.handler: Any = None
         self._lock = asyncio.Lock()
@@ -27,8 +30,14 @@ class LazyApp:
         if self.handler is None:
             async with self._lock:
                 if self.handler is None:
-                    self.app = await App.open(self.data_dir, self.db_url)
-                    self.handler = build_asgi(self.app)
+                    app = await App.open(self.data_dir, self.db_url)
+                    if self.redis_url:
+                        # every instance on the same database shares one set of channels
+                        deployment = self.db_url or os.path.abspath(self.data_dir)
+                        app.broker = RedisBroker(self.redis_url, channel_prefix(deployment))
+                    handler = build_asgi(app)
+                    await app.broker.start()
+                    self.app, self.handler = app, handler
         return self.handler
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -51,4 +60,5 @@ class LazyApp:
         await handler(scope, receive, send)
 
 
-app = LazyApp(os.environ.get("ROOST_DIR", "roost_data"), os.environ.get("ROOST_DB") or None)
+app = LazyApp(os.environ.get("ROOST_DIR", "roost_data"), os.environ.get("ROOST_DB") or None,
+              os.environ.get("ROOST_REDIS") or None)

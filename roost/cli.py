@@ -39,6 +39,10 @@ def serve(http_addr: str, workers: int, redis_url: str | None, data_dir: str, db
     host, _, port = http_addr.rpartition(":")
     if not host or not port.isdigit():
         raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8090", param_hint="--http")
+    if workers > 1 and not redis_url:
+        # each worker holds its own realtime clients; without a broker a write in one worker
+        # would never reach subscribers connected to another
+        raise click.UsageError("--workers above 1 needs --redis URL, so realtime events reach every worker.")
     data_dir = os.path.abspath(data_dir)
     os.makedirs(data_dir, exist_ok=True)
     os.environ["ROOST_DIR"] = data_dir

@@ -145,7 +145,8 @@ def render_markdown(report: dict) -> str:
         f"- Machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB RAM, {m['os']}, "
         f"kernel {m['kernel']}, Python {m['python']}; load average {m['loadavg_at_start']} at start, "
         f"{meta['loadavg_at_end']} at end.",
-        f"- Servers: " + "; ".join(f"{s['label']} {s['version']} (`{s['command']}`)" for s in servers) + ".",
+        f"- Servers: " + "; ".join(f"{s['label']} {s['version']} (`{s['command']}`, request logs "
+                                   f"{s.get('request_logs', 'default')})" for s in servers) + ".",
     ]
     if meta.get("roost_skipped"):
         lines.append(f"- Roost: **not run**: {meta['roost_skipped']}")

@@ -76,6 +76,7 @@ class SeedResult:
     users: list[dict]                    # {"id", "email"}
     tokens: list[dict]                   # {"id", "token"} for TOKEN_USERS users
     method: str                          # "batch" or "single requests"
+    request_logs: str = "default"        # "default", "off", or why unchanged
     seconds: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -188,7 +189,16 @@ async def _create_batched(client: httpx2.AsyncClient, collection: str, rows: lis
     return [i for chunk in ids for i in chunk]
 
 
-async def _seed(base_url: str, data: Dataset, prefix: str) -> SeedResult:
+async def _set_request_logs(client: httpx2.AsyncClient, prefix: str, enabled: bool) -> str:
+    """Request logging on (the default, 5 days kept) or off (maxDays 0)."""
+    resp = await client.patch("/api/settings", json={"logs": {"maxDays": 5 if enabled else 0}})
+    if resp.status_code >= 300:
+        print(f"[{prefix}] could not set request logs ({resp.status_code}): {resp.text[:200]}", flush=True)
+        return "unchanged (settings refused)"
+    return "on" if enabled else "off"
+
+
+async def _seed(base_url: str, data: Dataset, prefix: str, request_logs: bool) -> SeedResult:
     timeout = httpx2.Timeout(120.0)
     limits = httpx2.Limits(max_connections=SINGLE_CONCURRENCY + 4, max_keepalive_connections=SINGLE_CONCURRENCY + 4)
     async with httpx2.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as client:
@@ -203,6 +213,8 @@ async def _seed(base_url: str, data: Dataset, prefix: str) -> SeedResult:
 
         # If enabling fails, or the first batch is refused, use single creates.
         use_batch = await _enable_batch(client)
+        if not use_batch:
+            print(f"[{prefix}] enabling the batch API failed; seeding with single requests", flush=True)
         method = "batch" if use_batch else "single requests"
         post_ids: list[str] = []
         for name, rows in (("posts", data.posts), ("comments", data.comments), ("notes", data.notes)):
@@ -232,6 +244,8 @@ async def _seed(base_url: str, data: Dataset, prefix: str) -> SeedResult:
         if counts != expected:
             raise SeedError(f"row counts after seeding {counts} != expected {expected}")
 
+        logs = "default" if request_logs else await _set_request_logs(client, prefix, False)
+
         # User tokens for the authenticated workloads (as the users, not the superuser).
         del client.headers["Authorization"]
         tokens = []
@@ -243,9 +257,13 @@ async def _seed(base_url: str, data: Dataset, prefix: str) -> SeedResult:
 
     users = [{"id": uid, "email": u["email"]} for uid, u in zip(user_ids, data.users)]
     return SeedResult(post_ids=post_ids, users=users, tokens=tokens, method=method,
-                      seconds=seconds, counts=counts)
+                      seconds=seconds, counts=counts, request_logs=logs)
 
 
-def seed(base_url: str, data: Dataset, prefix: str) -> SeedResult:
-    """Create the schema and all rows on the server at `base_url`."""
-    return asyncio.run(_seed(base_url, data, prefix))
+def seed(base_url: str, data: Dataset, prefix: str, request_logs: bool = True) -> SeedResult:
+    """Create the schema and all rows on the server at `base_url`.
+
+    With request_logs=False, request logging is switched off afterwards
+    through the settings API (logs.maxDays = 0) on every server alike.
+    """
+    return asyncio.run(_seed(base_url, data, prefix, request_logs))

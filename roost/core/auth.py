@@ -45,7 +45,8 @@ async def find_by_token(app: App, token: str, token_type: str = "auth") -> tuple
     the caller is then a guest, as in PocketBase."""
     if not token:
         return None
-    cached = app.token_cache.get(token)
+    # only auth tokens are cached, so a cached auth token never passes for another type
+    cached = app.token_cache.get(token) if token_type == "auth" else None
     now = time.time()
     if cached is not None:
         exp, coll, claims, token_key = cached

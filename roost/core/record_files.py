@@ -1,9 +1,14 @@
-"""Uploads for file fields: validation, PocketBase-style names, write-then-commit, cleanup."""
+"""Uploads for file fields: PocketBase's stored names, its validation order, write-then-commit cleanup.
+
+A write resolves each file field in two passes, as PocketBase does: first the body values
+(plain names, then the `+field`/`field+`/`field-` modifiers, already applied by record_write),
+then the uploads. Uploads sent under the plain field name replace the value, keeping only the
+names sent alongside them; uploads under `+field`/`field+` are prepended/appended. Files are
+written only after everything validated, inside the write, and removed again on rollback.
+"""
 
 from __future__ import annotations
 
-import mimetypes
-import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -13,51 +18,79 @@ from roost.core.fields import FileField
 from roost.core.fields.multi import as_list
 from roost.errors import field_error
 from roost.security.ids import LOWER_ALNUM, random_string
+from roost.storage import mime
 
 if TYPE_CHECKING:
     from roost.core.app import App
 
-_SNAKE_RE = re.compile(r"[^\w]+")
+# Go's \w is ASCII-only, so everything else splits words and is dropped from names
+_WORD_SPLIT_RE = re.compile(r"[\W_]+", re.ASCII)
+_EXT_INVALID_RE = re.compile(r"[^\w.*\-+=#]+", re.ASCII)
 
 
-def normalize_name(original: str) -> str:
-    """`My Secret File.txt` -> `my_secret_file_<10 random>.txt`, as PocketBase names stored files."""
-    base = os.path.basename(original.replace("\\", "/"))
-    stem, ext = os.path.splitext(base)
-    ext = re.sub(r"[^\w.]", "", ext.lower())[:20]
-    stem = _SNAKE_RE.sub("_", stem).strip("_").lower()[:100] or "file"
-    return f"{stem}_{random_string(10, LOWER_ALNUM)}{ext}"
+def snakecase(text: str) -> str:
+    """PocketBase's inflector.Snakecase: `myTestDB` -> `my_test_db`, other characters split words."""
+    words = []
+    for word in _WORD_SPLIT_RE.split(text):
+        if not word:
+            continue
+        chars = []
+        for i, c in enumerate(word):
+            if c.isupper() and i > 0 and not word[i - 1].isupper():
+                chars.append("_")
+            chars.append(c)
+        words.append("".join(chars))
+    return "_".join(words).lower()
 
 
-_SIGNATURES = [
-    (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"), (b"%PDF-", "application/pdf"), (b"PK\x03\x04", "application/zip"),
-]
+def base_name(filename: str) -> str:
+    """The last path segment of a client filename (multipart names must not carry directories)."""
+    trimmed = filename.rstrip("/")
+    return trimmed.rsplit("/", 1)[-1] if trimmed else filename
 
 
-def sniff_mime(data: bytes, filename: str, declared: str) -> str:
-    for sig, mime in _SIGNATURES:
-        if data.startswith(sig):
-            return mime
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    head = data[:512].lstrip().lower()
-    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
-        return "image/svg+xml"
-    guessed = mimetypes.guess_type(filename)[0]
-    if guessed:
-        return guessed
-    if declared and declared != "application/octet-stream":
-        return declared
-    try:
-        data[:512].decode("utf-8")
-        return "text/plain; charset=utf-8"
-    except UnicodeDecodeError:
-        return "application/octet-stream"
+def _extension(name: str) -> str:
+    """`.txt`, or a double extension such as `.tar.gz`, with its leading dot; "" if none."""
+    primary = name.rfind(".")
+    if primary < 0:
+        return ""
+    secondary = name.rfind(".", 0, primary)
+    return name[secondary:] if secondary >= 0 else name[primary:]
+
+
+def normalize_name(original: str, data: bytes) -> str:
+    """`My Secret File.txt` -> `my_secret_file_<10 random>.txt`, as PocketBase names stored files.
+
+    Names shorter than 3 characters get a random part; a missing extension comes from the content."""
+    name = base_name(original)[-300:]
+    ext = _extension(name)
+    clean_ext = "." + _EXT_INVALID_RE.sub("", ext).strip(".")
+    if clean_ext == ".":
+        clean_ext = mime.extension(mime.detect(data))
+    if len(clean_ext) > 20:
+        clean_ext = "." + clean_ext[-20:].strip(".")
+    stem = snakecase((name[: -len(ext)] if ext else name).strip("."))
+    if len(stem) < 3:
+        stem += random_string(10, LOWER_ALNUM)
+    stem = stem[:100]
+    return f"{stem}_{random_string(10, LOWER_ALNUM)}{clean_ext}"
 
 
 def file_key(coll: Collection, record_id: str, name: str) -> str:
     return f"{coll.id}/{record_id}/{name}"
+
+
+def thumb_key(coll: Collection, record_id: str, name: str, size: str) -> str:
+    return f"{coll.id}/{record_id}/thumbs_{name}/{size}_{name}"
+
+
+@dataclass
+class Upload:
+    """A validated upload with the name it will be stored under."""
+
+    original: str
+    name: str
+    data: bytes
 
 
 @dataclass
@@ -66,7 +99,6 @@ class PendingFiles:
     coll: Collection
     record_id: str
     to_write: list[tuple[str, bytes]] = field(default_factory=list)
-    to_remove: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
 
     async def commit(self) -> None:
@@ -78,64 +110,93 @@ class PendingFiles:
     def rollback(self) -> None:
         for key in self.written:
             self.app.storage.delete(key)
-
-    def cleanup_replaced(self) -> None:
-        for name in self.to_remove:
-            delete_file(self.app, self.coll, self.record_id, name)
+        self.written.clear()
 
 
 def delete_file(app: App, coll: Collection, record_id: str, name: str) -> None:
+    if not name or "/" in name or "\\" in name:
+        return  # not a plain stored name: never let it address another path
     app.storage.delete(file_key(coll, record_id, name))
     app.storage.delete_prefix(f"{coll.id}/{record_id}/thumbs_{name}")
 
 
 def prepare_uploads(app: App, coll: Collection, record: dict[str, Any], old: dict[str, Any],
                     files: dict[str, list[Any]], data: dict[str, Any]) -> tuple[PendingFiles, dict[str, Any]]:
-    from roost.core.record_write import _split_key
+    """Resolve every file field of `record` to stored names and validate it.
 
-    pending = PendingFiles(app, coll, record["id"] if record.get("id") else "")
+    `record` holds the body values already applied; returns the files to write and the errors."""
+    pending = PendingFiles(app, coll, str(record.get("id") or ""))
     errors: dict[str, Any] = {}
-    for key, uploads in files.items():
-        name, mod = _split_key(key)
-        f = coll.field(name)
+    for f in coll.fields:
         if not isinstance(f, FileField):
             continue
-        current = as_list(record.get(f.name))
-        if mod == "" and f.name in data:
-            # the field was also sent as names: keep only those of the existing ones
-            current = [n for n in as_list(data[f.name]) if n in as_list(old.get(f.name))]
-        elif mod == "" and not f.is_multi:
-            current = []
-        new_names: list[str] = []
-        for up in uploads:
-            if up.size == 0 and not up.filename:
-                continue
-            if up.size > f.max_size:
-                errors[f.name] = field_error("validation_file_size_limit",
-                                             f"Failed to upload {up.filename!r} - the maximum allowed file size is {f.max_size} bytes.",
-                                             file=up.filename, maxSize=f.max_size)
-                break
-            mime = sniff_mime(up.data, up.filename, up.content_type)
-            allowed = f.options.get("mimeTypes") or []
-            if allowed and mime.split(";")[0] not in allowed:
-                errors[f.name] = field_error("validation_invalid_mime_type",
-                                             f"Failed to upload {up.filename!r} - the mime type must be one of: {', '.join(allowed)}.",
-                                             file=up.filename, types=", ".join(allowed))
-                break
-            stored = normalize_name(up.filename or "file")
-            new_names.append(stored)
-            pending.to_write.append((stored, up.data))
-        names = (new_names + current) if mod == "prepend" else (current + new_names)
-        if not f.is_multi:
-            names = names[-1:]
-        if f.name not in errors:
-            limit = max(f.options.get("maxSelect") or 1, 1)
-            if len(names) > limit:
-                errors[f.name] = field_error("validation_too_many_values", f"Select no more than {limit}.", maxSelect=limit)
+        value = _resolve(f, record, old, data, files)
+        if value is None:
+            continue
+        err = _validate(f, value, as_list(old.get(f.name)))
+        if err is not None:
+            errors[f.name] = err
+            continue
+        names = [v.name if isinstance(v, Upload) else v for v in value]
         record[f.name] = names if f.is_multi else (names[0] if names else "")
+        pending.to_write += [(v.name, v.data) for v in value if isinstance(v, Upload)]
     if errors:
         pending.to_write.clear()
     return pending, errors
+
+
+def _resolve(f: FileField, record: dict[str, Any], old: dict[str, Any], data: dict[str, Any],
+             files: dict[str, list[Any]]) -> list[str | Upload] | None:
+    """The field's new value (names and uploads), or None when the write leaves it as it was."""
+    plain, prepend, append = (_uploads(files.get(k, [])) for k in (f.name, "+" + f.name, f.name + "+"))
+    current = [str(v) for v in as_list(record.get(f.name)) if v not in (None, "")]
+    if not (plain or prepend or append) and current == [str(v) for v in as_list(old.get(f.name))]:
+        return None
+    value: list[str | Upload] = list(current)
+    if plain:
+        # names sent with the uploads are kept, everything else is replaced
+        sent = [str(v) for v in as_list(data.get(f.name)) if v not in (None, "")]
+        value = [*sent, *plain]
+    value = [*prepend, *value, *append]
+    seen: set[str] = set()
+    unique: list[str | Upload] = []
+    for v in value:
+        key = v.name if isinstance(v, Upload) else v
+        if key not in seen:
+            seen.add(key)
+            unique.append(v)
+    return unique if f.is_multi else unique[-1:]
+
+
+def _uploads(parts: list[Any]) -> list[Upload]:
+    return [Upload(base_name(p.filename), normalize_name(p.filename, p.data), p.data) for p in parts]
+
+
+def _validate(f: FileField, value: list[str | Upload], old_names: list[Any]) -> dict[str, Any] | None:
+    """PocketBase's order: unknown names, then the count, then each upload's size and type."""
+    known = {str(n) for n in old_names}
+    invalid = [v[:250] for v in value if isinstance(v, str) and v not in known]
+    if invalid:
+        return field_error("validation_invalid_file", f"Invalid new files: [{' '.join(invalid)}].",
+                           invalidFiles=invalid)
+    limit = f.max_select
+    if len(value) > limit:
+        return field_error("validation_too_many_files", f"The maximum allowed files is {limit}.",
+                           maxSelect=limit)
+    allowed = [str(t) for t in f.options.get("mimeTypes") or []]
+    for up in value:
+        if not isinstance(up, Upload):
+            continue
+        if len(up.data) > f.max_size:
+            return field_error("validation_file_size_limit",
+                               f"Failed to upload {up.original[:300]} - the maximum allowed file size is "
+                               f"{f.max_size} bytes.", file=up.original[:300], maxSize=f.max_size)
+        if allowed:
+            detected = mime.detect(up.data)
+            if not any(mime.matches(detected, t) for t in allowed):
+                return field_error("validation_invalid_mime_type",
+                                   f'"{up.name}" mime type must be one of: {", ".join(allowed)}.')
+    return None
 
 
 def removed_files(coll: Collection, old: dict[str, Any], new: dict[str, Any]) -> list[str]:

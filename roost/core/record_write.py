@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
-from roost.core.fields import AutodateField, FileField, JSONField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields import AutodateField, JSONField, PasswordField, PlainPassword, RelationField, TextField
 from roost.core.fields.date import now
 from roost.core.fields.multi import as_list
 from roost.core.record_shape import row_to_record, select_sql
@@ -52,8 +52,6 @@ def _apply_input(coll: Collection, record: dict[str, Any], data: dict[str, Any],
             continue
         if coll.is_auth and f.name == "tokenKey" and not caller.superuser:
             continue
-        if isinstance(f, FileField) and mod == "" and from_form:
-            continue  # file names in forms are handled with the uploads
         if mod:
             modifiers.append((f, mod, value))
             continue
@@ -175,18 +173,16 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
             if stamp is not None:
                 record[f.name] = stamp
 
+    # file fields get their final names (uploads included) before the fields validate
+    from roost.core.record_files import prepare_uploads
+
+    pending_files, file_errors = prepare_uploads(app, coll, record, old, files, data)
+    errors.update(file_errors)
+
     for f in coll.columns:
         err = f.validate(record.get(f.name, f.zero()), record)
         if err is not None and f.name not in errors:
             errors[f.name] = err
-
-    # uploads are turned into stored file names by the files module (after validation)
-    pending_files = None
-    if files:
-        from roost.core.record_files import prepare_uploads
-
-        pending_files, file_errors = prepare_uploads(app, coll, record, old, files, data)
-        errors.update(file_errors)
 
     changed = {k for k in record if creating or record.get(k) != old.get(k)}
     for name, err in (await _validate_relations(app, coll, record, changed, reader)).items():

@@ -1,6 +1,6 @@
 """File storage behind one interface; local disk now, object stores later."""
 
-from roost.storage.base import Storage
+from roost.storage.base import FileInfo, Storage
 from roost.storage.local import LocalStorage
 
-__all__ = ["LocalStorage", "Storage"]
+__all__ = ["FileInfo", "LocalStorage", "Storage"]

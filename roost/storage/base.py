@@ -1,6 +1,13 @@
 from __future__ import annotations
 
 import abc
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    size: int
+    modified: float  # seconds since the epoch
 
 
 class Storage(abc.ABC):
@@ -20,3 +27,13 @@ class Storage(abc.ABC):
 
     @abc.abstractmethod
     def delete_prefix(self, prefix: str) -> None: ...
+
+    # Serving needs the size and a slice without loading a whole video; backends that can seek
+    # override these two, the defaults work for any backend.
+    def stat(self, key: str) -> FileInfo | None:
+        data = self.read(key)
+        return None if data is None else FileInfo(len(data), 0.0)
+
+    def read_range(self, key: str, start: int, length: int) -> bytes | None:
+        data = self.read(key)
+        return None if data is None else data[start:start + length]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import stat
 
 from roost.errors import BadRequest
-from roost.storage.base import Storage
+from roost.storage.base import FileInfo, Storage
 
 
 class LocalStorage(Storage):
@@ -19,13 +21,26 @@ class LocalStorage(Storage):
 
     def write(self, key: str, data: bytes) -> None:
         path = self._path(key)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         tmp = path + ".tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        for attempt in range(2):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            try:
+                fh = open(tmp, "wb")
+            except FileNotFoundError:
+                if attempt:
+                    raise
+                continue  # a concurrent delete pruned the directory just now
+            try:
+                with fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.remove(tmp)  # a full disk must not leave half a file behind
+                raise
+            return
 
     def read(self, key: str) -> bytes | None:
         try:
@@ -37,11 +52,39 @@ class LocalStorage(Storage):
     def exists(self, key: str) -> bool:
         return os.path.isfile(self._path(key))
 
-    def delete(self, key: str) -> None:
+    def stat(self, key: str) -> FileInfo | None:
         try:
-            os.remove(self._path(key))
+            st = os.stat(self._path(key))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return FileInfo(st.st_size, st.st_mtime) if stat.S_ISREG(st.st_mode) else None
+
+    def read_range(self, key: str, start: int, length: int) -> bytes | None:
+        try:
+            with open(self._path(key), "rb") as fh:
+                fh.seek(start)
+                return fh.read(length)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+    def delete(self, key: str) -> None:
+        path = self._path(key)
+        try:
+            os.remove(path)
         except FileNotFoundError:
-            pass
+            return
+        self._prune(os.path.dirname(path))
 
     def delete_prefix(self, prefix: str) -> None:
-        shutil.rmtree(self._path(prefix), ignore_errors=True)
+        path = self._path(prefix)
+        shutil.rmtree(path, ignore_errors=True)
+        self._prune(os.path.dirname(path))
+
+    def _prune(self, directory: str) -> None:
+        """Remove directories left empty (a record's folder after its last file went)."""
+        while directory.startswith(self.root + os.sep):
+            try:
+                os.rmdir(directory)
+            except OSError:
+                return  # not empty, or already gone
+            directory = os.path.dirname(directory)

@@ -6,8 +6,9 @@ every request (see benchmarks/README.md for the measurements).
 """
 
 from roost.web.errors import ApiError, to_api_error
+from roost.web.file_response import FileResponse
 from roost.web.request import Request
-from roost.web.response import FileResponse, JSONResponse, Response, StreamResponse, json_response
+from roost.web.response import JSONResponse, Response, StreamResponse, json_response
 from roost.web.router import Router
 
 __all__ = [

@@ -86,7 +86,7 @@ async def parse_multipart(request: Request) -> tuple[dict[str, Any], dict[str, l
         if not name:
             continue
         filename = dparams.get(b"filename")
-        if filename is not None:
+        if filename:  # a part with an empty filename is a plain value, as in Go's multipart reader
             files.setdefault(name, []).append(
                 UploadedFile(
                     filename=filename.decode("utf-8", "replace"),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -49,16 +50,38 @@ def json_response(data: Any, status: int = 200) -> Response:
 
 
 class StreamResponse(Response):
-    """A streaming body (server-sent events); `stream` yields byte chunks until done."""
+    """A streaming body (server-sent events); `stream` yields byte chunks until done.
 
-    __slots__ = ("stream",)
+    With `receive`, the stream stops as soon as the client disconnects: some servers drop
+    `send()` after a disconnect silently instead of raising, so `http.disconnect` is the
+    only reliable signal. The stream's own `finally` then runs (`aclose`)."""
 
-    def __init__(self, stream: AsyncIterator[bytes], headers: list[tuple[bytes, bytes]], status: int = 200):
+    __slots__ = ("stream", "receive")
+
+    def __init__(self, stream: AsyncIterator[bytes], headers: list[tuple[bytes, bytes]], status: int = 200,
+                 receive: Callable[[], Awaitable[dict[str, Any]]] | None = None):
         super().__init__(status, b"", headers)
         self.stream = stream
+        self.receive = receive
 
     async def send(self, send: Callable[..., Any], extra_headers: list[tuple[bytes, bytes]]) -> None:
         await send({"type": "http.response.start", "status": self.status, "headers": self.headers + extra_headers})
+        if self.receive is None:
+            await self._pump(send)
+            return
+        pump = asyncio.ensure_future(self._pump(send))
+        watch = asyncio.ensure_future(self._wait_disconnect(self.receive))
+        try:
+            await asyncio.wait((pump, watch), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (pump, watch):
+                task.cancel()
+            await asyncio.gather(pump, watch, return_exceptions=True)
+            aclose = getattr(self.stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    async def _pump(self, send: Callable[..., Any]) -> None:
         try:
             async for chunk in self.stream:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
@@ -66,8 +89,7 @@ class StreamResponse(Response):
             return  # client went away
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-
-class FileResponse(Response):
-    """Bytes of a stored file, with optional HTTP range support."""
-
-    __slots__ = ()
+    @staticmethod
+    async def _wait_disconnect(receive: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass

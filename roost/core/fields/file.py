@@ -9,7 +9,7 @@ DEFAULT_MAX_SIZE = 5 << 20
 
 
 class FileField(MultiValueField):
-    """File names; the uploads themselves are handled by core.files through the storage backend."""
+    """Stored file names; uploads are validated and written by core.record_files through the storage."""
 
     type = "file"
     defaults = {"maxSelect": 0, "maxSize": 0, "mimeTypes": [], "protected": False, "required": False, "thumbs": []}
@@ -18,9 +18,22 @@ class FileField(MultiValueField):
     def max_size(self) -> int:
         return int(self.options["maxSize"] or DEFAULT_MAX_SIZE)
 
+    @property
+    def max_select(self) -> int:
+        return max(int(self.options["maxSelect"] or 1), 1)
+
+    @property
+    def protected(self) -> bool:
+        return bool(self.options.get("protected"))
+
+    @property
+    def thumbs(self) -> list[str]:
+        return [str(t) for t in self.options.get("thumbs") or []]
+
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
         items = value if isinstance(value, list) else ([value] if value else [])
-        limit = max(self.options["maxSelect"] or 1, 1)
-        if len(items) > limit:
-            return field_error("validation_too_many_values", f"Select no more than {limit}.", maxSelect=limit)
+        if items and len(items) > self.max_select:
+            limit = self.max_select
+            return field_error("validation_too_many_files", f"The maximum allowed files is {limit}.",
+                               maxSelect=limit)
         return super().validate(value, record)

@@ -1,0 +1,147 @@
+"""Who receives a record event, and the record as each of them may see it.
+
+Subscribers are checked in groups: everyone with the same auth, rule and filter (and the
+request values those read) gets the same answer, so an event costs one query per group and
+none at all where the rule is empty and there is no filter. The delivered record is built
+once per (auth, expand, fields)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from roost.core.app import App
+from roost.core.collections import Collection
+from roost.core.fields_param import parse_fields, pick
+from roost.core.record_resolver import RequestInfo
+from roost.core.records import Caller, expand_records, is_manager, to_json
+from roost.errors import RoostError
+from roost.realtime import Client, ClientRegistry, Subscription
+
+LIST_RULE, VIEW_RULE = "listRule", "viewRule"
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """A client's auth state: the auth record as of the subscribe request (kept up to date)."""
+
+    collection_id: str
+    record: dict[str, Any]
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return self.collection_id, self.record["id"]
+
+
+def topics_for(coll: Collection, record_id: str) -> dict[str, str]:
+    """The topics an event of this record matches, each with the rule that guards it."""
+    return {
+        f"{coll.name}/{record_id}": VIEW_RULE, f"{coll.id}/{record_id}": VIEW_RULE,
+        f"{coll.name}/*": LIST_RULE, f"{coll.id}/*": LIST_RULE,
+        coll.name: LIST_RULE, coll.id: LIST_RULE,  # deprecated form of `/*`
+    }
+
+
+def caller_for(app: App, auth: Auth | None, sub: Subscription) -> Caller:
+    coll = app.registry.by_id.get(auth.collection_id) if auth is not None else None
+    record = auth.record if auth is not None and coll is not None else None
+    info = RequestInfo(auth=record, auth_collection=coll, query=sub.query, headers=sub.headers,
+                       method="GET", context="realtime")
+    return Caller(auth=record, auth_coll=coll, info=info)
+
+
+def _group_key(auth: Auth | None, rule_name: str, rule: str | None, sub: Subscription) -> tuple[Any, ...]:
+    flt = sub.query.get("filter", "")
+    text = (rule or "") + flt
+    # the subscription's query and headers only matter to expressions that read them
+    query = tuple(sorted(sub.query.items())) if "@request.query" in text else None
+    headers = tuple(sorted(sub.headers.items())) if "@request.headers" in text else None
+    return (auth.identity if auth is not None else None, rule_name, flt, query, headers)
+
+
+async def visible(app: App, coll: Collection, record: dict[str, Any], rule_name: str, caller: Caller,
+                  snapshot: bool = False) -> bool:
+    """Whether `caller` may receive `record` under the rule and the subscription's filter.
+
+    With `snapshot` the check runs against the record's values rather than the stored row
+    (the row is gone: a delete seen by another instance)."""
+    rule = coll.rules.get(rule_name)
+    if rule is None and not caller.superuser:
+        return False
+    conds: list[str] = []
+    params: list[Any] = []
+    try:
+        if rule and not caller.superuser:
+            c = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=False)
+            conds.append(c.sql)
+            params += c.bind(caller.info)
+        flt = caller.info.query.get("filter", "")
+        if flt:
+            # as a client filter: @request/@collection are for superusers only
+            c = app.compile_filter(coll, flt, caller.auth_coll, client=True, superuser=caller.superuser)
+            conds.append(c.sql)
+            params += c.bind(caller.info)
+    except RoostError:
+        return False
+    if not conds:
+        return True
+    d = app.dialect
+    q = d.quote
+    source, row = q(coll.table), []
+    if snapshot:
+        source = d.literal_row(coll.table, [(f.name, f.kind) for f in coll.columns])
+        row = [f.to_db(record.get(f.name, f.zero()), d) for f in coll.columns]
+    where = " AND ".join(f"({c})" for c in conds)
+    sql = f"SELECT 1 FROM {source} WHERE {q(coll.table)}.{q('id')} = ? AND {where}"
+    try:
+        return await app.db.fetch_one(sql, [*row, record["id"], *params]) is not None
+    except RoostError:
+        return False
+
+
+async def render(app: App, coll: Collection, record: dict[str, Any], action: str, caller: Caller,
+                 sub: Subscription) -> bytes:
+    """`{"action", "record"}` as the REST API would show the record to `caller`, with the
+    subscription's expand and fields applied."""
+    rec = {k: v for k, v in record.items() if k != "@expand"}
+    expand = sub.query.get("expand", "")
+    if expand:
+        try:
+            await expand_records(app, coll, [rec], expand, caller)
+        except RoostError:
+            pass  # a bad expand leaves the record unexpanded, as PocketBase does
+    manager = coll.is_auth and await is_manager(app, coll, rec["id"], caller)
+    data: Any = to_json(coll, rec, caller, manager)
+    fields = sub.query.get("fields", "")
+    if fields:
+        data = pick(data, parse_fields(fields))
+    return orjson.dumps({"action": action, "record": data})
+
+
+async def fan_out(app: App, clients: ClientRegistry, action: str, coll: Collection, record: dict[str, Any],
+                  snapshot: bool = False) -> list[tuple[Client, str, bytes]]:
+    """(client, event name, data) for every subscription that may see this event."""
+    topics = topics_for(coll, record["id"])
+    targets = list(clients.subscribers(topics))  # a copy: clients come and go while we await
+    decided: dict[tuple[Any, ...], bool] = {}
+    rendered: dict[tuple[Any, ...], bytes] = {}
+    out: list[tuple[Client, str, bytes]] = []
+    for client, sub in targets:
+        auth: Auth | None = client.auth
+        rule_name = topics[sub.topic]
+        key = _group_key(auth, rule_name, coll.rules.get(rule_name), sub)
+        ok = decided.get(key)
+        caller = None
+        if ok is None:
+            caller = caller_for(app, auth, sub)
+            ok = decided[key] = await visible(app, coll, record, rule_name, caller, snapshot)
+        if not ok:
+            continue
+        rkey = (auth.identity if auth is not None else None, sub.query.get("expand", ""), sub.query.get("fields", ""))
+        data = rendered.get(rkey)
+        if data is None:
+            data = rendered[rkey] = await render(app, coll, record, action, caller or caller_for(app, auth, sub), sub)
+        out.append((client, sub.key, data))
+    return out

@@ -1,0 +1,185 @@
+"""The realtime hub of one instance: its clients, record events, and the broker traffic.
+
+Each instance delivers its own writes to its own clients directly, and publishes them on
+the broker for the other instances, which check their own clients. Deletes are decided while
+the row still exists (PocketBase's "dry cache"); other instances check every event against
+the record's values as of its commit.
+
+Broker channels: `events` (records and schema changes, every instance) and `inbox.<id>`
+(one instance: a subscribe request forwarded from another instance, or its reply). Client
+ids start with the instance id, so a POST that lands on another instance finds the owner."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import orjson
+
+from roost.api.realtime_access import Auth, fan_out
+from roost.core.app import App
+from roost.core.auth import find_by_token
+from roost.core.collections import Collection
+from roost.errors import Forbidden, NotFound
+from roost.realtime import Client, ClientRegistry, new_instance_id
+from roost.realtime.clients import INSTANCE_ID_LENGTH
+from roost.security.ids import random_string
+
+log = logging.getLogger("roost.realtime")
+
+EVENTS = "events"
+INBOX = "inbox."
+FORWARD_TIMEOUT = 5.0  # s to wait for the instance that holds a client to answer
+_PREPARED_TTL = 60.0  # s to keep a delete's decisions when its transaction never commits
+
+AUTH_MISMATCH = "The current and the previous request authorization don't match."
+MISSING_CLIENT = "Missing or invalid client id."
+
+
+class Hub:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.instance_id = new_instance_id()
+        self.clients = ClientRegistry(self.instance_id)
+        self.idle_timeout = 300.0  # s without a message before a connection is closed, as PocketBase
+        self.forward_timeout = FORWARD_TIMEOUT
+        self._prepared: dict[tuple[str, str], tuple[float, list[tuple[Client, str, bytes]]]] = {}
+        self._replies: dict[str, asyncio.Future[int]] = {}
+        app.on_record_change.append(self._on_record_change)
+        app.on_record_delete_prepare.append(self._on_delete_prepare)
+        app.on_collections_change.append(self._on_collections_change)
+        app.broker.subscribe(EVENTS, self._on_event_message)
+        app.broker.subscribe(INBOX + self.instance_id, self._on_inbox_message)
+        app.broker.on_reconnect.append(app.reload_collections)  # a schema change may have been missed
+
+    # --- subscriptions -----------------------------------------------------------------------------
+    async def set_subscriptions(self, client_id: str, keys: list[str], auth: tuple[Collection, dict[str, Any]] | None,
+                                token: str) -> None:
+        """Replace a client's subscriptions; raises NotFound or Forbidden like PocketBase."""
+        client = self.clients.get(client_id)
+        if client is not None:
+            self._apply(client, keys, Auth(auth[0].id, auth[1]) if auth else None)
+            return
+        owner = client_id[:INSTANCE_ID_LENGTH]
+        if owner == self.instance_id or not self.app.broker.shared:
+            raise NotFound(MISSING_CLIENT)
+        status = await self._forward(owner, {"clientId": client_id, "subscriptions": keys, "token": token})
+        if status == 403:
+            raise Forbidden(AUTH_MISMATCH)
+        if status != 204:
+            raise NotFound(MISSING_CLIENT)
+
+    def _apply(self, client: Client, keys: list[str], auth: Auth | None) -> None:
+        old: Auth | None = client.auth
+        # only a guest may become authenticated; any other change of identity is refused
+        if old is not None and (auth is None or auth.identity != old.identity):
+            raise Forbidden(AUTH_MISMATCH)
+        client.auth = auth
+        self.clients.set_subscriptions(client, keys)
+
+    async def _forward(self, owner: str, request: dict[str, Any]) -> int:
+        req = random_string(20)
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._replies[req] = future
+        try:
+            msg = {"op": "subscribe", "req": req, "reply": self.instance_id, **request}
+            await self.app.broker.publish(INBOX + owner, orjson.dumps(msg))
+            return await asyncio.wait_for(future, self.forward_timeout)
+        except TimeoutError:
+            return 404
+        finally:
+            self._replies.pop(req, None)
+
+    async def _on_inbox_message(self, raw: bytes) -> None:
+        msg = orjson.loads(raw)
+        if msg.get("op") == "reply":
+            future = self._replies.get(msg.get("req", ""))
+            if future is not None and not future.done():
+                future.set_result(int(msg.get("status", 404)))
+            return
+        if msg.get("op") != "subscribe":
+            return
+        status = 404
+        client = self.clients.get(str(msg.get("clientId", "")))
+        if client is not None:
+            found = await find_by_token(self.app, str(msg.get("token") or ""))
+            try:
+                self._apply(client, list(msg.get("subscriptions") or []), Auth(found[0].id, found[1]) if found else None)
+                status = 204
+            except Forbidden:
+                status = 403
+        reply = {"op": "reply", "req": msg.get("req"), "status": status}
+        await self.app.broker.publish(INBOX + str(msg.get("reply", "")), orjson.dumps(reply))
+
+    # --- record events -----------------------------------------------------------------------------
+    async def _on_delete_prepare(self, tx: Any, coll: Collection, record: dict[str, Any]) -> None:
+        """Inside the delete transaction: decide now, while the row can still be read (outside
+        the transaction, so rules that follow cascade-deleted relations still resolve)."""
+        if coll.is_view or not self.clients.topics:
+            return
+        now = time.monotonic()
+        for key in [k for k, (t, _) in self._prepared.items() if now - t > _PREPARED_TTL]:
+            del self._prepared[key]
+        self._prepared[(coll.id, record["id"])] = (now, await fan_out(self.app, self.clients, "delete", coll, record))
+
+    async def _on_record_change(self, action: str, coll: Collection, record: dict[str, Any]) -> None:
+        """After commit, before the write's response: decided now, as PocketBase does, so a
+        client's next write cannot change what this one delivers. Sending never waits."""
+        if self.app.broker.shared:
+            msg = {"op": "record", "origin": self.instance_id, "action": action, "collection": coll.id,
+                   "record": _without_secrets(coll, record)}
+            await self.app.broker.publish(EVENTS, orjson.dumps(msg))
+        self._follow_auth(action, coll, record)
+        prepared = self._prepared.pop((coll.id, record["id"]), (0.0, None))[1] if action == "delete" else None
+        if prepared is None and self.clients.topics:
+            prepared = await fan_out(self.app, self.clients, action, coll, record, snapshot=action == "delete")
+        for client, name, data in prepared or ():
+            client.send(name, data)
+
+    async def _on_collections_change(self) -> None:
+        if self.app.broker.shared:
+            await self.app.broker.publish(EVENTS, orjson.dumps({"op": "collections", "origin": self.instance_id}))
+
+    async def _on_event_message(self, raw: bytes) -> None:
+        """Another instance's write. Its record is checked as it was at that commit (not as the
+        row is now, which may already have changed or gone)."""
+        msg = orjson.loads(raw)
+        if msg.get("origin") == self.instance_id:
+            return
+        if msg.get("op") == "collections":
+            await self.app.reload_collections()
+            return
+        if msg.get("op") != "record":
+            return
+        coll = self.app.registry.by_id.get(msg["collection"])
+        if coll is None:
+            return
+        action, record = msg["action"], msg["record"]
+        self._follow_auth(action, coll, record)
+        if self.clients.topics:
+            for client, name, data in await fan_out(self.app, self.clients, action, coll, record, snapshot=True):
+                client.send(name, data)
+
+    def _follow_auth(self, action: str, coll: Collection, record: dict[str, Any]) -> None:
+        """A client's auth follows its record: updated with it, and cleared when the record is
+        deleted or its tokenKey changes (a password change signs every session out)."""
+        if not coll.is_auth:
+            return
+        for client in list(self.clients.clients.values()):
+            auth: Auth | None = client.auth
+            if auth is None or auth.identity != (coll.id, record["id"]):
+                continue
+            if action == "delete" or record.get("tokenKey") != auth.record.get("tokenKey"):
+                client.auth = None
+            else:
+                client.auth = Auth(coll.id, record)
+
+
+def _without_secrets(coll: Collection, record: dict[str, Any]) -> dict[str, Any]:
+    """Password hashes never travel through the broker (no rule or response needs them)."""
+    secret = coll.cache.get("password_fields")
+    if secret is None:
+        secret = coll.cache["password_fields"] = [f.name for f in coll.fields if f.type == "password"]
+    return {k: ("" if k in secret else v) for k, v in record.items()}

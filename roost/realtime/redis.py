@@ -1,0 +1,124 @@
+"""The Redis Broker (redis-py asyncio): events between processes and machines.
+
+redis-py's PubSub does not reconnect or resubscribe by itself, so one task owns the
+subscriber connection and rebuilds it after any failure, resubscribing every channel.
+Publishing goes through a queue and its own task, so a slow or absent Redis never holds
+up the caller; what cannot be sent is dropped (at most once, as PocketBase)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from roost.realtime.broker import Broker
+
+log = logging.getLogger("roost.realtime")
+
+_OUTBOX_MAX = 10_000
+_POLL = 1.0  # seconds between checks for newly added channels while idle
+
+
+class RedisBroker(Broker):
+    def __init__(self, url: str, prefix: str = "roost:") -> None:
+        super().__init__()
+        self.url = url
+        self.prefix = prefix
+        self.connected = asyncio.Event()
+        self._client: Any = None
+        self._outbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(_OUTBOX_MAX)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._closed = False
+
+    async def start(self, wait: float = 5.0) -> None:
+        import redis.asyncio as aioredis
+
+        self._client = aioredis.from_url(self.url, socket_connect_timeout=2, socket_keepalive=True,
+                                         health_check_interval=15)
+        self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._send())]
+        try:  # events published right after startup should already reach this process
+            await asyncio.wait_for(self.connected.wait(), wait)
+        except TimeoutError:
+            log.warning("Redis at %s is not reachable yet; retrying in the background", self.url)
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        try:
+            self._outbox.put_nowait((self.prefix + channel, message))
+        except asyncio.QueueFull:
+            log.warning("realtime: Redis outbox full, dropping a message for %s", channel)
+
+    async def close(self) -> None:
+        self._closed = True
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):
+                pass
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def _send(self) -> None:
+        while True:
+            channel, message = await self._outbox.get()
+            try:
+                await self._client.publish(channel, message)
+            except Exception as exc:  # redis.RedisError or OSError: the message is lost
+                log.warning("realtime: could not publish to Redis (%s); message dropped", exc)
+
+    async def _reconnected(self) -> None:
+        for callback in self.on_reconnect:
+            try:
+                await callback()
+            except Exception:
+                log.exception("realtime: reconnect handler failed")
+
+    async def _listen(self) -> None:
+        delay = 0.1
+        ever_connected = False
+        while not self._closed:
+            pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+            try:
+                subscribed: set[str] = set()
+                while not self._closed:
+                    missing = [c for c in self.callbacks if c not in subscribed]
+                    if missing:  # on (re)connect this is every channel
+                        await pubsub.subscribe(*(self.prefix + c for c in missing))
+                        subscribed.update(missing)
+                        if not self.connected.is_set():
+                            log.info("realtime: subscribed to Redis at %s", self.url)
+                            if ever_connected:
+                                await self._reconnected()
+                        self.connected.set()
+                        ever_connected = True
+                        delay = 0.1
+                    if not subscribed:
+                        await asyncio.sleep(_POLL)
+                        continue
+                    msg = await pubsub.get_message(timeout=_POLL)
+                    if msg is not None and msg.get("type") == "message":
+                        channel = msg["channel"].decode()
+                        await self.dispatch(channel[len(self.prefix):], msg["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # connection lost or refused: rebuild and resubscribe
+                if self.connected.is_set():
+                    log.warning("realtime: lost Redis connection (%s); reconnecting", exc)
+                self.connected.clear()
+            finally:
+                try:
+                    await pubsub.aclose()
+                except Exception:
+                    pass
+            if not self._closed:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+def channel_prefix(deployment: str) -> str:
+    """Channels of one deployment (one database) never mix with another's on a shared Redis:
+    Redis pub/sub ignores the database number in the URL."""
+    import hashlib
+
+    return "roost:" + hashlib.sha256(deployment.encode()).hexdigest()[:16] + ":"
