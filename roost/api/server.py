@@ -78,8 +78,9 @@ def build_asgi(app: App) -> Any:
                 else:
                     handler = handlers.get(request.method)
                     if handler is None:
+                        # PocketBase answers a known path with another method as a plain 404
                         response = json_response(
-                            {"data": {}, "message": "Method Not Allowed.", "status": 405}, 405)
+                            {"data": {}, "message": "The requested resource wasn't found.", "status": 404}, 404)
                     else:
                         request.path_params = params
                         token = _token_from(request)

@@ -81,3 +81,8 @@ async def test_bad_token_is_guest(client, su):
     assert r.status_code == 200
     r = await client.get("/api/collections", headers={"Authorization": "Bearer garbage"})
     assert r.status_code == 401
+
+
+async def test_wrong_method_is_404(client):
+    r = await client.delete("/api/health")
+    assert r.json() == {"data": {}, "message": "The requested resource wasn't found.", "status": 404}
