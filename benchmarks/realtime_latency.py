@@ -9,6 +9,9 @@ each event as every connection reads it. Reported per delivery, in milliseconds:
 - response -> delivery: from receiving its response (negative when the event arrives first:
   the server queues events before it answers the write)
 
+It also reports the server's CPU time per event (Linux), which, unlike latency, does not
+depend on what else the machine is doing.
+
 Usage: python benchmarks/realtime_latency.py [--subscribers 200] [--events 200] [--db URL]
 """
 
@@ -79,12 +82,27 @@ class Subscriber:
         self.writer.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU of a process and its children (the server's workers), from /proc."""
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            kids = [int(x) for x in fh.read().split()]
+        for p in [pid, *kids]:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return float("nan")
+    return total
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-async def run(base: str, port: int, n_subs: int, n_events: int) -> dict[str, float]:
+async def run(base: str, port: int, n_subs: int, n_events: int, server_pid: int) -> dict[str, float]:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         r = await http.post("/api/collections/_superusers/auth-with-password", json={"identity": SU[0], "password": SU[1]})
         su = {"Authorization": r.json()["token"]}
@@ -100,6 +118,7 @@ async def run(base: str, port: int, n_subs: int, n_events: int) -> dict[str, flo
             await http.post("/api/collections/bench/records", json={"n": -i})
         await asyncio.sleep(0.5)
         sent: dict[str, tuple[float, float]] = {}
+        cpu0 = cpu_seconds(server_pid)
         for i in range(n_events):
             t0 = time.perf_counter()
             r = await http.post("/api/collections/bench/records", json={"n": i})
@@ -107,6 +126,7 @@ async def run(base: str, port: int, n_subs: int, n_events: int) -> dict[str, flo
             sent[r.json()["id"]] = (t0, t1)
             await asyncio.sleep(0.01)
         await asyncio.sleep(1.0)
+        cpu_ms = (cpu_seconds(server_pid) - cpu0) * 1000 / n_events
         from_req, from_resp, missing = [], [], 0
         for rec_id, (t0, t1) in sent.items():
             for s in subs:
@@ -119,7 +139,7 @@ async def run(base: str, port: int, n_subs: int, n_events: int) -> dict[str, flo
         for s in subs:
             await s.close()
     return {
-        "deliveries": len(from_req), "missing": missing,
+        "deliveries": len(from_req), "missing": missing, "server_cpu_ms_per_event": cpu_ms,
         "req_p50": statistics.median(from_req), "req_p99": pct(from_req, 99), "req_max": max(from_req),
         "resp_p50": statistics.median(from_resp), "resp_p99": pct(from_resp, 99), "resp_max": max(from_resp),
     }
@@ -150,7 +170,7 @@ def main() -> None:
                 if time.time() > deadline:
                     sys.exit("roost serve did not start")
                 time.sleep(0.1)
-            res = asyncio.run(run(base, port, args.subscribers, args.events))
+            res = asyncio.run(run(base, port, args.subscribers, args.events, server.pid))
         finally:
             server.terminate()
             server.wait(20)
@@ -159,6 +179,7 @@ def main() -> None:
                      indent=2))
     print(f"request -> delivery   p50 {res['req_p50']:.2f} ms   p99 {res['req_p99']:.2f} ms   max {res['req_max']:.2f} ms")
     print(f"response -> delivery  p50 {res['resp_p50']:.2f} ms   p99 {res['resp_p99']:.2f} ms   max {res['resp_max']:.2f} ms")
+    print(f"server CPU per event (write + fan-out to {args.subscribers}): {res['server_cpu_ms_per_event']:.2f} ms")
 
 
 if __name__ == "__main__":

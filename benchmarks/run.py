@@ -132,206 +132,247 @@ class Outcome:
         self.diffs: list[str] = []   # how its probe answer differs from PocketBase's
 
 
-def _on_sigterm(signum, frame):
-    raise KeyboardInterrupt
+class Bench:
+    """One benchmark run: servers, their seeded data, and the outcomes so far."""
 
+    def __init__(self, args: argparse.Namespace, argv: list[str] | None):
+        self.args = args
+        self.argv = argv if argv is not None else sys.argv[1:]
+        self.started = datetime.now(timezone.utc)
+        self.stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
+        self.t0 = time.monotonic()
+        self.workloads = select(args.workloads)
+        self.sizes = dataset.QUICK_SIZES if args.quick else dataset.FULL_SIZES
+        self.settings = wrkrun.WrkSettings(threads=args.threads, connections=args.connections,
+                                           duration=args.duration, warmup=args.warmup)
+        self.run_dir = WORK_ROOT / self.stamp
+        self.machine = report.machine_info()
+        self.wrk_exe = ""
+        self.pb_version = "not run"
+        self.roost_skipped = ""
+        self.servers: list[Server] = []
+        self.server_info: dict[str, dict] = {}     # per server key: versions, memory, seeding
+        self.seeded: dict[str, seed.SeedResult] = {}
+        self.data_files: dict[str, Path] = {}      # per server key: generated lua data for wrk
+        self.results: dict[str, dict[str, Outcome]] = {}
+        self.interrupted = False
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    started = datetime.now(timezone.utc)
-    stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    t0 = time.monotonic()
-    workloads = select(args.workloads)
-    sizes = dataset.QUICK_SIZES if args.quick else dataset.FULL_SIZES
-    settings = wrkrun.WrkSettings(threads=args.threads, connections=args.connections,
-                                  duration=args.duration, warmup=args.warmup)
+    # --- setup ----------------------------------------------------------------
 
-    # --- tools and servers --------------------------------------------------
-    wrk_exe = wrkrun.ensure_wrk()
-    run_dir = WORK_ROOT / stamp
-    servers: list[Server] = []
-    roost_skipped = ""
-    if not args.no_pocketbase:
-        pb_cmd = pocketbase_command()
-        pb_version = subprocess.run(pb_cmd + ["--version"], capture_output=True, text=True).stdout.split()[-1]
-        servers.append(Server("pocketbase", "PocketBase", pb_cmd, run_dir / "pocketbase", version=pb_version))
-    else:
-        pb_version = "not run"
-    if args.no_roost:
-        roost_skipped = "--no-roost given"
-    else:
-        roost_cmd, message = (shlex.split(args.roost_cmd), "") if args.roost_cmd else roost_command()
-        if roost_cmd is None:
-            roost_skipped = f"the roost package can't run yet ({message})"
+    def find_servers(self) -> None:
+        """Decide what runs: PocketBase (installed if needed) and Roost if it can."""
+        args = self.args
+        self.wrk_exe = wrkrun.ensure_wrk()
+        if not args.no_pocketbase:
+            pb_cmd = pocketbase_command()
+            out = subprocess.run(pb_cmd + ["--version"], capture_output=True, text=True).stdout
+            self.pb_version = out.split()[-1] if out.strip() else "unknown"
+            self.servers.append(Server("pocketbase", "PocketBase", pb_cmd, self.run_dir / "pocketbase",
+                                       version=self.pb_version))
+        if args.no_roost:
+            self.roost_skipped = "--no-roost given"
         else:
-            servers.append(Server("roost", "Roost", roost_cmd, run_dir / "roost",
-                                  extra_args=shlex.split(args.roost_args), env=roost_env(), cwd=REPO_ROOT,
-                                  version=roost_version(roost_cmd)))
-    if roost_skipped:
-        print(f"[roost] SKIPPED: {roost_skipped}. Benchmarking PocketBase alone.", flush=True)
-    if not servers:
-        raise SystemExit("nothing to benchmark")
+            roost_cmd, message = (shlex.split(args.roost_cmd), "") if args.roost_cmd else roost_command()
+            if roost_cmd is None:
+                self.roost_skipped = f"the roost package can't run yet ({message})"
+            else:
+                self.servers.append(Server("roost", "Roost", roost_cmd, self.run_dir / "roost",
+                                           extra_args=shlex.split(args.roost_args), env=roost_env(),
+                                           cwd=REPO_ROOT, version=roost_version(roost_cmd)))
+        if self.roost_skipped:
+            print(f"[roost] SKIPPED: {self.roost_skipped}.", flush=True)
+        if not self.servers:
+            raise SystemExit("nothing to benchmark")
+        self.results = {w.name: {s.key: Outcome() for s in self.servers} for w in self.workloads}
 
-    data = dataset.generate(sizes)
-    print(f"[setup] run dir {run_dir}; data: {sizes}; wrk -t{settings.threads} -c{settings.connections} "
-          f"-d{settings.duration}s (+{settings.warmup}s warm-up), {args.rounds} round(s)", flush=True)
+    def start_and_seed(self) -> None:
+        """Start each server and give it the data set, one server at a time.
 
-    machine = report.machine_info()
-    server_info: dict[str, dict] = {}
-    results = {w.name: {s.key: Outcome() for s in servers} for w in workloads}
-    contexts: dict[str, ProbeContext] = {}
-    data_files: dict[str, Path] = {}
-    tokens: dict[str, list] = {}
-    interrupted = False
-    try:
-        # --- start and seed, one server at a time -------------------------
-        for srv in list(servers):
-            info = server_info.setdefault(srv.key, {"key": srv.key, "label": srv.label, "version": srv.version,
-                                                    "command": shlex.join(srv.cmd + ["serve", *srv.extra_args])})
+        A Roost that fails to start or to take the data is dropped with a
+        message; PocketBase failing is fatal.
+        """
+        data = dataset.generate(self.sizes)
+        s = self.settings
+        print(f"[setup] run dir {self.run_dir}; data: {self.sizes}; wrk -t{s.threads} -c{s.connections} "
+              f"-d{s.duration}s (+{s.warmup}s warm-up), {self.args.rounds} round(s)", flush=True)
+        for srv in list(self.servers):
+            info = {"key": srv.key, "label": srv.label, "version": srv.version,
+                    "command": shlex.join(srv.cmd + ["serve", *srv.extra_args])}
             try:
                 srv.start()
                 time.sleep(1.0)
                 info["rss_start"] = tree_rss_bytes(srv.pid)
-                seeded = seed.seed(srv.base_url, data, srv.key, request_logs=not args.no_request_logs)
+                seeded = seed.seed(srv.base_url, data, srv.key, request_logs=not self.args.no_request_logs)
             except (RuntimeError, seed.SeedError, httpx2.HTTPError) as exc:
                 if srv.key != "roost":
                     raise
-                roost_skipped = f"failed to start or seed: {exc}"
-                print(f"[roost] SKIPPED: {roost_skipped}", flush=True)
+                self.roost_skipped = f"failed to start or seed: {exc}"
+                print(f"[roost] SKIPPED: {self.roost_skipped}", flush=True)
                 srv.stop()
-                servers.remove(srv)
-                server_info.pop(srv.key)
+                self.servers.remove(srv)
                 continue
             time.sleep(2.0)  # let background work (WAL checkpoints, GC) settle
             info["rss_idle_seeded"] = tree_rss_bytes(srv.pid)
             info["data_dir_bytes"] = dir_size_bytes(str(srv.data_dir))
             info["seed"] = {"method": seeded.method, "seconds": seeded.seconds, "counts": seeded.counts}
             info["request_logs"] = seeded.request_logs
-            data_files[srv.key] = srv.workdir / "bench_data.lua"
-            write_lua_data(data_files[srv.key], seeded)
-            contexts[srv.key] = ProbeContext(seeded.post_ids, seeded.users, seeded.tokens)
-            tokens[srv.key] = seeded.tokens
+            self.server_info[srv.key] = info
+            self.seeded[srv.key] = seeded
+            self.data_files[srv.key] = srv.workdir / "bench_data.lua"
+            write_lua_data(self.data_files[srv.key], seeded)
             print(f"[{srv.key}] seeded ({seeded.method}); idle RSS {info['rss_idle_seeded'] / 2**20:.0f} MiB",
                   flush=True)
 
-        # --- workloads: reads first, each one A B A B -----------------------
-        for wl in workloads:
-            # Probe each server once; compare the answers with PocketBase's.
+    # --- measuring --------------------------------------------------------------
+
+    def probe_all(self, wl: Workload) -> None:
+        """Probe each server once; n/a where it fails; compare answers with PocketBase's."""
+        answers = {}
+        for srv in self.servers:
+            sd = self.seeded[srv.key]
+            why, answers[srv.key] = probe(srv, wl, ProbeContext(sd.post_ids, sd.users, sd.tokens))
+            if why:
+                print(f"[{srv.key}] {wl.name}: n/a ({why})", flush=True)
+                self.results[wl.name][srv.key].na = why
+        reference = self.results[wl.name].get("pocketbase")
+        if reference is None or reference.na:
+            return
+        for srv in self.servers:
+            outcome = self.results[wl.name][srv.key]
+            if srv.key == "pocketbase" or outcome.na:
+                continue
+            outcome.diffs = compare(wl, answers["pocketbase"], answers[srv.key])
+            for d in outcome.diffs:
+                print(f"[{srv.key}] {wl.name}: ⚠ response differs from PocketBase: {d}", flush=True)
+
+    def measure(self, wl: Workload, srv: Server, tag: str) -> dict | str:
+        """One measured run of `wl` on `srv`: its figures, or why it is n/a."""
+        quiet = [s.pid for s in self.servers if s.alive()]
+        if wl.kind == "realtime":
+            out = realtime.run(srv.base_url, srv.port, self.seeded[srv.key].tokens, srv.pid,
+                               subscribers=self.args.rt_subscribers, writes=self.args.rt_writes,
+                               quiet_pids=quiet)
+            print(f"{tag}: delivered to all (from send) p50 {out['all_send_p50_ms'] or 0:.2f} ms, "
+                  f"p99 {out['all_send_p99_ms'] or 0:.2f} ms; after response p50 "
+                  f"{out['all_p50_ms'] or 0:.2f} ms; missed {out['missed']}", flush=True)
+            return out
+        out = wrkrun.run(self.wrk_exe, srv.base_url, wl.path, wl.script, self.data_files[srv.key], srv.pid,
+                         self.settings, auth=wl.auth, log=srv.workdir / "wrk.log", quiet_pids=quiet)
+        if out["requests"] == 0:
+            print(f"{tag}: no request completed", flush=True)
+            return f"no request completed in {self.settings.duration} s"
+        errs = (f", ⚠ {out['non2xx']} non-2xx" if out["non2xx"] else "") + \
+               (f", ⚠ {out['socket_errors']} socket errors" if out["socket_errors"] else "")
+        print(f"{tag}: {out['rps']:,.0f} req/s, p50 {out['p50_ms']:.2f} ms, p99 {out['p99_ms']:.2f} ms, "
+              f"{out['cpu_us_per_req']:,.0f} µs CPU/req{errs}", flush=True)
+        if out["non2xx"] >= out["requests"]:
+            return f"all {out['non2xx']:,} responses non-2xx"
+        return out
+
+    def run_workloads(self) -> None:
+        """Each workload in turn (reads first); within it, rounds of A B A B ..."""
+        for wl in self.workloads:
             if wl.kind == "wrk":
-                answers = {}
-                for srv in servers:
-                    why, answers[srv.key] = probe(srv, wl, contexts[srv.key])
-                    if why:
-                        print(f"[{srv.key}] {wl.name}: n/a ({why})", flush=True)
-                        results[wl.name][srv.key].na = why
-                ref = answers.get("pocketbase")
-                for srv in servers:
-                    outcome = results[wl.name][srv.key]
-                    if srv.key != "pocketbase" and ref is not None and not outcome.na \
-                            and not results[wl.name]["pocketbase"].na:
-                        outcome.diffs = compare(wl, ref, answers[srv.key])
-                        for d in outcome.diffs:
-                            print(f"[{srv.key}] {wl.name}: ⚠ response differs from PocketBase: {d}", flush=True)
-            for rnd in range(args.rounds):
-                for srv in servers:
-                    outcome = results[wl.name][srv.key]
+                self.probe_all(wl)
+            for rnd in range(self.args.rounds):
+                for srv in self.servers:
+                    outcome = self.results[wl.name][srv.key]
                     if outcome.na:
                         continue
                     if not srv.alive():
                         outcome.na = f"server exited (code {srv.proc.returncode})"
                         continue
-                    tag = f"[{srv.key}] {wl.name} round {rnd + 1}/{args.rounds}"
+                    tag = f"[{srv.key}] {wl.name} round {rnd + 1}/{self.args.rounds}"
                     try:
-                        if wl.kind == "realtime":
-                            out = realtime.run(srv.base_url, srv.port, tokens[srv.key], srv.pid,
-                                               subscribers=args.rt_subscribers, writes=args.rt_writes,
-                                               quiet_pids=[s.pid for s in servers if s.alive()])
-                            print(f"{tag}: delivered to all (from send) p50 {out['all_send_p50_ms'] or 0:.2f} ms, "
-                                  f"p99 {out['all_send_p99_ms'] or 0:.2f} ms; after response p50 "
-                                  f"{out['all_p50_ms'] or 0:.2f} ms; missed {out['missed']}", flush=True)
-                        else:
-                            out = wrkrun.run(wrk_exe, srv.base_url, wl.path, wl.script, data_files[srv.key],
-                                             srv.pid, settings, auth=wl.auth, log=srv.workdir / "wrk.log",
-                                             quiet_pids=[s.pid for s in servers if s.alive()])
-                            if out["requests"] == 0:
-                                print(f"{tag}: no request completed", flush=True)
-                                outcome.na = f"no request completed in {settings.duration} s"
-                                continue
-                            errs = (f", ⚠ {out['non2xx']} non-2xx" if out["non2xx"] else "") + \
-                                   (f", ⚠ {out['socket_errors']} socket errors" if out["socket_errors"] else "")
-                            print(f"{tag}: {out['rps']:,.0f} req/s, p50 {out['p50_ms']:.2f} ms, "
-                                  f"p99 {out['p99_ms']:.2f} ms, {out['cpu_us_per_req']:,.0f} µs CPU/req{errs}",
-                                  flush=True)
-                            if out["non2xx"] >= out["requests"]:
-                                outcome.na = f"all {out['non2xx']:,} responses non-2xx"
-                                continue
+                        out = self.measure(wl, srv, tag)
                     except realtime.RealtimeUnsupported as exc:
                         print(f"{tag}: n/a ({exc})", flush=True)
-                        outcome.na = str(exc)
-                        continue
+                        out = str(exc)
                     except (RuntimeError, OSError, subprocess.TimeoutExpired, httpx2.HTTPError) as exc:
                         print(f"{tag}: failed: {exc}", flush=True)
-                        outcome.na = f"error: {str(exc).splitlines()[0][:120]}"
-                        continue
-                    outcome.runs.append(out)
+                        out = f"error: {str(exc).splitlines()[0][:120]}"
+                    if isinstance(out, str):
+                        outcome.na = out
+                    else:
+                        outcome.runs.append(out)
+
+    def stop(self) -> None:
+        for srv in self.servers:
+            srv.stop()
+        if not self.args.keep_work and self.run_dir.exists():
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+
+    # --- results ----------------------------------------------------------------
+
+    def build_report(self) -> dict:
+        wl_entries = []
+        for wl in self.workloads:
+            per_server = {}
+            for key in self.server_info:
+                outcome = self.results[wl.name][key]
+                if outcome.runs:  # rounds that ran count even if a later one failed
+                    per_server[key] = report.aggregate(outcome.runs, wl.kind)
+                    per_server[key]["runs"] = outcome.runs
+                    if outcome.na:
+                        per_server[key]["partial"] = outcome.na
+                    if outcome.diffs:
+                        per_server[key]["response_diffs"] = outcome.diffs
+                else:
+                    per_server[key] = {"na": outcome.na or "not run"}
+            wl_entries.append({"name": wl.name, "title": wl.title, "kind": wl.kind, "path": wl.path,
+                               "results": per_server})
+        s = self.settings
+        rep = {
+            "meta": {
+                "started": self.started.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "elapsed_s": time.monotonic() - self.t0,
+                "command": " ".join(["python benchmarks/run.py", shlex.join(self.argv)]).strip(),
+                "quick": self.args.quick,
+                "interrupted": self.interrupted,
+                "rounds": self.args.rounds,
+                "sizes": vars(self.sizes),
+                "machine": self.machine,
+                "loadavg_at_end": report.loadavg(),
+                "pocketbase_version": self.pb_version,
+                "roost_skipped": self.roost_skipped,
+                "repo_commit": report.git_describe(REPO_ROOT),
+                "wrk": {"version": wrkrun.wrk_version(self.wrk_exe), "threads": s.threads,
+                        "connections": s.connections, "duration": s.duration, "warmup": s.warmup,
+                        "timeout": s.timeout},
+                "realtime": {"subscribers": self.args.rt_subscribers, "writes": self.args.rt_writes},
+            },
+            "servers": list(self.server_info.values()),
+            "workloads": wl_entries,
+        }
+        report.add_ratios(rep)
+        return rep
+
+
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _on_sigterm)  # stop the servers on `kill` too
+    bench = Bench(args, argv)
+    bench.find_servers()
+    try:
+        bench.start_and_seed()
+        bench.run_workloads()
     except KeyboardInterrupt:
-        interrupted = True
+        bench.interrupted = True
         print("\n[interrupted] stopping servers; writing partial results", flush=True)
     finally:
-        for srv in servers:
-            srv.stop()
-        if not args.keep_work and run_dir.exists():
-            shutil.rmtree(run_dir, ignore_errors=True)
+        bench.stop()
 
-    # --- report ---------------------------------------------------------------
-    wl_entries = []
-    for wl in workloads:
-        per_server = {}
-        for srv_key in server_info:
-            outcome = results[wl.name][srv_key]
-            if outcome.runs:  # rounds that ran count even if a later one failed
-                per_server[srv_key] = report.aggregate(outcome.runs, wl.kind)
-                per_server[srv_key]["runs"] = outcome.runs
-                if outcome.na:
-                    per_server[srv_key]["partial"] = outcome.na
-                if outcome.diffs:
-                    per_server[srv_key]["response_diffs"] = outcome.diffs
-            else:
-                per_server[srv_key] = {"na": outcome.na or "not run"}
-        wl_entries.append({"name": wl.name, "title": wl.title, "kind": wl.kind, "path": wl.path,
-                           "results": per_server})
-    finished = datetime.now(timezone.utc)
-    rep = {
-        "meta": {
-            "started": started.strftime("%Y-%m-%d %H:%M:%S UTC"),
-            "finished": finished.strftime("%Y-%m-%d %H:%M:%S UTC"),
-            "elapsed_s": time.monotonic() - t0,
-            "command": " ".join(["python benchmarks/run.py", shlex.join(argv if argv is not None else sys.argv[1:])]).strip(),
-            "quick": args.quick,
-            "interrupted": interrupted,
-            "rounds": args.rounds,
-            "sizes": vars(sizes),
-            "machine": machine,
-            "loadavg_at_end": report.loadavg(),
-            "pocketbase_version": pb_version,
-            "roost_skipped": roost_skipped,
-            "repo_commit": report.git_describe(REPO_ROOT),
-            "wrk": {"version": wrkrun.wrk_version(wrk_exe), "threads": settings.threads,
-                    "connections": settings.connections, "duration": settings.duration,
-                    "warmup": settings.warmup, "timeout": settings.timeout},
-            "realtime": {"subscribers": args.rt_subscribers, "writes": args.rt_writes},
-        },
-        "servers": list(server_info.values()),
-        "workloads": wl_entries,
-    }
-    report.add_ratios(rep)
-    paths = report.write_outputs(rep, args.out, stamp)
+    paths = report.write_outputs(bench.build_report(), args.out, bench.stamp)
     print()
     print(paths["markdown"].read_text())
     for what, path in paths.items():
         print(f"[output] {what}: {path}")
-    return 130 if interrupted else 0
+    return 130 if bench.interrupted else 0
 
 
 if __name__ == "__main__":

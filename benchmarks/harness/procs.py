@@ -126,7 +126,7 @@ def dir_size_bytes(path: str) -> int:
     return total
 
 
-def wait_idle(roots: list[int], max_wait: float = 30.0, window: float = 0.5, busy: float = 0.05) -> float:
+def wait_idle(roots: list[int], max_wait: float = 30.0, window: float = 0.3, busy: float = 0.05) -> float:
     """Wait until the process trees of `roots` together use < `busy` cores.
 
     Used before each warm-up and measured run so that work left over from

@@ -93,6 +93,7 @@ def aggregate(runs: list[dict], kind: str) -> dict:
         out["non2xx"] = sum(r["non2xx"] for r in runs)
         out["socket_errors"] = sum(r["socket_errors"] for r in runs)
         out["rps_rounds"] = [r["rps"] for r in runs]
+        out["inflight_share"] = max(r.get("inflight_share") or 0 for r in runs)
     return out
 
 
@@ -136,7 +137,8 @@ def render_markdown(report: dict) -> str:
     both = "pocketbase" in keys and "roost" in keys
     m, w = meta["machine"], meta["wrk"]
     lines = [
-        f"# PocketBase vs Roost benchmark{' (quick smoke run)' if meta['quick'] else ''}",
+        f"# PocketBase vs Roost benchmark{' (quick smoke run)' if meta['quick'] else ''}"
+        f"{' — INTERRUPTED, partial results' if meta['interrupted'] else ''}",
         "",
         f"Run {meta['started']} → {meta['finished']} ({meta['elapsed_s']:.0f} s). Command: `{meta['command']}`",
         "",
@@ -145,7 +147,7 @@ def render_markdown(report: dict) -> str:
         f"- Machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB RAM, {m['os']}, "
         f"kernel {m['kernel']}, Python {m['python']}; load average {m['loadavg_at_start']} at start, "
         f"{meta['loadavg_at_end']} at end.",
-        f"- Servers: " + "; ".join(f"{s['label']} {s['version']} (`{s['command']}`, request logs "
+        "- Servers: " + "; ".join(f"{s['label']} {s['version']} (`{s['command']}`, request logs "
                                    f"{s.get('request_logs', 'default')})" for s in servers) + ".",
     ]
     if meta.get("roost_skipped"):
@@ -210,6 +212,9 @@ def render_markdown(report: dict) -> str:
                 flags.append(f"⚠ {label[k]}: {r['socket_errors']:,} socket errors")
             if r.get("partial"):
                 flags.append(f"⚠ {label[k]}: only {r['rounds']} round(s), then {r['partial']}")
+            if (r.get("inflight_share") or 0) > 0.05:
+                flags.append(f"{label[k]} CPU/req may be high by up to {r['inflight_share']:.0%} "
+                             "(requests in flight when wrk stopped)")
             if r.get("response_diffs"):
                 flags.append(f"⚠ {label[k]} answers differently: " + "; ".join(r["response_diffs"]))
         row.append("; ".join(flags))
@@ -371,22 +376,33 @@ def add_ratios(report: dict) -> None:
 
 
 def write_outputs(report: dict, out_dir: Path, stamp: str) -> dict[str, Path]:
-    """<stamp>.md/.json plus latest.md/.json/.png (with a -quick suffix for --quick runs)."""
+    """<stamp>.md/.json plus latest.md/.json/.png.
+
+    --quick runs get a -quick suffix on every name, so a smoke run never
+    replaces the last real result. An interrupted run writes only
+    <stamp>[-quick]-interrupted.md/.json/.png and leaves latest.* alone.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     suffix = "-quick" if report["meta"]["quick"] else ""
+    if report["meta"]["interrupted"]:
+        base = f"{stamp}{suffix}-interrupted"
+        paths = {"markdown": out_dir / f"{base}.md", "json": out_dir / f"{base}.json",
+                 "chart": out_dir / f"{base}.png"}
+    else:
+        paths = {
+            "markdown": out_dir / f"{stamp}{suffix}.md",
+            "json": out_dir / f"{stamp}{suffix}.json",
+            "latest_markdown": out_dir / f"latest{suffix}.md",
+            "latest_json": out_dir / f"latest{suffix}.json",
+            "chart": out_dir / f"latest{suffix}.png",
+        }
     md = render_markdown(report)
-    paths = {
-        "markdown": out_dir / f"{stamp}{suffix}.md",
-        "json": out_dir / f"{stamp}{suffix}.json",
-        "latest_markdown": out_dir / f"latest{suffix}.md",
-        "latest_json": out_dir / f"latest{suffix}.json",
-        "chart": out_dir / f"latest{suffix}.png",
-    }
     blob = json.dumps(report, indent=2, default=str)
-    for key in ("markdown", "latest_markdown"):
-        paths[key].write_text(md)
-    for key in ("json", "latest_json"):
-        paths[key].write_text(blob)
+    for key, path in paths.items():
+        if key.endswith("markdown"):
+            path.write_text(md)
+        elif key.endswith("json"):
+            path.write_text(blob)
     render_chart(report, paths["chart"])
     return paths
 

@@ -109,6 +109,9 @@ def run(exe: str, base_url: str, path: str, script: str, data_file: Path, server
         "timeouts": out["errors_timeout"],
         "cpu_s": cpu,
         "cpu_us_per_req": cpu / requests * 1e6 if requests else None,
+        # Up to `connections` requests are still in flight when wrk stops: their
+        # CPU so far is counted, they are not. This bounds that share.
+        "inflight_share": settings.connections / requests if requests else None,
         "peak_rss": rss.peak,
         "bytes": out["bytes"],
         "idle_wait_s": waited,

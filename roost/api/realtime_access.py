@@ -62,7 +62,7 @@ def _group_key(auth: Auth | None, rule_name: str, rule: str | None, sub: Subscri
 
 
 async def visible(app: App, coll: Collection, record: dict[str, Any], rule_name: str, caller: Caller,
-                  snapshot: bool = False) -> bool:
+                  snapshot: bool = False, executor: Any = None) -> bool:
     """Whether `caller` may receive `record` under the rule and the subscription's filter.
 
     With `snapshot` the check runs against the record's values rather than the stored row
@@ -96,52 +96,78 @@ async def visible(app: App, coll: Collection, record: dict[str, Any], rule_name:
     where = " AND ".join(f"({c})" for c in conds)
     sql = f"SELECT 1 FROM {source} WHERE {q(coll.table)}.{q('id')} = ? AND {where}"
     try:
-        return await app.db.fetch_one(sql, [*row, record["id"], *params]) is not None
+        return await (executor or app.db).fetch_one(sql, [*row, record["id"], *params]) is not None
     except RoostError:
         return False
 
 
-async def render(app: App, coll: Collection, record: dict[str, Any], action: str, caller: Caller,
-                 sub: Subscription) -> bytes:
-    """`{"action", "record"}` as the REST API would show the record to `caller`, with the
-    subscription's expand and fields applied."""
-    rec = {k: v for k, v in record.items() if k != "@expand"}
-    expand = sub.query.get("expand", "")
-    if expand:
-        try:
-            await expand_records(app, coll, [rec], expand, caller)
-        except RoostError:
-            pass  # a bad expand leaves the record unexpanded, as PocketBase does
-    manager = coll.is_auth and await is_manager(app, coll, rec["id"], caller)
-    data: Any = to_json(coll, rec, caller, manager)
-    fields = sub.query.get("fields", "")
-    if fields:
-        data = pick(data, parse_fields(fields))
-    return orjson.dumps({"action": action, "record": data})
+@dataclass(slots=True)
+class Delivery:
+    """A subscription that may see the event, with what its serialization depends on."""
+
+    client: Client
+    sub: Subscription
+    caller: Caller
+    manager: bool  # email visible as to a manager of the auth record
+
+
+async def decide(app: App, clients: ClientRegistry, coll: Collection, record: dict[str, Any],
+                 snapshot: bool = False, executor: Any = None) -> list[Delivery]:
+    """Every subscription that may see this record. Queries run on `executor` (a delete's own
+    transaction, so deciding never waits for a second pooled connection) or the database."""
+    topics = topics_for(coll, record["id"])
+    targets = list(clients.subscribers(topics))  # a copy: clients come and go while we await
+    decided: dict[tuple[Any, ...], bool] = {}
+    managers: dict[Any, bool] = {}
+    out: list[Delivery] = []
+    for client, sub in targets:
+        auth: Auth | None = client.auth
+        rule_name = topics[sub.topic]
+        key = _group_key(auth, rule_name, coll.rules.get(rule_name), sub)
+        caller = caller_for(app, auth, sub)
+        ok = decided.get(key)
+        if ok is None:
+            ok = decided[key] = await visible(app, coll, record, rule_name, caller, snapshot, executor)
+        if not ok:
+            continue
+        identity = auth.identity if auth is not None else None
+        manager = managers.get(identity)
+        if manager is None:
+            # a manager sees emails; checked against the stored row (none for a deleted one elsewhere)
+            manager = coll.is_auth and await is_manager(app, coll, record["id"], caller, executor)
+            managers[identity] = manager
+        out.append(Delivery(client, sub, caller, manager))
+    return out
+
+
+async def render(app: App, coll: Collection, record: dict[str, Any], action: str,
+                 deliveries: list[Delivery]) -> list[tuple[Client, str, bytes]]:
+    """(client, event name, `{"action", "record"}`) with the record as the REST API would show
+    it to each client, expand and fields applied; built once per (auth, expand, fields)."""
+    rendered: dict[tuple[Any, ...], bytes] = {}
+    out: list[tuple[Client, str, bytes]] = []
+    for d in deliveries:
+        # keyed by the auth the decision was made for (the client's may have changed since)
+        who = (d.caller.auth_coll.id, d.caller.auth["id"]) if d.caller.auth and d.caller.auth_coll else None
+        expand, fields = d.sub.query.get("expand", ""), d.sub.query.get("fields", "")
+        rkey = (who, d.manager, expand, fields)
+        data = rendered.get(rkey)
+        if data is None:
+            rec = {k: v for k, v in record.items() if k != "@expand"}
+            if expand:
+                try:
+                    await expand_records(app, coll, [rec], expand, d.caller)
+                except RoostError:
+                    pass  # a bad expand leaves the record unexpanded, as PocketBase does
+            shown: Any = to_json(coll, rec, d.caller, d.manager)
+            if fields:
+                shown = pick(shown, parse_fields(fields))
+            data = rendered[rkey] = orjson.dumps({"action": action, "record": shown})
+        out.append((d.client, d.sub.key, data))
+    return out
 
 
 async def fan_out(app: App, clients: ClientRegistry, action: str, coll: Collection, record: dict[str, Any],
                   snapshot: bool = False) -> list[tuple[Client, str, bytes]]:
     """(client, event name, data) for every subscription that may see this event."""
-    topics = topics_for(coll, record["id"])
-    targets = list(clients.subscribers(topics))  # a copy: clients come and go while we await
-    decided: dict[tuple[Any, ...], bool] = {}
-    rendered: dict[tuple[Any, ...], bytes] = {}
-    out: list[tuple[Client, str, bytes]] = []
-    for client, sub in targets:
-        auth: Auth | None = client.auth
-        rule_name = topics[sub.topic]
-        key = _group_key(auth, rule_name, coll.rules.get(rule_name), sub)
-        ok = decided.get(key)
-        caller = None
-        if ok is None:
-            caller = caller_for(app, auth, sub)
-            ok = decided[key] = await visible(app, coll, record, rule_name, caller, snapshot)
-        if not ok:
-            continue
-        rkey = (auth.identity if auth is not None else None, sub.query.get("expand", ""), sub.query.get("fields", ""))
-        data = rendered.get(rkey)
-        if data is None:
-            data = rendered[rkey] = await render(app, coll, record, action, caller or caller_for(app, auth, sub), sub)
-        out.append((client, sub.key, data))
-    return out
+    return await render(app, coll, record, action, await decide(app, clients, coll, record, snapshot))

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from roost.api.realtime_access import Auth, fan_out
+from roost.api.realtime_access import Auth, Delivery, decide, fan_out, render
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.collections import Collection
@@ -45,7 +45,7 @@ class Hub:
         self.clients = ClientRegistry(self.instance_id)
         self.idle_timeout = 300.0  # s without a message before a connection is closed, as PocketBase
         self.forward_timeout = FORWARD_TIMEOUT
-        self._prepared: dict[tuple[str, str], tuple[float, list[tuple[Client, str, bytes]]]] = {}
+        self._prepared: dict[tuple[str, str], tuple[float, list[Delivery]]] = {}
         self._replies: dict[str, asyncio.Future[int]] = {}
         app.on_record_change.append(self._on_record_change)
         app.on_record_delete_prepare.append(self._on_delete_prepare)
@@ -55,8 +55,8 @@ class Hub:
         app.broker.on_reconnect.append(app.reload_collections)  # a schema change may have been missed
 
     # --- subscriptions -----------------------------------------------------------------------------
-    async def set_subscriptions(self, client_id: str, keys: list[str], auth: tuple[Collection, dict[str, Any]] | None,
-                                token: str) -> None:
+    async def set_subscriptions(self, client_id: str, keys: list[str],
+                                auth: tuple[Collection, dict[str, Any]] | None, token: str) -> None:
         """Replace a client's subscriptions; raises NotFound or Forbidden like PocketBase."""
         client = self.clients.get(client_id)
         if client is not None:
@@ -105,8 +105,9 @@ class Hub:
         client = self.clients.get(str(msg.get("clientId", "")))
         if client is not None:
             found = await find_by_token(self.app, str(msg.get("token") or ""))
+            auth = Auth(found[0].id, found[1]) if found else None
             try:
-                self._apply(client, list(msg.get("subscriptions") or []), Auth(found[0].id, found[1]) if found else None)
+                self._apply(client, list(msg.get("subscriptions") or []), auth)
                 status = 204
             except Forbidden:
                 status = 403
@@ -115,14 +116,17 @@ class Hub:
 
     # --- record events -----------------------------------------------------------------------------
     async def _on_delete_prepare(self, tx: Any, coll: Collection, record: dict[str, Any]) -> None:
-        """Inside the delete transaction: decide now, while the row can still be read (outside
-        the transaction, so rules that follow cascade-deleted relations still resolve)."""
+        """Inside the delete transaction: decide now, while the row can still be read. The
+        checks run on the transaction's own connection (a pooled read could wait forever
+        for a connection that other deletes hold); cascades delete children before their
+        parent, so a child's rule can still follow its parent."""
         if coll.is_view or not self.clients.topics:
             return
         now = time.monotonic()
         for key in [k for k, (t, _) in self._prepared.items() if now - t > _PREPARED_TTL]:
             del self._prepared[key]
-        self._prepared[(coll.id, record["id"])] = (now, await fan_out(self.app, self.clients, "delete", coll, record))
+        deliveries = await decide(self.app, self.clients, coll, record, executor=tx)
+        self._prepared[(coll.id, record["id"])] = (now, deliveries)
 
     async def _on_record_change(self, action: str, coll: Collection, record: dict[str, Any]) -> None:
         """After commit, before the write's response: decided now, as PocketBase does, so a
@@ -133,14 +137,18 @@ class Hub:
             await self.app.broker.publish(EVENTS, orjson.dumps(msg))
         self._follow_auth(action, coll, record)
         prepared = self._prepared.pop((coll.id, record["id"]), (0.0, None))[1] if action == "delete" else None
-        if prepared is None and self.clients.topics:
-            prepared = await fan_out(self.app, self.clients, action, coll, record, snapshot=action == "delete")
-        for client, name, data in prepared or ():
+        if prepared is None:
+            if not self.clients.topics:
+                return
+            snapshot = action == "delete"  # the row is gone: judge the record as it was
+            prepared = await decide(self.app, self.clients, coll, record, snapshot=snapshot)
+        for client, name, data in await render(self.app, coll, record, action, prepared):
             client.send(name, data)
 
     async def _on_collections_change(self) -> None:
         if self.app.broker.shared:
-            await self.app.broker.publish(EVENTS, orjson.dumps({"op": "collections", "origin": self.instance_id}))
+            msg = {"op": "collections", "origin": self.instance_id}
+            await self.app.broker.publish(EVENTS, orjson.dumps(msg))
 
     async def _on_event_message(self, raw: bytes) -> None:
         """Another instance's write. Its record is checked as it was at that commit (not as the
@@ -159,7 +167,8 @@ class Hub:
         action, record = msg["action"], msg["record"]
         self._follow_auth(action, coll, record)
         if self.clients.topics:
-            for client, name, data in await fan_out(self.app, self.clients, action, coll, record, snapshot=True):
+            deliveries = await fan_out(self.app, self.clients, action, coll, record, snapshot=True)
+            for client, name, data in deliveries:
                 client.send(name, data)
 
     def _follow_auth(self, action: str, coll: Collection, record: dict[str, Any]) -> None:

@@ -101,7 +101,8 @@ class _Connection:
             if token[:7].lower() == "bearer ":
                 token = token[7:].strip()
             found = await find_by_token(self.hub.app, token) if token else None
-            await self.hub.set_subscriptions(self.client.id, keys, (found[0], found[1]) if found else None, token)
+            auth = (found[0], found[1]) if found else None
+            await self.hub.set_subscriptions(self.client.id, keys, auth, token)
         except RoostError as exc:
             err = to_api_error(exc)
             return _error(err.status, err.message, err.data)

@@ -7,4 +7,12 @@ from roost.realtime.clients import Client, ClientRegistry, new_instance_id
 from roost.realtime.memory import MemoryBroker
 from roost.realtime.subscriptions import Subscription, parse_subscription
 
-__all__ = ["Broker", "Client", "ClientRegistry", "MemoryBroker", "Subscription", "new_instance_id", "parse_subscription"]
+__all__ = [
+    "Broker",
+    "Client",
+    "ClientRegistry",
+    "MemoryBroker",
+    "Subscription",
+    "new_instance_id",
+    "parse_subscription",
+]

@@ -29,13 +29,7 @@ class Broker(abc.ABC):
 
     def subscribe(self, channel: str, callback: Callback) -> None:
         """Call `callback(message)` for every message published on `channel` from now on."""
-        first = channel not in self.callbacks
         self.callbacks.setdefault(channel, []).append(callback)
-        if first:
-            self.channel_added(channel)
-
-    def channel_added(self, channel: str) -> None:
-        """Hook for backends that must tell a server about a new channel."""
 
     @abc.abstractmethod
     async def publish(self, channel: str, message: bytes) -> None:

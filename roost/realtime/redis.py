@@ -81,18 +81,19 @@ class RedisBroker(Broker):
             pubsub = self._client.pubsub(ignore_subscribe_messages=True)
             try:
                 subscribed: set[str] = set()
+                await pubsub.ping()  # connects; fails fast while Redis is away
                 while not self._closed:
                     missing = [c for c in self.callbacks if c not in subscribed]
                     if missing:  # on (re)connect this is every channel
                         await pubsub.subscribe(*(self.prefix + c for c in missing))
                         subscribed.update(missing)
-                        if not self.connected.is_set():
-                            log.info("realtime: subscribed to Redis at %s", self.url)
-                            if ever_connected:
-                                await self._reconnected()
+                    if not self.connected.is_set():
+                        log.info("realtime: connected to Redis at %s", self.url)
                         self.connected.set()
-                        ever_connected = True
                         delay = 0.1
+                        if ever_connected:
+                            await self._reconnected()
+                        ever_connected = True
                     if not subscribed:
                         await asyncio.sleep(_POLL)
                         continue

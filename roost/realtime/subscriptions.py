@@ -65,7 +65,9 @@ def parse_subscribe(body: Any) -> tuple[str, list[str]]:
     keys = body.get("subscriptions")
     if keys is None:
         keys = []
-    if not isinstance(client_id, str) or not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+    if not isinstance(client_id, str) or not isinstance(keys, list):
+        raise BadRequest()
+    if not all(isinstance(k, str) for k in keys):
         raise BadRequest()
     errors = validate(client_id, keys)
     if errors:
@@ -77,23 +79,23 @@ def validate(client_id: str, subscriptions: list[str]) -> dict[str, Any]:
     """PocketBase's form rules for POST /api/realtime, as {field: error} (empty when valid)."""
     errors: dict[str, Any] = {}
     if not client_id:
-        errors["clientId"] = _err("validation_required", "Cannot be blank.")
+        errors["clientId"] = {"code": "validation_required", "message": "Cannot be blank."}
     elif len(client_id) > 255:
-        errors["clientId"] = _err("validation_length_out_of_range", "The length must be between 1 and 255.", 1, 255)
+        errors["clientId"] = _length_error(1, 255)
     if len(subscriptions) > MAX_SUBSCRIPTIONS:
-        errors["subscriptions"] = _err("validation_length_too_long",
-                                       f"The length must be no more than {MAX_SUBSCRIPTIONS}.", 0, MAX_SUBSCRIPTIONS)
+        errors["subscriptions"] = _length_error(0, MAX_SUBSCRIPTIONS)
     else:
-        long = {str(i): _err("validation_length_too_long",
-                             f"The length must be no more than {MAX_SUBSCRIPTION_LENGTH}.", 0, MAX_SUBSCRIPTION_LENGTH)
-                for i, s in enumerate(subscriptions) if len(s) > MAX_SUBSCRIPTION_LENGTH}
-        if long:
-            errors["subscriptions"] = long
+        too_long = {str(i): _length_error(0, MAX_SUBSCRIPTION_LENGTH)
+                    for i, s in enumerate(subscriptions) if len(s) > MAX_SUBSCRIPTION_LENGTH}
+        if too_long:
+            errors["subscriptions"] = too_long
     return errors
 
 
-def _err(code: str, message: str, lo: int | None = None, hi: int | None = None) -> dict[str, Any]:
-    e: dict[str, Any] = {"code": code, "message": message}
-    if lo is not None:
-        e["params"] = {"max": hi, "min": lo}
-    return e
+def _length_error(lo: int, hi: int) -> dict[str, Any]:
+    """ozzo-validation's Length(lo, hi) error, as PocketBase reports it."""
+    if lo == 0:
+        code, message = "validation_length_too_long", f"The length must be no more than {hi}."
+    else:
+        code, message = "validation_length_out_of_range", f"The length must be between {lo} and {hi}."
+    return {"code": code, "message": message, "params": {"max": hi, "min": lo}}

@@ -365,3 +365,32 @@ async def test_websocket_closes_when_idle(app, asgi):
     assert await ws.next() is None and ws.close_code == 1000
     await ws.close()
     assert app.realtime.clients.clients == {}
+
+
+async def test_concurrent_deletes_with_subscribers_all_finish(client, su, colls, sse):
+    """More concurrent deletes than pooled connections: deciding who sees a delete must not
+    need a second connection while the transaction holds one."""
+    alice, ta = await make_user(client, "alice@example.com")
+    recs = [(await client.post("/api/collections/priv/records", json={"title": str(i), "owner": alice["id"]},
+                               headers=su)).json() for i in range(16)]
+    c = await sse()
+    await subscribe(client, c, ["priv/*"], ta)
+    deletes = [client.delete(f"/api/collections/priv/records/{r['id']}", headers=su) for r in recs]
+    responses = await asyncio.wait_for(asyncio.gather(*deletes), 30)
+    assert [r.status_code for r in responses] == [204] * len(recs)
+    got = {(await c.next())["data"]["record"]["id"] for _ in recs}
+    assert got == {r["id"] for r in recs}
+
+
+async def test_deleting_your_own_account_never_shows_your_email_to_others(client, su, sse):
+    await client.patch("/api/collections/users", json={"listRule": "", "viewRule": "", "deleteRule": "id = @request.auth.id"},
+                       headers=su)
+    alice, ta = await make_user(client, "alice@example.com")
+    ca, cg = await sse(), await sse()
+    await subscribe(client, ca, ["users/*"], ta)
+    await subscribe(client, cg, ["users/*"])
+    assert (await client.delete(f"/api/collections/users/records/{alice['id']}",
+                                headers={"Authorization": ta})).status_code == 204
+    (ea,), (eg,) = await ca.expect(("users/*", "delete")), await cg.expect(("users/*", "delete"))
+    assert ea["data"]["record"]["email"] == "alice@example.com"
+    assert "email" not in eg["data"]["record"]

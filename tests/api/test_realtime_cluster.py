@@ -143,3 +143,33 @@ async def test_unknown_client_ids(pair):
     for cid in (own, nowhere):
         r = await post_subscribe(a, cid, [])
         assert r.json() == {"data": {}, "message": "Missing or invalid client id.", "status": 404}
+
+
+async def test_other_instances_judge_records_by_their_values(pair, su_headers):
+    """Another instance checks rules against the event's record, not the stored row: numbers,
+    multi-value selects, JSON paths and relations must compare as they do on the table."""
+    a, b = pair
+    rule = "owner = @request.auth.id && n > 2 && tags ~ 'a' && meta.k = 'v' && owner.email != ''"
+    await make_collection(a.http, su_headers, {
+        "name": "items", "type": "base", "listRule": rule, "viewRule": rule,
+        "fields": [{"name": "n", "type": "number"},
+                   {"name": "tags", "type": "select", "values": ["a", "b"], "maxSelect": 2},
+                   {"name": "meta", "type": "json"},
+                   {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}]})
+    alice, ta = await make_user(a.http, "alice@example.com")
+    c = await b.sse()
+    assert (await post_subscribe(b, c.client_id, ["items/*"], ta)).status_code == 204
+    good = {"n": 3, "tags": ["b", "a"], "meta": {"k": "v"}, "owner": alice["id"]}
+    variants = [good, {**good, "n": 2}, {**good, "tags": ["b"]}, {**good, "meta": {"k": "w"}}, {**good, "owner": ""}]
+    created = []
+    for body in variants:
+        r = await a.http.post("/api/collections/items/records", json=body, headers=su_headers)
+        assert r.status_code == 200, r.text
+        created.append(r.json())
+    (e,) = await c.expect(("items/*", "create"))
+    assert e["data"]["record"] == created[0]
+    for rec in created:
+        await a.http.delete(f"/api/collections/items/records/{rec['id']}", headers=su_headers)
+    (e,) = await c.expect(("items/*", "delete"))
+    assert e["data"]["record"]["id"] == created[0]["id"]
+    await c.assert_quiet()
