@@ -49,10 +49,14 @@ def serve(http_addr: str, workers: int, redis_url: str | None, data_dir: str, db
     os.environ["ROOST_DB"] = db_url or ""
     if redis_url:
         os.environ["ROOST_REDIS"] = redis_url
-    # create the schema once before workers start, so they do not race to bootstrap it
-    asyncio.run(_bootstrap(data_dir, db_url))
     click.echo(f"Roost {__version__} serving http://{host}:{port}/api/ (data: {data_dir}, "
                f"database: {'PostgreSQL' if db_url else 'SQLite'})")
+    if workers == 1:
+        # one process: the server runs embedded in this one (less memory, no worker to supervise)
+        _serve_embedded(host.strip("[]"), int(port), data_dir, db_url, redis_url)
+        return
+    # create the schema once before workers start, so they do not race to bootstrap it
+    asyncio.run(_bootstrap(data_dir, db_url))
     Granian(
         target="roost.asgi:app",
         address=host.strip("[]"),
@@ -63,6 +67,35 @@ def serve(http_addr: str, workers: int, redis_url: str | None, data_dir: str, db
         log_access=False,
         websockets=True,
     ).serve()
+
+
+def _serve_embedded(host: str, port: int, data_dir: str, db_url: str | None, redis_url: str | None) -> None:
+    """Granian's embedded server on this process's event loop; SIGINT/SIGTERM stop it gracefully
+    (requests in flight finish, then the lifespan shutdown closes storage)."""
+    import signal
+
+    from granian.constants import Interfaces
+    from granian.server.embed import Server
+
+    from roost.asgi import LazyApp
+
+    async def run() -> None:
+        server = Server(LazyApp(data_dir, db_url, redis_url), address=host, port=port,
+                        interface=Interfaces.ASGI, websockets=True, log_access=False, backlog=1024)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, server.stop)
+        await server.serve()
+
+    if os.environ.get("ROOST_LOOP", "uvloop") == "uvloop":
+        try:
+            import uvloop
+
+            uvloop.run(run())
+            return
+        except ImportError:
+            pass
+    asyncio.run(run())
 
 
 async def _bootstrap(data_dir: str, db_url: str | None) -> None:
