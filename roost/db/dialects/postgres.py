@@ -124,7 +124,9 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 
 
 class _Tx:
-    def __init__(self, dialect: PostgresDialect, conn: asyncpg.Connection) -> None:
+    """Queries on one connection (inside a transaction) or on the pool."""
+
+    def __init__(self, dialect: PostgresDialect, conn: Any) -> None:
         self.dialect = dialect
         self.conn = conn
 
@@ -179,6 +181,7 @@ class PostgresDialect(Dialect):
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        self._pooled = _Tx(self, pool)  # asyncpg's Pool offers the same fetch/fetchrow/execute
 
     @classmethod
     async def connect(cls, url: str, min_size: int = 2, max_size: int = 10) -> PostgresDialect:
@@ -196,21 +199,15 @@ class PostgresDialect(Dialect):
             raise DatabaseError(f"Cannot connect to PostgreSQL at {url.split('@')[-1]}: {exc}.") from None
         return cls(pool)
 
+    # --- connections: outside a transaction each query takes a pooled connection ------------
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
-        try:
-            return await self.pool.fetch(render(sql), *params)
-        except asyncpg.PostgresError as exc:
-            raise _translate(exc) from None
+        return await self._pooled.fetch_all(sql, params)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
-        try:
-            return await self.pool.fetchrow(render(sql), *params)
-        except asyncpg.PostgresError as exc:
-            raise _translate(exc) from None
+        return await self._pooled.fetch_one(sql, params)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self.pool.acquire() as conn:
-            return await _Tx(self, conn).execute(sql, params)
+        return await self._pooled.execute(sql, params)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Tx]:

@@ -54,12 +54,12 @@ def _translate(exc: Exception) -> Exception:
     return DatabaseError(f"Database error: {exc}.")
 
 
-class _Tx:
-    """An open write transaction on the writer connection."""
+class _Conn:
+    """Queries on one apsw connection: the reader, or the writer inside a transaction."""
 
-    def __init__(self, dialect: SQLiteDialect) -> None:
+    def __init__(self, dialect: SQLiteDialect, conn: apsw.Connection) -> None:
         self.dialect = dialect
-        self.conn = dialect.writer
+        self.conn = conn
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
         try:
@@ -90,6 +90,8 @@ class SQLiteDialect(Dialect):
         self.path = path
         self.writer = connect(path)
         self.reader = connect(path)
+        self._read = _Conn(self, self.reader)
+        self._write = _Conn(self, self.writer)
         self.write_lock = asyncio.Lock()
 
     @classmethod
@@ -97,35 +99,23 @@ class SQLiteDialect(Dialect):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         return cls(path)
 
-    # --- connections -----------------------------------------------------------------------
+    # --- connections: reads run inline on the reader; writes take the writer's lock ----------
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
-        try:
-            return self.reader.execute(sql, params).fetchall()
-        except apsw.Error as exc:
-            raise _translate(exc) from None
+        return await self._read.fetch_all(sql, params)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
-        try:
-            for row in self.reader.execute(sql, params):
-                return row
-        except apsw.Error as exc:
-            raise _translate(exc) from None
-        return None
+        return await self._read.fetch_one(sql, params)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         async with self.write_lock:
-            try:
-                self.writer.execute(sql, params)
-            except apsw.Error as exc:
-                raise _translate(exc) from None
-            return self.writer.changes()
+            return await self._write.execute(sql, params)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[_Tx]:
+    async def transaction(self) -> AsyncIterator[_Conn]:
         async with self.write_lock:
             self.writer.execute("BEGIN IMMEDIATE")
             try:
-                yield _Tx(self)
+                yield self._write
             except BaseException:
                 self.writer.execute("ROLLBACK")
                 raise
