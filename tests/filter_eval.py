@@ -22,10 +22,10 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from decimal import Decimal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Union
+from decimal import Decimal
+from typing import Any
 
 # --- errors ---------------------------------------------------------------------------------------------
 
@@ -261,7 +261,7 @@ class Cond:
 
 @dataclass(frozen=True)
 class Group:
-    items: tuple[tuple[str, Union[Cond, Group]], ...]  # (join, item); the first join is ignored
+    items: tuple[tuple[str, Cond | Group], ...]  # (join, item); the first join is ignored
 
 
 def _is_letter(c: str) -> bool:
@@ -396,7 +396,7 @@ class _Scanner:
             if expect_comma:
                 raise Invalid("expected comma")
             if _is_letter(c) or c in "_@#":
-                kind, tok = self.identifier(depth - 1)
+                _, tok = self.identifier(depth - 1)
                 args.append(tok)
             elif c == "-" or _is_digit(c):
                 args.append(self.number())
@@ -816,7 +816,7 @@ def build(left: Res, op: str, right: Res) -> Callable[[Ctx], bool | None]:
         expr = _like(left, right, base == "!~")
     else:
         L, R, sql_op = left.value, right.value, _ORDER_OPS[base]
-        expr = lambda ctx: compare(L(ctx), sql_op, R(ctx))  # noqa: E731
+        expr = lambda ctx: compare(L(ctx), sql_op, R(ctx))
     if op.startswith("?"):
         return expr
     if left.multi is not None and right.multi is not None:

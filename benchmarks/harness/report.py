@@ -213,8 +213,8 @@ def render_markdown(report: dict) -> str:
             if r.get("partial"):
                 flags.append(f"⚠ {label[k]}: only {r['rounds']} round(s), then {r['partial']}")
             if (r.get("inflight_share") or 0) > 0.05:
-                flags.append(f"{label[k]} CPU/req may be high by up to {r['inflight_share']:.0%} "
-                             "(requests in flight when wrk stopped)")
+                flags.append(f"{label[k]} CPU/req may be up to {r['inflight_share']:.0%} high "
+                             "(requests in flight at the end)")
             if r.get("response_diffs"):
                 flags.append(f"⚠ {label[k]} answers differently: " + "; ".join(r["response_diffs"]))
         row.append("; ".join(flags))
@@ -297,9 +297,11 @@ def render_chart(report: dict, path: Path) -> None:
     title_suffix = " (quick smoke run)" if report["meta"]["quick"] else ""
 
     if not ("pocketbase" in keys and "roost" in keys):
+        # One server only: its req/s, since there is no ratio to draw.
+        only = report["servers"][0] if report["servers"] else {"key": "", "label": "nothing"}
         names, values = [], []
         for wl in wls:
-            r = wl["results"].get("pocketbase", {})
+            r = wl["results"].get(only["key"], {})
             if wl["kind"] == "wrk" and r and "na" not in r:
                 names.append(wl["name"])
                 values.append(r["rps"])
@@ -307,7 +309,7 @@ def render_chart(report: dict, path: Path) -> None:
         ax.barh(names[::-1], values[::-1], color="#888")
         ax.set_xscale("log")
         ax.set_xlabel("req/s (log scale)")
-        ax.set_title(f"PocketBase alone: Roost was not run{title_suffix}")
+        ax.set_title(f"{only['label']} alone (no ratio: one server ran){title_suffix}")
         for i, v in enumerate(values[::-1]):
             ax.text(v, i, f" {v:,.0f}", va="center", fontsize=8)
         fig.tight_layout()

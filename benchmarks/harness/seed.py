@@ -167,26 +167,36 @@ async def _create_singles(client: httpx2.AsyncClient, collection: str, rows: lis
 
 
 async def _create_batched(client: httpx2.AsyncClient, collection: str, rows: list[dict],
-                          progress: _Progress) -> list[str]:
-    """Create rows through POST /api/batch, BATCH_SIZE per request."""
+                          progress: _Progress) -> tuple[list[list[dict]], list[list[str] | None], list[str]]:
+    """Create rows through POST /api/batch, BATCH_SIZE per request.
+
+    Returns (chunks, ids per chunk or None where the batch was refused, errors).
+    A refused batch is left for the caller to create row by row; batches are
+    transactions, so a refused one created nothing.
+    """
     chunks = [rows[i:i + BATCH_SIZE] for i in range(0, len(rows), BATCH_SIZE)]
-    ids: list[list[str]] = [[] for _ in chunks]
+    ids: list[list[str] | None] = [None] * len(chunks)
+    errors: list[str] = []
     queue = iter(range(len(chunks)))
     url = f"/api/collections/{collection}/records"
 
     async def worker() -> None:
         for n in queue:
             body = {"requests": [{"method": "POST", "url": url, "body": row} for row in chunks[n]]}
-            results = _check(await client.post("/api/batch", json=body), f"batch create {collection}")
-            for item in results:
-                if not 200 <= item.get("status", 0) < 300:
-                    raise SeedError(f"batch create {collection}: item status {item.get('status')}: "
-                                    f"{str(item.get('body'))[:300]}")
+            resp = await client.post("/api/batch", json=body)
+            if resp.status_code >= 300:
+                errors.append(f"HTTP {resp.status_code}: {resp.text[:200]}")
+                continue
+            results = resp.json()
+            bad = [item for item in results if not 200 <= item.get("status", 0) < 300]
+            if bad:
+                raise SeedError(f"batch create {collection}: item status {bad[0].get('status')}: "
+                                f"{str(bad[0].get('body'))[:300]}")
             ids[n] = [item["body"]["id"] for item in results]
             progress.advance(len(chunks[n]))
 
     await asyncio.gather(*(worker() for _ in range(BATCH_CONCURRENCY)))
-    return [i for chunk in ids for i in chunk]
+    return chunks, ids, errors
 
 
 async def _set_request_logs(client: httpx2.AsyncClient, prefix: str, enabled: bool) -> str:
@@ -219,16 +229,21 @@ async def _seed(base_url: str, data: Dataset, prefix: str, request_logs: bool) -
         post_ids: list[str] = []
         for name, rows in (("posts", data.posts), ("comments", data.comments), ("notes", data.notes)):
             progress = _Progress(prefix, name, len(rows))
-            created: list[str] | None = None
             if use_batch:
-                try:
-                    created = await _create_batched(client, name, rows, progress)
-                except SeedError as exc:
-                    if progress.done:  # batches worked before: a real error
-                        raise
-                    print(f"[{prefix}] batch API unusable ({exc}); falling back to single requests", flush=True)
-                    use_batch, method = False, "single requests"
-            if created is None:
+                chunks, got, errors = await _create_batched(client, name, rows, progress)
+                refused = [i for i, chunk_ids in enumerate(got) if chunk_ids is None]
+                if refused:
+                    # E.g. batch disabled, or enabled on only some worker processes.
+                    print(f"[{prefix}] {len(refused)}/{len(chunks)} batches of {name} refused ({errors[0]}); "
+                          "creating those rows with single requests", flush=True)
+                    if len(refused) == len(chunks):
+                        use_batch, method = False, "single requests"
+                    else:
+                        method = "batch, partly single requests"
+                    for i in refused:
+                        got[i] = await _create_singles(client, name, chunks[i], SINGLE_CONCURRENCY, progress)
+                created = [record_id for chunk_ids in got for record_id in chunk_ids]
+            else:
                 created = await _create_singles(client, name, rows, SINGLE_CONCURRENCY, progress)
             seconds[name] = progress.finish()
             if name == "posts":

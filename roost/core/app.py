@@ -80,6 +80,8 @@ class App:
         self._filters.clear()
 
     async def collections_changed(self) -> None:
+        """Collections or settings were saved here; listeners (the realtime hub) tell the other
+        instances, which then reload both from the database (`reload_collections`)."""
         for cb in self.on_collections_change:
             await cb()
 

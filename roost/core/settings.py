@@ -80,4 +80,5 @@ async def update_settings(app: App, data: Any) -> dict[str, Any]:
     _validate(candidate)
     app.settings = candidate
     await app.save_settings()
+    await app.collections_changed()  # other instances and workers reload settings too
     return public_settings(candidate)

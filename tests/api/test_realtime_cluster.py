@@ -84,6 +84,16 @@ async def test_schema_changes_reach_the_other_instance(pair, su_headers):
     assert (await b.http.post("/api/collections/notes/records", json={"n": 4})).status_code == 404
 
 
+async def test_settings_changes_reach_the_other_instance(pair, su_headers):
+    a, b = pair
+    batch = {"requests": [{"method": "POST", "url": "/api/collections/users/records",
+                           "body": {"email": "x@example.com", "password": "password123", "passwordConfirm": "password123"}}]}
+    assert (await b.http.post("/api/batch", json=batch)).status_code == 403
+    r = await a.http.patch("/api/settings", headers=su_headers, json={"batch": {"enabled": True}})
+    assert r.status_code == 200
+    assert (await b.http.post("/api/batch", json=batch)).status_code == 200
+
+
 async def test_events_and_forwarded_subscriptions_cross_instances(pair, su_headers):
     a, b = pair
     await make_collection(a.http, su_headers, {

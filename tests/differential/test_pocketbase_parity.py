@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from tests.conftest import engine
-from tests.differential.cases import BUGS, CASES, Case, bug_reason
+from tests.differential.cases import BUGS, CASES, Case, bug_key, bug_reason
 from tests.differential.runner import mismatch
 
 
@@ -26,8 +26,7 @@ def _params() -> list[object]:
 def test_case_table_is_well_formed() -> None:
     duplicates = [name for name, n in Counter(c.name for c in CASES).items() if n > 1]
     assert not duplicates, f"case names must be unique: {duplicates}"
-    known = {k.split("@")[0] for k in BUGS}
-    unknown = {key for c in CASES for key in c.bug.split(",") if key and key not in known}
+    unknown = {tag for c in CASES for tag in c.bug.split(",") if tag and bug_key(tag) not in BUGS}
     assert not unknown, f"cases name unknown bug keys: {unknown}"
     assert len(CASES) >= 200
 

@@ -197,9 +197,8 @@ def allowed(left: Operand, op: str, right: Operand) -> bool:
     base = op.lstrip("?")
     kinds = {lkind, rkind}
     both_fields = lkind.startswith("field:") and rkind.startswith("field:")
-    if "not-like-null" in AVOID and base == "!~":
-        if lsrc in NULLABLE or rsrc in NULLABLE or "null" in kinds:
-            return False
+    if "not-like-null" in AVOID and base == "!~" and (lsrc in NULLABLE or rsrc in NULLABLE or "null" in kinds):
+        return False
     if "coalesce-columns" in AVOID and base in ("=", "!=") and both_fields:
         return False
     if "untyped-compare" in AVOID:
@@ -227,9 +226,7 @@ def allowed(left: Operand, op: str, right: Operand) -> bool:
         return False
     if "json-raw-text" in AVOID and "field:json-col" in kinds and base not in ("~", "!~"):
         return False
-    if "pg-bool-text" in AVOID and "field:bool-col" in kinds and base in ("~", "!~"):
-        return False
-    return True
+    return not ("pg-bool-text" in AVOID and "field:bool-col" in kinds and base in ("~", "!~"))
 
 
 @st.composite
