@@ -48,7 +48,6 @@ class FieldDef:
     type: str  # text, number, bool, select, relation
     multiple: bool = False
     target: str = ""  # relation target collection
-    hidden: bool = False
 
     @property
     def affinity(self) -> str:
@@ -499,7 +498,6 @@ class Res:
     params: tuple[Any, ...] = ()
     null_fallback: str = AUTO
     multi: Callable[[dict[str, Any]], list[V]] | None = None  # the multi-match subquery's values
-    is_column: bool = False  # a row value (LIKE treats a right operand without params as a column)
 
 
 class Model:
@@ -611,7 +609,7 @@ class Model:
             raise Invalid(f"unknown field {name!r}")
         alias = ".".join(p for p, _ in path)
         if path:
-            self._register(alias, path, base)
+            self._register(path, base)
 
         def column(ctx: Ctx, f: FieldDef = f, alias: str = alias) -> Any:
             rec = ctx[1][alias] if alias else ctx[0]
@@ -620,10 +618,7 @@ class Model:
             return stored(f, rec.get(f.name)) if f.name != "id" else rec["id"]
 
         if modifier == "length" and f.multi_valuer:
-            def length(ctx: Ctx) -> V:
-                raw = column(ctx)
-                return V(None if raw is None else json_array_length(raw))
-            return Res("[[col]]", length, is_column=True)
+            return Res("[[col]]", lambda ctx: V(json_array_length(column(ctx))))
         if modifier == "each" and f.multi_valuer:
             je = f"{alias}:{f.name}:each"
 
@@ -635,16 +630,16 @@ class Model:
                 return json_each(raw) or [None]
 
             self._joins[je] = elements
-            res = Res("[[col]]", lambda ctx, je=je: V(ctx[1][je]), is_column=True)
+            res = Res("[[col]]", lambda ctx, je=je: V(ctx[1][je]))
             if f.multiple:
                 res.multi = lambda rec: [V(v) for v in elements(rec)]
             return res
-        res = Res("[[col]]", lambda ctx: V(column(ctx), f.affinity), is_column=True)
+        res = Res("[[col]]", lambda ctx: V(column(ctx), f.affinity))
         if modifier == "lower":
             res.value = lambda ctx: V(sql_lower(column(ctx)))
         return res
 
-    def _register(self, alias: str, path: list[tuple[str, FieldDef]], base: Collection) -> None:
+    def _register(self, path: list[tuple[str, FieldDef]], base: Collection) -> None:
         for k in range(1, len(path) + 1):
             a = ".".join(p for p, _ in path[:k])
             self._joins.setdefault(a, lambda rec, a=a: [self._row_for(rec, a, base)])
@@ -831,12 +826,12 @@ def build(left: Res, op: str, right: Res) -> Callable[[Ctx], bool | None]:
 
 
 def _mm_value(value: V, null_fallback: str) -> Res:
-    return Res("[[mm]]", lambda ctx, value=value: value, null_fallback=null_fallback, is_column=True)
+    return Res("[[mm]]", lambda ctx, value=value: value, null_fallback=null_fallback)
 
 
 def _many_vs_one(multi: Res, op: str, other: Res, inverse: bool) -> Callable[[Ctx], bool | None]:
     assert multi.multi is not None
-    plain_other = Res(other.identifier, other.value, other.params, is_column=other.is_column)
+    plain_other = Res(other.identifier, other.value, other.params)
 
     def run(ctx: Ctx) -> bool | None:
         for value in multi.multi(ctx[0]):  # type: ignore[misc]
