@@ -12,6 +12,7 @@ from roost.core import collection_store
 from roost.core.collections import Collection, Registry
 from roost.core.record_resolver import RecordResolver
 from roost.db import Database, open_database
+from roost.errors import Forbidden
 from roost.realtime import Broker, MemoryBroker
 from roost.storage import LocalStorage
 from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
@@ -38,6 +39,14 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "batch": {"enabled": False, "maxRequests": 50, "timeout": 3, "maxBodySize": 0},
     "logs": {"maxDataSize": 0, "maxDays": 5, "minLevel": 0, "logIP": True, "logAuthId": False},
 }
+
+
+def forbid_request_refs(text: str) -> None:
+    """PocketBase refuses `@request.`/`@collection.` anywhere in a non-superuser's filter or sort,
+    even inside a string literal."""
+    for marker in ("@request.", "@collection."):
+        if marker in text:
+            raise Forbidden(f"Only superusers can filter by {marker}")
 
 
 class App:
@@ -94,6 +103,8 @@ class App:
                superuser, alias)
         hit = self._filters.get(key)
         if hit is None:
+            if client and not superuser:
+                forbid_request_refs(text)
             resolver = RecordResolver(self.registry, coll, auth_coll, allow_request=superuser or not client,
                                       allow_hidden=superuser or not client, table_alias=alias,
                                       join_rules=client and not superuser)
@@ -103,10 +114,13 @@ class App:
             self._filters[key] = hit
         return hit
 
-    def compile_sort(self, coll: Collection, text: str, auth_coll: Collection | None, superuser: bool) -> Compiled:
+    def compile_sort(self, coll: Collection, text: str, auth_coll: Collection | None,
+                     superuser: bool) -> tuple[Compiled, Compiled | None]:
         key = ("s", self.registry.version, coll.id, text, auth_coll.id if auth_coll else None, superuser)
         hit = self._filters.get(key)
         if hit is None:
+            if not superuser:
+                forbid_request_refs(text)
             resolver = RecordResolver(self.registry, coll, auth_coll, allow_request=superuser, allow_hidden=superuser,
                                       join_rules=not superuser)
             hit = compile_sort(parse_sort(text), resolver, self.dialect,

@@ -183,18 +183,23 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         raise ValidationError({**name_errors, "fields": field_errors}, _fail(existing))
 
     rule_errors: dict[str, Any] = {}
-    auth_coll_candidates = [c for c in scratch.all() if c.is_auth]
+    auth_colls = [c for c in scratch.all() if c.is_auth]
     rule_names = list(RULE_NAMES) + (["authRule", "manageRule"] if coll.is_auth else [])
     for rule in rule_names:
         text = coll.rules.get(rule)
         if not text:
             continue
-        try:
-            node = parse(text)
-            for auth in auth_coll_candidates[:1] or [None]:
-                compile_filter(node, RecordResolver(scratch, coll, auth), app.dialect)
-        except FilterError as exc:
-            rule_errors[rule] = _err("validation_invalid_rule", f"Invalid rule. Raw error: {exc.message}")
+        # valid when it compiles for at least one auth collection a caller may come from
+        error: FilterError | None = None
+        for auth in auth_colls:
+            try:
+                compile_filter(parse(text), RecordResolver(scratch, coll, auth, strict_auth=True), app.dialect)
+                error = None
+                break
+            except FilterError as exc:
+                error = error or exc
+        if error is not None:
+            rule_errors[rule] = _err("validation_invalid_rule", f"Invalid rule. Raw error: {error.message}")
     if rule_errors or name_errors:
         raise ValidationError({**name_errors, **rule_errors}, _fail(existing))
 
@@ -323,7 +328,7 @@ async def list_collections(app: App, query: dict[str, str]) -> dict[str, Any]:
         where, params = f" WHERE {c.sql}", c.bind(None)
     order = f" ORDER BY {q('created')} ASC, {q('id')} ASC"
     if query.get("sort", "").strip():
-        s = app.compile_sort(view, query["sort"].strip(), None, True)
+        s, _ = app.compile_sort(view, query["sort"].strip(), None, True)
         order = f" ORDER BY {s.sql}"
         params_order = s.bind(None)
     else:

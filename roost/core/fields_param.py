@@ -14,7 +14,7 @@ _WS_RE = re.compile(r"\s+")
 def _excerpt(value: Any, max_len: int, ellipsis: bool) -> str:
     text = _WS_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", str(value)))).strip()
     if len(text) > max_len:
-        text = text[:max_len] + ("..." if ellipsis else "")
+        text = text[:max_len].rstrip() + ("..." if ellipsis else "")
     return text
 
 

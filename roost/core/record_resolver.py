@@ -102,7 +102,7 @@ class RecordResolver:
 
     def __init__(self, registry: Registry, collection: Collection, auth_collection: Collection | None,
                  allow_request: bool = True, allow_hidden: bool = True, table_alias: str | None = None,
-                 join_rules: bool = False) -> None:
+                 join_rules: bool = False, strict_auth: bool = False) -> None:
         self.registry = registry
         self.collection = collection
         self.auth_collection = auth_collection
@@ -111,6 +111,9 @@ class RecordResolver:
         self.table_alias = table_alias or collection.table
         # client filters of non-superusers: a joined collection's listRule applies to its rows
         self.join_rules = join_rules
+        # rule validation: @request.auth.* must name fields of the auth collection given; at run time
+        # the caller's auth collection may lack them and the value is then NULL
+        self.strict_auth = strict_auth
 
     def join_collection(self, ctx: Context, key: tuple[Any, ...], prefix: str, target: Collection,
                         make: Any) -> str:
@@ -175,7 +178,11 @@ class RecordResolver:
         name = parts[0]
         if len(parts) == 1:
             f = self._field(coll, name, ident)
-            return _field_value_sql(f, f"{alias_sql}.{self.q(f.name)}", ident.modifier, ctx, ident.raw, key, multi)
+            column = f"{alias_sql}.{self.q(f.name)}"
+            if coll.is_auth and f.name == "email" and not self.allow_hidden:
+                # non-superusers filter by an email only where emailVisibility shows it (as PocketBase)
+                column = f"(CASE WHEN {alias_sql}.{self.q('emailVisibility')} THEN {column} END)"
+            return _field_value_sql(f, column, ident.modifier, ctx, ident.raw, key, multi)
         if depth >= MAX_RELATION_DEPTH:
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: relations nested deeper than {MAX_RELATION_DEPTH}.")
         d = ctx.dialect
@@ -313,16 +320,18 @@ class RecordResolver:
         if len(parts) == 1:
             f = auth_coll.field(name) if auth_coll else None
             if name == "collectionId":
-                return Operand("?", [Deferred(lambda c: c.auth_collection.id if c.auth_collection else "", TEXT)], TEXT, literal=True)
+                return Operand("?", [Deferred(lambda c: c.auth_collection.id if c.auth_collection else None, TEXT)], TEXT, literal=True)
             if name == "collectionName":
-                return Operand("?", [Deferred(lambda c: c.auth_collection.name if c.auth_collection else "", TEXT)], TEXT, literal=True)
+                return Operand("?", [Deferred(lambda c: c.auth_collection.name if c.auth_collection else None, TEXT)], TEXT, literal=True)
+            if f is None and auth_coll is not None and name != "id" and self.strict_auth:
+                raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown field {name!r} of the auth record.")
             kind = f.kind if f is not None else TEXT
             if f is not None and f.is_multi:
                 kind = JSON
             def value(c: RequestInfo) -> Any:
                 if c.auth is None:
-                    return "" if f is None or f.kind == TEXT else (f.zero() if f.kind != JSON else None)
-                v = c.auth.get(name, "")
+                    return None  # a guest: every @request.auth.* value is NULL, as in PocketBase
+                v = c.auth.get(name)
                 if isinstance(v, list):
                     import orjson
 
@@ -343,8 +352,8 @@ class RecordResolver:
     def _auth_subquery(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
         """`@request.auth.rel.field`: a join on the auth record's row, then the path from there."""
         auth_coll = self.auth_collection
-        if auth_coll is None:
-            # a guest: there is no row, every such value is NULL
+        if auth_coll is None or (auth_coll.field(parts[0]) is None and not self.strict_auth):
+            # a guest, or an auth record without that field: there is no such value, it is NULL
             return Operand("NULL", [], ANY, literal=True, null=True)
         key = ("@request.auth",)
         placeholder = ctx.dialect.typed_param(TEXT)

@@ -65,6 +65,12 @@ def _apply_input(coll: Collection, record: dict[str, Any], data: dict[str, Any],
     return body
 
 
+def submitted_body(coll: Collection, record: dict[str, Any], data: dict[str, Any], caller: Caller,
+                   from_form: bool) -> dict[str, Any]:
+    """The submitted values with modifiers resolved against `record`, as rules see them."""
+    return _apply_input(coll, dict(record), data, caller, from_form, creating=False)
+
+
 async def _validate_relations(app: App, coll: Collection, record: dict[str, Any], changed: set[str],
                               executor: Any) -> dict[str, Any]:
     errors: dict[str, Any] = {}

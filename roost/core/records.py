@@ -85,21 +85,24 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
         c = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=False)
         where.append(c.sql)
         params += c.bind(caller.info)
-    flt = query.get("filter", "").strip()
+    flt = query.get("filter", "")
     if flt:
         c = app.compile_filter(coll, flt, caller.auth_coll, client=True, superuser=caller.superuser)
         where.append(c.sql)
         params += c.bind(caller.info)
-    where_sql = (" WHERE " + " AND ".join(f"({w})" for w in where)) if where else ""
     order = ""
     order_params: list[Any] = []
-    sort = query.get("sort", "").strip()
+    sort = query.get("sort", "")
     if sort:
-        s = app.compile_sort(coll, sort, caller.auth_coll, caller.superuser)
+        s, sort_filter = app.compile_sort(coll, sort, caller.auth_coll, caller.superuser)
         order = " ORDER BY " + s.sql
         order_params = s.bind(caller.info)
+        if sort_filter is not None:
+            where.append(sort_filter.sql)
+            params += sort_filter.bind(caller.info)
     else:
         order = f" ORDER BY {q(coll.table)}.{app.dialect.rowid}" if app.dialect.rowid != '"_rowid_"' else ""
+    where_sql = (" WHERE " + " AND ".join(f"({w})" for w in where)) if where else ""
     sql = select_sql(coll, q) + where_sql + order + " LIMIT ? OFFSET ?"
     rows = await app.db.fetch_all(sql, [*params, *order_params, per_page, (page - 1) * per_page])
     skip_total = query.get("skipTotal", "").lower() in ("1", "true")
@@ -158,8 +161,9 @@ async def view_record(app: App, coll: Collection, caller: Caller, record_id: str
 
 
 async def check_record_rule(app: App, coll: Collection, caller: Caller, rule_name: str, record_id: str,
-                            executor: Any = None) -> dict[str, Any]:
-    """Load a record for update/delete, enforcing the rule: null -> 403, unmet -> 404."""
+                            executor: Any = None, body: Any = None) -> dict[str, Any]:
+    """Load a record for update/delete, enforcing the rule: null -> 403, unmet -> 404.
+    `body(record)` gives what `@request.body.*` reads: the submitted values applied to the record."""
     rule = coll.rules[rule_name]
     if rule is None and not caller.superuser:
         raise locked_error()
@@ -168,6 +172,8 @@ async def check_record_rule(app: App, coll: Collection, caller: Caller, rule_nam
         raise NotFound()
     if rule and not caller.superuser:
         caller.info.record = record
+        if body is not None:
+            caller.info.body = body(record)
         if not await rule_matches(app, coll, rule, record_id, caller, executor):
             raise NotFound()
     return record
@@ -188,7 +194,9 @@ async def update_record(app: App, coll: Collection, caller: Caller, record_id: s
                         files: dict[str, list[Any]], from_form: bool = False, scope: Any = None) -> dict[str, Any]:
     if coll.is_view:
         raise BadRequest("Unsupported collection type.")
-    existing = await check_record_rule(app, coll, caller, "updateRule", record_id, scope.tx if scope else None)
+    existing = await check_record_rule(
+        app, coll, caller, "updateRule", record_id, scope.tx if scope else None,
+        body=lambda record: record_write.submitted_body(coll, record, data, caller, from_form))
     return await record_write.save(app, coll, caller, existing, data, files, from_form, rule=None, scope=scope)
 
 

@@ -185,9 +185,14 @@ class _Compiler:
         if isinstance(op, Literal):
             if op.value is None:
                 return Operand("NULL", [], ANY, literal=True, null=True)
-            return Operand("?", [op.value], literal_kind(op.value), literal=True)
+            kind = literal_kind(op.value)
+            return Operand(self.placeholder(kind), [op.value], kind, literal=True)
         if isinstance(op, Identifier):
-            return self.resolver.resolve(op, self.ctx)
+            res = self.resolver.resolve(op, self.ctx)
+            if res.literal and res.sql == "?":
+                # a request value: typed, so the engine knows the parameter's type in any position
+                res.sql = self.placeholder(res.kind if res.kind != ANY else TEXT)
+            return res
         if isinstance(op, Call):
             return self.call(op)
         raise FilterError("Invalid filter operand.")
@@ -276,11 +281,15 @@ class _Compiler:
             if right.kind == ANY:
                 right = self.as_kind(right, left.kind)
             left = self.as_kind(left, right.kind)
+            if left.kind != right.kind and right.kind != ANY:
+                right = self.as_kind(right, TEXT)
             return left, right, left.kind
         if right.literal and not left.literal:
             if left.kind == ANY:
                 left = self.as_kind(left, right.kind)
             right = self.as_kind(right, left.kind)
+            if right.kind != left.kind and left.kind != ANY:  # the literal did not convert
+                left = self.as_kind(left, TEXT)
             return left, right, right.kind
         if left.kind == right.kind:
             kind = left.kind
@@ -304,6 +313,12 @@ class _Compiler:
         if kind in (JSON, BOOL) and not self.d.orders_kind(kind):
             left, right = self.as_kind(left, TEXT), self.as_kind(right, TEXT)
         return f"{left.sql} {op} {right.sql}", left.params + right.params
+
+    @staticmethod
+    def known_value(op: Operand) -> bool:
+        """A literal of the filter text with a non-empty value (not a request value)."""
+        return op.literal and not op.null and len(op.params) == 1 and not isinstance(op.params[0], Deferred) \
+            and op.params[0] != ""
 
     def is_empty(self, op: Operand) -> bool:
         if op.null:
@@ -336,7 +351,9 @@ class _Compiler:
             return self.empty_test(other, negate)
         if kind == JSON:
             left, right = self.as_kind(left, TEXT), self.as_kind(right, TEXT)
-        if self.is_empty(right) or self.is_empty(left):  # a literal "" against a request value
+        elif kind in (TEXT, ANY) and not (self.known_value(left) or self.known_value(right)):
+            # two columns, or a column and a request value: PocketBase compares
+            # COALESCE(a, '') with COALESCE(b, ''), so a missing value equals an empty one
             l_sql = f"COALESCE({left.sql}, '')"
             r_sql = f"COALESCE({right.sql}, '')"
             return f"{l_sql} {'<>' if negate else '='} {r_sql}", left.params + right.params
@@ -370,10 +387,13 @@ def compile_filter(node: Node, resolver: Resolver, dialect: Dialect, ctx: Contex
 
 def compile_sort(
     terms: tuple[tuple[Identifier, bool], ...], resolver: Resolver, dialect: Dialect, rowid_sql: str
-) -> Compiled:
+) -> tuple[Compiled, Compiled | None]:
+    """(ORDER BY terms, a filter or None): sorting through a relation whose joined rows must meet
+    a listRule (client sorts of non-superusers) keeps only records whose related row meets it."""
     comp = _Compiler(resolver, dialect)
     parts: list[str] = []
     params: list[Any] = []
+    filters: list[tuple[str, list[Any]]] = []
     for ident, desc in terms:
         if ident.path == ("@random",):
             sql = dialect.random
@@ -390,8 +410,13 @@ def compile_sort(
                 where, wparams = ctx.where("TRUE", [])
                 sql = f"(SELECT {op.sql} FROM (SELECT 1 AS __one) __base {joins} WHERE {where} LIMIT 1)"
                 params += jparams + op.params + wparams
+                if ctx.conditions:
+                    filters.append(ctx.wrap("TRUE", []))
             else:
                 sql = op.sql
                 params += op.params
         parts.append(f"{sql} {'DESC' if desc else 'ASC'}")
-    return Compiled(", ".join(parts), params)
+    where = None
+    if filters:
+        where = Compiled(" AND ".join(f"({f})" for f, _ in filters), [p for _, ps in filters for p in ps])
+    return Compiled(", ".join(parts), params), where

@@ -27,6 +27,7 @@ _OP_RE = re.compile("|".join(re.escape(o) for o in OPERATORS))
 _NUMBER_RE = re.compile(r"-?\d+(\.\d+)?(?![\w.])")
 _IDENT_RE = re.compile(r"[A-Za-z_@#][\w.:]*")
 _WS_RE = re.compile(r"\s+")
+_ESCAPES = {"\\": "\\", "n": "\n", "t": "\t", "r": "\r", '"': '"', "'": "'"}
 
 
 class _Token:
@@ -62,8 +63,9 @@ def tokenize(text: str) -> list[_Token]:
             j = i + 1
             buf: list[str] = []
             while j < n and text[j] != c:
-                if text[j] == "\\" and j + 1 < n and text[j + 1] == c:
-                    buf.append(c)
+                if text[j] == "\\" and j + 1 < n and text[j + 1] in _ESCAPES:
+                    # the escapes the JS SDK's pb.filter() writes, in either quote kind
+                    buf.append(_ESCAPES[text[j + 1]])
                     j += 2
                     continue
                 buf.append(text[j])
@@ -94,10 +96,13 @@ def tokenize(text: str) -> list[_Token]:
             if not m:
                 raise _err(text, i, "invalid number")
             raw = m.group(0)
-            tokens.append(_Token("number", float(raw) if "." in raw else int(raw), i))
+            value: int | float = float(raw) if "." in raw else int(raw)
+            if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                value = float(raw)  # beyond a 64-bit integer: bound as a real, as PocketBase's float64
+            tokens.append(_Token("number", value, i))
             i = m.end()
             continue
-        if c.isalpha() or c in "_@#":
+        if (c.isascii() and c.isalpha()) or c in "_@#":
             m = _IDENT_RE.match(text, i)
             assert m is not None
             raw = m.group(0)
@@ -187,9 +192,9 @@ class _Parser:
             nxt = self.peek()
             if nxt is not None and nxt.kind == "lparen" and nxt.pos == tok.pos + len(raw):
                 return self.parse_call(raw, tok.pos, depth + 1)
-            if raw in ("true", "false"):
-                return Literal(raw == "true")
-            if raw == "null":
+            if raw.lower() in ("true", "false"):
+                return Literal(raw.lower() == "true")
+            if raw.lower() == "null":
                 return Literal(None)
             return make_identifier(raw, tok.pos, self.text)
         raise _err(self.text, tok.pos, f"expected an operand, got {tok.kind} {tok.value!r}")
@@ -242,7 +247,7 @@ def parse_sort(text: str) -> tuple[tuple[Identifier, bool], ...]:
     for raw in text.split(","):
         raw = raw.strip()
         if not raw:
-            continue
+            raise FilterError(f"Invalid sort {text!r}: empty sort field.")
         desc = raw.startswith("-")
         if raw[0] in "+-":
             raw = raw[1:].strip()

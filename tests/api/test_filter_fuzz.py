@@ -99,44 +99,11 @@ async def world(client: Any, su: dict[str, str]) -> World:
 # Known Roost bugs the fuzzer finds: key -> (reason, engines, recogniser of the failing answer). A
 # failure a recogniser claims does not fail the fuzz tests; its minimal example below is a strict
 # xfail instead, so a fix shows up as an XPASS (then drop the entry). Anything else fails.
-_QUOTED_RE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-
-
-def _non_ascii_letter_outside_quotes(text: str) -> bool:
-    return any(ch.isalpha() and ord(ch) > 127 for ch in _QUOTED_RE.sub("", text))
 
 
 KNOWN_FUZZ: dict[str, tuple[str, tuple[str, ...], Any]] = {
-    "identifier-non-ascii-500": (
-        "a non-ASCII letter where an identifier may start crashes Roost's tokenizer (AssertionError, 500)",
-        ("sqlite", "postgres"),
-        lambda p, status, text: status == 500 and _non_ascii_letter_outside_quotes(p.get("filter", "")),
-    ),
-    "sort-only-commas": (
-        ("a sort of only commas (`,`) renders an empty ORDER BY: the 400 shows the database's syntax error "
-         "(PocketBase answers 400 without it)"),
-        ("sqlite", "postgres"),
-        lambda p, status, text: "sort" in p and p["sort"] and not p["sort"].replace(",", "").strip()
-        and "LIMIT" in text,
-    ),
-    "pg-number-vs-text": (
-        ("on PostgreSQL a number/bool/geo value compared with a non-numeric text literal fails in the database; "
-         "the 400 shows 'Invalid SQL: operator does not exist' (PocketBase: 200)"),
-        ("postgres",),
-        lambda p, status, text: status == 400 and "operator does not exist" in text,
-    ),
-    "big-integer-500": (
-        ("on SQLite an integer literal beyond 64 bits compared with a number field cannot be bound "
-         "(OverflowError, 500); PocketBase reads number literals as float64 (200)"),
-        ("sqlite",),
-        lambda p, status, text: status == 500 and re.search(r"\d{19,}", p.get("filter", "")) is not None,
-    ),
 }
 KNOWN_FUZZ_EXAMPLES = [
-    ("identifier-non-ascii-500", "guest", {"filter": "é = 1"}),
-    ("sort-only-commas", "guest", {"sort": ","}),
-    ("pg-number-vs-text", "guest", {"filter": "n > 'abc'"}),
-    ("big-integer-500", "guest", {"filter": "n > 99999999999999999999"}),
 ]
 
 

@@ -83,10 +83,7 @@ INVALID_OPERANDS = ["nosuch", "t:upper", "r.nosuch", "t.x", "s:each:lower"]
 # Known divergences, key -> reason. The generator avoids what triggers them; each has a minimal
 # strict-xfail example in KNOWN below. A key ending in "@postgres" applies to PostgreSQL runs only.
 BUG_REASONS: dict[str, str] = {
-    "string-escapes": "fexpr 0.6 decodes \\\\ (and \\n \\t \\r \\' \\\") in text literals as pb.filter() writes "
-                      "them; Roost keeps the backslashes",
     "like-escape": "PocketBase leaves an already escaped \\% or \\_ in a ~ pattern alone; Roost escapes it again",
-    "case-keywords": "PocketBase accepts TRUE/False/NULL in any letter case; Roost answers 400",
     "modifier-leniency": "PocketBase accepts :each/:length on a single relation and ignores :isset/:length/:each "
                          "on plain fields; Roost answers 400",
     "not-like-null": "PocketBase's `x !~ y` is NULL (no match) when x is NULL (an empty relation or array); "
@@ -109,9 +106,6 @@ BUG_REASONS: dict[str, str] = {
     "multi-vs-multi": "for two multi-valued operands without the ? prefix PocketBase requires the comparison "
                       "for every pair of values (s:each = s:each only holds for arrays of at most one value); "
                       "Roost compares them on the same joined row",
-    "pg-number-vs-text@postgres": "on PostgreSQL a number or bool column compared with a non-numeric text "
-                                  "literal fails with a database error (400 naming the SQL operator); PocketBase "
-                                  "compares by SQLite's rules",
     "pg-unicode-case@postgres": "on PostgreSQL Roost's LOWER() and ~ (ILIKE) fold non-ASCII letters; "
                                 "PocketBase's SQLite folds ASCII only",
     "json-raw-text@postgres": "on PostgreSQL the raw text of a multiple select is jsonb's ('[\"a\", \"b\"]', with "
@@ -375,9 +369,7 @@ W = World(refs=(("x", 1),), items=(
     ("Ä", 0.5, True, ("ä", "A"), 0), ("a\\b", 10, False, ("b",), 0), ("a%b", -1, True, ("%",), None),
 ))
 KNOWN: list[tuple[str, World, str]] = [
-    ("string-escapes", W, 't = "a\\\\b"'),
     ("like-escape", W, "t ~ '\\%'"),
-    ("case-keywords", W, "b = TRUE"),
     ("modifier-leniency", W, "t:isset = 'a'"),
     ("not-like-null", W, "r.name !~ 'z'"),
     ("coalesce-columns", W, "n:lower = n"),
@@ -388,7 +380,6 @@ KNOWN: list[tuple[str, World, str]] = [
     ("like-coerces-pattern", W, "b ~ 1"),
     ("column-affinity", W, "t >= n"),
     ("multi-vs-multi", W, "s:each = s:each"),
-    ("pg-number-vs-text", W, "n = 'a'"),
     ("pg-unicode-case", W, "t:lower = 'ä'"),
     ("json-raw-text", W, "s = '[\"ä\",\"A\"]'"),
     ("pg-bool-text", W, "b:lower = '1'"),
