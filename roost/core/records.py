@@ -229,6 +229,21 @@ async def expand_records(app: App, coll: Collection, records: list[dict[str, Any
     from roost.core.record_expand import expand_tree
 
     tree = parse_expand(raw)
+    if not any(expandable(app, coll, name, caller) for name in tree):
+        return  # PocketBase leaves `expand` out when no path names a relation the caller may expand
     for r in records:
         r.setdefault("@expand", {})
     await expand_tree(app, coll, records, tree, caller)
+
+
+def expandable(app: App, coll: Collection, name: str, caller: Caller) -> bool:
+    from roost.core.fields import RelationField
+
+    if isinstance(coll.field(name), RelationField):
+        return True
+    other_name, via, field_name = name.partition("_via_")
+    other = app.registry.find(other_name) if via else None
+    back = other.field(field_name) if other is not None else None
+    if other is None or not isinstance(back, RelationField) or back.collection_id != coll.id:
+        return False
+    return caller.superuser or other.rules["viewRule"] is not None

@@ -364,17 +364,36 @@ class _Compiler:
         left = self.as_kind(left, TEXT) if left.kind != TEXT else left
         not_ = "NOT " if op == "!~" else ""
         if right.literal and not right.null and not isinstance(right.params[0], Deferred):
-            pattern = str(right.params[0])
-            if "%" not in pattern.replace("\\%", ""):
-                pattern = "%" + pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            pattern = like_pattern(str(right.params[0]))
             sql = f"{left.sql} {not_}{self.d.like} {self.placeholder(TEXT)} ESCAPE '\\'"
-            if not_:
-                sql = f"({left.sql} IS NULL OR {sql})"
-                return sql, left.params + left.params + [pattern]
             return sql, left.params + [pattern]
         r = self.as_kind(right, TEXT)
         sql = f"{left.sql} {not_}{self.d.like} ('%' || {r.sql} || '%') ESCAPE '\\'"
         return sql, left.params + r.params
+
+
+_LIKE_SPECIALS = "\\%_"
+
+
+def like_pattern(value: str) -> str:
+    """PocketBase's `~` operand: used as written when it has an unescaped `%`, else its unescaped
+    special characters are escaped and it is wrapped in `%...%` (a "contains" match)."""
+    out: list[str] = []
+    has_wildcard = False
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and i + 1 < len(value) and value[i + 1] in _LIKE_SPECIALS:
+            out.append(value[i : i + 2])  # already escaped: kept as it is
+            i += 2
+            continue
+        if ch == "%":
+            has_wildcard = True
+        out.append("\\" + ch if ch in _LIKE_SPECIALS else ch)
+        i += 1
+    if has_wildcard:
+        return value
+    return "%" + "".join(out) + "%"
 
 
 def compile_filter(node: Node, resolver: Resolver, dialect: Dialect, ctx: Context | None = None) -> Compiled:

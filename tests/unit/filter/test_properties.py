@@ -83,11 +83,8 @@ INVALID_OPERANDS = ["nosuch", "t:upper", "r.nosuch", "t.x", "s:each:lower"]
 # Known divergences, key -> reason. The generator avoids what triggers them; each has a minimal
 # strict-xfail example in KNOWN below. A key ending in "@postgres" applies to PostgreSQL runs only.
 BUG_REASONS: dict[str, str] = {
-    "like-escape": "PocketBase leaves an already escaped \\% or \\_ in a ~ pattern alone; Roost escapes it again",
     "modifier-leniency": "PocketBase accepts :each/:length on a single relation and ignores :isset/:length/:each "
                          "on plain fields; Roost answers 400",
-    "not-like-null": "PocketBase's `x !~ y` is NULL (no match) when x is NULL (an empty relation or array); "
-                     "Roost matches it",
     "coalesce-columns": "PocketBase compares two non-literal operands with COALESCE(a, '') = COALESCE(b, '') "
                         "(NULL equals '', no type affinity); Roost compares them with IS and converts types",
     "rel-id-column": "PocketBase reads `rel.id` from the relation column itself ('' when unset); Roost from the "
@@ -369,9 +366,7 @@ W = World(refs=(("x", 1),), items=(
     ("Ä", 0.5, True, ("ä", "A"), 0), ("a\\b", 10, False, ("b",), 0), ("a%b", -1, True, ("%",), None),
 ))
 KNOWN: list[tuple[str, World, str]] = [
-    ("like-escape", W, "t ~ '\\%'"),
     ("modifier-leniency", W, "t:isset = 'a'"),
-    ("not-like-null", W, "r.name !~ 'z'"),
     ("coalesce-columns", W, "n:lower = n"),
     ("rel-id-column", W, "r.id < 'a'"),
     ("untyped-compare", W, "'5' = 5 || s:length = '1'"),
