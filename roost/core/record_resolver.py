@@ -23,6 +23,7 @@ from roost.filter.errors import FilterError
 
 MAX_RELATION_DEPTH = 6
 _VIA_RE = re.compile(r"^(\w+)_via_(\w+)$")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # SQLite's LOWER()
 
 
 class RequestInfo:
@@ -270,7 +271,7 @@ class RecordResolver:
             return op
         if mod == "lower":
             fn = op.params[0].fn
-            return Operand("?", [Deferred(lambda c: str(fn(c) or "").lower(), TEXT)], TEXT, literal=True)
+            return Operand("?", [Deferred(lambda c: str(fn(c) or "").translate(_ASCII_LOWER), TEXT)], TEXT, literal=True)
         raise FilterError(f"Invalid filter identifier {ident.raw!r}: modifier :{mod} is not allowed here.")
 
     def request_body(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:

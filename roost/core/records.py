@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -104,12 +105,22 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
         order = f" ORDER BY {q(coll.table)}.{app.dialect.rowid}" if app.dialect.rowid != '"_rowid_"' else ""
     where_sql = (" WHERE " + " AND ".join(f"({w})" for w in where)) if where else ""
     sql = select_sql(coll, q) + where_sql + order + " LIMIT ? OFFSET ?"
-    rows = await app.db.fetch_all(sql, [*params, *order_params, per_page, (page - 1) * per_page])
     skip_total = query.get("skipTotal", "").lower() in ("1", "true")
+    page_args = [*params, *order_params, per_page, (page - 1) * per_page]
+    count_sql = f"SELECT COUNT(*) FROM {q(coll.table)}{where_sql}"
+    if where or order:
+        # filtered or sorted: both queries may scan, so they run side by side off the event loop
+        if skip_total:
+            rows = await app.db.fetch_scan(sql, page_args)
+        else:
+            rows, counted = await asyncio.gather(app.db.fetch_scan(sql, page_args), app.db.fetch_scan(count_sql, params))
+    else:
+        rows = await app.db.fetch_all(sql, page_args)
+        counted = None if skip_total else await app.db.fetch_all(count_sql, params)
     if skip_total:
         total, total_pages = -1, -1
     else:
-        total = int(await app.db.fetch_val(f"SELECT COUNT(*) FROM {q(coll.table)}{where_sql}", params) or 0)
+        total = int(counted[0][0] or 0) if counted else 0
         total_pages = (total + per_page - 1) // per_page
     expand = query.get("expand", "")
     if expand:

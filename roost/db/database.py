@@ -31,6 +31,11 @@ class Database:
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
         return await self.dialect.fetch_one(sql, params)
 
+    async def fetch_scan(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        """A read that may scan many rows (filters, sorts, counts): engines that would block the
+        event loop run it elsewhere; the answer is the same as fetch_all's."""
+        return await self.dialect.fetch_scan(sql, params)
+
     async def fetch_val(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = await self.dialect.fetch_one(sql, params)
         return row[0] if row else None

@@ -245,7 +245,8 @@ class _Compiler:
         if op.kind == kind or op.kind == ANY:
             return op
         if kind == TEXT:
-            return Operand(self.d.cast_text(op.sql), op.params, TEXT)
+            cast = self.d.bool_text(op.sql) if op.kind == BOOL else self.d.cast_text(op.sql)
+            return Operand(cast, op.params, TEXT)
         if kind == NUMBER:
             return Operand(self.d.cast_number(op.sql), op.params, NUMBER)
         return op
@@ -303,11 +304,11 @@ class _Compiler:
         return self.as_kind(left, TEXT), self.as_kind(right, TEXT), TEXT
 
     def compare(self, left: Operand, op: str, right: Operand) -> tuple[str, list[Any]]:
+        if op in ("~", "!~"):
+            return self.like(left, op, right)  # text matching: the pattern is never converted
         left, right, kind = self.unify(left, right)
         if op in ("=", "!="):
             return self.equality(left, op, right, kind)
-        if op in ("~", "!~"):
-            return self.like(left, op, right)
         if left.null or right.null:
             return "FALSE", []
         if kind in (JSON, BOOL) and not self.d.orders_kind(kind):
@@ -365,11 +366,9 @@ class _Compiler:
         not_ = "NOT " if op == "!~" else ""
         if right.literal and not right.null and not isinstance(right.params[0], Deferred):
             pattern = like_pattern(str(right.params[0]))
-            sql = f"{left.sql} {not_}{self.d.like} {self.placeholder(TEXT)} ESCAPE '\\'"
-            return sql, left.params + [pattern]
+            return self.d.like(left.sql, self.placeholder(TEXT), bool(not_)), left.params + [pattern]
         r = self.as_kind(right, TEXT)
-        sql = f"{left.sql} {not_}{self.d.like} ('%' || {r.sql} || '%') ESCAPE '\\'"
-        return sql, left.params + r.params
+        return self.d.like(left.sql, f"('%' || {r.sql} || '%')", bool(not_)), left.params + r.params
 
 
 _LIKE_SPECIALS = "\\%_"
@@ -434,6 +433,9 @@ def compile_sort(
             else:
                 sql = op.sql
                 params += op.params
+            nullable = bool(ctx.joins) or op.kind in (JSON, ANY)
+            parts.append(dialect.sort_term(sql, desc, nullable))
+            continue
         parts.append(f"{sql} {'DESC' if desc else 'ASC'}")
     where = None
     if filters:

@@ -24,6 +24,9 @@ class Dialect(abc.ABC):
     @abc.abstractmethod
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int: ...
 
+    async def fetch_scan(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        return await self.fetch_all(sql, params)
+
     @abc.abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Any]: ...
 
@@ -89,7 +92,17 @@ class Dialect(abc.ABC):
         """A Python value as the driver wants it for a JSON column."""
 
     # --- query vocabulary --------------------------------------------------------------------
-    like = "LIKE"  # case-insensitive for ASCII, as SQLite's LIKE
+    def like(self, left: str, pattern: str, negate: bool) -> str:
+        """`left LIKE pattern`, case-insensitive for ASCII letters only (SQLite's LIKE)."""
+        return f"{left} {'NOT ' if negate else ''}LIKE {pattern} ESCAPE '\\'"
+
+    def sort_term(self, sql: str, desc: bool, nullable: bool) -> str:
+        """An ORDER BY term; NULLs sort first ascending (SQLite's order)."""
+        return f"{sql} {'DESC' if desc else 'ASC'}"
+
+    def bool_text(self, sql: str) -> str:
+        """A bool column as text: '1' or '0', as SQLite stores it."""
+        return self.cast_text(sql)
 
     @abc.abstractmethod
     def json_extract_text(self, column_sql: str, path: list[str]) -> str: ...

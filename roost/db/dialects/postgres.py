@@ -33,7 +33,11 @@ BEGIN
     IF val = 'now' THEN
         ts := now() AT TIME ZONE 'UTC';
     ELSIF val ~ '^-{0,1}[0-9]+(\.[0-9]+){0,1}$' THEN
-        ts := to_timestamp(val::float8) AT TIME ZONE 'UTC';
+        IF 'unixepoch' = ANY(mods) THEN
+            ts := to_timestamp(val::float8) AT TIME ZONE 'UTC';
+        ELSE  -- a bare number is a Julian day number, as in SQLite
+            ts := to_timestamp((val::float8 - 2440587.5) * 86400) AT TIME ZONE 'UTC';
+        END IF;
     ELSE
         BEGIN
             ts := val::timestamptz AT TIME ZONE 'UTC';
@@ -43,7 +47,8 @@ BEGIN
     END IF;
     FOREACH m IN ARRAY mods LOOP
         m := lower(trim(m));
-        IF m = 'start of day' THEN ts := date_trunc('day', ts);
+        IF m = 'unixepoch' THEN NULL;  -- applied when reading the value
+        ELSIF m = 'start of day' THEN ts := date_trunc('day', ts);
         ELSIF m = 'start of month' THEN ts := date_trunc('month', ts);
         ELSIF m = 'start of year' THEN ts := date_trunc('year', ts);
         ELSIF m ~ '^[+-]{0,1}[0-9]+(\.[0-9]+){0,1} +(second|minute|hour|day|month|year)s{0,1}$' THEN
@@ -153,7 +158,22 @@ class _Tx:
 
 class PostgresDialect(Dialect):
     name = "postgres"
-    like = "ILIKE"  # PocketBase's LIKE runs on SQLite, where it is case-insensitive
+    _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def _ascii_lower(self, sql: str) -> str:
+        # SQLite's LOWER() and LIKE fold ASCII letters only; PostgreSQL's would fold every script
+        return f"translate({sql}, '{self._UPPER}', '{self._UPPER.lower()}')"
+
+    def like(self, left: str, pattern: str, negate: bool) -> str:
+        return f"{self._ascii_lower(left)} {'NOT ' if negate else ''}LIKE {self._ascii_lower(pattern)} ESCAPE '\\'"
+
+    def sort_term(self, sql: str, desc: bool, nullable: bool) -> str:
+        if not nullable:  # plain NOT NULL columns: keep the form an index can serve
+            return f"{sql} {'DESC' if desc else 'ASC'}"
+        return f"{sql} {'DESC NULLS LAST' if desc else 'ASC NULLS FIRST'}"
+
+    def bool_text(self, sql: str) -> str:
+        return f"(CASE WHEN {sql} THEN '1' ELSE '0' END)"
     rowid = '"_rowid"'
     scalar_min = "LEAST"
     scalar_max = "GREATEST"
@@ -311,4 +331,4 @@ class PostgresDialect(Dialect):
         return ["SELECT pg_advisory_xact_lock(5402091)", _STRFTIME_FUNCTION]
 
     def lower(self, sql: str) -> str:
-        return f"LOWER({sql})"
+        return self._ascii_lower(sql)

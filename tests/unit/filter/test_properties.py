@@ -96,15 +96,11 @@ BUG_REASONS: dict[str, str] = {
                     "(b = '', b = 'true', 5.0 <= b match nothing); Roost converts the literal to a boolean",
     "number-literal-real": "PocketBase binds number literals as float64, so as text they read '5.0' (t = 5 "
                            "matches '5.0', not '5'; 5 ~ n matches n = 0); Roost uses '5'",
-    "like-coerces-pattern": "Roost converts a ~ pattern to the type of a number or bool column first (n ~ '00' "
-                            "becomes LIKE '%0%', b ~ 1 never matches); PocketBase matches the column's text",
     "column-affinity": "PocketBase compares a text column with a number column by SQLite's affinity rules "
                        "(numeric text as a number, other text above every number: '' >= 0 is true); Roost casts",
     "multi-vs-multi": "for two multi-valued operands without the ? prefix PocketBase requires the comparison "
                       "for every pair of values (s:each = s:each only holds for arrays of at most one value); "
                       "Roost compares them on the same joined row",
-    "pg-unicode-case@postgres": "on PostgreSQL Roost's LOWER() and ~ (ILIKE) fold non-ASCII letters; "
-                                "PocketBase's SQLite folds ASCII only",
     "json-raw-text@postgres": "on PostgreSQL the raw text of a multiple select is jsonb's ('[\"a\", \"b\"]', with "
                               "a space), not PocketBase's '[\"a\",\"b\"]'",
     "pg-bool-text@postgres": "on PostgreSQL a bool column as text is 'true'/'false'; PocketBase's is '1'/'0'",
@@ -372,10 +368,8 @@ KNOWN: list[tuple[str, World, str]] = [
     ("untyped-compare", W, "'5' = 5 || s:length = '1'"),
     ("bool-literal", W, "b = ''"),
     ("number-literal-real", W, "t = 5"),
-    ("like-coerces-pattern", W, "b ~ 1"),
     ("column-affinity", W, "t >= n"),
     ("multi-vs-multi", W, "s:each = s:each"),
-    ("pg-unicode-case", W, "t:lower = 'ä'"),
     ("json-raw-text", W, "s = '[\"ä\",\"A\"]'"),
     ("pg-bool-text", W, "b:lower = '1'"),
 ]
