@@ -72,11 +72,9 @@ class _Conn:
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
         try:
-            for row in self.conn.execute(sql, params):
-                return row
+            return self.conn.execute(sql, params).fetchone()
         except apsw.Error as exc:
             raise _translate(exc) from None
-        return None
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         try:
