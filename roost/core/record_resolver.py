@@ -84,7 +84,8 @@ def _field_value_sql(field: Field, column_sql: str, modifier: str, ctx: Context,
     if modifier == "":
         return Operand(column_sql, [], field.kind, multi=multi)
     if modifier == "lower":
-        return Operand(d.lower(d.cast_text(column_sql) if field.kind != TEXT else column_sql), [], TEXT, multi=multi)
+        text = column_sql if field.kind == TEXT else (d.bool_text(column_sql) if field.kind == BOOL else d.cast_text(column_sql))
+        return Operand(d.lower(text), [], TEXT, multi=multi)
     if modifier == "length":
         if not field.is_multi:
             raise FilterError(f"Invalid filter identifier {raw!r}: :length applies to multiple-value fields only.")

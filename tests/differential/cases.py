@@ -73,7 +73,6 @@ BUGS = {
                            "and sorting by a JSON path orders as text",
     "json-raw-text@postgres": "on PostgreSQL the raw text of a multiple select is jsonb's ('[\"a\", \"b\"]', "
                               "with a space), not PocketBase's '[\"a\",\"b\"]'",
-    "pg-bool-text@postgres": "on PostgreSQL a bool column as text is 'true'/'false'; PocketBase's is '1'/'0'",
     # --- response shape ---
 }
 
@@ -171,7 +170,7 @@ CASES: list[Case] = [
     L("each-vs-each", "posts", "tags:each = tags:each", bug="multi-vs-multi"),
     L("big-integer", "posts", "views < 99999999999999999999"),
     L("non-ascii-identifier-start", "posts", "é = 1"),
-    L("bool-lower", "posts", "published:lower = '1'", bug="pg-bool-text"),
+    L("bool-lower", "posts", "published:lower = '1'"),
     L("lower-non-ascii-upper", "teams", "name:lower ~ 'équipe'"),
     L("multi-raw-json-unicode", "teams", "colors = '[\"x y\",\"red\"]'", bug="json-raw-text"),
     L("empty-eq-empty", "posts", "'' = ''"),

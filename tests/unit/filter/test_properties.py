@@ -103,7 +103,6 @@ BUG_REASONS: dict[str, str] = {
                       "Roost compares them on the same joined row",
     "json-raw-text@postgres": "on PostgreSQL the raw text of a multiple select is jsonb's ('[\"a\", \"b\"]', with "
                               "a space), not PocketBase's '[\"a\",\"b\"]'",
-    "pg-bool-text@postgres": "on PostgreSQL a bool column as text is 'true'/'false'; PocketBase's is '1'/'0'",
 }
 AVOID: dict[str, str] = {}  # filled by configure() for the engines under test
 
@@ -371,7 +370,6 @@ KNOWN: list[tuple[str, World, str]] = [
     ("column-affinity", W, "t >= n"),
     ("multi-vs-multi", W, "s:each = s:each"),
     ("json-raw-text", W, "s = '[\"ä\",\"A\"]'"),
-    ("pg-bool-text", W, "b:lower = '1'"),
 ]
 
 
