@@ -102,7 +102,7 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
             where.append(sort_filter.sql)
             params += sort_filter.bind(caller.info)
     else:
-        order = f" ORDER BY {q(coll.table)}.{app.dialect.rowid}" if app.dialect.rowid != '"_rowid_"' else ""
+        order = app.dialect.insertion_order(q(coll.table))
     where_sql = (" WHERE " + " AND ".join(f"({w})" for w in where)) if where else ""
     sql = select_sql(coll, q) + where_sql + order + " LIMIT ? OFFSET ?"
     skip_total = query.get("skipTotal", "").lower() in ("1", "true")

@@ -96,6 +96,10 @@ class Dialect(abc.ABC):
         """`left LIKE pattern`, case-insensitive for ASCII letters only (SQLite's LIKE)."""
         return f"{left} {'NOT ' if negate else ''}LIKE {pattern} ESCAPE '\\'"
 
+    def insertion_order(self, table_sql: str) -> str:
+        """The ORDER BY of a list without `sort`: none, which is rowid order on SQLite."""
+        return ""
+
     def sort_term(self, sql: str, desc: bool, nullable: bool) -> str:
         """An ORDER BY term; NULLs sort first ascending (SQLite's order)."""
         return f"{sql} {'DESC' if desc else 'ASC'}"

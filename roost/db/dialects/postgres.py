@@ -167,6 +167,10 @@ class PostgresDialect(Dialect):
     def like(self, left: str, pattern: str, negate: bool) -> str:
         return f"{self._ascii_lower(left)} {'NOT ' if negate else ''}LIKE {self._ascii_lower(pattern)} ESCAPE '\\'"
 
+    def insertion_order(self, table_sql: str) -> str:
+        # PostgreSQL has no rowid order: the _rowid column keeps lists in insertion order, as SQLite
+        return f" ORDER BY {table_sql}.{self.rowid}"
+
     def sort_term(self, sql: str, desc: bool, nullable: bool) -> str:
         if not nullable:  # plain NOT NULL columns: keep the form an index can serve
             return f"{sql} {'DESC' if desc else 'ASC'}"
