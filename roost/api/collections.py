@@ -8,8 +8,8 @@ from roost.core.app import App
 from roost.core.collection_defaults import ID_FIELD, users_spec
 from roost.core.collections import Collection
 from roost.core.record_write import delete as delete_record
-from roost.core.records import page_params, fetch_record
-from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from roost.core.records import fetch_record
+from roost.errors import Forbidden, NotFound, Unauthorized
 from roost.web import Request, Response, Router
 
 SUPERUSERS_ID = "pbc_3142635823"

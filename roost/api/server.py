@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from roost.api import batch, collections, health, record_auth, records, settings
+from roost.api import batch, collections, files, health, realtime, record_auth, records, settings
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.web import Request, Response, Router, json_response, to_api_error
@@ -19,29 +19,9 @@ _ALLOW_METHODS = b"GET,HEAD,PUT,PATCH,POST,DELETE"
 
 def build_router(app: App) -> Router:
     router = Router()
-    for module in (health, collections, records, record_auth, settings, batch):
+    for module in (health, collections, records, record_auth, settings, batch, files, realtime):
         module.bind(router, app)
-    for extra in app_extra_modules():
-        extra.bind(router, app)
     return router
-
-
-def app_extra_modules() -> list[Any]:
-    """API modules added by later features (realtime, files, batch) register here."""
-    mods: list[Any] = []
-    try:
-        from roost.api import files as files_api
-
-        mods.append(files_api)
-    except ImportError:
-        pass
-    try:
-        from roost.api import realtime as realtime_api
-
-        mods.append(realtime_api)
-    except ImportError:
-        pass
-    return mods
 
 
 def _token_from(request: Request) -> str:

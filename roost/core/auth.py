@@ -9,7 +9,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
-from roost.core.record_shape import row_to_record, select_sql
+from roost.core.records import fetch_record
 from roost.security import jwt
 
 if TYPE_CHECKING:
@@ -34,12 +34,6 @@ def new_token(coll: Collection, record: dict[str, Any], token_type: str = "authT
     return jwt.sign(claims, str(record.get("tokenKey", "")) + coll.token_secret(token_type))
 
 
-async def load_record(app: App, coll: Collection, record_id: str) -> dict[str, Any] | None:
-    q = app.dialect.quote
-    row = await app.db.fetch_one(select_sql(coll, q) + f" WHERE {q('id')} = ?", (record_id,))
-    return row_to_record(coll, row) if row else None
-
-
 async def find_by_token(app: App, token: str, token_type: str = "auth") -> tuple[Collection, dict[str, Any], dict[str, Any]] | None:
     """(collection, record, claims) for a valid token, else None. A bad token is never an error:
     the caller is then a guest, as in PocketBase."""
@@ -53,7 +47,7 @@ async def find_by_token(app: App, token: str, token_type: str = "auth") -> tuple
         if exp <= now or app.registry.by_id.get(coll.id) is not coll:
             app.token_cache.pop(token, None)
             return None
-        record = await load_record(app, coll, claims["id"])
+        record = await fetch_record(app, coll, claims["id"])
         if record is None or not hmac.compare_digest(str(record.get("tokenKey", "")), token_key):
             return None
         return coll, record, claims
@@ -63,7 +57,7 @@ async def find_by_token(app: App, token: str, token_type: str = "auth") -> tuple
     coll = app.registry.by_id.get(str(claims.get("collectionId", "")))
     if coll is None or not coll.is_auth:
         return None
-    record = await load_record(app, coll, claims["id"])
+    record = await fetch_record(app, coll, claims["id"])
     if record is None:
         return None
     secret_type = {"auth": "authToken", "file": "fileToken"}.get(token_type, token_type)

@@ -172,13 +172,11 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         if opt_err:
             field_errors[str(i)] = opt_err
         if existing is not None:
-            old = existing.field_map.get(f.name)
             old_same_id = next((o for o in existing.fields if o.id == f.id), None)
             if old_same_id is not None and old_same_id.system and old_same_id.type != f.type:
                 field_errors[str(i)] = {"type": _err("validation_field_type_change", "System field type cannot be changed.")}
             elif old_same_id is not None and old_same_id.type != f.type:
                 field_errors[str(i)] = {"type": _err("validation_field_type_change", "Field type cannot be changed; add a new field instead.")}
-            del old
     if field_errors:
         raise ValidationError({**name_errors, "fields": field_errors}, _fail(existing))
 

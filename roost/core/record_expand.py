@@ -85,12 +85,13 @@ async def expand_tree(app: App, coll: Collection, records: list[dict[str, Any]],
             for r in related:
                 r.setdefault("@expand", {})
             await expand_tree(app, other, related, subtree, caller)
+        # a back-relation through a single relation with a UNIQUE index expands to one record
+        single = not back.is_multi and _is_unique_index(other, back.name)
         for r in records:
             matches = [x for x in related if r["id"] in as_list(x.get(back.name))][:MAX_BACK_RELATIONS]
             if matches:
                 exported = [to_json(other, v, caller) for v in matches]
-                unique = any(_is_unique_index(other, back.name) for _ in (0,))
-                r.setdefault("@expand", {})[name] = exported[0] if unique and not back.is_multi else exported
+                r.setdefault("@expand", {})[name] = exported[0] if single else exported
 
 
 def _is_unique_index(coll: Collection, column: str) -> bool:

@@ -8,7 +8,6 @@ context at bind time, `@collection.*` becomes an unrelated row source.
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -371,6 +370,3 @@ class RecordResolver:
             op.fresh = resolve_in
         return op
 
-
-def now_ms() -> int:
-    return int(time.time() * 1000)

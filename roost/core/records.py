@@ -220,7 +220,6 @@ async def delete_record(app: App, coll: Collection, caller: Caller, record_id: s
 
 # --- expand ---------------------------------------------------------------------------------------------
 MAX_EXPAND_DEPTH = 6
-MAX_BACK_RELATIONS = 1000
 
 
 def parse_expand(raw: str) -> dict[str, Any]:

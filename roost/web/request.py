@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 import orjson
 
@@ -131,6 +131,3 @@ def _add_form_value(fields: dict[str, Any], key: str, value: Any) -> None:
 def add_form_value(fields: dict[str, Any], key: str, value: Any) -> None:
     _add_form_value(fields, key, value)
 
-
-def unquote_path(segment: str) -> str:
-    return unquote(segment)
