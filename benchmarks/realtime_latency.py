@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 
-import httpx2 as httpx
+import httpx
 
 SU = ("bench@example.com", "Passw0rd123!")
 
@@ -55,7 +55,7 @@ class Subscriber:
         while b'"clientId":"' not in buf:
             buf += await self.reader.read(4096)
         start = buf.index(b'"clientId":"') + 12
-        self.client_id = buf[start:start + 40].decode()
+        self.client_id = buf[start : start + 40].decode()
         self.task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -72,7 +72,7 @@ class Subscriber:
                 j = data.find(b'"id":"', i)
                 if j == -1 or j + 21 > len(data):
                     break
-                self.seen.setdefault(data[j + 6:j + 21].decode(), now)
+                self.seen.setdefault(data[j + 6 : j + 21].decode(), now)
                 pos = j + 21
             tail = data[pos:][-200:]
 
@@ -104,11 +104,22 @@ def pct(values: list[float], p: float) -> float:
 
 async def run(base: str, port: int, n_subs: int, n_events: int, server_pid: int) -> dict[str, float]:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        r = await http.post("/api/collections/_superusers/auth-with-password", json={"identity": SU[0], "password": SU[1]})
+        r = await http.post(
+            "/api/collections/_superusers/auth-with-password", json={"identity": SU[0], "password": SU[1]}
+        )
         su = {"Authorization": r.json()["token"]}
-        await http.post("/api/collections", headers=su, json={
-            "name": "bench", "type": "base", "listRule": "", "viewRule": "", "createRule": "",
-            "fields": [{"name": "n", "type": "number"}]})
+        await http.post(
+            "/api/collections",
+            headers=su,
+            json={
+                "name": "bench",
+                "type": "base",
+                "listRule": "",
+                "viewRule": "",
+                "createRule": "",
+                "fields": [{"name": "n", "type": "number"}],
+            },
+        )
         subs = [Subscriber(port) for _ in range(n_subs)]
         await asyncio.gather(*(s.open() for s in subs))
         for s in subs:
@@ -139,9 +150,15 @@ async def run(base: str, port: int, n_subs: int, n_events: int, server_pid: int)
         for s in subs:
             await s.close()
     return {
-        "deliveries": len(from_req), "missing": missing, "server_cpu_ms_per_event": cpu_ms,
-        "req_p50": statistics.median(from_req), "req_p99": pct(from_req, 99), "req_max": max(from_req),
-        "resp_p50": statistics.median(from_resp), "resp_p99": pct(from_resp, 99), "resp_max": max(from_resp),
+        "deliveries": len(from_req),
+        "missing": missing,
+        "server_cpu_ms_per_event": cpu_ms,
+        "req_p50": statistics.median(from_req),
+        "req_p99": pct(from_req, 99),
+        "req_max": max(from_req),
+        "resp_p50": statistics.median(from_resp),
+        "resp_p99": pct(from_resp, 99),
+        "resp_max": max(from_resp),
     }
 
 
@@ -156,8 +173,11 @@ def main() -> None:
         storage = ["--dir", os.path.join(tmp, "data")] + (["--db", args.db] if args.db else [])
         roost = [sys.executable, "-m", "roost"]
         subprocess.run(roost + ["superuser", "upsert", *SU, *storage], check=True, capture_output=True)
-        server = subprocess.Popen(roost + ["serve", "--http", f"127.0.0.1:{port}", *storage],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            roost + ["serve", "--http", f"127.0.0.1:{port}", *storage],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             deadline = time.time() + 30
@@ -174,12 +194,26 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(20)
-    print(json.dumps({"subscribers": args.subscribers, "events": args.events,
-                      "engine": "postgresql" if args.db else "sqlite", **{k: round(v, 3) for k, v in res.items()}},
-                     indent=2))
-    print(f"request -> delivery   p50 {res['req_p50']:.2f} ms   p99 {res['req_p99']:.2f} ms   max {res['req_max']:.2f} ms")
-    print(f"response -> delivery  p50 {res['resp_p50']:.2f} ms   p99 {res['resp_p99']:.2f} ms   max {res['resp_max']:.2f} ms")
-    print(f"server CPU per event (write + fan-out to {args.subscribers}): {res['server_cpu_ms_per_event']:.2f} ms")
+    print(
+        json.dumps(
+            {
+                "subscribers": args.subscribers,
+                "events": args.events,
+                "engine": "postgresql" if args.db else "sqlite",
+                **{k: round(v, 3) for k, v in res.items()},
+            },
+            indent=2,
+        )
+    )
+    print(
+        f"request -> delivery   p50 {res['req_p50']:.2f} ms   p99 {res['req_p99']:.2f} ms   max {res['req_max']:.2f} ms"
+    )
+    print(
+        f"response -> delivery  p50 {res['resp_p50']:.2f} ms   p99 {res['resp_p99']:.2f} ms   max {res['resp_max']:.2f} ms"
+    )
+    print(
+        f"server CPU per event (write + fan-out to {args.subscribers}): {res['server_cpu_ms_per_event']:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -29,10 +29,10 @@ sys.path.insert(0, str(BENCH_DIR))
 
 
 def ensure_python_deps() -> None:
-    """The harness installs what it needs itself: httpx2 (seeding, probes,
+    """The harness installs what it needs itself: httpx (seeding, probes,
     realtime) and matplotlib (chart)."""
     missing = []
-    for module, package in (("httpx2", "httpx2"), ("matplotlib", "matplotlib")):
+    for module, package in (("httpx", "httpx"), ("matplotlib", "matplotlib")):
         try:
             importlib.import_module(module)
         except ImportError:
@@ -45,8 +45,7 @@ def ensure_python_deps() -> None:
 
 ensure_python_deps()
 
-import httpx2  # noqa: E402
-
+import httpx  # noqa: E402
 from harness import dataset, realtime, report, seed, wrkrun  # noqa: E402
 from harness.procs import dir_size_bytes, tree_rss_bytes  # noqa: E402
 from harness.servers import REPO_ROOT, Server, pocketbase_command, roost_command, roost_env, roost_version  # noqa: E402
@@ -58,26 +57,42 @@ RESULTS_DIR = BENCH_DIR / "results"
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--duration", type=int, default=None, help="measured seconds per run (default 10; 2 with --quick)")
-    p.add_argument("--warmup", type=int, default=None, help="warm-up seconds before each run (default 2; 1 with --quick)")
+    p.add_argument(
+        "--duration", type=int, default=None, help="measured seconds per run (default 10; 2 with --quick)"
+    )
+    p.add_argument(
+        "--warmup", type=int, default=None, help="warm-up seconds before each run (default 2; 1 with --quick)"
+    )
     p.add_argument("--rounds", type=int, default=None, help="rounds per workload (default 3; 1 with --quick)")
     p.add_argument("--workloads", default=None, help="comma-separated subset, e.g. health,view,list")
     p.add_argument("--roost-args", default="", help='extra args for `roost serve`, e.g. "--workers 2"')
-    p.add_argument("--roost-cmd", default=None,
-                   help="command to run in Roost's place (default: `roost`, else `python -m roost`); "
-                        "e.g. the pocketbase binary for an A/A check of the harness's noise")
+    p.add_argument(
+        "--roost-cmd",
+        default=None,
+        help="command to run in Roost's place (default: `roost`, else `python -m roost`); "
+        "e.g. the pocketbase binary for an A/A check of the harness's noise",
+    )
     p.add_argument("--quick", action="store_true", help="smoke run: 2 s per workload, 1 round, small data")
     p.add_argument("--no-roost", action="store_true", help="benchmark PocketBase alone")
     p.add_argument("--no-pocketbase", action="store_true", help="benchmark Roost alone")
-    p.add_argument("--no-request-logs", action="store_true",
-                   help="switch request logging off on both servers (PATCH /api/settings logs.maxDays=0); "
-                        "PocketBase logs every request to a second SQLite file by default")
+    p.add_argument(
+        "--no-request-logs",
+        action="store_true",
+        help="switch request logging off on both servers (PATCH /api/settings logs.maxDays=0); "
+        "PocketBase logs every request to a second SQLite file by default",
+    )
     p.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     p.add_argument("--connections", type=int, default=50, help="wrk connections (default 50)")
     p.add_argument("--rt-subscribers", type=int, default=200, help="realtime SSE subscribers (default 200)")
-    p.add_argument("--rt-writes", type=int, default=None, help="realtime writes per run (default 200; 20 with --quick)")
-    p.add_argument("--keep-work", action="store_true", help="keep benchmarks/.work/<run>/ (server data and logs)")
-    p.add_argument("--out", type=Path, default=RESULTS_DIR, help="results directory (default benchmarks/results)")
+    p.add_argument(
+        "--rt-writes", type=int, default=None, help="realtime writes per run (default 200; 20 with --quick)"
+    )
+    p.add_argument(
+        "--keep-work", action="store_true", help="keep benchmarks/.work/<run>/ (server data and logs)"
+    )
+    p.add_argument(
+        "--out", type=Path, default=RESULTS_DIR, help="results directory (default benchmarks/results)"
+    )
     args = p.parse_args(argv)
     q = args.quick
     args.duration = args.duration if args.duration is not None else (2 if q else 10)
@@ -109,9 +124,9 @@ def probe(server: Server, wl: Workload, ctx: ProbeContext) -> tuple[str | None, 
     """One request like the workload's: (why it is n/a or None, decoded JSON body)."""
     method, path, headers, body = wl.probe(ctx)
     try:
-        with httpx2.Client(base_url=server.base_url, timeout=30.0) as client:
+        with httpx.Client(base_url=server.base_url, timeout=30.0) as client:
             resp = client.request(method, path, headers=headers, json=body)
-    except httpx2.HTTPError as exc:
+    except httpx.HTTPError as exc:
         return f"{type(exc).__name__}", None
     try:
         payload = resp.json()
@@ -129,7 +144,7 @@ class Outcome:
     def __init__(self) -> None:
         self.runs: list[dict] = []
         self.na: str | None = None
-        self.diffs: list[str] = []   # how its probe answer differs from PocketBase's
+        self.diffs: list[str] = []  # how its probe answer differs from PocketBase's
 
 
 class Bench:
@@ -138,22 +153,23 @@ class Bench:
     def __init__(self, args: argparse.Namespace, argv: list[str] | None):
         self.args = args
         self.argv = argv if argv is not None else sys.argv[1:]
-        self.started = datetime.now(timezone.utc)
+        self.started = datetime.now(UTC)
         self.stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
         self.t0 = time.monotonic()
         self.workloads = select(args.workloads)
         self.sizes = dataset.QUICK_SIZES if args.quick else dataset.FULL_SIZES
-        self.settings = wrkrun.WrkSettings(threads=args.threads, connections=args.connections,
-                                           duration=args.duration, warmup=args.warmup)
+        self.settings = wrkrun.WrkSettings(
+            threads=args.threads, connections=args.connections, duration=args.duration, warmup=args.warmup
+        )
         self.run_dir = WORK_ROOT / self.stamp
         self.machine = report.machine_info()
         self.wrk_exe = ""
         self.pb_version = "not run"
         self.roost_skipped = ""
         self.servers: list[Server] = []
-        self.server_info: dict[str, dict] = {}     # per server key: versions, memory, seeding
+        self.server_info: dict[str, dict] = {}  # per server key: versions, memory, seeding
         self.seeded: dict[str, seed.SeedResult] = {}
-        self.data_files: dict[str, Path] = {}      # per server key: generated lua data for wrk
+        self.data_files: dict[str, Path] = {}  # per server key: generated lua data for wrk
         self.results: dict[str, dict[str, Outcome]] = {}
         self.interrupted = False
 
@@ -167,8 +183,11 @@ class Bench:
             pb_cmd = pocketbase_command()
             out = subprocess.run(pb_cmd + ["--version"], capture_output=True, text=True).stdout
             self.pb_version = out.split()[-1] if out.strip() else "unknown"
-            self.servers.append(Server("pocketbase", "PocketBase", pb_cmd, self.run_dir / "pocketbase",
-                                       version=self.pb_version))
+            self.servers.append(
+                Server(
+                    "pocketbase", "PocketBase", pb_cmd, self.run_dir / "pocketbase", version=self.pb_version
+                )
+            )
         if args.no_roost:
             self.roost_skipped = "--no-roost given"
         else:
@@ -176,9 +195,18 @@ class Bench:
             if roost_cmd is None:
                 self.roost_skipped = f"the roost package can't run yet ({message})"
             else:
-                self.servers.append(Server("roost", "Roost", roost_cmd, self.run_dir / "roost",
-                                           extra_args=shlex.split(args.roost_args), env=roost_env(),
-                                           cwd=REPO_ROOT, version=roost_version(roost_cmd)))
+                self.servers.append(
+                    Server(
+                        "roost",
+                        "Roost",
+                        roost_cmd,
+                        self.run_dir / "roost",
+                        extra_args=shlex.split(args.roost_args),
+                        env=roost_env(),
+                        cwd=REPO_ROOT,
+                        version=roost_version(roost_cmd),
+                    )
+                )
         if self.roost_skipped:
             print(f"[roost] SKIPPED: {self.roost_skipped}.", flush=True)
         if not self.servers:
@@ -193,17 +221,24 @@ class Bench:
         """
         data = dataset.generate(self.sizes)
         s = self.settings
-        print(f"[setup] run dir {self.run_dir}; data: {self.sizes}; wrk -t{s.threads} -c{s.connections} "
-              f"-d{s.duration}s (+{s.warmup}s warm-up), {self.args.rounds} round(s)", flush=True)
+        print(
+            f"[setup] run dir {self.run_dir}; data: {self.sizes}; wrk -t{s.threads} -c{s.connections} "
+            f"-d{s.duration}s (+{s.warmup}s warm-up), {self.args.rounds} round(s)",
+            flush=True,
+        )
         for srv in list(self.servers):
-            info = {"key": srv.key, "label": srv.label, "version": srv.version,
-                    "command": shlex.join(srv.cmd + ["serve", *srv.extra_args])}
+            info = {
+                "key": srv.key,
+                "label": srv.label,
+                "version": srv.version,
+                "command": shlex.join(srv.cmd + ["serve", *srv.extra_args]),
+            }
             try:
                 srv.start()
                 time.sleep(1.0)
                 info["rss_start"] = tree_rss_bytes(srv.pid)
                 seeded = seed.seed(srv.base_url, data, srv.key, request_logs=not self.args.no_request_logs)
-            except (RuntimeError, seed.SeedError, httpx2.HTTPError) as exc:
+            except (RuntimeError, seed.SeedError, httpx.HTTPError) as exc:
                 if srv.key != "roost":
                     raise
                 self.roost_skipped = f"failed to start or seed: {exc}"
@@ -220,8 +255,10 @@ class Bench:
             self.seeded[srv.key] = seeded
             self.data_files[srv.key] = srv.workdir / "bench_data.lua"
             write_lua_data(self.data_files[srv.key], seeded)
-            print(f"[{srv.key}] seeded ({seeded.method}); idle RSS {info['rss_idle_seeded'] / 2**20:.0f} MiB",
-                  flush=True)
+            print(
+                f"[{srv.key}] seeded ({seeded.method}); idle RSS {info['rss_idle_seeded'] / 2**20:.0f} MiB",
+                flush=True,
+            )
 
     # --- measuring --------------------------------------------------------------
 
@@ -249,22 +286,45 @@ class Bench:
         """One measured run of `wl` on `srv`: its figures, or why it is n/a."""
         quiet = [s.pid for s in self.servers if s.alive()]
         if wl.kind == "realtime":
-            out = realtime.run(srv.base_url, srv.port, self.seeded[srv.key].tokens, srv.pid,
-                               subscribers=self.args.rt_subscribers, writes=self.args.rt_writes,
-                               quiet_pids=quiet)
-            print(f"{tag}: delivered to all (from send) p50 {out['all_send_p50_ms'] or 0:.2f} ms, "
-                  f"p99 {out['all_send_p99_ms'] or 0:.2f} ms; after response p50 "
-                  f"{out['all_p50_ms'] or 0:.2f} ms; missed {out['missed']}", flush=True)
+            out = realtime.run(
+                srv.base_url,
+                srv.port,
+                self.seeded[srv.key].tokens,
+                srv.pid,
+                subscribers=self.args.rt_subscribers,
+                writes=self.args.rt_writes,
+                quiet_pids=quiet,
+            )
+            print(
+                f"{tag}: delivered to all (from send) p50 {out['all_send_p50_ms'] or 0:.2f} ms, "
+                f"p99 {out['all_send_p99_ms'] or 0:.2f} ms; after response p50 "
+                f"{out['all_p50_ms'] or 0:.2f} ms; missed {out['missed']}",
+                flush=True,
+            )
             return out
-        out = wrkrun.run(self.wrk_exe, srv.base_url, wl.path, wl.script, self.data_files[srv.key], srv.pid,
-                         self.settings, auth=wl.auth, log=srv.workdir / "wrk.log", quiet_pids=quiet)
+        out = wrkrun.run(
+            self.wrk_exe,
+            srv.base_url,
+            wl.path,
+            wl.script,
+            self.data_files[srv.key],
+            srv.pid,
+            self.settings,
+            auth=wl.auth,
+            log=srv.workdir / "wrk.log",
+            quiet_pids=quiet,
+        )
         if out["requests"] == 0:
             print(f"{tag}: no request completed", flush=True)
             return f"no request completed in {self.settings.duration} s"
-        errs = (f", ⚠ {out['non2xx']} non-2xx" if out["non2xx"] else "") + \
-               (f", ⚠ {out['socket_errors']} socket errors" if out["socket_errors"] else "")
-        print(f"{tag}: {out['rps']:,.0f} req/s, p50 {out['p50_ms']:.2f} ms, p99 {out['p99_ms']:.2f} ms, "
-              f"{out['cpu_us_per_req']:,.0f} µs CPU/req{errs}", flush=True)
+        errs = (f", ⚠ {out['non2xx']} non-2xx" if out["non2xx"] else "") + (
+            f", ⚠ {out['socket_errors']} socket errors" if out["socket_errors"] else ""
+        )
+        print(
+            f"{tag}: {out['rps']:,.0f} req/s, p50 {out['p50_ms']:.2f} ms, p99 {out['p99_ms']:.2f} ms, "
+            f"{out['cpu_us_per_req']:,.0f} µs CPU/req{errs}",
+            flush=True,
+        )
         if out["non2xx"] >= out["requests"]:
             return f"all {out['non2xx']:,} responses non-2xx"
         return out
@@ -288,7 +348,7 @@ class Bench:
                     except realtime.RealtimeUnsupported as exc:
                         print(f"{tag}: n/a ({exc})", flush=True)
                         out = str(exc)
-                    except (RuntimeError, OSError, subprocess.TimeoutExpired, httpx2.HTTPError) as exc:
+                    except (RuntimeError, OSError, subprocess.TimeoutExpired, httpx.HTTPError) as exc:
                         print(f"{tag}: failed: {exc}", flush=True)
                         out = f"error: {str(exc).splitlines()[0][:120]}"
                     if isinstance(out, str):
@@ -319,13 +379,14 @@ class Bench:
                         per_server[key]["response_diffs"] = outcome.diffs
                 else:
                     per_server[key] = {"na": outcome.na or "not run"}
-            wl_entries.append({"name": wl.name, "title": wl.title, "kind": wl.kind, "path": wl.path,
-                               "results": per_server})
+            wl_entries.append(
+                {"name": wl.name, "title": wl.title, "kind": wl.kind, "path": wl.path, "results": per_server}
+            )
         s = self.settings
         rep = {
             "meta": {
                 "started": self.started.strftime("%Y-%m-%d %H:%M:%S UTC"),
-                "finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
                 "elapsed_s": time.monotonic() - self.t0,
                 "command": " ".join(["python benchmarks/run.py", shlex.join(self.argv)]).strip(),
                 "quick": self.args.quick,
@@ -337,9 +398,14 @@ class Bench:
                 "pocketbase_version": self.pb_version,
                 "roost_skipped": self.roost_skipped,
                 "repo_commit": report.git_describe(REPO_ROOT),
-                "wrk": {"version": wrkrun.wrk_version(self.wrk_exe), "threads": s.threads,
-                        "connections": s.connections, "duration": s.duration, "warmup": s.warmup,
-                        "timeout": s.timeout},
+                "wrk": {
+                    "version": wrkrun.wrk_version(self.wrk_exe),
+                    "threads": s.threads,
+                    "connections": s.connections,
+                    "duration": s.duration,
+                    "warmup": s.warmup,
+                    "timeout": s.timeout,
+                },
                 "realtime": {"subscribers": self.args.rt_subscribers, "writes": self.args.rt_writes},
             },
             "servers": list(self.server_info.values()),

@@ -60,5 +60,8 @@ class LazyApp:
         await handler(scope, receive, send)
 
 
-app = LazyApp(os.environ.get("ROOST_DIR", "roost_data"), os.environ.get("ROOST_DB") or None,
-              os.environ.get("ROOST_REDIS") or None)
+app = LazyApp(
+    os.environ.get("ROOST_DIR", "roost_data"),
+    os.environ.get("ROOST_DB") or None,
+    os.environ.get("ROOST_REDIS") or None,
+)

@@ -14,10 +14,21 @@ DEFAULT_DIR = "./roost_data"
 
 
 def _db_option(f):  # type: ignore[no-untyped-def]
-    f = click.option("--db", "db_url", default=None, envvar="ROOST_DB",
-                     help="Database URL: postgresql://user@host:port/name (default: SQLite in --dir).")(f)
-    return click.option("--dir", "data_dir", default=DEFAULT_DIR, show_default=True, envvar="ROOST_DIR",
-                        help="Data folder (SQLite database, uploaded files).")(f)
+    f = click.option(
+        "--db",
+        "db_url",
+        default=None,
+        envvar="ROOST_DB",
+        help="Database URL: postgresql://user@host:port/name (default: SQLite in --dir).",
+    )(f)
+    return click.option(
+        "--dir",
+        "data_dir",
+        default=DEFAULT_DIR,
+        show_default=True,
+        envvar="ROOST_DIR",
+        help="Data folder (SQLite database, uploaded files).",
+    )(f)
 
 
 @click.group()
@@ -27,9 +38,18 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--http", "http_addr", default="127.0.0.1:8090", show_default=True, help="Address to listen on.")
-@click.option("--workers", default=1, show_default=True, help="Worker processes (more than 1 needs --redis for realtime).")
-@click.option("--redis", "redis_url", default=None, envvar="ROOST_REDIS", help="Redis URL for events across processes.")
+@click.option(
+    "--http", "http_addr", default="127.0.0.1:8090", show_default=True, help="Address to listen on."
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    help="Worker processes (more than 1 needs --redis for realtime).",
+)
+@click.option(
+    "--redis", "redis_url", default=None, envvar="ROOST_REDIS", help="Redis URL for events across processes."
+)
 @_db_option
 def serve(http_addr: str, workers: int, redis_url: str | None, data_dir: str, db_url: str | None) -> None:
     """Start the server."""
@@ -49,8 +69,10 @@ def serve(http_addr: str, workers: int, redis_url: str | None, data_dir: str, db
     os.environ["ROOST_DB"] = db_url or ""
     if redis_url:
         os.environ["ROOST_REDIS"] = redis_url
-    click.echo(f"Roost {__version__} serving http://{host}:{port}/api/ (data: {data_dir}, "
-               f"database: {'PostgreSQL' if db_url else 'SQLite'})")
+    click.echo(
+        f"Roost {__version__} serving http://{host}:{port}/api/ (data: {data_dir}, "
+        f"database: {'PostgreSQL' if db_url else 'SQLite'})"
+    )
     if workers == 1:
         # one process: the server runs embedded in this one (less memory, no worker to supervise)
         _serve_embedded(host.strip("[]"), int(port), data_dir, db_url, redis_url)
@@ -80,8 +102,15 @@ def _serve_embedded(host: str, port: int, data_dir: str, db_url: str | None, red
     from roost.asgi import LazyApp
 
     async def run() -> None:
-        server = Server(LazyApp(data_dir, db_url, redis_url), address=host, port=port,
-                        interface=Interfaces.ASGI, websockets=True, log_access=False, backlog=1024)
+        server = Server(
+            LazyApp(data_dir, db_url, redis_url),
+            address=host,
+            port=port,
+            interface=Interfaces.ASGI,
+            websockets=True,
+            log_access=False,
+            backlog=1024,
+        )
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, server.stop)

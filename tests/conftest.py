@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-import httpx2 as httpx
+import httpx
 import pytest
 
 from roost.api import build_asgi
@@ -86,15 +86,25 @@ async def client(app: App) -> AsyncIterator[httpx.AsyncClient]:
 async def create_superuser(app: App, email: str = SU_EMAIL, password: str = SU_PASSWORD) -> dict[str, Any]:
     coll = app.registry.by_id[SUPERUSERS_ID]
     caller = Caller(auth={"id": "setup"}, auth_coll=coll)
-    return await save(app, coll, caller, None, {"email": email, "password": password, "passwordConfirm": password},
-                      {}, False, rule=None)
+    return await save(
+        app,
+        coll,
+        caller,
+        None,
+        {"email": email, "password": password, "passwordConfirm": password},
+        {},
+        False,
+        rule=None,
+    )
 
 
 @pytest.fixture
 async def su_token(app: App, client: httpx.AsyncClient) -> str:
     await create_superuser(app)
-    r = await client.post("/api/collections/_superusers/auth-with-password",
-                          json={"identity": SU_EMAIL, "password": SU_PASSWORD})
+    r = await client.post(
+        "/api/collections/_superusers/auth-with-password",
+        json={"identity": SU_EMAIL, "password": SU_PASSWORD},
+    )
     assert r.status_code == 200, r.text
     return r.json()["token"]
 

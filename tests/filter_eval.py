@@ -298,7 +298,7 @@ class _Scanner:
             j = self.i
             while j < len(s) and s[j] in "=?!<>~":
                 j += 1
-            lit, self.i = s[self.i:j], j
+            lit, self.i = s[self.i : j], j
             if lit not in SIGNS:
                 raise Invalid(f"invalid sign operator {lit!r}")
             return ("sign", lit)
@@ -306,12 +306,12 @@ class _Scanner:
             j = self.i
             while j < len(s) and s[j] in "&|":
                 j += 1
-            lit, self.i = s[self.i:j], j
+            lit, self.i = s[self.i : j], j
             if lit not in ("&&", "||"):
                 raise Invalid(f"invalid join operator {lit!r}")
             return ("join", lit)
         if c == "/":
-            if s[self.i:self.i + 2] != "//":
+            if s[self.i : self.i + 2] != "//":
                 raise Invalid("invalid comment")
             nl = s.find("\n", self.i)
             self.i = len(s) if nl < 0 else nl + 1
@@ -327,7 +327,7 @@ class _Scanner:
                 j += 1
                 continue
             break
-        lit, self.i = s[self.i:j], j
+        lit, self.i = s[self.i : j], j
         if lit == "-" or lit.startswith(".") or lit.endswith("."):
             raise Invalid(f"invalid number {lit!r}")
         return Tok("number", lit)
@@ -357,7 +357,7 @@ class _Scanner:
         j += 1
         while j < len(s) and (_is_letter(s[j]) or _is_digit(s[j]) or s[j] in "._:"):
             j += 1
-        lit = s[self.i:j]
+        lit = s[self.i : j]
         self.i = j
         if self.peek() == "(":
             if depth <= 0:
@@ -382,7 +382,7 @@ class _Scanner:
             if c == ")":
                 self.i += 1
                 return Tok("function", name, tuple(args))
-            if c == "/" and self.s[self.i:self.i + 2] == "//":
+            if c == "/" and self.s[self.i : self.i + 2] == "//":
                 nl = self.s.find("\n", self.i)
                 self.i = len(self.s) if nl < 0 else nl + 1
                 continue
@@ -417,7 +417,7 @@ class _Scanner:
                     k += 2 if s[k] == "\\" else 1
                 if k >= len(s):
                     raise Invalid("invalid quoted text in group")
-                out.append(s[j:k + 1])
+                out.append(s[j : k + 1])
                 j = k + 1
                 continue
             elif ch == ")":
@@ -586,9 +586,17 @@ class Model:
                 return self._finalize(base, coll, path, prop)
             f = coll.field(prop)
             if f is None:
-                raise Unsupported("back-relations") if "_via_" in prop else Invalid(f"failed to resolve {prop!r}")
+                raise (
+                    Unsupported("back-relations")
+                    if "_via_" in prop
+                    else Invalid(f"failed to resolve {prop!r}")
+                )
             if f.type != "relation":
-                raise Unsupported("json paths") if f.type in ("json", "geoPoint") else Invalid(f"{prop!r} is not a relation")
+                raise (
+                    Unsupported("json paths")
+                    if f.type in ("json", "geoPoint")
+                    else Invalid(f"{prop!r} is not a relation")
+                )
             if f.multiple:
                 raise Unsupported("multiple relations")
             if i == len(props) - 2 and props[i + 1] == "id":
@@ -597,7 +605,9 @@ class Model:
             coll = self.collections[f.target]
         raise Invalid(name)
 
-    def _finalize(self, base: Collection, coll: Collection, path: list[tuple[str, FieldDef]], prop: str) -> Res:
+    def _finalize(
+        self, base: Collection, coll: Collection, path: list[tuple[str, FieldDef]], prop: str
+    ) -> Res:
         parts = prop.split(":")
         name, modifier = prop, ""
         if len(parts) == 2:
@@ -711,10 +721,12 @@ def _equal(equal: bool, left: Res, right: Res) -> Callable[[Ctx], bool | None]:
     L, R = left.value, right.value
     if left.null_fallback == DISABLED or right.null_fallback == DISABLED:
         return lambda ctx: compare(L(ctx), null_op, R(ctx))
-    left_empty = _is_empty_identifier(left) or (left.null_fallback == AUTO and len(left.params) == 1
-                                                and _has_empty_param(left))
-    right_empty = _is_empty_identifier(right) or (right.null_fallback == AUTO and len(right.params) == 1
-                                                  and _has_empty_param(right))
+    left_empty = _is_empty_identifier(left) or (
+        left.null_fallback == AUTO and len(left.params) == 1 and _has_empty_param(left)
+    )
+    right_empty = _is_empty_identifier(right) or (
+        right.null_fallback == AUTO and len(right.params) == 1 and _has_empty_param(right)
+    )
     if left_empty and right_empty:
         return lambda ctx: compare(EMPTY, eq_op, EMPTY)
     if _known_non_empty(left) or _known_non_empty(right):

@@ -35,8 +35,14 @@ class SSEClient:
         self.task: asyncio.Task[None] | None = None
 
     async def connect(self) -> SSEClient:
-        scope = {"type": "http", "method": "GET", "path": "/api/realtime", "query_string": b"",
-                 "headers": [(b"host", b"roost.test")], "client": ("127.0.0.1", 5000)}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/api/realtime",
+            "query_string": b"",
+            "headers": [(b"host", b"roost.test")],
+            "client": ("127.0.0.1", 5000),
+        }
         self.task = asyncio.create_task(self.asgi(scope, self._receive, self._send))
         first = await self.next()
         assert first["event"] == "PB_CONNECT", first
@@ -93,8 +99,14 @@ class WSClient:
         self.task: asyncio.Task[None] | None = None
 
     async def connect(self) -> WSClient:
-        scope = {"type": "websocket", "path": self.path, "query_string": b"", "headers": [],
-                 "client": ("127.0.0.1", 5001), "subprotocols": []}
+        scope = {
+            "type": "websocket",
+            "path": self.path,
+            "query_string": b"",
+            "headers": [],
+            "client": ("127.0.0.1", 5001),
+            "subprotocols": [],
+        }
         self.inbox.put_nowait({"type": "websocket.connect"})
         self.task = asyncio.create_task(self.asgi(scope, self.inbox.get, self._send))
         return self

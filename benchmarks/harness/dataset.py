@@ -15,13 +15,7 @@ SEED = 20261121
 USER_PASSWORD = "password123"
 ID_ALPHABET = string.ascii_lowercase + string.digits
 
-_WORDS = (
-    "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore "
-    "et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip "
-    "ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum fugiat nulla "
-    "pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim "
-    "id est laborum"
-).split()
+_WORDS = ["lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do", "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua", "enim", "ad", "minim", "veniam", "quis", "nostrud", "exercitation", "ullamco", "laboris", "nisi", "aliquip", "ex", "ea", "commodo", "consequat", "duis", "aute", "irure", "in", "reprehenderit", "voluptate", "velit", "esse", "cillum", "fugiat", "nulla", "pariatur", "excepteur", "sint", "occaecat", "cupidatat", "non", "proident", "sunt", "culpa", "qui", "officia", "deserunt", "mollit", "anim", "id", "est", "laborum"]
 
 
 @dataclass(frozen=True)
@@ -62,36 +56,44 @@ def generate(sizes: Sizes, seed: int = SEED) -> Dataset:
     used: set[str] = set()
     data = Dataset()
     for i in range(sizes.users):
-        data.users.append({
-            "id": _id(rng, used),
-            "email": f"user{i}@example.com",
-            "password": USER_PASSWORD,
-            "passwordConfirm": USER_PASSWORD,
-            "name": f"User {i}",
-        })
+        data.users.append(
+            {
+                "id": _id(rng, used),
+                "email": f"user{i}@example.com",
+                "password": USER_PASSWORD,
+                "passwordConfirm": USER_PASSWORD,
+                "name": f"User {i}",
+            }
+        )
     user_ids = [u["id"] for u in data.users]
     for _ in range(sizes.posts):
-        data.posts.append({
-            "id": _id(rng, used),
-            "title": _words(rng, 3, 8).capitalize(),
-            "body": _words(rng, 30, 80),          # ~200-550 characters
-            "views": rng.randint(0, 1000),        # filter views>500 keeps about half
-            "published": rng.random() < 0.5,      # ... and published=true half of that
-            "author": rng.choice(user_ids),
-        })
+        data.posts.append(
+            {
+                "id": _id(rng, used),
+                "title": _words(rng, 3, 8).capitalize(),
+                "body": _words(rng, 30, 80),  # ~200-550 characters
+                "views": rng.randint(0, 1000),  # filter views>500 keeps about half
+                "published": rng.random() < 0.5,  # ... and published=true half of that
+                "author": rng.choice(user_ids),
+            }
+        )
     post_ids = [p["id"] for p in data.posts]
     for _ in range(sizes.comments):
-        data.comments.append({
-            "id": _id(rng, used),
-            "post": rng.choice(post_ids),
-            "body": _words(rng, 5, 30),
-            "author": rng.choice(user_ids),
-        })
+        data.comments.append(
+            {
+                "id": _id(rng, used),
+                "post": rng.choice(post_ids),
+                "body": _words(rng, 5, 30),
+                "author": rng.choice(user_ids),
+            }
+        )
     for _ in range(sizes.notes):
-        data.notes.append({
-            "id": _id(rng, used),
-            "title": _words(rng, 2, 6).capitalize(),
-            "body": _words(rng, 10, 40),
-            "owner": rng.choice(user_ids),
-        })
+        data.notes.append(
+            {
+                "id": _id(rng, used),
+                "title": _words(rng, 2, 6).capitalize(),
+                "body": _words(rng, 10, 40),
+                "owner": rng.choice(user_ids),
+            }
+        )
     return data

@@ -104,7 +104,7 @@ class RssSampler:
             self.peak = max(self.peak, tree_rss_bytes(self.root))
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "RssSampler":
+    def __enter__(self) -> RssSampler:
         self._thread.start()
         return self
 

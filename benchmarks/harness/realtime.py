@@ -36,7 +36,7 @@ import string
 import time
 from dataclasses import dataclass, field
 
-import httpx2
+import httpx
 
 from .procs import RssSampler, tree_cpu_seconds, wait_idle
 
@@ -51,12 +51,13 @@ class RealtimeUnsupported(RuntimeError):
 # Minimal SSE client
 # --------------------------------------------------------------------------
 
+
 class _ChunkedDecoder:
     """Incremental decoder for HTTP/1.1 chunked transfer encoding."""
 
     def __init__(self) -> None:
         self.buf = b""
-        self.state = "size"        # "size" -> "data" -> "crlf" -> "size" ... -> "end"
+        self.state = "size"  # "size" -> "data" -> "crlf" -> "size" ... -> "end"
         self.remaining = 0
 
     def feed(self, data: bytes) -> bytes:
@@ -68,7 +69,7 @@ class _ChunkedDecoder:
                 if idx < 0:
                     break
                 size = int(self.buf[:idx].split(b";")[0].strip() or b"0", 16)
-                self.buf = self.buf[idx + 2:]
+                self.buf = self.buf[idx + 2 :]
                 if size == 0:
                     self.state = "end"
                     break
@@ -76,9 +77,9 @@ class _ChunkedDecoder:
             elif self.state == "data":
                 if not self.buf:
                     break
-                take = self.buf[:self.remaining]
+                take = self.buf[: self.remaining]
                 out.append(take)
-                self.buf = self.buf[len(take):]
+                self.buf = self.buf[len(take) :]
                 self.remaining -= len(take)
                 if self.remaining == 0:
                     self.state = "crlf"
@@ -98,7 +99,7 @@ class _SSEClient(asyncio.Protocol):
     def __init__(self, index: int, host: str, on_event) -> None:
         self.index = index
         self.host = host
-        self.on_event = on_event              # (client, event_name, data_bytes, arrival_time)
+        self.on_event = on_event  # (client, event_name, data_bytes, arrival_time)
         self.transport: asyncio.Transport | None = None
         self.client_id: asyncio.Future = asyncio.get_running_loop().create_future()
         self._head = b""
@@ -110,7 +111,8 @@ class _SSEClient(asyncio.Protocol):
         self.transport = transport
         transport.write(
             f"GET /api/realtime HTTP/1.1\r\nHost: {self.host}\r\nAccept: text/event-stream\r\n"
-            "Cache-Control: no-store\r\n\r\n".encode())
+            "Cache-Control: no-store\r\n\r\n".encode()
+        )
 
     def data_received(self, data: bytes) -> None:
         now = time.perf_counter()  # before any parsing, so parse cost isn't latency
@@ -119,7 +121,7 @@ class _SSEClient(asyncio.Protocol):
             end = self._head.find(b"\r\n\r\n")
             if end < 0:
                 return
-            head, data = self._head[:end].decode("latin-1"), self._head[end + 4:]
+            head, data = self._head[:end].decode("latin-1"), self._head[end + 4 :]
             self._head = b""
             self._headers_done = True
             lines = head.split("\r\n")
@@ -139,7 +141,7 @@ class _SSEClient(asyncio.Protocol):
             end = self._sse.find(b"\n\n")
             if end < 0:
                 break
-            block, self._sse = self._sse[:end], self._sse[end + 2:]
+            block, self._sse = self._sse[:end], self._sse[end + 2 :]
             name, payload = b"message", []
             for line in block.split(b"\n"):
                 field_name, _, value = line.partition(b":")
@@ -173,6 +175,7 @@ class _SSEClient(asyncio.Protocol):
 # The measurement
 # --------------------------------------------------------------------------
 
+
 @dataclass
 class _Write:
     id: str
@@ -192,8 +195,16 @@ def _percentile(values: list[float], p: float) -> float | None:
     return ordered[k]
 
 
-async def _measure(base_url: str, port: int, tokens: list[dict], subscribers: int, writes: int,
-                   server_pid: int, wait_timeout: float, quiet_pids: list[int]) -> dict:
+async def _measure(
+    base_url: str,
+    port: int,
+    tokens: list[dict],
+    subscribers: int,
+    writes: int,
+    server_pid: int,
+    wait_timeout: float,
+    quiet_pids: list[int],
+) -> dict:
     loop = asyncio.get_running_loop()
     rng = random.SystemRandom()  # fresh ids every run: rounds must not collide
     pending: dict[str, _Write] = {}
@@ -216,13 +227,15 @@ async def _measure(base_url: str, port: int, tokens: list[dict], subscribers: in
                 write.done.set()
 
     clients: list[_SSEClient] = []
-    limits = httpx2.Limits(max_connections=32, max_keepalive_connections=32)
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
     try:
-        async with httpx2.AsyncClient(base_url=base_url, timeout=30.0, limits=limits) as http:
+        async with httpx.AsyncClient(base_url=base_url, timeout=30.0, limits=limits) as http:
             # 1. Open the streams and wait for every PB_CONNECT.
             host = f"127.0.0.1:{port}"
             for i in range(subscribers):
-                _, proto = await loop.create_connection(lambda i=i: _SSEClient(i, host, on_event), "127.0.0.1", port)
+                _, proto = await loop.create_connection(
+                    lambda i=i: _SSEClient(i, host, on_event), "127.0.0.1", port
+                )
                 clients.append(proto)
             client_ids = await asyncio.wait_for(asyncio.gather(*(c.client_id for c in clients)), 30)
 
@@ -231,9 +244,13 @@ async def _measure(base_url: str, port: int, tokens: list[dict], subscribers: in
 
             async def subscribe(cid: str) -> None:
                 async with sem:
-                    resp = await http.post("/api/realtime", json={"clientId": cid, "subscriptions": ["posts/*"]})
+                    resp = await http.post(
+                        "/api/realtime", json={"clientId": cid, "subscriptions": ["posts/*"]}
+                    )
                 if resp.status_code >= 300:
-                    raise RealtimeUnsupported(f"POST /api/realtime answered HTTP {resp.status_code}: {resp.text[:200]}")
+                    raise RealtimeUnsupported(
+                        f"POST /api/realtime answered HTTP {resp.status_code}: {resp.text[:200]}"
+                    )
 
             await asyncio.gather(*(subscribe(cid) for cid in client_ids))
             await loop.run_in_executor(None, wait_idle, quiet_pids)
@@ -249,16 +266,24 @@ async def _measure(base_url: str, port: int, tokens: list[dict], subscribers: in
                 for i in range(writes):
                     write = _Write(id="rt" + "".join(rng.choices(ID_ALPHABET, k=13)), n=subscribers)
                     pending[write.id] = write
-                    body = {"id": write.id, "title": f"realtime post {i}", "body": "realtime benchmark",
-                            "views": i, "published": True, "author": token["id"]}
+                    body = {
+                        "id": write.id,
+                        "title": f"realtime post {i}",
+                        "body": "realtime benchmark",
+                        "views": i,
+                        "published": True,
+                        "author": token["id"],
+                    }
                     write.sent = time.perf_counter()
                     resp = await http.post("/api/collections/posts/records", json=body, headers=headers)
                     write.responded = time.perf_counter()
                     if resp.status_code >= 300:
-                        raise RealtimeUnsupported(f"create post answered HTTP {resp.status_code}: {resp.text[:200]}")
+                        raise RealtimeUnsupported(
+                            f"create post answered HTTP {resp.status_code}: {resp.text[:200]}"
+                        )
                     try:
                         await asyncio.wait_for(write.done.wait(), wait_timeout)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         pass
                     missed += subscribers - len(write.arrivals)
                     write_rtts.append((write.responded - write.sent) * 1000)
@@ -296,8 +321,16 @@ async def _measure(base_url: str, port: int, tokens: list[dict], subscribers: in
     }
 
 
-def run(base_url: str, port: int, tokens: list[dict], server_pid: int, subscribers: int = 200,
-        writes: int = 200, wait_timeout: float = 5.0, quiet_pids: list[int] | None = None) -> dict:
+def run(
+    base_url: str,
+    port: int,
+    tokens: list[dict],
+    server_pid: int,
+    subscribers: int = 200,
+    writes: int = 200,
+    wait_timeout: float = 5.0,
+    quiet_pids: list[int] | None = None,
+) -> dict:
     """Measure realtime fan-out on one server; raises RealtimeUnsupported.
 
     Waits for the servers in `quiet_pids` to be idle before the writes start.
@@ -305,8 +338,12 @@ def run(base_url: str, port: int, tokens: list[dict], server_pid: int, subscribe
     runner = asyncio.run
     try:  # uvloop keeps the client's own per-event overhead lower, if available
         import uvloop
+
         runner = uvloop.run
     except ImportError:
         pass
-    return runner(_measure(base_url, port, tokens, subscribers, writes, server_pid, wait_timeout,
-                         quiet_pids or [server_pid]))
+    return runner(
+        _measure(
+            base_url, port, tokens, subscribers, writes, server_pid, wait_timeout, quiet_pids or [server_pid]
+        )
+    )

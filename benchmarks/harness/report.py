@@ -14,13 +14,24 @@ MIB = 1024 * 1024
 
 # Metrics aggregated by median over rounds; the rest are summed or maxed.
 _MEDIAN_WRK = ("rps", "p50_ms", "p90_ms", "p99_ms", "mean_ms", "cpu_us_per_req")
-_MEDIAN_RT = ("all_p50_ms", "all_p99_ms", "sub_p50_ms", "sub_p99_ms", "all_send_p50_ms", "all_send_p99_ms",
-              "sub_send_p50_ms", "sub_send_p99_ms", "write_p50_ms", "cpu_us_per_write")
+_MEDIAN_RT = (
+    "all_p50_ms",
+    "all_p99_ms",
+    "sub_p50_ms",
+    "sub_p99_ms",
+    "all_send_p50_ms",
+    "all_send_p99_ms",
+    "sub_send_p50_ms",
+    "sub_send_p99_ms",
+    "write_p50_ms",
+    "cpu_us_per_write",
+)
 
 
 # --------------------------------------------------------------------------
 # Machine details
 # --------------------------------------------------------------------------
+
 
 def machine_info() -> dict:
     def first(path: str, key: str) -> str:
@@ -73,6 +84,7 @@ def loadavg() -> str:
 # Aggregation
 # --------------------------------------------------------------------------
 
+
 def aggregate(runs: list[dict], kind: str) -> dict:
     """Median over rounds of the timing metrics; sums of error counts; max RSS."""
     if not runs:
@@ -104,6 +116,7 @@ def _ratio(a, b):
 # --------------------------------------------------------------------------
 # Markdown
 # --------------------------------------------------------------------------
+
 
 def _n(v, unit: str = "") -> str:
     """Compact number: thousands separators for big values, 2-3 significant digits for small."""
@@ -147,8 +160,12 @@ def render_markdown(report: dict) -> str:
         f"- Machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB RAM, {m['os']}, "
         f"kernel {m['kernel']}, Python {m['python']}; load average {m['loadavg_at_start']} at start, "
         f"{meta['loadavg_at_end']} at end.",
-        "- Servers: " + "; ".join(f"{s['label']} {s['version']} (`{s['command']}`, request logs "
-                                   f"{s.get('request_logs', 'default')})" for s in servers) + ".",
+        "- Servers: "
+        + "; ".join(
+            f"{s['label']} {s['version']} (`{s['command']}`, request logs {s.get('request_logs', 'default')})"
+            for s in servers
+        )
+        + ".",
     ]
     if meta.get("roost_skipped"):
         lines.append(f"- Roost: **not run**: {meta['roost_skipped']}")
@@ -213,27 +230,37 @@ def render_markdown(report: dict) -> str:
             if r.get("partial"):
                 flags.append(f"⚠ {label[k]}: only {r['rounds']} round(s), then {r['partial']}")
             if (r.get("inflight_share") or 0) > 0.05:
-                flags.append(f"{label[k]} CPU/req may be up to {r['inflight_share']:.0%} high "
-                             "(requests in flight at the end)")
+                flags.append(
+                    f"{label[k]} CPU/req may be up to {r['inflight_share']:.0%} high "
+                    "(requests in flight at the end)"
+                )
             if r.get("response_diffs"):
                 flags.append(f"⚠ {label[k]} answers differently: " + "; ".join(r["response_diffs"]))
         row.append("; ".join(flags))
         lines.append("| " + " | ".join(row) + " |")
-    lines += ["", "Ratios are Roost ÷ PocketBase: above 1 is better for req/s, below 1 is better for latency.", ""]
+    lines += [
+        "",
+        "Ratios are Roost ÷ PocketBase: above 1 is better for req/s, below 1 is better for latency.",
+        "",
+    ]
 
     # Realtime.
     rt = [wl for wl in report["workloads"] if wl["kind"] == "realtime"]
     if rt:
         wl = rt[0]
-        lines += ["## Realtime fan-out (SSE)", "",
-                  "One create at a time; \"after response\" is from the create's HTTP response to the event's "
-                  "arrival, clamped at 0; \"from send\" is from the moment the create was sent "
-                  "(see benchmarks/README.md).", "",
-                  "| server | subscribers × writes | delivered to all, after response, p50 / p99 ms "
-                  "| per subscriber, after response, p50 / p99 ms | delivered to all, from send, p50 / p99 ms "
-                  "| per subscriber, from send, p50 / p99 ms "
-                  "| create RTT p50 ms | missed deliveries | server CPU µs/write | peak RSS MiB |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "## Realtime fan-out (SSE)",
+            "",
+            "One create at a time; \"after response\" is from the create's HTTP response to the event's "
+            'arrival, clamped at 0; "from send" is from the moment the create was sent '
+            "(see benchmarks/README.md).",
+            "",
+            "| server | subscribers × writes | delivered to all, after response, p50 / p99 ms "
+            "| per subscriber, after response, p50 / p99 ms | delivered to all, from send, p50 / p99 ms "
+            "| per subscriber, from send, p50 / p99 ms "
+            "| create RTT p50 ms | missed deliveries | server CPU µs/write | peak RSS MiB |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for k in keys:
             r = wl["results"].get(k, {"na": "not run"})
             if "na" in r:
@@ -247,29 +274,42 @@ def render_markdown(report: dict) -> str:
                 f"| {_n(r['sub_p50_ms'])} / {_n(r['sub_p99_ms'])} "
                 f"| {_n(r['all_send_p50_ms'])} / {_n(r['all_send_p99_ms'])} "
                 f"| {_n(r['sub_send_p50_ms'])} / {_n(r['sub_send_p99_ms'])} | {_n(r['write_p50_ms'])} | {missed} "
-                f"| {_n(r['cpu_us_per_write'])} | {_mib(r['peak_rss'])} |")
+                f"| {_n(r['cpu_us_per_write'])} | {_mib(r['peak_rss'])} |"
+            )
         if wl.get("ratio_p50") is not None:
-            lines.append(f"\nRoost ÷ PocketBase, delivered to all from send: p50 {_x(wl.get('ratio_p50'))}, "
-                         f"p99 {_x(wl.get('ratio_p99'))} (below 1 is better).")
+            lines.append(
+                f"\nRoost ÷ PocketBase, delivered to all from send: p50 {_x(wl.get('ratio_p50'))}, "
+                f"p99 {_x(wl.get('ratio_p99'))} (below 1 is better)."
+            )
         lines.append("")
 
     # Seeding and idle memory.
-    lines += ["## Seeding and idle memory", "",
-              "| server | seeding method | users s | posts s | comments s | notes s | RSS after start MiB "
-              "| RSS idle after seeding MiB | data dir MiB |", "|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "## Seeding and idle memory",
+        "",
+        "| server | seeding method | users s | posts s | comments s | notes s | RSS after start MiB "
+        "| RSS idle after seeding MiB | data dir MiB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for s in servers:
         sd = s.get("seed")
         if not sd:
             continue
         sec = sd["seconds"]
-        lines.append(f"| {s['label']} | {sd['method']} | {sec.get('users', 0):.1f} | {sec.get('posts', 0):.1f} "
-                     f"| {sec.get('comments', 0):.1f} | {sec.get('notes', 0):.1f} | {_mib(s.get('rss_start'))} "
-                     f"| {_mib(s.get('rss_idle_seeded'))} | {_mib(s.get('data_dir_bytes'))} |")
+        lines.append(
+            f"| {s['label']} | {sd['method']} | {sec.get('users', 0):.1f} | {sec.get('posts', 0):.1f} "
+            f"| {sec.get('comments', 0):.1f} | {sec.get('notes', 0):.1f} | {_mib(s.get('rss_start'))} "
+            f"| {_mib(s.get('rss_idle_seeded'))} | {_mib(s.get('data_dir_bytes'))} |"
+        )
     lines.append("")
 
     # Per-round req/s, to show the noise.
-    lines += ["## req/s per round", "", "| workload | " + " | ".join(label[k] for k in keys) + " |",
-              "|---|" + "---|" * len(keys)]
+    lines += [
+        "## req/s per round",
+        "",
+        "| workload | " + " | ".join(label[k] for k in keys) + " |",
+        "|---|" + "---|" * len(keys),
+    ]
     for wl in report["workloads"]:
         if wl["kind"] != "wrk":
             continue
@@ -286,9 +326,11 @@ def render_markdown(report: dict) -> str:
 # Chart
 # --------------------------------------------------------------------------
 
+
 def render_chart(report: dict, path: Path) -> None:
     """Bar chart of Roost/PocketBase ratios (or PocketBase alone when Roost didn't run)."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -327,21 +369,27 @@ def render_chart(report: dict, path: Path) -> None:
             cpu.append((wl["name"], None))
             continue
         if wl["kind"] == "realtime":
-            speed.append((wl["name"] + "\n(p50 latency)", _ratio(pb["all_send_p50_ms"], ro["all_send_p50_ms"])))
+            speed.append(
+                (wl["name"] + "\n(p50 latency)", _ratio(pb["all_send_p50_ms"], ro["all_send_p50_ms"]))
+            )
             cpu.append((wl["name"], _ratio(pb["cpu_us_per_write"], ro["cpu_us_per_write"])))
         else:
             speed.append((wl["name"], wl.get("ratio_rps")))
             cpu.append((wl["name"], _ratio(pb["cpu_us_per_req"], ro["cpu_us_per_req"])))
 
     fig, axes = plt.subplots(1, 2, figsize=(14, 0.5 * len(wls) + 2.4))
-    panels = [(axes[0], speed, "Roost ÷ PocketBase req/s (realtime: PocketBase ÷ Roost latency)"),
-              (axes[1], cpu, "PocketBase ÷ Roost server CPU per request")]
+    panels = [
+        (axes[0], speed, "Roost ÷ PocketBase req/s (realtime: PocketBase ÷ Roost latency)"),
+        (axes[1], cpu, "PocketBase ÷ Roost server CPU per request"),
+    ]
     for ax, items, title in panels:
         items = items[::-1]
         names = [n for n, _ in items]
         values = [v if v is not None else 0 for _, v in items]
-        colors = ["#bbb" if v is None else "#2e7d32" if v >= 2 else "#81c784" if v >= 1 else "#e57373"
-                  for _, v in items]
+        colors = [
+            "#bbb" if v is None else "#2e7d32" if v >= 2 else "#81c784" if v >= 1 else "#e57373"
+            for _, v in items
+        ]
         ax.barh(names, values, color=colors)
         for y, (_, v) in enumerate(items):
             ax.text(v or 0, y, " n/a" if v is None else f" {v:.2f}x", va="center", fontsize=8)
@@ -360,6 +408,7 @@ def render_chart(report: dict, path: Path) -> None:
 # --------------------------------------------------------------------------
 # Writing everything
 # --------------------------------------------------------------------------
+
 
 def add_ratios(report: dict) -> None:
     """Roost ÷ PocketBase ratios, stored on each workload entry."""
@@ -388,8 +437,11 @@ def write_outputs(report: dict, out_dir: Path, stamp: str) -> dict[str, Path]:
     suffix = "-quick" if report["meta"]["quick"] else ""
     if report["meta"]["interrupted"]:
         base = f"{stamp}{suffix}-interrupted"
-        paths = {"markdown": out_dir / f"{base}.md", "json": out_dir / f"{base}.json",
-                 "chart": out_dir / f"{base}.png"}
+        paths = {
+            "markdown": out_dir / f"{base}.md",
+            "json": out_dir / f"{base}.json",
+            "chart": out_dir / f"{base}.png",
+        }
     else:
         paths = {
             "markdown": out_dir / f"{stamp}{suffix}.md",
@@ -412,8 +464,12 @@ def write_outputs(report: dict, out_dir: Path, stamp: str) -> dict[str, Path]:
 def git_describe(repo: Path) -> str:
     """Current commit of the repo (read-only), for the record."""
     try:
-        out = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return out.stdout.strip() or "no commit"
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"

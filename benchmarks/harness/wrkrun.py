@@ -18,9 +18,9 @@ WRK_DIR = Path(__file__).resolve().parents[1] / "wrk"
 class WrkSettings:
     threads: int = 2
     connections: int = 50
-    duration: float = 10.0     # measured seconds
-    warmup: float = 3.0        # unmeasured seconds right before each measured run
-    timeout: float = 10.0      # per-request timeout (bcrypt logins queue for seconds)
+    duration: float = 10.0  # measured seconds
+    warmup: float = 3.0  # unmeasured seconds right before each measured run
+    timeout: float = 10.0  # per-request timeout (bcrypt logins queue for seconds)
 
 
 def ensure_wrk() -> str:
@@ -46,12 +46,24 @@ def wrk_version(exe: str) -> str:
     return out.split("Copyright")[0].strip() if out else "unknown"
 
 
-def _wrk(exe: str, url: str, script: str, env: dict, settings: WrkSettings, seconds: float,
-         log: Path | None) -> dict:
+def _wrk(
+    exe: str, url: str, script: str, env: dict, settings: WrkSettings, seconds: float, log: Path | None
+) -> dict:
     # wrk takes whole seconds for -d; sub-second warm-ups round up to 1 s.
-    argv = [exe, f"-t{settings.threads}", f"-c{settings.connections}", f"-d{max(1, round(seconds))}s",
-            f"--timeout={settings.timeout:g}s", "--latency", "-s", str(WRK_DIR / script), url]
-    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=seconds + settings.timeout + 60)
+    argv = [
+        exe,
+        f"-t{settings.threads}",
+        f"-c{settings.connections}",
+        f"-d{max(1, round(seconds))}s",
+        f"--timeout={settings.timeout:g}s",
+        "--latency",
+        "-s",
+        str(WRK_DIR / script),
+        url,
+    ]
+    proc = subprocess.run(
+        argv, capture_output=True, text=True, env=env, timeout=seconds + settings.timeout + 60
+    )
     if log is not None:
         with open(log, "a") as f:
             f.write(f"$ {' '.join(argv)}\n{proc.stdout}{proc.stderr}\n")
@@ -59,7 +71,7 @@ def _wrk(exe: str, url: str, script: str, env: dict, settings: WrkSettings, seco
         raise RuntimeError(f"wrk exited {proc.returncode}: {proc.stderr.strip()[-1000:]}")
     for line in proc.stdout.splitlines():
         if line.startswith("WRKJSON "):
-            return json.loads(line[len("WRKJSON "):])
+            return json.loads(line[len("WRKJSON ") :])
     raise RuntimeError(f"wrk printed no WRKJSON line:\n{proc.stdout[-1500:]}{proc.stderr[-500:]}")
 
 
@@ -67,9 +79,18 @@ def _ms(us: float | None) -> float | None:
     return None if us is None else us / 1000
 
 
-def run(exe: str, base_url: str, path: str, script: str, data_file: Path, server_pid: int,
-        settings: WrkSettings, auth: bool = False, log: Path | None = None,
-        quiet_pids: list[int] | None = None) -> dict:
+def run(
+    exe: str,
+    base_url: str,
+    path: str,
+    script: str,
+    data_file: Path,
+    server_pid: int,
+    settings: WrkSettings,
+    auth: bool = False,
+    log: Path | None = None,
+    quiet_pids: list[int] | None = None,
+) -> dict:
     """Warm up, then one measured wrk run; returns wrk's numbers plus server CPU and RSS.
 
     Before the warm-up and again before the measured run, waits until every

@@ -64,29 +64,48 @@ def bind(router: Router, app: App) -> None:
         reqs, files = await _read(request)
         max_requests = int(settings.get("maxRequests") or 0)
         if not reqs:
-            raise ValidationError({"requests": field_error("validation_required", "Cannot be blank.")},
-                                  "Invalid batch request data.")
+            raise ValidationError(
+                {"requests": field_error("validation_required", "Cannot be blank.")},
+                "Invalid batch request data.",
+            )
         if max_requests and len(reqs) > max_requests:
-            raise ValidationError({"requests": field_error("validation_length_too_long",
-                                                           f"The length must be no more than {max_requests}.",
-                                                           max=max_requests, min=0)}, "Invalid batch request data.")
+            raise ValidationError(
+                {
+                    "requests": field_error(
+                        "validation_length_too_long",
+                        f"The length must be no more than {max_requests}.",
+                        max=max_requests,
+                        min=0,
+                    )
+                },
+                "Invalid batch request data.",
+            )
         timeout = float(settings.get("timeout") or 0) or None
         try:
             results = await asyncio.wait_for(_run(app, request, reqs, files), timeout)
         except _RequestFailed as failed:
-            data = {"requests": {str(failed.index): {"code": "batch_request_failed",
-                                                      "message": "Batch request failed.",
-                                                      "response": failed.response}}}
+            data = {
+                "requests": {
+                    str(failed.index): {
+                        "code": "batch_request_failed",
+                        "message": "Batch request failed.",
+                        "response": failed.response,
+                    }
+                }
+            }
             return json_response({"data": data, "message": "Batch transaction failed.", "status": 400}, 400)
-        except asyncio.TimeoutError:
-            raise BadRequest(f"Batch transaction failed: it took longer than the {timeout:g} s batch timeout.") from None
+        except TimeoutError:
+            raise BadRequest(
+                f"Batch transaction failed: it took longer than the {timeout:g} s batch timeout."
+            ) from None
         return json_response(results)
 
     router.post("/api/batch", batch)
 
 
-async def _run(app: App, request: Request, reqs: list[dict[str, Any]],
-               files: dict[int, dict[str, list[Any]]]) -> list[dict[str, Any]]:
+async def _run(
+    app: App, request: Request, reqs: list[dict[str, Any]], files: dict[int, dict[str, list[Any]]]
+) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     scope: WriteScope | None = None
     try:
@@ -105,8 +124,9 @@ async def _run(app: App, request: Request, reqs: list[dict[str, Any]],
     return results
 
 
-async def _one(app: App, request: Request, sub: dict[str, Any], files: dict[str, list[Any]],
-               scope: WriteScope) -> dict[str, Any]:
+async def _one(
+    app: App, request: Request, sub: dict[str, Any], files: dict[str, list[Any]], scope: WriteScope
+) -> dict[str, Any]:
     method = str(sub.get("method", "")).upper()
     url = urlsplit(str(sub.get("url", "")))
     action, match = None, None
@@ -115,8 +135,10 @@ async def _one(app: App, request: Request, sub: dict[str, Any], files: dict[str,
             action = name
             break
     if action is None or match is None:
-        raise BadRequest(f"Unsupported batch action {method} {url.path!r}: use POST/PUT .../records "
-                         "or PATCH/DELETE .../records/{id}.")
+        raise BadRequest(
+            f"Unsupported batch action {method} {url.path!r}: use POST/PUT .../records "
+            "or PATCH/DELETE .../records/{id}."
+        )
     query = dict(parse_qsl(url.query, keep_blank_values=True))
     coll = app.collection(unquote(match.group(1)))
     if coll is None:

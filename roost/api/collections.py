@@ -64,12 +64,35 @@ def bind(router: Router, app: App) -> None:
 
     async def scaffolds(request: Request) -> Response:
         require_superuser(request)
-        base = {"id": "", "listRule": None, "viewRule": None, "createRule": None, "updateRule": None,
-                "deleteRule": None, "name": "", "type": "base", "fields": [dict(ID_FIELD)], "indexes": [],
-                "created": "", "updated": "", "system": False}
+        base = {
+            "id": "",
+            "listRule": None,
+            "viewRule": None,
+            "createRule": None,
+            "updateRule": None,
+            "deleteRule": None,
+            "name": "",
+            "type": "base",
+            "fields": [dict(ID_FIELD)],
+            "indexes": [],
+            "created": "",
+            "updated": "",
+            "system": False,
+        }
         auth_spec = users_spec()
-        auth = Collection({**auth_spec, "id": "", "name": "", "fields": auth_spec["fields"][:6], "listRule": None,
-                           "viewRule": None, "createRule": None, "updateRule": None, "deleteRule": None}).to_json()
+        auth = Collection(
+            {
+                **auth_spec,
+                "id": "",
+                "name": "",
+                "fields": auth_spec["fields"][:6],
+                "listRule": None,
+                "viewRule": None,
+                "createRule": None,
+                "updateRule": None,
+                "deleteRule": None,
+            }
+        ).to_json()
         auth["created"] = auth["updated"] = ""
         view = {**base, "type": "view", "viewQuery": "", "fields": []}
         return respond(request, {"auth": auth, "base": base, "view": view})

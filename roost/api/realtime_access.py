@@ -38,17 +38,26 @@ class Auth:
 def topics_for(coll: Collection, record_id: str) -> dict[str, str]:
     """The topics an event of this record matches, each with the rule that guards it."""
     return {
-        f"{coll.name}/{record_id}": VIEW_RULE, f"{coll.id}/{record_id}": VIEW_RULE,
-        f"{coll.name}/*": LIST_RULE, f"{coll.id}/*": LIST_RULE,
-        coll.name: LIST_RULE, coll.id: LIST_RULE,  # deprecated form of `/*`
+        f"{coll.name}/{record_id}": VIEW_RULE,
+        f"{coll.id}/{record_id}": VIEW_RULE,
+        f"{coll.name}/*": LIST_RULE,
+        f"{coll.id}/*": LIST_RULE,
+        coll.name: LIST_RULE,
+        coll.id: LIST_RULE,  # deprecated form of `/*`
     }
 
 
 def caller_for(app: App, auth: Auth | None, sub: Subscription) -> Caller:
     coll = app.registry.by_id.get(auth.collection_id) if auth is not None else None
     record = auth.record if auth is not None and coll is not None else None
-    info = RequestInfo(auth=record, auth_collection=coll, query=sub.query, headers=sub.headers,
-                       method="GET", context="realtime")
+    info = RequestInfo(
+        auth=record,
+        auth_collection=coll,
+        query=sub.query,
+        headers=sub.headers,
+        method="GET",
+        context="realtime",
+    )
     return Caller(auth=record, auth_coll=coll, info=info)
 
 
@@ -61,8 +70,15 @@ def _group_key(auth: Auth | None, rule_name: str, rule: str | None, sub: Subscri
     return (auth.identity if auth is not None else None, rule_name, flt, query, headers)
 
 
-async def visible(app: App, coll: Collection, record: dict[str, Any], rule_name: str, caller: Caller,
-                  snapshot: bool = False, executor: Any = None) -> bool:
+async def visible(
+    app: App,
+    coll: Collection,
+    record: dict[str, Any],
+    rule_name: str,
+    caller: Caller,
+    snapshot: bool = False,
+    executor: Any = None,
+) -> bool:
     """Whether `caller` may receive `record` under the rule and the subscription's filter.
 
     With `snapshot` the check runs against the record's values rather than the stored row
@@ -111,8 +127,14 @@ class Delivery:
     manager: bool  # email visible as to a manager of the auth record
 
 
-async def decide(app: App, clients: ClientRegistry, coll: Collection, record: dict[str, Any],
-                 snapshot: bool = False, executor: Any = None) -> list[Delivery]:
+async def decide(
+    app: App,
+    clients: ClientRegistry,
+    coll: Collection,
+    record: dict[str, Any],
+    snapshot: bool = False,
+    executor: Any = None,
+) -> list[Delivery]:
     """Every subscription that may see this record. Queries run on `executor` (a delete's own
     transaction, so deciding never waits for a second pooled connection) or the database."""
     topics = topics_for(coll, record["id"])
@@ -140,8 +162,9 @@ async def decide(app: App, clients: ClientRegistry, coll: Collection, record: di
     return out
 
 
-async def render(app: App, coll: Collection, record: dict[str, Any], action: str,
-                 deliveries: list[Delivery]) -> list[tuple[Client, str, bytes]]:
+async def render(
+    app: App, coll: Collection, record: dict[str, Any], action: str, deliveries: list[Delivery]
+) -> list[tuple[Client, str, bytes]]:
     """(client, event name, `{"action", "record"}`) with the record as the REST API would show
     it to each client, expand and fields applied; built once per (auth, expand, fields)."""
     rendered: dict[tuple[Any, ...], bytes] = {}
@@ -167,7 +190,13 @@ async def render(app: App, coll: Collection, record: dict[str, Any], action: str
     return out
 
 
-async def fan_out(app: App, clients: ClientRegistry, action: str, coll: Collection, record: dict[str, Any],
-                  snapshot: bool = False) -> list[tuple[Client, str, bytes]]:
+async def fan_out(
+    app: App,
+    clients: ClientRegistry,
+    action: str,
+    coll: Collection,
+    record: dict[str, Any],
+    snapshot: bool = False,
+) -> list[tuple[Client, str, bytes]]:
     """(client, event name, data) for every subscription that may see this event."""
     return await render(app, coll, record, action, await decide(app, clients, coll, record, snapshot))

@@ -55,8 +55,9 @@ class Hub:
         app.broker.on_reconnect.append(app.reload_collections)  # a schema change may have been missed
 
     # --- subscriptions -----------------------------------------------------------------------------
-    async def set_subscriptions(self, client_id: str, keys: list[str],
-                                auth: tuple[Collection, dict[str, Any]] | None, token: str) -> None:
+    async def set_subscriptions(
+        self, client_id: str, keys: list[str], auth: tuple[Collection, dict[str, Any]] | None, token: str
+    ) -> None:
         """Replace a client's subscriptions; raises NotFound or Forbidden like PocketBase."""
         client = self.clients.get(client_id)
         if client is not None:
@@ -132,8 +133,13 @@ class Hub:
         """After commit, before the write's response: decided now, as PocketBase does, so a
         client's next write cannot change what this one delivers. Sending never waits."""
         if self.app.broker.shared:
-            msg = {"op": "record", "origin": self.instance_id, "action": action, "collection": coll.id,
-                   "record": _without_secrets(coll, record)}
+            msg = {
+                "op": "record",
+                "origin": self.instance_id,
+                "action": action,
+                "collection": coll.id,
+                "record": _without_secrets(coll, record),
+            }
             await self.app.broker.publish(EVENTS, orjson.dumps(msg))
         self._follow_auth(action, coll, record)
         prepared = self._prepared.pop((coll.id, record["id"]), (0.0, None))[1] if action == "delete" else None

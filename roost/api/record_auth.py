@@ -26,8 +26,14 @@ def auth_collection_or_404(app: App, name: str) -> Collection:
     return coll
 
 
-async def auth_response(app: App, request: Request, coll: Collection, record: dict[str, Any],
-                        token: str | None = None, meta: dict[str, Any] | None = None) -> Response:
+async def auth_response(
+    app: App,
+    request: Request,
+    coll: Collection,
+    record: dict[str, Any],
+    token: str | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Response:
     token = token or new_token(coll, record)
     body: dict[str, Any] = {"record": None, "token": token}
     caller = records.Caller(auth=record, auth_coll=coll)
@@ -52,8 +58,14 @@ def bind(router: Router, app: App) -> None:
         data = {
             "password": {"identityFields": identity_fields, "enabled": bool(pw.get("enabled", True))},
             "oauth2": {"providers": [], "enabled": False},
-            "mfa": {"enabled": bool(mfa.get("enabled")), "duration": mfa.get("duration", 0) if mfa.get("enabled") else 0},
-            "otp": {"enabled": bool(otp.get("enabled")), "duration": otp.get("duration", 0) if otp.get("enabled") else 0},
+            "mfa": {
+                "enabled": bool(mfa.get("enabled")),
+                "duration": mfa.get("duration", 0) if mfa.get("enabled") else 0,
+            },
+            "otp": {
+                "enabled": bool(otp.get("enabled")),
+                "duration": otp.get("duration", 0) if otp.get("enabled") else 0,
+            },
             "authProviders": [],
             "usernamePassword": "username" in identity_fields,
             "emailPassword": "email" in identity_fields and bool(pw.get("enabled", True)),
@@ -90,7 +102,9 @@ def bind(router: Router, app: App) -> None:
                 continue
             row = await app.db.fetch_one(select_sql(coll, q) + f" WHERE {q(name)} = ? LIMIT 1", (identity,))
             if row is None and name == "email":
-                row = await app.db.fetch_one(select_sql(coll, q) + f" WHERE LOWER({q(name)}) = LOWER(?) LIMIT 1", (identity,))
+                row = await app.db.fetch_one(
+                    select_sql(coll, q) + f" WHERE LOWER({q(name)}) = LOWER(?) LIMIT 1", (identity,)
+                )
             if row is not None:
                 record = row_to_record(coll, row)
                 break

@@ -24,7 +24,9 @@ def bind(router: Router, app: App) -> None:
     async def view(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"])
         caller = caller_for(request)
-        rec = await records.view_record(app, coll, caller, request.path_params["id"], request.query.get("expand", ""))
+        rec = await records.view_record(
+            app, coll, caller, request.path_params["id"], request.query.get("expand", "")
+        )
         return respond(request, records.to_json(coll, rec, caller))
 
     async def create(request: Request) -> Response:
@@ -38,7 +40,9 @@ def bind(router: Router, app: App) -> None:
         coll = collection_or_404(app, request.path_params["collection"], write=True)
         caller = caller_for(request)
         data, files, from_form = await read_body(request)
-        rec = await records.update_record(app, coll, caller, request.path_params["id"], data, files, from_form)
+        rec = await records.update_record(
+            app, coll, caller, request.path_params["id"], data, files, from_form
+        )
         return await _after_write(request, coll, caller, rec)
 
     async def _after_write(request: Request, coll, caller, rec) -> Response:  # type: ignore[no-untyped-def]

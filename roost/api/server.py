@@ -60,7 +60,9 @@ def build_asgi(app: App) -> Any:
                     if handler is None:
                         # PocketBase answers a known path with another method as a plain 404
                         response = json_response(
-                            {"data": {}, "message": "The requested resource wasn't found.", "status": 404}, 404)
+                            {"data": {}, "message": "The requested resource wasn't found.", "status": 404},
+                            404,
+                        )
                     else:
                         request.path_params = params
                         token = _token_from(request)

@@ -13,28 +13,64 @@ from roost.core.collections import Collection, Registry
 from roost.core.record_resolver import RecordResolver
 from roost.db import Database, open_database
 from roost.errors import Forbidden
+from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
 from roost.realtime import Broker, MemoryBroker
 from roost.storage import LocalStorage
-from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
 
 log = logging.getLogger("roost")
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "superuserIPs": [],
-    "smtp": {"enabled": False, "port": 587, "host": "smtp.example.com", "username": "", "password": "",
-             "authMethod": "", "tls": False, "localName": ""},
-    "backups": {"cron": "", "cronMaxKeep": 3, "s3": {"enabled": False, "bucket": "", "region": "", "endpoint": "",
-                                                     "accessKey": "", "secret": "", "forcePathStyle": False}},
-    "s3": {"enabled": False, "bucket": "", "region": "", "endpoint": "", "accessKey": "", "secret": "",
-           "forcePathStyle": False},
-    "meta": {"accentColor": "#1055c9", "appName": "Roost", "appURL": "http://localhost:8090", "senderName": "Support",
-             "senderAddress": "support@example.com", "hideControls": False},
-    "rateLimits": {"rules": [
-        {"label": "*:auth", "audience": "", "duration": 3, "maxRequests": 2},
-        {"label": "*:create", "audience": "", "duration": 5, "maxRequests": 20},
-        {"label": "/api/batch", "audience": "", "duration": 1, "maxRequests": 3},
-        {"label": "/api/", "audience": "", "duration": 10, "maxRequests": 300},
-    ], "excludedIPs": [], "enabled": False},
+    "smtp": {
+        "enabled": False,
+        "port": 587,
+        "host": "smtp.example.com",
+        "username": "",
+        "password": "",
+        "authMethod": "",
+        "tls": False,
+        "localName": "",
+    },
+    "backups": {
+        "cron": "",
+        "cronMaxKeep": 3,
+        "s3": {
+            "enabled": False,
+            "bucket": "",
+            "region": "",
+            "endpoint": "",
+            "accessKey": "",
+            "secret": "",
+            "forcePathStyle": False,
+        },
+    },
+    "s3": {
+        "enabled": False,
+        "bucket": "",
+        "region": "",
+        "endpoint": "",
+        "accessKey": "",
+        "secret": "",
+        "forcePathStyle": False,
+    },
+    "meta": {
+        "accentColor": "#1055c9",
+        "appName": "Roost",
+        "appURL": "http://localhost:8090",
+        "senderName": "Support",
+        "senderAddress": "support@example.com",
+        "hideControls": False,
+    },
+    "rateLimits": {
+        "rules": [
+            {"label": "*:auth", "audience": "", "duration": 3, "maxRequests": 2},
+            {"label": "*:create", "audience": "", "duration": 5, "maxRequests": 20},
+            {"label": "/api/batch", "audience": "", "duration": 1, "maxRequests": 3},
+            {"label": "/api/", "audience": "", "duration": 10, "maxRequests": 300},
+        ],
+        "excludedIPs": [],
+        "enabled": False,
+    },
     "trustedProxy": {"headers": [], "useLeftmostIP": False},
     "batch": {"enabled": False, "maxRequests": 50, "timeout": 3, "maxBodySize": 0},
     "logs": {"maxDataSize": 0, "maxDays": 5, "minLevel": 0, "logIP": True, "logAuthId": False},
@@ -95,36 +131,68 @@ class App:
             await cb()
 
     # --- compiled filters, cached per schema version ------------------------------------------------
-    def compile_filter(self, coll: Collection, text: str, auth_coll: Collection | None, client: bool,
-                       superuser: bool, alias: str | None = None) -> Compiled:
+    def compile_filter(
+        self,
+        coll: Collection,
+        text: str,
+        auth_coll: Collection | None,
+        client: bool,
+        superuser: bool,
+        alias: str | None = None,
+    ) -> Compiled:
         """Compile a filter or rule for `coll`. `client` filters from query strings may not use
         @request/@collection unless the caller is a superuser."""
-        key = ("f", self.registry.version, coll.id, text, auth_coll.id if auth_coll else None, client and not superuser,
-               superuser, alias)
+        key = (
+            "f",
+            self.registry.version,
+            coll.id,
+            text,
+            auth_coll.id if auth_coll else None,
+            client and not superuser,
+            superuser,
+            alias,
+        )
         hit = self._filters.get(key)
         if hit is None:
             if client and not superuser:
                 forbid_request_refs(text)
-            resolver = RecordResolver(self.registry, coll, auth_coll, allow_request=superuser or not client,
-                                      allow_hidden=superuser or not client, table_alias=alias,
-                                      join_rules=client and not superuser)
+            resolver = RecordResolver(
+                self.registry,
+                coll,
+                auth_coll,
+                allow_request=superuser or not client,
+                allow_hidden=superuser or not client,
+                table_alias=alias,
+                join_rules=client and not superuser,
+            )
             hit = compile_filter(parse(text), resolver, self.dialect)
             if len(self._filters) > 4096:
                 self._filters.clear()
             self._filters[key] = hit
         return hit
 
-    def compile_sort(self, coll: Collection, text: str, auth_coll: Collection | None,
-                     superuser: bool) -> tuple[Compiled, Compiled | None]:
+    def compile_sort(
+        self, coll: Collection, text: str, auth_coll: Collection | None, superuser: bool
+    ) -> tuple[Compiled, Compiled | None]:
         key = ("s", self.registry.version, coll.id, text, auth_coll.id if auth_coll else None, superuser)
         hit = self._filters.get(key)
         if hit is None:
             if not superuser:
                 forbid_request_refs(text)
-            resolver = RecordResolver(self.registry, coll, auth_coll, allow_request=superuser, allow_hidden=superuser,
-                                      join_rules=not superuser)
-            hit = compile_sort(parse_sort(text), resolver, self.dialect,
-                               f'{self.dialect.quote(coll.table)}.{self.dialect.rowid}')
+            resolver = RecordResolver(
+                self.registry,
+                coll,
+                auth_coll,
+                allow_request=superuser,
+                allow_hidden=superuser,
+                join_rules=not superuser,
+            )
+            hit = compile_sort(
+                parse_sort(text),
+                resolver,
+                self.dialect,
+                f"{self.dialect.quote(coll.table)}.{self.dialect.rowid}",
+            )
             self._filters[key] = hit
         return hit
 

@@ -18,12 +18,24 @@ if TYPE_CHECKING:
 _CACHE_MAX = 10_000
 
 
-def new_token(coll: Collection, record: dict[str, Any], token_type: str = "authToken", *,
-              refreshable: bool = True, duration: int | None = None, extra: dict[str, Any] | None = None) -> str:
+def new_token(
+    coll: Collection,
+    record: dict[str, Any],
+    token_type: str = "authToken",
+    *,
+    refreshable: bool = True,
+    duration: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> str:
     claims: dict[str, Any] = {
         "id": record["id"],
-        "type": {"authToken": "auth", "fileToken": "file", "verificationToken": "verification",
-                 "passwordResetToken": "passwordReset", "emailChangeToken": "emailChange"}[token_type],
+        "type": {
+            "authToken": "auth",
+            "fileToken": "file",
+            "verificationToken": "verification",
+            "passwordResetToken": "passwordReset",
+            "emailChangeToken": "emailChange",
+        }[token_type],
         "collectionId": coll.id,
         "exp": int(time.time()) + (duration if duration is not None else coll.token_duration(token_type)),
     }
@@ -34,7 +46,9 @@ def new_token(coll: Collection, record: dict[str, Any], token_type: str = "authT
     return jwt.sign(claims, str(record.get("tokenKey", "")) + coll.token_secret(token_type))
 
 
-async def find_by_token(app: App, token: str, token_type: str = "auth") -> tuple[Collection, dict[str, Any], dict[str, Any]] | None:
+async def find_by_token(
+    app: App, token: str, token_type: str = "auth"
+) -> tuple[Collection, dict[str, Any], dict[str, Any]] | None:
     """(collection, record, claims) for a valid token, else None. A bad token is never an error:
     the caller is then a guest, as in PocketBase."""
     if not token:

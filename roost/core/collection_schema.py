@@ -96,7 +96,9 @@ async def sync_table(tx: Any, old: Collection, new: Collection) -> None:
         if f.id not in new_ids and f.name != "id":
             await tx.execute(d.drop_column(table, f.name))
     # renames go through temporary names so that swapping two names works
-    renames = [(old_by_id[f.id], f) for f in new.columns if f.id in old_by_id and old_by_id[f.id].name != f.name]
+    renames = [
+        (old_by_id[f.id], f) for f in new.columns if f.id in old_by_id and old_by_id[f.id].name != f.name
+    ]
     for of, nf in renames:
         await tx.execute(d.rename_column(table, of.name, f"__tmp_{nf.id}"))
     for of, nf in renames:
@@ -125,7 +127,9 @@ async def _convert_values(tx: Any, table: str, column: str, old: Any, new: Any) 
                 value = [value] if value else []
             elif not isinstance(value, list):
                 value = [] if value is None else [str(value)]
-            await tx.execute(f"UPDATE {q(table)} SET {q(column)} = ? WHERE {q('id')} = ?", (d.encode_json(value), rid))
+            await tx.execute(
+                f"UPDATE {q(table)} SET {q(column)} = ? WHERE {q('id')} = ?", (d.encode_json(value), rid)
+            )
     elif old.kind == JSON and new.kind == TEXT and old.is_multi:
         rows = await tx.fetch_all(f"SELECT {q('id')}, {q(column)} FROM {q(table)}")
         for rid, raw in rows:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from typing import TYPE_CHECKING, Any
 
 from roost.core import collection_schema, collection_store
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
@@ -37,8 +37,15 @@ def build_spec(data: dict[str, Any], existing: Collection | None) -> dict[str, A
         spec = existing.to_storage()
         readonly: tuple[str, ...] = ("id", "created", "updated", "system")
     else:
-        spec = {"listRule": None, "viewRule": None, "createRule": None, "updateRule": None, "deleteRule": None,
-                "indexes": [], "system": False}
+        spec = {
+            "listRule": None,
+            "viewRule": None,
+            "createRule": None,
+            "updateRule": None,
+            "deleteRule": None,
+            "indexes": [],
+            "system": False,
+        }
         if (data.get("type") or "base") == "auth":
             spec.update(auth_options())
         readonly = ("created", "updated", "system")
@@ -95,13 +102,19 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
     if not isinstance(name, str) or not name:
         errors["name"] = _err("validation_required", "Cannot be blank.")
     elif not NAME_RE.match(name) or len(name) > 255:
-        errors["name"] = _err("validation_invalid_name", "Invalid collection name: use letters, digits and underscores.")
+        errors["name"] = _err(
+            "validation_invalid_name", "Invalid collection name: use letters, digits and underscores."
+        )
     else:
         other = app.registry.find(name)
         if other is not None and (existing is None or other.id != existing.id):
-            errors["name"] = _err("validation_collection_name_exists", "Collection name must be unique (case insensitive).")
+            errors["name"] = _err(
+                "validation_collection_name_exists", "Collection name must be unique (case insensitive)."
+            )
         elif existing is not None and existing.system and name != existing.name:
-            errors["name"] = _err("validation_collection_system_name_change", "System collection name cannot be changed.")
+            errors["name"] = _err(
+                "validation_collection_system_name_change", "System collection name cannot be changed."
+            )
     if spec.get("type") not in ("base", "auth"):
         if spec.get("type") == "view":
             errors["type"] = _err("validation_unsupported_type", "View collections are not supported yet.")
@@ -113,7 +126,9 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         if spec.get(rule) is not None and not isinstance(spec.get(rule), str):
             errors[rule] = _err("validation_invalid_rule", "Rules must be strings or null.")
     if not isinstance(spec.get("indexes", []), list):
-        errors["indexes"] = _err("validation_invalid_indexes", "Indexes must be a list of CREATE INDEX statements.")
+        errors["indexes"] = _err(
+            "validation_invalid_indexes", "Indexes must be a list of CREATE INDEX statements."
+        )
         spec["indexes"] = []
     _normalize_fields(spec, existing, errors)
     # a bad name alone does not stop the other checks: PocketBase reports all problems at once
@@ -129,10 +144,14 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         ferr: dict[str, Any] = {}
         fname = f.get("name")
         if not isinstance(fname, str) or not NAME_RE.match(fname or ""):
-            ferr["name"] = _err("validation_invalid_name", "Invalid field name: use letters, digits and underscores.")
+            ferr["name"] = _err(
+                "validation_invalid_name", "Invalid field name: use letters, digits and underscores."
+            )
         elif fname.lower() in seen:
             ferr["name"] = _err("validation_duplicated_field_name", "Duplicated or invalid field name.")
-        elif fname.lower() in RESERVED_FIELD_NAMES or (spec["type"] == "auth" and fname.lower() in AUTH_RESERVED):
+        elif fname.lower() in RESERVED_FIELD_NAMES or (
+            spec["type"] == "auth" and fname.lower() in AUTH_RESERVED
+        ):
             ferr["name"] = _err("validation_field_name_reserved", f"The field name {fname!r} is reserved.")
         else:
             seen.add(fname.lower())
@@ -146,7 +165,9 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
     if existing is None:
         spec["id"] = spec.get("id") or collection_id(spec["type"], spec["name"])
         if app.registry.by_id.get(spec["id"]) is not None:
-            raise ValidationError({"id": _err("validation_invalid_id", "The collection id is already in use.")}, _fail(existing))
+            raise ValidationError(
+                {"id": _err("validation_invalid_id", "The collection id is already in use.")}, _fail(existing)
+            )
     else:
         spec["id"] = existing.id
     for f in spec["fields"]:
@@ -160,7 +181,9 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
     try:
         coll = Collection(spec)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationError({"fields": _err("validation_invalid_fields", f"Invalid field options: {exc}.")}, _fail(existing)) from None
+        raise ValidationError(
+            {"fields": _err("validation_invalid_fields", f"Invalid field options: {exc}.")}, _fail(existing)
+        ) from None
 
     # a registry as it would be after the change, to check relations and rules
     scratch = Registry()
@@ -174,9 +197,16 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         if existing is not None:
             old_same_id = next((o for o in existing.fields if o.id == f.id), None)
             if old_same_id is not None and old_same_id.system and old_same_id.type != f.type:
-                field_errors[str(i)] = {"type": _err("validation_field_type_change", "System field type cannot be changed.")}
+                field_errors[str(i)] = {
+                    "type": _err("validation_field_type_change", "System field type cannot be changed.")
+                }
             elif old_same_id is not None and old_same_id.type != f.type:
-                field_errors[str(i)] = {"type": _err("validation_field_type_change", "Field type cannot be changed; add a new field instead.")}
+                field_errors[str(i)] = {
+                    "type": _err(
+                        "validation_field_type_change",
+                        "Field type cannot be changed; add a new field instead.",
+                    )
+                }
     if field_errors:
         raise ValidationError({**name_errors, "fields": field_errors}, _fail(existing))
 
@@ -191,7 +221,9 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         error: FilterError | None = None
         for auth in auth_colls:
             try:
-                compile_filter(parse(text), RecordResolver(scratch, coll, auth, strict_auth=True), app.dialect)
+                compile_filter(
+                    parse(text), RecordResolver(scratch, coll, auth, strict_auth=True), app.dialect
+                )
                 error = None
                 break
             except FilterError as exc:
@@ -205,11 +237,15 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
     for i, raw in enumerate(coll.indexes):
         idx = collection_schema.parse_index(raw) if isinstance(raw, str) else None
         if idx is None:
-            index_errors[str(i)] = _err("validation_invalid_index_expression", "Invalid CREATE INDEX expression.")
+            index_errors[str(i)] = _err(
+                "validation_invalid_index_expression", "Invalid CREATE INDEX expression."
+            )
             continue
         missing = [c for c in idx.columns if coll.field(c) is None]
         if missing:
-            index_errors[str(i)] = _err("validation_invalid_index_expression", f"Unknown index column(s): {', '.join(missing)}.")
+            index_errors[str(i)] = _err(
+                "validation_invalid_index_expression", f"Unknown index column(s): {', '.join(missing)}."
+            )
     if index_errors:
         raise ValidationError({"indexes": index_errors}, _fail(existing))
     return coll
@@ -250,7 +286,9 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
             await collection_store.insert(tx, coll)
             await collection_schema.create_table(tx, coll)
     except InvalidSchema as exc:
-        raise ValidationError({"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(None)) from None
+        raise ValidationError(
+            {"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(None)
+        ) from None
     app.registry.put(coll)
     await app.collections_changed()
     return coll
@@ -271,14 +309,22 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
             await collection_store.update(tx, coll)
             await collection_schema.sync_table(tx, existing, coll)
     except InvalidSchema as exc:
-        raise ValidationError({"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(existing)) from None
+        raise ValidationError(
+            {"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(existing)
+        ) from None
     except Exception as exc:
         from roost.db import UniqueViolation
 
         if isinstance(exc, UniqueViolation):
-            raise ValidationError({"indexes": _err("validation_invalid_index_expression",
-                                                   "Failed to create a unique index: existing records have duplicate values.")},
-                                  _fail(existing)) from None
+            raise ValidationError(
+                {
+                    "indexes": _err(
+                        "validation_invalid_index_expression",
+                        "Failed to create a unique index: existing records have duplicate values.",
+                    )
+                },
+                _fail(existing),
+            ) from None
         raise
     app.registry.put(coll)
     await app.collections_changed()
@@ -307,11 +353,15 @@ async def delete_collection(app: App, coll: Collection) -> None:
 
 # `_collections` seen as a collection, so listing collections reuses the filter and sort engine
 # over the fields PocketBase allows there: id, created, updated, name, system, type.
-_COLLECTIONS_VIEW = Collection({
-    "id": "_collections", "name": "_collections", "type": "base",
-    "fields": [{"name": n, "type": "text"} for n in ("id", "name", "type", "created", "updated")]
-    + [{"name": "system", "type": "bool"}],
-})
+_COLLECTIONS_VIEW = Collection(
+    {
+        "id": "_collections",
+        "name": "_collections",
+        "type": "base",
+        "fields": [{"name": n, "type": "text"} for n in ("id", "name", "type", "created", "updated")]
+        + [{"name": "system", "type": "bool"}],
+    }
+)
 
 
 async def list_collections(app: App, query: dict[str, str]) -> dict[str, Any]:
@@ -331,8 +381,10 @@ async def list_collections(app: App, query: dict[str, str]) -> dict[str, Any]:
         params_order = s.bind(None)
     else:
         params_order = []
-    rows = await app.db.fetch_all(f"SELECT {q('data')} FROM {q('_collections')}{where}{order} LIMIT ? OFFSET ?",
-                                  [*params, *params_order, per_page, (page - 1) * per_page])
+    rows = await app.db.fetch_all(
+        f"SELECT {q('data')} FROM {q('_collections')}{where}{order} LIMIT ? OFFSET ?",
+        [*params, *params_order, per_page, (page - 1) * per_page],
+    )
     items = []
     for (data,) in rows:
         spec = orjson.loads(data)

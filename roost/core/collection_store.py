@@ -28,7 +28,9 @@ async def bootstrap(app: App) -> None:
                 f"{q('type')} TEXT NOT NULL, {q('system')} BOOLEAN NOT NULL DEFAULT FALSE, {q('data')} TEXT NOT NULL, "
                 f"{q('created')} TEXT NOT NULL, {q('updated')} TEXT NOT NULL)"
             )
-            await tx.execute(f"CREATE UNIQUE INDEX {q('idx__collections_name')} ON {q('_collections')} (LOWER({q('name')}))")
+            await tx.execute(
+                f"CREATE UNIQUE INDEX {q('idx__collections_name')} ON {q('_collections')} (LOWER({q('name')}))"
+            )
             await tx.execute(
                 f"CREATE TABLE {q('_params')} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('value')} TEXT, "
                 f"{q('created')} TEXT NOT NULL, {q('updated')} TEXT NOT NULL)"
@@ -49,7 +51,9 @@ async def load(app: App) -> None:
     app.registry.by_name.clear()
     for (data,) in rows:
         app.registry.put(Collection(orjson.loads(data)))
-    row = await app.db.fetch_one(f"SELECT {q('value')} FROM {q('_params')} WHERE {q('id')} = ?", ("settings",))
+    row = await app.db.fetch_one(
+        f"SELECT {q('value')} FROM {q('_params')} WHERE {q('id')} = ?", ("settings",)
+    )
     if row and row[0]:
         _merge(app.settings, orjson.loads(row[0]))
 
@@ -67,7 +71,15 @@ async def insert(tx: Any, coll: Collection) -> None:
     await tx.execute(
         f"INSERT INTO {q('_collections')} ({q('id')}, {q('name')}, {q('type')}, {q('system')}, {q('data')}, "
         f"{q('created')}, {q('updated')}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (coll.id, coll.name, coll.type, coll.system, orjson.dumps(coll.to_storage()).decode(), coll.created, coll.updated),
+        (
+            coll.id,
+            coll.name,
+            coll.type,
+            coll.system,
+            orjson.dumps(coll.to_storage()).decode(),
+            coll.created,
+            coll.updated,
+        ),
     )
 
 
@@ -90,8 +102,13 @@ async def save_settings(app: App) -> None:
     value = orjson.dumps(app.settings).decode()
     ts = now()
     async with app.db.transaction() as tx:
-        n = await tx.execute(f"UPDATE {q('_params')} SET {q('value')} = ?, {q('updated')} = ? WHERE {q('id')} = ?",
-                             (value, ts, "settings"))
+        n = await tx.execute(
+            f"UPDATE {q('_params')} SET {q('value')} = ?, {q('updated')} = ? WHERE {q('id')} = ?",
+            (value, ts, "settings"),
+        )
         if n == 0:
-            await tx.execute(f"INSERT INTO {q('_params')} ({q('id')}, {q('value')}, {q('created')}, {q('updated')}) "
-                             "VALUES (?, ?, ?, ?)", ("settings", value, ts, ts))
+            await tx.execute(
+                f"INSERT INTO {q('_params')} ({q('id')}, {q('value')}, {q('created')}, {q('updated')}) "
+                "VALUES (?, ?, ?, ?)",
+                ("settings", value, ts, ts),
+            )

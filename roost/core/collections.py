@@ -13,8 +13,17 @@ from roost.core.fields import Field, make_field
 RULE_NAMES = ("listRule", "viewRule", "createRule", "updateRule", "deleteRule")
 AUTH_RULE_NAMES = ("authRule", "manageRule")
 AUTH_OPTION_KEYS = (
-    "authRule", "manageRule", "authAlert", "oauth2", "passwordAuth", "mfa", "otp", *TOKEN_TYPES,
-    "verificationTemplate", "resetPasswordTemplate", "confirmEmailChangeTemplate",
+    "authRule",
+    "manageRule",
+    "authAlert",
+    "oauth2",
+    "passwordAuth",
+    "mfa",
+    "otp",
+    *TOKEN_TYPES,
+    "verificationTemplate",
+    "resetPasswordTemplate",
+    "confirmEmailChangeTemplate",
 )
 NAME_RE = re.compile(r"^\w+$")
 
@@ -37,7 +46,9 @@ class Collection:
         self.rules: dict[str, str | None] = {r: spec.get(r) for r in RULE_NAMES}
         self.created: str = spec.get("created", "")
         self.updated: str = spec.get("updated", "")
-        self.options: dict[str, Any] = {k: spec[k] for k in AUTH_OPTION_KEYS if k in spec} if self.is_auth else {}
+        self.options: dict[str, Any] = (
+            {k: spec[k] for k in AUTH_OPTION_KEYS if k in spec} if self.is_auth else {}
+        )
         if self.is_auth:
             self.rules["authRule"] = self.options.get("authRule", "")
             self.rules["manageRule"] = self.options.get("manageRule")

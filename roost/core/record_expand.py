@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 MAX_BACK_RELATIONS = 1000
 
 
-async def _visible(app: App, target: Collection, caller: Caller, where: str, params: list[Any]) -> list[dict[str, Any]]:
+async def _visible(
+    app: App, target: Collection, caller: Caller, where: str, params: list[Any]
+) -> list[dict[str, Any]]:
     """Records of `target` matching `where` that the caller may view (a null viewRule hides all)."""
     q = app.dialect.quote
     rule = target.rules["viewRule"]
@@ -36,8 +38,9 @@ async def _visible(app: App, target: Collection, caller: Caller, where: str, par
     return [row_to_record(target, r) for r in rows]
 
 
-async def expand_tree(app: App, coll: Collection, records: list[dict[str, Any]], tree: dict[str, Any],
-                      caller: Caller) -> None:
+async def expand_tree(
+    app: App, coll: Collection, records: list[dict[str, Any]], tree: dict[str, Any], caller: Caller
+) -> None:
     from roost.core.records import to_json
 
     q = app.dialect.quote

@@ -120,8 +120,14 @@ def delete_file(app: App, coll: Collection, record_id: str, name: str) -> None:
     app.storage.delete_prefix(f"{coll.id}/{record_id}/thumbs_{name}")
 
 
-def prepare_uploads(app: App, coll: Collection, record: dict[str, Any], old: dict[str, Any],
-                    files: dict[str, list[Any]], data: dict[str, Any]) -> tuple[PendingFiles, dict[str, Any]]:
+def prepare_uploads(
+    app: App,
+    coll: Collection,
+    record: dict[str, Any],
+    old: dict[str, Any],
+    files: dict[str, list[Any]],
+    data: dict[str, Any],
+) -> tuple[PendingFiles, dict[str, Any]]:
     """Resolve every file field of `record` to stored names and validate it.
 
     `record` holds the body values already applied; returns the files to write and the errors."""
@@ -145,8 +151,13 @@ def prepare_uploads(app: App, coll: Collection, record: dict[str, Any], old: dic
     return pending, errors
 
 
-def _resolve(f: FileField, record: dict[str, Any], old: dict[str, Any], data: dict[str, Any],
-             files: dict[str, list[Any]]) -> list[str | Upload] | None:
+def _resolve(
+    f: FileField,
+    record: dict[str, Any],
+    old: dict[str, Any],
+    data: dict[str, Any],
+    files: dict[str, list[Any]],
+) -> list[str | Upload] | None:
     """The field's new value (names and uploads), or None when the write leaves it as it was."""
     plain, prepend, append = (_uploads(files.get(k, [])) for k in (f.name, "+" + f.name, f.name + "+"))
     current = [str(v) for v in as_list(record.get(f.name)) if v not in (None, "")]
@@ -177,25 +188,33 @@ def _validate(f: FileField, value: list[str | Upload], old_names: list[Any]) -> 
     known = {str(n) for n in old_names}
     invalid = [v[:250] for v in value if isinstance(v, str) and v not in known]
     if invalid:
-        return field_error("validation_invalid_file", f"Invalid new files: [{' '.join(invalid)}].",
-                           invalidFiles=invalid)
+        return field_error(
+            "validation_invalid_file", f"Invalid new files: [{' '.join(invalid)}].", invalidFiles=invalid
+        )
     limit = f.max_select
     if len(value) > limit:
-        return field_error("validation_too_many_files", f"The maximum allowed files is {limit}.",
-                           maxSelect=limit)
+        return field_error(
+            "validation_too_many_files", f"The maximum allowed files is {limit}.", maxSelect=limit
+        )
     allowed = [str(t) for t in f.options.get("mimeTypes") or []]
     for up in value:
         if not isinstance(up, Upload):
             continue
         if len(up.data) > f.max_size:
-            return field_error("validation_file_size_limit",
-                               f"Failed to upload {up.original[:300]} - the maximum allowed file size is "
-                               f"{f.max_size} bytes.", file=up.original[:300], maxSize=f.max_size)
+            return field_error(
+                "validation_file_size_limit",
+                f"Failed to upload {up.original[:300]} - the maximum allowed file size is "
+                f"{f.max_size} bytes.",
+                file=up.original[:300],
+                maxSize=f.max_size,
+            )
         if allowed:
             detected = mime.detect(up.data)
             if not any(mime.matches(detected, t) for t in allowed):
-                return field_error("validation_invalid_mime_type",
-                                   f'"{up.name}" mime type must be one of: {", ".join(allowed)}.')
+                return field_error(
+                    "validation_invalid_mime_type",
+                    f'"{up.name}" mime type must be one of: {", ".join(allowed)}.',
+                )
     return None
 
 

@@ -8,7 +8,7 @@ context at bind time, `@collection.*` becomes an unrelated row source.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from roost.core.collections import Collection, Registry
@@ -28,12 +28,19 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 class RequestInfo:
     """What `@request.*` may read; built once per request, lazily where it costs."""
 
-    __slots__ = ("auth", "auth_collection", "body", "query", "headers", "method", "context", "record")
+    __slots__ = ("auth", "auth_collection", "body", "context", "headers", "method", "query", "record")
 
-    def __init__(self, auth: dict[str, Any] | None = None, auth_collection: Collection | None = None,
-                 body: dict[str, Any] | None = None, query: dict[str, str] | None = None,
-                 headers: dict[str, str] | None = None, method: str = "GET", context: str = "default",
-                 record: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        auth: dict[str, Any] | None = None,
+        auth_collection: Collection | None = None,
+        body: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        method: str = "GET",
+        context: str = "default",
+        record: dict[str, Any] | None = None,
+    ) -> None:
         self.auth = auth
         self.auth_collection = auth_collection
         self.body = body or {}
@@ -45,7 +52,7 @@ class RequestInfo:
 
 
 def _macro(name: str) -> Any:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     if name == "now":
         return format_datetime(now)
@@ -66,34 +73,63 @@ def _macro(name: str) -> Any:
         return format_datetime(day.replace(month=1, day=1))
     if name == "yearEnd":
         return format_datetime(day.replace(year=day.year + 1, month=1, day=1) - timedelta(milliseconds=1))
-    ints = {"second": now.second, "minute": now.minute, "hour": now.hour, "day": now.day, "month": now.month,
-            "weekday": (now.weekday() + 1) % 7, "year": now.year}
+    ints = {
+        "second": now.second,
+        "minute": now.minute,
+        "hour": now.hour,
+        "day": now.day,
+        "month": now.month,
+        "weekday": (now.weekday() + 1) % 7,
+        "year": now.year,
+    }
     if name in ints:
         return ints[name]
     raise KeyError(name)
 
 
-_DATE_MACROS = {"now", "yesterday", "tomorrow", "todayStart", "todayEnd", "monthStart", "monthEnd", "yearStart", "yearEnd"}
+_DATE_MACROS = {
+    "now",
+    "yesterday",
+    "tomorrow",
+    "todayStart",
+    "todayEnd",
+    "monthStart",
+    "monthEnd",
+    "yearStart",
+    "yearEnd",
+}
 _INT_MACROS = {"second", "minute", "hour", "day", "month", "weekday", "year"}
 
 
-def _field_value_sql(field: Field, column_sql: str, modifier: str, ctx: Context, raw: str, key: tuple[Any, ...],
-                     multi: bool) -> Operand:
+def _field_value_sql(
+    field: Field, column_sql: str, modifier: str, ctx: Context, raw: str, key: tuple[Any, ...], multi: bool
+) -> Operand:
     d = ctx.dialect
     if modifier == "":
         return Operand(column_sql, [], field.kind, multi=multi)
     if modifier == "lower":
-        text = column_sql if field.kind == TEXT else (d.bool_text(column_sql) if field.kind == BOOL else d.cast_text(column_sql))
+        text = (
+            column_sql
+            if field.kind == TEXT
+            else (d.bool_text(column_sql) if field.kind == BOOL else d.cast_text(column_sql))
+        )
         return Operand(d.lower(text), [], TEXT, multi=multi)
     if modifier == "length":
         if not field.is_multi:
-            raise FilterError(f"Invalid filter identifier {raw!r}: :length applies to multiple-value fields only.")
+            raise FilterError(
+                f"Invalid filter identifier {raw!r}: :length applies to multiple-value fields only."
+            )
         return Operand(d.json_array_length(column_sql), [], NUMBER, multi=multi)
     if modifier == "each":
         if not field.is_multi:
-            raise FilterError(f"Invalid filter identifier {raw!r}: :each applies to multiple-value fields only.")
-        alias, _ = ctx.join(key + (field.name + ":each",), "__je",
-                            lambda a: Join(f"{d.join_each(column_sql, a)} ON TRUE", [], True))
+            raise FilterError(
+                f"Invalid filter identifier {raw!r}: :each applies to multiple-value fields only."
+            )
+        alias, _ = ctx.join(
+            key + (field.name + ":each",),
+            "__je",
+            lambda a: Join(f"{d.join_each(column_sql, a)} ON TRUE", [], True),
+        )
         return Operand(f"{alias}.value", [], TEXT, multi=True)
     raise FilterError(f"Invalid filter identifier {raw!r}: unknown modifier :{modifier}.")
 
@@ -101,9 +137,17 @@ def _field_value_sql(field: Field, column_sql: str, modifier: str, ctx: Context,
 class RecordResolver:
     """Resolves identifiers against `collection`; `allow_request` and `allow_hidden` for superusers/rules."""
 
-    def __init__(self, registry: Registry, collection: Collection, auth_collection: Collection | None,
-                 allow_request: bool = True, allow_hidden: bool = True, table_alias: str | None = None,
-                 join_rules: bool = False, strict_auth: bool = False) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        collection: Collection,
+        auth_collection: Collection | None,
+        allow_request: bool = True,
+        allow_hidden: bool = True,
+        table_alias: str | None = None,
+        join_rules: bool = False,
+        strict_auth: bool = False,
+    ) -> None:
         self.registry = registry
         self.collection = collection
         self.auth_collection = auth_collection
@@ -116,8 +160,9 @@ class RecordResolver:
         # the caller's auth collection may lack them and the value is then NULL
         self.strict_auth = strict_auth
 
-    def join_collection(self, ctx: Context, key: tuple[Any, ...], prefix: str, target: Collection,
-                        make: Any) -> str:
+    def join_collection(
+        self, ctx: Context, key: tuple[Any, ...], prefix: str, target: Collection, make: Any
+    ) -> str:
         """ctx.join for a join onto `target`'s rows, adding target's listRule when it applies."""
         created = key not in ctx.joins
         alias, _ = ctx.join(key, prefix, make)
@@ -151,7 +196,9 @@ class RecordResolver:
             if len(ident.path) == 1 and name in _INT_MACROS:
                 return Operand("?", [Deferred(lambda _c, n=name: _macro(n), NUMBER)], NUMBER, literal=True)
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown macro.")
-        return self.walk((), self.collection, self.q(self.table_alias), list(ident.path), ident, ctx, 0, False)
+        return self.walk(
+            (), self.collection, self.q(self.table_alias), list(ident.path), ident, ctx, 0, False
+        )
 
     def q(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
@@ -160,13 +207,24 @@ class RecordResolver:
     def _field(self, coll: Collection, name: str, ident: Identifier) -> Field:
         f = coll.field(name)
         if f is None:
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown field {name!r} in {coll.name!r}.")
+            raise FilterError(
+                f"Invalid filter identifier {ident.raw!r}: unknown field {name!r} in {coll.name!r}."
+            )
         if f.hidden and not self.allow_hidden:
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: field {name!r} is hidden.")
         return f
 
-    def walk(self, key: tuple[Any, ...], coll: Collection, alias_sql: str, parts: list[str], ident: Identifier,
-             ctx: Context, depth: int, multi: bool) -> Operand:
+    def walk(
+        self,
+        key: tuple[Any, ...],
+        coll: Collection,
+        alias_sql: str,
+        parts: list[str],
+        ident: Identifier,
+        ctx: Context,
+        depth: int,
+        multi: bool,
+    ) -> Operand:
         """Resolve `parts` from a row of `coll` named `alias_sql`; every relation hop is a shared LEFT
         JOIN keyed by the path so far. The operand can re-resolve itself with fresh joins."""
         op = self._walk(key, coll, alias_sql, parts, ident, ctx, depth, multi)
@@ -174,8 +232,17 @@ class RecordResolver:
             op.fresh = lambda sub: self._walk(key, coll, alias_sql, parts, ident, sub, depth, multi)
         return op
 
-    def _walk(self, key: tuple[Any, ...], coll: Collection, alias_sql: str, parts: list[str], ident: Identifier,
-              ctx: Context, depth: int, multi: bool) -> Operand:
+    def _walk(
+        self,
+        key: tuple[Any, ...],
+        coll: Collection,
+        alias_sql: str,
+        parts: list[str],
+        ident: Identifier,
+        ctx: Context,
+        depth: int,
+        multi: bool,
+    ) -> Operand:
         name = parts[0]
         if len(parts) == 1:
             f = self._field(coll, name, ident)
@@ -185,7 +252,9 @@ class RecordResolver:
                 column = f"(CASE WHEN {alias_sql}.{self.q('emailVisibility')} THEN {column} END)"
             return _field_value_sql(f, column, ident.modifier, ctx, ident.raw, key, multi)
         if depth >= MAX_RELATION_DEPTH:
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}: relations nested deeper than {MAX_RELATION_DEPTH}.")
+            raise FilterError(
+                f"Invalid filter identifier {ident.raw!r}: relations nested deeper than {MAX_RELATION_DEPTH}."
+            )
         d = ctx.dialect
         via = _VIA_RE.match(name)
         if via and coll.field(name) is None:
@@ -208,22 +277,40 @@ class RecordResolver:
         f = self._field(coll, name, ident)
         if not isinstance(f, RelationField):
             if f.type == "json":
-                return Operand(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:]), [], ANY, multi=multi)
+                return Operand(
+                    d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:]), [], ANY, multi=multi
+                )
             if f.type == "geoPoint" and len(parts) == 2 and parts[1] in ("lon", "lat"):
-                return Operand(d.cast_number(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:])), [],
-                               NUMBER, multi=multi)
+                return Operand(
+                    d.cast_number(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:])),
+                    [],
+                    NUMBER,
+                    multi=multi,
+                )
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: {name!r} is not a relation field.")
         target = self.registry.find(f.collection_id)
         if target is None:
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: the related collection is missing.")
         col = f"{alias_sql}.{self.q(f.name)}"
         if f.is_multi:
-            je, _ = ctx.join(key + (name, "#each"), "__je", lambda a: Join(f"{d.join_each(col, a)} ON TRUE", [], True))
-            alias = self.join_collection(ctx, key + (name,), "__r", target, lambda a: Join(
-                f"{self.q(target.table)} {a} ON {a}.{self.q('id')} = {je}.value", [], True))
+            je, _ = ctx.join(
+                key + (name, "#each"), "__je", lambda a: Join(f"{d.join_each(col, a)} ON TRUE", [], True)
+            )
+            alias = self.join_collection(
+                ctx,
+                key + (name,),
+                "__r",
+                target,
+                lambda a: Join(f"{self.q(target.table)} {a} ON {a}.{self.q('id')} = {je}.value", [], True),
+            )
             return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, True)
-        alias = self.join_collection(ctx, key + (name,), "__r", target, lambda a: Join(
-            f"{self.q(target.table)} {a} ON {a}.{self.q('id')} = {col}", [], False))
+        alias = self.join_collection(
+            ctx,
+            key + (name,),
+            "__r",
+            target,
+            lambda a: Join(f"{self.q(target.table)} {a} ON {a}.{self.q('id')} = {col}", [], False),
+        )
         return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, multi)
 
     # --- @collection ------------------------------------------------------------------------------------
@@ -257,8 +344,15 @@ class RecordResolver:
         if section in ("query", "headers") and len(parts) == 2:
             key = parts[1]
             if mod == "isset":
-                return Operand("?", [Deferred(lambda c, s=section, k=key: k in getattr(c, s), BOOL)], BOOL, literal=True)
-            op = Operand("?", [Deferred(lambda c, s=section, k=key: getattr(c, s).get(k, ""), TEXT)], TEXT, literal=True)
+                return Operand(
+                    "?", [Deferred(lambda c, s=section, k=key: k in getattr(c, s), BOOL)], BOOL, literal=True
+                )
+            op = Operand(
+                "?",
+                [Deferred(lambda c, s=section, k=key: getattr(c, s).get(k, ""), TEXT)],
+                TEXT,
+                literal=True,
+            )
             return self._value_modifier(op, mod, ctx, ident)
         if section == "body" and len(parts) >= 2:
             return self.request_body(parts[1:], ident, ctx)
@@ -271,7 +365,9 @@ class RecordResolver:
             return op
         if mod == "lower":
             fn = op.params[0].fn
-            return Operand("?", [Deferred(lambda c: str(fn(c) or "").translate(_ASCII_LOWER), TEXT)], TEXT, literal=True)
+            return Operand(
+                "?", [Deferred(lambda c: str(fn(c) or "").translate(_ASCII_LOWER), TEXT)], TEXT, literal=True
+            )
         raise FilterError(f"Invalid filter identifier {ident.raw!r}: modifier :{mod} is not allowed here.")
 
     def request_body(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
@@ -286,19 +382,25 @@ class RecordResolver:
         if mod == "changed":
             if f is None:
                 raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown field {key!r}.")
+
             def changed(c: RequestInfo) -> bool:
                 if key not in c.body:
                     return False
                 old = (c.record or {}).get(key)
                 return c.body[key] != old
+
             return Operand("?", [Deferred(changed, BOOL)], BOOL, literal=True)
         if mod == "length":
+
             def length(c: RequestInfo) -> int:
                 v = c.body.get(key)
                 return len(v) if isinstance(v, list) else (1 if v not in (None, "") else 0)
+
             return Operand("?", [Deferred(length, NUMBER)], NUMBER, literal=True)
         if mod == "each":
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}: :each is not supported on @request.body yet.")
+            raise FilterError(
+                f"Invalid filter identifier {ident.raw!r}: :each is not supported on @request.body yet."
+            )
 
         def value(c: RequestInfo) -> Any:
             v = c.body.get(key)
@@ -310,8 +412,17 @@ class RecordResolver:
                 return orjson.dumps(v).decode()
             return v
 
-        op = Operand("?", [Deferred(value, kind if kind != JSON else TEXT)], kind if kind != JSON else TEXT, literal=True)
-        return self._value_modifier(op, mod, ctx, ident) if mod != "lower" else self._value_modifier(op, mod, ctx, ident)
+        op = Operand(
+            "?",
+            [Deferred(value, kind if kind != JSON else TEXT)],
+            kind if kind != JSON else TEXT,
+            literal=True,
+        )
+        return (
+            self._value_modifier(op, mod, ctx, ident)
+            if mod != "lower"
+            else self._value_modifier(op, mod, ctx, ident)
+        )
 
     def request_auth(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
         if not parts:
@@ -321,14 +432,27 @@ class RecordResolver:
         if len(parts) == 1:
             f = auth_coll.field(name) if auth_coll else None
             if name == "collectionId":
-                return Operand("?", [Deferred(lambda c: c.auth_collection.id if c.auth_collection else None, TEXT)], TEXT, literal=True)
+                return Operand(
+                    "?",
+                    [Deferred(lambda c: c.auth_collection.id if c.auth_collection else None, TEXT)],
+                    TEXT,
+                    literal=True,
+                )
             if name == "collectionName":
-                return Operand("?", [Deferred(lambda c: c.auth_collection.name if c.auth_collection else None, TEXT)], TEXT, literal=True)
+                return Operand(
+                    "?",
+                    [Deferred(lambda c: c.auth_collection.name if c.auth_collection else None, TEXT)],
+                    TEXT,
+                    literal=True,
+                )
             if f is None and auth_coll is not None and name != "id" and self.strict_auth:
-                raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown field {name!r} of the auth record.")
+                raise FilterError(
+                    f"Invalid filter identifier {ident.raw!r}: unknown field {name!r} of the auth record."
+                )
             kind = f.kind if f is not None else TEXT
             if f is not None and f.is_multi:
                 kind = JSON
+
             def value(c: RequestInfo) -> Any:
                 if c.auth is None:
                     return None  # a guest: every @request.auth.* value is NULL, as in PocketBase
@@ -338,15 +462,25 @@ class RecordResolver:
 
                     return orjson.dumps(v).decode()
                 return v
-            op = Operand("?", [Deferred(value, kind if kind != JSON else TEXT)], kind if kind != JSON else TEXT, literal=True)
+
+            op = Operand(
+                "?",
+                [Deferred(value, kind if kind != JSON else TEXT)],
+                kind if kind != JSON else TEXT,
+                literal=True,
+            )
             if ident.modifier == "isset":
-                return Operand("?", [Deferred(lambda c: c.auth is not None and name in c.auth, BOOL)], BOOL, literal=True)
+                return Operand(
+                    "?", [Deferred(lambda c: c.auth is not None and name in c.auth, BOOL)], BOOL, literal=True
+                )
             if ident.modifier == "lower":
                 return self._value_modifier(op, "lower", ctx, ident)
             if ident.modifier and f is not None and f.is_multi:
                 return self._auth_subquery(parts, ident, ctx)
             if ident.modifier:
-                raise FilterError(f"Invalid filter identifier {ident.raw!r}: modifier :{ident.modifier} is not allowed here.")
+                raise FilterError(
+                    f"Invalid filter identifier {ident.raw!r}: modifier :{ident.modifier} is not allowed here."
+                )
             return op
         return self._auth_subquery(parts, ident, ctx)
 
@@ -360,13 +494,18 @@ class RecordResolver:
         placeholder = ctx.dialect.typed_param(TEXT)
 
         def resolve_in(c: Context) -> Operand:
-            alias, _ = c.join(key, "__au", lambda a: Join(
-                f"{self.q(auth_coll.table)} {a} ON {a}.{self.q('id')} = {placeholder}",
-                [Deferred(lambda i: (i.auth or {}).get("id", ""), TEXT)], False))
+            alias, _ = c.join(
+                key,
+                "__au",
+                lambda a: Join(
+                    f"{self.q(auth_coll.table)} {a} ON {a}.{self.q('id')} = {placeholder}",
+                    [Deferred(lambda i: (i.auth or {}).get("id", ""), TEXT)],
+                    False,
+                ),
+            )
             return self._walk(key, auth_coll, alias, list(parts), ident, c, 1, False)
 
         op = resolve_in(ctx)
         if op.multi:
             op.fresh = resolve_in
         return op
-

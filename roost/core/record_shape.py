@@ -49,14 +49,24 @@ def _export_plan(coll: Collection, superuser: bool) -> list[tuple[str, int]]:
     return plan
 
 
-def export(coll: Collection, record: dict[str, Any], superuser: bool = False, auth_id: str | None = None,
-           manager: bool = False) -> dict[str, Any]:
+def export(
+    coll: Collection,
+    record: dict[str, Any],
+    superuser: bool = False,
+    auth_id: str | None = None,
+    manager: bool = False,
+) -> dict[str, Any]:
     out: dict[str, Any] = {"collectionId": coll.id, "collectionName": coll.name}
     for name, mode in _export_plan(coll, superuser):
         if mode == 0:
             out[name] = record.get(name)
         elif mode == 1:
-            if superuser or manager or record.get("emailVisibility") or (auth_id is not None and auth_id == record.get("id")):
+            if (
+                superuser
+                or manager
+                or record.get("emailVisibility")
+                or (auth_id is not None and auth_id == record.get("id"))
+            ):
                 out[name] = record.get(name)
         else:
             out[name] = ""
@@ -109,7 +119,9 @@ def row_exporter(coll: Collection, superuser: bool) -> Any:
     if email_check is not None:
         vis = coll.field_map.get("emailVisibility")
         vis_expr = f"r[{position['emailVisibility']}]" if vis is not None else "False"
-        cond = "True" if superuser else f"{vis_expr} or (auth_id is not None and auth_id == r[{position['id']}])"
+        cond = (
+            "True" if superuser else f"{vis_expr} or (auth_id is not None and auth_id == r[{position['id']}])"
+        )
         lines.append(f"    if {cond}:")
         lines.append(f"        out['email'] = r[{email_check}] if r[{email_check}] is not None else ''")
     lines.append("    return out")

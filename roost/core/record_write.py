@@ -36,8 +36,14 @@ def _split_key(key: str) -> tuple[str, str]:
     return key, ""
 
 
-def _apply_input(coll: Collection, record: dict[str, Any], data: dict[str, Any], caller: Caller,
-                 from_form: bool, creating: bool) -> dict[str, Any]:
+def _apply_input(
+    coll: Collection,
+    record: dict[str, Any],
+    data: dict[str, Any],
+    caller: Caller,
+    from_form: bool,
+    creating: bool,
+) -> dict[str, Any]:
     """Apply submitted values (plain first, then modifiers); returns the body as rules see it."""
     body: dict[str, Any] = {}
     modifiers: list[tuple[Any, str, Any]] = []
@@ -65,14 +71,16 @@ def _apply_input(coll: Collection, record: dict[str, Any], data: dict[str, Any],
     return body
 
 
-def submitted_body(coll: Collection, record: dict[str, Any], data: dict[str, Any], caller: Caller,
-                   from_form: bool) -> dict[str, Any]:
+def submitted_body(
+    coll: Collection, record: dict[str, Any], data: dict[str, Any], caller: Caller, from_form: bool
+) -> dict[str, Any]:
     """The submitted values with modifiers resolved against `record`, as rules see them."""
     return _apply_input(coll, dict(record), data, caller, from_form, creating=False)
 
 
-async def _validate_relations(app: App, coll: Collection, record: dict[str, Any], changed: set[str],
-                              executor: Any) -> dict[str, Any]:
+async def _validate_relations(
+    app: App, coll: Collection, record: dict[str, Any], changed: set[str], executor: Any
+) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     q = app.dialect.quote
     for f in coll.fields:
@@ -83,12 +91,18 @@ async def _validate_relations(app: App, coll: Collection, record: dict[str, Any]
             continue
         target = app.registry.find(f.collection_id)
         if target is None:
-            errors[f.name] = field_error("validation_missing_rel_records", "Failed to find all relation records with the provided ids.")
+            errors[f.name] = field_error(
+                "validation_missing_rel_records", "Failed to find all relation records with the provided ids."
+            )
             continue
         marks = ", ".join("?" for _ in ids)
-        rows = await executor.fetch_all(f"SELECT {q('id')} FROM {q(target.table)} WHERE {q('id')} IN ({marks})", ids)
+        rows = await executor.fetch_all(
+            f"SELECT {q('id')} FROM {q(target.table)} WHERE {q('id')} IN ({marks})", ids
+        )
         if len(rows) != len(set(ids)):
-            errors[f.name] = field_error("validation_missing_rel_records", "Failed to find all relation records with the provided ids.")
+            errors[f.name] = field_error(
+                "validation_missing_rel_records", "Failed to find all relation records with the provided ids."
+            )
     return errors
 
 
@@ -145,9 +159,17 @@ async def write_scope(app: App, scope: WriteScope | None = None) -> AsyncIterato
     await own.committed()
 
 
-async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, Any] | None, data: dict[str, Any],
-               files: dict[str, list[Any]], from_form: bool, rule: str | None,
-               scope: WriteScope | None = None) -> dict[str, Any]:
+async def save(
+    app: App,
+    coll: Collection,
+    caller: Caller,
+    existing: dict[str, Any] | None,
+    data: dict[str, Any],
+    files: dict[str, list[Any]],
+    from_form: bool,
+    rule: str | None,
+    scope: WriteScope | None = None,
+) -> dict[str, Any]:
     """Create (existing is None) or update a record. Nothing is written unless everything passes."""
     from roost.core.records import is_manager, rule_matches
 
@@ -199,7 +221,9 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
     for f in coll.columns:
         v = record.get(f.name)
         if isinstance(v, PlainPassword):
-            record[f.name] = await hash_password(str(v), f.options.get("cost") or 10) if v else (old.get(f.name) or "")
+            record[f.name] = (
+                await hash_password(str(v), f.options.get("cost") or 10) if v else (old.get(f.name) or "")
+            )
 
     changed = {k for k in record if creating or record.get(k) != old.get(k)}
     q = app.dialect.quote
@@ -210,8 +234,10 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
         try:
             if creating:
                 cols = [f for f in coll.columns]
-                sql = (f"INSERT INTO {q(coll.table)} ({', '.join(q(f.name) for f in cols)}) "
-                       f"VALUES ({', '.join('?' for _ in cols)})")
+                sql = (
+                    f"INSERT INTO {q(coll.table)} ({', '.join(q(f.name) for f in cols)}) "
+                    f"VALUES ({', '.join('?' for _ in cols)})"
+                )
                 await tx.execute(sql, [f.to_db(record.get(f.name, f.zero()), d) for f in cols])
                 if rule:
                     if not await rule_matches(app, coll, rule, record["id"], caller, tx):
@@ -220,8 +246,10 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
                 cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
                 if cols:
                     sets = ", ".join(f"{q(f.name)} = ?" for f in cols)
-                    await tx.execute(f"UPDATE {q(coll.table)} SET {sets} WHERE {q('id')} = ?",
-                                     [*(f.to_db(record.get(f.name), d) for f in cols), record["id"]])
+                    await tx.execute(
+                        f"UPDATE {q(coll.table)} SET {sets} WHERE {q('id')} = ?",
+                        [*(f.to_db(record.get(f.name), d) for f in cols), record["id"]],
+                    )
         except UniqueViolation as exc:
             raise _unique_error(coll, exc, fail_message) from None
         if pending_files is not None:
@@ -231,7 +259,9 @@ async def save(app: App, coll: Collection, caller: Caller, existing: dict[str, A
     return saved
 
 
-async def _after_save(app: App, coll: Collection, creating: bool, old: dict[str, Any], saved: dict[str, Any]) -> None:
+async def _after_save(
+    app: App, coll: Collection, creating: bool, old: dict[str, Any], saved: dict[str, Any]
+) -> None:
     if not creating:
         from roost.core.record_files import delete_file, removed_files
 
@@ -243,8 +273,16 @@ async def _after_save(app: App, coll: Collection, creating: bool, old: dict[str,
         await cb("create" if creating else "update", coll, saved)
 
 
-async def _auth_fields(app: App, coll: Collection, caller: Caller, record: dict[str, Any], old: dict[str, Any],
-                       data: dict[str, Any], creating: bool, manager: bool) -> dict[str, Any]:
+async def _auth_fields(
+    app: App,
+    coll: Collection,
+    caller: Caller,
+    record: dict[str, Any],
+    old: dict[str, Any],
+    data: dict[str, Any],
+    creating: bool,
+    manager: bool,
+) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     privileged = caller.superuser or manager
     password = data.get("password")
@@ -271,7 +309,9 @@ async def _auth_fields(app: App, coll: Collection, caller: Caller, record: dict[
             if not old_pw:
                 errors["oldPassword"] = field_error("validation_required", "Cannot be blank.")
             elif not await check_password(str(old_pw), str(old.get("password", ""))):
-                errors["oldPassword"] = field_error("validation_invalid_old_password", "Missing or invalid old password.")
+                errors["oldPassword"] = field_error(
+                    "validation_invalid_old_password", "Missing or invalid old password."
+                )
         record["tokenKey"] = coll.field("tokenKey").autogenerate()  # type: ignore[union-attr]
     else:
         record["password"] = old.get("password", "")
@@ -297,8 +337,14 @@ async def _after_delete(app: App, coll: Collection, deleted: list[tuple[Collecti
             await cb("delete", c, r)
 
 
-async def _delete_in_tx(app: App, tx: Any, coll: Collection, record: dict[str, Any],
-                        deleted: list[tuple[Collection, dict[str, Any]]], depth: int) -> None:
+async def _delete_in_tx(
+    app: App,
+    tx: Any,
+    coll: Collection,
+    record: dict[str, Any],
+    deleted: list[tuple[Collection, dict[str, Any]]],
+    depth: int,
+) -> None:
     if depth > 32:
         raise BadRequest("Failed to delete record: the cascade is too deep.")
     q = app.dialect.quote
@@ -328,8 +374,10 @@ async def _delete_in_tx(app: App, tx: Any, coll: Collection, record: dict[str, A
                         "Failed to delete record. Make sure that the record is not part of a required relation reference."
                     )
                 value = remaining if f.is_multi else ""
-                await tx.execute(f"UPDATE {q(other.table)} SET {q(f.name)} = ? WHERE {q('id')} = ?",
-                                 (f.to_db(value, d), ref["id"]))
+                await tx.execute(
+                    f"UPDATE {q(other.table)} SET {q(f.name)} = ? WHERE {q('id')} = ?",
+                    (f.to_db(value, d), ref["id"]),
+                )
     # listeners (realtime) look at the record while it still exists, inside the transaction
     for cb in app.on_record_delete_prepare:
         await cb(tx, coll, record)

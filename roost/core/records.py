@@ -41,7 +41,9 @@ def locked_error() -> Forbidden:
     return Forbidden("Only superusers can perform this action.")
 
 
-async def rule_matches(app: App, coll: Collection, rule: str, record_id: str, caller: Caller, executor: Any = None) -> bool:
+async def rule_matches(
+    app: App, coll: Collection, rule: str, record_id: str, caller: Caller, executor: Any = None
+) -> bool:
     """Whether the stored record `record_id` satisfies a rule expression for `caller`."""
     q = app.dialect.quote
     compiled = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=caller.superuser)
@@ -50,7 +52,9 @@ async def rule_matches(app: App, coll: Collection, rule: str, record_id: str, ca
     return await ex.fetch_one(sql, [record_id, *compiled.bind(caller.info)]) is not None
 
 
-async def is_manager(app: App, coll: Collection, record_id: str, caller: Caller, executor: Any = None) -> bool:
+async def is_manager(
+    app: App, coll: Collection, record_id: str, caller: Caller, executor: Any = None
+) -> bool:
     if caller.superuser:
         return True
     rule = coll.rules.get("manageRule")
@@ -113,7 +117,9 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
         if skip_total:
             rows = await app.db.fetch_scan(sql, page_args)
         else:
-            rows, counted = await asyncio.gather(app.db.fetch_scan(sql, page_args), app.db.fetch_scan(count_sql, params))
+            rows, counted = await asyncio.gather(
+                app.db.fetch_scan(sql, page_args), app.db.fetch_scan(count_sql, params)
+            )
     else:
         rows = await app.db.fetch_all(sql, page_args)
         counted = None if skip_total else await app.db.fetch_all(count_sql, params)
@@ -141,18 +147,24 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
     }
 
 
-def to_json(coll: Collection, record: dict[str, Any], caller: Caller, manager: bool = False) -> dict[str, Any]:
+def to_json(
+    coll: Collection, record: dict[str, Any], caller: Caller, manager: bool = False
+) -> dict[str, Any]:
     auth_id = caller.auth_id if caller.auth_coll is coll else None
     return export(coll, record, superuser=caller.superuser, auth_id=auth_id, manager=manager)
 
 
-async def fetch_record(app: App, coll: Collection, record_id: str, executor: Any = None) -> dict[str, Any] | None:
+async def fetch_record(
+    app: App, coll: Collection, record_id: str, executor: Any = None
+) -> dict[str, Any] | None:
     q = app.dialect.quote
     row = await (executor or app.db).fetch_one(select_sql(coll, q) + f" WHERE {q('id')} = ?", (record_id,))
     return row_to_record(coll, row) if row else None
 
 
-async def view_record(app: App, coll: Collection, caller: Caller, record_id: str, expand: str = "") -> dict[str, Any]:
+async def view_record(
+    app: App, coll: Collection, caller: Caller, record_id: str, expand: str = ""
+) -> dict[str, Any]:
     rule = coll.rules["viewRule"]
     if rule is None and not caller.superuser:
         raise locked_error()
@@ -171,8 +183,15 @@ async def view_record(app: App, coll: Collection, caller: Caller, record_id: str
     return record
 
 
-async def check_record_rule(app: App, coll: Collection, caller: Caller, rule_name: str, record_id: str,
-                            executor: Any = None, body: Any = None) -> dict[str, Any]:
+async def check_record_rule(
+    app: App,
+    coll: Collection,
+    caller: Caller,
+    rule_name: str,
+    record_id: str,
+    executor: Any = None,
+    body: Any = None,
+) -> dict[str, Any]:
     """Load a record for update/delete, enforcing the rule: null -> 403, unmet -> 404.
     `body(record)` gives what `@request.body.*` reads: the submitted values applied to the record."""
     rule = coll.rules[rule_name]
@@ -190,31 +209,59 @@ async def check_record_rule(app: App, coll: Collection, caller: Caller, rule_nam
     return record
 
 
-async def create_record(app: App, coll: Collection, caller: Caller, data: dict[str, Any],
-                        files: dict[str, list[Any]], from_form: bool = False, scope: Any = None) -> dict[str, Any]:
+async def create_record(
+    app: App,
+    coll: Collection,
+    caller: Caller,
+    data: dict[str, Any],
+    files: dict[str, list[Any]],
+    from_form: bool = False,
+    scope: Any = None,
+) -> dict[str, Any]:
     if coll.is_view:
         raise BadRequest("Unsupported collection type.")
     rule = coll.rules["createRule"]
     if rule is None and not caller.superuser:
         raise locked_error()
-    return await record_write.save(app, coll, caller, None, data, files, from_form,
-                                   rule=None if caller.superuser else rule, scope=scope)
+    return await record_write.save(
+        app, coll, caller, None, data, files, from_form, rule=None if caller.superuser else rule, scope=scope
+    )
 
 
-async def update_record(app: App, coll: Collection, caller: Caller, record_id: str, data: dict[str, Any],
-                        files: dict[str, list[Any]], from_form: bool = False, scope: Any = None) -> dict[str, Any]:
+async def update_record(
+    app: App,
+    coll: Collection,
+    caller: Caller,
+    record_id: str,
+    data: dict[str, Any],
+    files: dict[str, list[Any]],
+    from_form: bool = False,
+    scope: Any = None,
+) -> dict[str, Any]:
     if coll.is_view:
         raise BadRequest("Unsupported collection type.")
     existing = await check_record_rule(
-        app, coll, caller, "updateRule", record_id, scope.tx if scope else None,
-        body=lambda record: record_write.submitted_body(coll, record, data, caller, from_form))
-    return await record_write.save(app, coll, caller, existing, data, files, from_form, rule=None, scope=scope)
+        app,
+        coll,
+        caller,
+        "updateRule",
+        record_id,
+        scope.tx if scope else None,
+        body=lambda record: record_write.submitted_body(coll, record, data, caller, from_form),
+    )
+    return await record_write.save(
+        app, coll, caller, existing, data, files, from_form, rule=None, scope=scope
+    )
 
 
-async def delete_record(app: App, coll: Collection, caller: Caller, record_id: str, scope: Any = None) -> None:
+async def delete_record(
+    app: App, coll: Collection, caller: Caller, record_id: str, scope: Any = None
+) -> None:
     if coll.is_view:
         raise BadRequest("Unsupported collection type.")
-    existing = await check_record_rule(app, coll, caller, "deleteRule", record_id, scope.tx if scope else None)
+    existing = await check_record_rule(
+        app, coll, caller, "deleteRule", record_id, scope.tx if scope else None
+    )
     await record_write.delete(app, coll, existing, scope)
 
 
@@ -235,7 +282,9 @@ def parse_expand(raw: str) -> dict[str, Any]:
     return tree
 
 
-async def expand_records(app: App, coll: Collection, records: list[dict[str, Any]], raw: str, caller: Caller) -> None:
+async def expand_records(
+    app: App, coll: Collection, records: list[dict[str, Any]], raw: str, caller: Caller
+) -> None:
     from roost.core.record_expand import expand_tree
 
     tree = parse_expand(raw)

@@ -61,9 +61,13 @@ def _validate(settings: dict[str, Any]) -> None:
     batch = settings["batch"]
     batch_errors = {}
     if batch["maxRequests"] < 0:
-        batch_errors["maxRequests"] = field_error("validation_min_greater_equal_than_required", "Must be no less than 0.", threshold=0)
+        batch_errors["maxRequests"] = field_error(
+            "validation_min_greater_equal_than_required", "Must be no less than 0.", threshold=0
+        )
     if batch["timeout"] < 0:
-        batch_errors["timeout"] = field_error("validation_min_greater_equal_than_required", "Must be no less than 0.", threshold=0)
+        batch_errors["timeout"] = field_error(
+            "validation_min_greater_equal_than_required", "Must be no less than 0.", threshold=0
+        )
     if batch_errors:
         errors["batch"] = batch_errors
     if not settings["meta"]["appName"]:

@@ -63,6 +63,10 @@ async def open_database(url: str | None, data_dir: str) -> Database:
 
         from roost.db.dialects.sqlite import SQLiteDialect
 
-        path = url[len("sqlite:///"):] if url and url.startswith("sqlite:///") else os.path.join(data_dir, "data.db")
+        path = (
+            url[len("sqlite:///") :]
+            if url and url.startswith("sqlite:///")
+            else os.path.join(data_dir, "data.db")
+        )
         dialect = await SQLiteDialect.connect(path)
     return Database(dialect)

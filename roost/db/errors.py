@@ -14,7 +14,9 @@ class UniqueViolation(DatabaseError):
 
     status = 400
 
-    def __init__(self, table: str = "", columns: tuple[str, ...] = (), detail: str = "", index: str = "") -> None:
+    def __init__(
+        self, table: str = "", columns: tuple[str, ...] = (), detail: str = "", index: str = ""
+    ) -> None:
         super().__init__("Value must be unique.")
         self.table = table
         self.columns = columns

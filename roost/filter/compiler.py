@@ -228,7 +228,7 @@ class _Compiler:
         """An operand rendered as `kind`: literals are coerced, columns cast when needed."""
         if op.null:
             return op
-        if op.literal or any(isinstance(p, Deferred) for p in op.params) and op.sql == "?":
+        if op.literal or (any(isinstance(p, Deferred) for p in op.params) and op.sql == "?"):
             value = op.params[0]
             if isinstance(value, Deferred):
                 return Operand(self.placeholder(kind), [Deferred(value.fn, kind)], kind, literal=True)
@@ -318,8 +318,13 @@ class _Compiler:
     @staticmethod
     def known_value(op: Operand) -> bool:
         """A literal of the filter text with a non-empty value (not a request value)."""
-        return op.literal and not op.null and len(op.params) == 1 and not isinstance(op.params[0], Deferred) \
+        return (
+            op.literal
+            and not op.null
+            and len(op.params) == 1
+            and not isinstance(op.params[0], Deferred)
             and op.params[0] != ""
+        )
 
     def is_empty(self, op: Operand) -> bool:
         if op.null:

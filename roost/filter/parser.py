@@ -31,7 +31,7 @@ _ESCAPES = {"\\": "\\", "n": "\n", "t": "\t", "r": "\r", '"': '"', "'": "'"}
 
 
 class _Token:
-    __slots__ = ("kind", "value", "pos")
+    __slots__ = ("kind", "pos", "value")
 
     def __init__(self, kind: str, value: object, pos: int) -> None:
         self.kind = kind  # ident, text, number, op, join, lparen, rparen, comma

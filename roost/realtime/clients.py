@@ -25,7 +25,7 @@ def new_instance_id() -> str:
 class Client:
     """One realtime connection. `auth` is whatever the API layer stores (None for guests)."""
 
-    __slots__ = ("id", "auth", "subscriptions", "closed", "_pending", "_waiter", "_timer", "_last")
+    __slots__ = ("_last", "_pending", "_timer", "_waiter", "auth", "closed", "id", "subscriptions")
 
     def __init__(self, client_id: str) -> None:
         self.id = client_id

@@ -33,8 +33,9 @@ class RedisBroker(Broker):
     async def start(self, wait: float = 5.0) -> None:
         import redis.asyncio as aioredis
 
-        self._client = aioredis.from_url(self.url, socket_connect_timeout=2, socket_keepalive=True,
-                                         health_check_interval=15)
+        self._client = aioredis.from_url(
+            self.url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=15
+        )
         self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._send())]
         try:  # events published right after startup should already reach this process
             await asyncio.wait_for(self.connected.wait(), wait)
@@ -100,7 +101,7 @@ class RedisBroker(Broker):
                     msg = await pubsub.get_message(timeout=_POLL)
                     if msg is not None and msg.get("type") == "message":
                         channel = msg["channel"].decode()
-                        await self.dispatch(channel[len(self.prefix):], msg["data"])
+                        await self.dispatch(channel[len(self.prefix) :], msg["data"])
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # connection lost or refused: rebuild and resubscribe

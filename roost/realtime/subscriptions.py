@@ -85,8 +85,11 @@ def validate(client_id: str, subscriptions: list[str]) -> dict[str, Any]:
     if len(subscriptions) > MAX_SUBSCRIPTIONS:
         errors["subscriptions"] = _length_error(0, MAX_SUBSCRIPTIONS)
     else:
-        too_long = {str(i): _length_error(0, MAX_SUBSCRIPTION_LENGTH)
-                    for i, s in enumerate(subscriptions) if len(s) > MAX_SUBSCRIPTION_LENGTH}
+        too_long = {
+            str(i): _length_error(0, MAX_SUBSCRIPTION_LENGTH)
+            for i, s in enumerate(subscriptions)
+            if len(s) > MAX_SUBSCRIPTION_LENGTH
+        }
         if too_long:
             errors["subscriptions"] = too_long
     return errors

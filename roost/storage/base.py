@@ -36,4 +36,4 @@ class Storage(abc.ABC):
 
     def read_range(self, key: str, start: int, length: int) -> bytes | None:
         data = self.read(key)
-        return None if data is None else data[start:start + length]
+        return None if data is None else data[start : start + length]

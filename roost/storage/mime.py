@@ -54,14 +54,29 @@ _PREFIXES: list[tuple[bytes, str]] = [
 ]
 
 _FTYP_BRANDS: dict[bytes, str] = {
-    b"avif": "image/avif", b"avis": "image/avif",
-    b"heic": "image/heic", b"heix": "image/heic",
-    b"hevc": "image/heic-sequence", b"hevx": "image/heic-sequence",
-    b"mif1": "image/heif", b"heim": "image/heif", b"heis": "image/heif", b"avic": "image/heif",
-    b"M4A ": "audio/x-m4a", b"M4B ": "audio/mp4", b"M4P ": "audio/mp4", b"F4A ": "audio/mp4",
-    b"M4V ": "video/x-m4v", b"M4VH": "video/x-m4v", b"M4VP": "video/x-m4v",
-    b"qt  ": "video/quicktime", b"mqt ": "video/quicktime",
-    b"3gp4": "video/3gpp", b"3gp5": "video/3gpp", b"3gp6": "video/3gpp", b"3g2a": "video/3gpp2",
+    b"avif": "image/avif",
+    b"avis": "image/avif",
+    b"heic": "image/heic",
+    b"heix": "image/heic",
+    b"hevc": "image/heic-sequence",
+    b"hevx": "image/heic-sequence",
+    b"mif1": "image/heif",
+    b"heim": "image/heif",
+    b"heis": "image/heif",
+    b"avic": "image/heif",
+    b"M4A ": "audio/x-m4a",
+    b"M4B ": "audio/mp4",
+    b"M4P ": "audio/mp4",
+    b"F4A ": "audio/mp4",
+    b"M4V ": "video/x-m4v",
+    b"M4VH": "video/x-m4v",
+    b"M4VP": "video/x-m4v",
+    b"qt  ": "video/quicktime",
+    b"mqt ": "video/quicktime",
+    b"3gp4": "video/3gpp",
+    b"3gp5": "video/3gpp",
+    b"3gp6": "video/3gpp",
+    b"3g2a": "video/3gpp2",
 }
 
 _BMP_HEADERS = {12, 16, 24, 40, 48, 52, 56, 64, 108, 124}
@@ -77,8 +92,14 @@ _ZIP_MIMETYPE_RE = re.compile(rb"^mimetype(application/(?:vnd\.oasis\.opendocume
 # alternative names a field's `mimeTypes` may use for a detected type
 ALIASES: dict[str, tuple[str, ...]] = {
     "application/zip": ("application/x-zip", "application/x-zip-compressed"),
-    "application/gzip": ("application/x-gzip", "application/x-gunzip", "application/gzipped",
-                         "application/gzip-compressed", "application/x-gzip-compressed", "gzip/document"),
+    "application/gzip": (
+        "application/x-gzip",
+        "application/x-gunzip",
+        "application/gzipped",
+        "application/gzip-compressed",
+        "application/x-gzip-compressed",
+        "gzip/document",
+    ),
     "application/pdf": ("application/x-pdf",),
     "application/ogg": ("application/x-ogg",),
     "text/xml": ("application/xml",),
@@ -101,33 +122,83 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 # the extension a stored name gets when the upload had none
 EXTENSIONS: dict[str, str] = {
-    "text/plain": ".txt", "text/html": ".html", "text/xml": ".xml", "application/xhtml+xml": ".html",
-    "application/json": ".json", "application/x-ndjson": ".ndjson", "text/csv": ".csv",
-    "text/tab-separated-values": ".tsv", "image/svg+xml": ".svg", "text/rtf": ".rtf", "text/x-php": ".php",
-    "text/x-shellscript": ".sh", "text/x-python": ".py", "text/javascript": ".js", "text/calendar": ".ics",
-    "text/vcard": ".vcf", "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+    "text/plain": ".txt",
+    "text/html": ".html",
+    "text/xml": ".xml",
+    "application/xhtml+xml": ".html",
+    "application/json": ".json",
+    "application/x-ndjson": ".ndjson",
+    "text/csv": ".csv",
+    "text/tab-separated-values": ".tsv",
+    "image/svg+xml": ".svg",
+    "text/rtf": ".rtf",
+    "text/x-php": ".php",
+    "text/x-shellscript": ".sh",
+    "text/x-python": ".py",
+    "text/javascript": ".js",
+    "text/calendar": ".ics",
+    "text/vcard": ".vcf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
     "image/webp": ".webp",
-    "image/bmp": ".bmp", "image/tiff": ".tiff", "image/x-icon": ".ico", "image/avif": ".avif",
-    "image/heic": ".heic", "image/heic-sequence": ".heic", "image/heif": ".heif", "image/jxl": ".jxl",
-    "image/vnd.adobe.photoshop": ".psd", "application/pdf": ".pdf", "application/postscript": ".ps",
-    "application/zip": ".zip", "application/gzip": ".gz", "application/x-7z-compressed": ".7z",
-    "application/x-bzip2": ".bz2", "application/x-xz": ".xz", "application/zstd": ".zst",
-    "application/x-rar-compressed": ".rar", "application/x-tar": ".tar", "application/wasm": ".wasm",
-    "application/vnd.sqlite3": ".sqlite", "application/vnd.microsoft.portable-executable": ".exe",
-    "application/x-java-applet": ".class", "font/woff": ".woff", "font/woff2": ".woff2", "font/otf": ".otf",
-    "font/ttf": ".ttf", "audio/mpeg": ".mp3", "audio/wav": ".wav", "audio/aiff": ".aiff",
-    "audio/flac": ".flac", "audio/midi": ".midi", "audio/basic": ".au", "audio/amr": ".amr",
-    "audio/aac": ".aac", "audio/ogg": ".oga",
-    "audio/x-m4a": ".m4a", "audio/mp4": ".mp4", "application/ogg": ".ogg", "video/ogg": ".ogv",
-    "video/mp4": ".mp4", "video/webm": ".webm", "video/x-matroska": ".mkv", "video/quicktime": ".mov",
-    "video/x-msvideo": ".avi", "video/mpeg": ".mpeg", "video/3gpp": ".3gp", "video/3gpp2": ".3g2",
-    "video/x-m4v": ".m4v", "video/x-flv": ".flv",
+    "image/bmp": ".bmp",
+    "image/tiff": ".tiff",
+    "image/x-icon": ".ico",
+    "image/avif": ".avif",
+    "image/heic": ".heic",
+    "image/heic-sequence": ".heic",
+    "image/heif": ".heif",
+    "image/jxl": ".jxl",
+    "image/vnd.adobe.photoshop": ".psd",
+    "application/pdf": ".pdf",
+    "application/postscript": ".ps",
+    "application/zip": ".zip",
+    "application/gzip": ".gz",
+    "application/x-7z-compressed": ".7z",
+    "application/x-bzip2": ".bz2",
+    "application/x-xz": ".xz",
+    "application/zstd": ".zst",
+    "application/x-rar-compressed": ".rar",
+    "application/x-tar": ".tar",
+    "application/wasm": ".wasm",
+    "application/vnd.sqlite3": ".sqlite",
+    "application/vnd.microsoft.portable-executable": ".exe",
+    "application/x-java-applet": ".class",
+    "font/woff": ".woff",
+    "font/woff2": ".woff2",
+    "font/otf": ".otf",
+    "font/ttf": ".ttf",
+    "audio/mpeg": ".mp3",
+    "audio/wav": ".wav",
+    "audio/aiff": ".aiff",
+    "audio/flac": ".flac",
+    "audio/midi": ".midi",
+    "audio/basic": ".au",
+    "audio/amr": ".amr",
+    "audio/aac": ".aac",
+    "audio/ogg": ".oga",
+    "audio/x-m4a": ".m4a",
+    "audio/mp4": ".mp4",
+    "application/ogg": ".ogg",
+    "video/ogg": ".ogv",
+    "video/mp4": ".mp4",
+    "video/webm": ".webm",
+    "video/x-matroska": ".mkv",
+    "video/quicktime": ".mov",
+    "video/x-msvideo": ".avi",
+    "video/mpeg": ".mpeg",
+    "video/3gpp": ".3gp",
+    "video/3gpp2": ".3g2",
+    "video/x-m4v": ".m4v",
+    "video/x-flv": ".flv",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
     "application/vnd.oasis.opendocument.text": ".odt",
     "application/vnd.oasis.opendocument.spreadsheet": ".ods",
-    "application/vnd.oasis.opendocument.presentation": ".odp", "application/epub+zip": ".epub",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
+    "application/epub+zip": ".epub",
     "application/x-ole-storage": "",
 }
 
@@ -247,8 +318,8 @@ def _zip(raw: bytes) -> str:
         pos = raw.find(b"PK\x03\x04", pos)
         if pos < 0 or pos + 30 > len(raw):
             return "application/zip"
-        name_len = int.from_bytes(raw[pos + 26:pos + 28], "little")
-        name = raw[pos + 30:pos + 30 + name_len]
+        name_len = int.from_bytes(raw[pos + 26 : pos + 28], "little")
+        name = raw[pos + 30 : pos + 30 + name_len]
         for prefix, mime in _ZIP_DIRS:
             if name.startswith(prefix):
                 return mime
@@ -256,13 +327,35 @@ def _zip(raw: bytes) -> str:
 
 
 # --- text formats ----------------------------------------------------------------------------------
-_BOMS = [(b"\xef\xbb\xbf", "utf-8"), (b"\x00\x00\xfe\xff", "utf-32be"), (b"\xff\xfe\x00\x00", "utf-32le"),
-         (b"\xfe\xff", "utf-16be"), (b"\xff\xfe", "utf-16le")]
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\x00\x00\xfe\xff", "utf-32be"),
+    (b"\xff\xfe\x00\x00", "utf-32le"),
+    (b"\xfe\xff", "utf-16be"),
+    (b"\xff\xfe", "utf-16le"),
+]
 # bytes that never appear in text (WHATWG mimesniff "binary data byte")
-_BINARY_BYTES = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+_BINARY_BYTES = frozenset([*range(0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 _ASCII_TEXT = frozenset([*range(0x07, 0x0E), 0x1B, *range(0x20, 0x7F)])
-_HTML_TAGS = (b"<!DOCTYPE HTML", b"<HTML", b"<HEAD", b"<SCRIPT", b"<IFRAME", b"<H1", b"<DIV", b"<FONT",
-              b"<TABLE", b"<A", b"<STYLE", b"<TITLE", b"<B", b"<BODY", b"<BR", b"<P", b"<!--")
+_HTML_TAGS = (
+    b"<!DOCTYPE HTML",
+    b"<HTML",
+    b"<HEAD",
+    b"<SCRIPT",
+    b"<IFRAME",
+    b"<H1",
+    b"<DIV",
+    b"<FONT",
+    b"<TABLE",
+    b"<A",
+    b"<STYLE",
+    b"<TITLE",
+    b"<B",
+    b"<BODY",
+    b"<BR",
+    b"<P",
+    b"<!--",
+)
 _INTERPRETER = rb"^#!\s*/(?:usr/(?:local/)?)?bin/(?:env\s+(?:-S\s+)?)?"
 _SHEBANGS = [
     (re.compile(_INTERPRETER + rb"(?:ba|c|da|k|tc|z)?sh\b"), "text/x-shellscript"),
@@ -325,17 +418,20 @@ def _text_kind(raw: bytes, truncated: bool) -> str:
 
 def _markup_starts(stripped: bytes, upper: bytes, tag: bytes) -> bool:
     # the tag must be followed by white space or `>`, so `<Bogus` is not `<B`
-    after = stripped[len(tag):len(tag) + 1]
+    after = stripped[len(tag) : len(tag) + 1]
     return upper.startswith(tag) and after != b"" and after in b" \t\r\n\f>"
 
 
 def _is_svg(raw: bytes) -> bool:
-    rest = raw[_COMMENT_RE.match(raw).end():]  # type: ignore[union-attr]
+    rest = raw[_COMMENT_RE.match(raw).end() :]  # type: ignore[union-attr]
     if _SVG_RE.match(rest):
         return True
     head = raw.lstrip()
-    return head.startswith(b"<?xml") and re.match(rb"<\?xml[^>]*\bversion\s*=", head) is not None \
+    return (
+        head.startswith(b"<?xml")
+        and re.match(rb"<\?xml[^>]*\bversion\s*=", head) is not None
         and b"<svg" in head[:4096]
+    )
 
 
 def _is_json(raw: bytes, truncated: bool) -> bool:

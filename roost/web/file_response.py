@@ -88,10 +88,16 @@ def _parse_date(value: str | None) -> float | None:
 class FileResponse(Response):
     """A stored file. `headers` carry Content-Type, Content-Disposition and the like."""
 
-    __slots__ = ("read", "parts", "head")
+    __slots__ = ("head", "parts", "read")
 
-    def __init__(self, request: Request, size: int, read: Reader, headers: list[tuple[bytes, bytes]],
-                 modified: float = 0.0) -> None:
+    def __init__(
+        self,
+        request: Request,
+        size: int,
+        read: Reader,
+        headers: list[tuple[bytes, bytes]],
+        modified: float = 0.0,
+    ) -> None:
         super().__init__(200, b"", list(headers))
         self.read = read
         self.head = request.method == "HEAD"

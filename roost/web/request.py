@@ -14,8 +14,17 @@ DEFAULT_BODY_LIMIT = 32 << 20  # 32 MiB, as PocketBase
 
 class Request:
     __slots__ = (
-        "scope", "receive", "method", "path", "path_params", "_query", "_headers",
-        "_body", "auth", "state", "body_limit",
+        "_body",
+        "_headers",
+        "_query",
+        "auth",
+        "body_limit",
+        "method",
+        "path",
+        "path_params",
+        "receive",
+        "scope",
+        "state",
     )
 
     def __init__(self, scope: dict[str, Any], receive: Any) -> None:
@@ -47,7 +56,9 @@ class Request:
     @property
     def headers(self) -> dict[str, str]:
         if self._headers is None:
-            self._headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in self.scope["headers"]}
+            self._headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in self.scope["headers"]
+            }
         return self._headers
 
     def header(self, name: bytes) -> str | None:
@@ -73,9 +84,7 @@ class Request:
                 chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > self.body_limit:
-                    raise PayloadTooLarge(
-                        f"Request body is larger than the allowed {self.body_limit} bytes."
-                    )
+                    raise PayloadTooLarge(f"Request body is larger than the allowed {self.body_limit} bytes.")
                 chunks.append(chunk)
                 if not message.get("more_body", False):
                     break
@@ -130,4 +139,3 @@ def _add_form_value(fields: dict[str, Any], key: str, value: Any) -> None:
 
 def add_form_value(fields: dict[str, Any], key: str, value: Any) -> None:
     _add_form_value(fields, key, value)
-

@@ -24,9 +24,11 @@ def _default(obj: Any) -> Any:
 
 
 class Response:
-    __slots__ = ("status", "body", "headers")
+    __slots__ = ("body", "headers", "status")
 
-    def __init__(self, status: int = 200, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None):
+    def __init__(
+        self, status: int = 200, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None
+    ):
         self.status = status
         self.body = body
         self.headers = headers if headers is not None else []
@@ -56,16 +58,23 @@ class StreamResponse(Response):
     `send()` after a disconnect silently instead of raising, so `http.disconnect` is the
     only reliable signal. The stream's own `finally` then runs (`aclose`)."""
 
-    __slots__ = ("stream", "receive")
+    __slots__ = ("receive", "stream")
 
-    def __init__(self, stream: AsyncIterator[bytes], headers: list[tuple[bytes, bytes]], status: int = 200,
-                 receive: Callable[[], Awaitable[dict[str, Any]]] | None = None):
+    def __init__(
+        self,
+        stream: AsyncIterator[bytes],
+        headers: list[tuple[bytes, bytes]],
+        status: int = 200,
+        receive: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+    ):
         super().__init__(status, b"", headers)
         self.stream = stream
         self.receive = receive
 
     async def send(self, send: Callable[..., Any], extra_headers: list[tuple[bytes, bytes]]) -> None:
-        await send({"type": "http.response.start", "status": self.status, "headers": self.headers + extra_headers})
+        await send(
+            {"type": "http.response.start", "status": self.status, "headers": self.headers + extra_headers}
+        )
         if self.receive is None:
             await self._pump(send)
             return

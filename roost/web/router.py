@@ -10,7 +10,7 @@ Handler = Callable[..., Awaitable[Any]]
 
 
 class _Node:
-    __slots__ = ("static", "param", "param_name", "handlers", "tail_name")
+    __slots__ = ("handlers", "param", "param_name", "static", "tail_name")
 
     def __init__(self) -> None:
         self.static: dict[str, _Node] = {}

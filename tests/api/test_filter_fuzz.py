@@ -26,13 +26,20 @@ pytestmark = [
 ]
 
 EXAMPLES = int(os.environ.get("ROOST_FUZZ_EXAMPLES", "150"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, print_blob=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # What a database error looks like when it leaks into an answer.
-LEAK_RE = re.compile(r"sqlite|syntax error|\bSELECT\b|asyncpg|no such (column|table|function)|operator does not exist"
-                     r"|Invalid SQL|HINT:|psycopg|apsw|near \"|misuse of|malformed|ESCAPE expression",
-                     re.IGNORECASE)
+LEAK_RE = re.compile(
+    r"sqlite|syntax error|\bSELECT\b|asyncpg|no such (column|table|function)|operator does not exist"
+    r"|Invalid SQL|HINT:|psycopg|apsw|near \"|misuse of|malformed|ESCAPE expression",
+    re.IGNORECASE,
+)
 CANARIES = ("HIDDEN-CANARY", "LOCKED-CANARY", "alice-private@example.com", "bob-private@example.com")
 
 
@@ -50,25 +57,50 @@ RULE = "owner = @request.auth.id || public = true"
 async def world(client: Any, su: dict[str, str]) -> World:
     alice, alice_token = await make_user(client, "alice-private@example.com", name="Alice")
     bob, _ = await make_user(client, "bob-private@example.com", name="Bob")
-    notes = await make_collection(client, su, {
-        "name": "notes", "type": "base", "listRule": RULE, "viewRule": RULE,
-        "fields": [
-            {"name": "title", "type": "text"}, {"name": "n", "type": "number"}, {"name": "public", "type": "bool"},
-            {"name": "tags", "type": "select", "values": ["a", "b", "c"], "maxSelect": 3},
-            {"name": "meta", "type": "json"}, {"name": "when", "type": "date"},
-            {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1},
-            {"name": "readers", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 5},
-            {"name": "secret", "type": "text", "hidden": True},
-            {"name": "where", "type": "geoPoint"},
-        ],
-    })
-    await client.patch(f"/api/collections/{notes['id']}", headers=su, json={"fields": notes["fields"] + [
-        {"name": "ref", "type": "relation", "collectionId": notes["id"], "maxSelect": 1}]})
-    await make_collection(client, su, {
-        "name": "locked", "type": "base", "listRule": None, "viewRule": None,
-        "fields": [{"name": "code", "type": "text"},
-                   {"name": "note", "type": "relation", "collectionId": notes["id"], "maxSelect": 1}],
-    })
+    notes = await make_collection(
+        client,
+        su,
+        {
+            "name": "notes",
+            "type": "base",
+            "listRule": RULE,
+            "viewRule": RULE,
+            "fields": [
+                {"name": "title", "type": "text"},
+                {"name": "n", "type": "number"},
+                {"name": "public", "type": "bool"},
+                {"name": "tags", "type": "select", "values": ["a", "b", "c"], "maxSelect": 3},
+                {"name": "meta", "type": "json"},
+                {"name": "when", "type": "date"},
+                {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1},
+                {"name": "readers", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 5},
+                {"name": "secret", "type": "text", "hidden": True},
+                {"name": "where", "type": "geoPoint"},
+            ],
+        },
+    )
+    await client.patch(
+        f"/api/collections/{notes['id']}",
+        headers=su,
+        json={
+            "fields": notes["fields"]
+            + [{"name": "ref", "type": "relation", "collectionId": notes["id"], "maxSelect": 1}]
+        },
+    )
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "locked",
+            "type": "base",
+            "listRule": None,
+            "viewRule": None,
+            "fields": [
+                {"name": "code", "type": "text"},
+                {"name": "note", "type": "relation", "collectionId": notes["id"], "maxSelect": 1},
+            ],
+        },
+    )
     rows = [
         ("alice private", alice["id"], False, ["a"], {"a": 1}, 1),
         ("alice public", alice["id"], True, ["a", "b"], {"a": "x"}, 2),
@@ -80,14 +112,26 @@ async def world(client: Any, su: dict[str, str]) -> World:
     ids: list[str] = []
     visible: dict[str, set[str]] = {"guest": set(), "alice": set()}
     for i, (title, owner, public, tags, meta, n) in enumerate(rows):
-        body = {"title": title, "owner": owner, "public": public, "tags": tags, "meta": meta, "n": n,
-                "secret": f"HIDDEN-CANARY-{i}", "readers": [alice["id"], bob["id"]][: i % 3],
-                "when": f"2024-01-0{i + 1} 10:00:00Z", "ref": ids[-1] if ids else ""}
+        body = {
+            "title": title,
+            "owner": owner,
+            "public": public,
+            "tags": tags,
+            "meta": meta,
+            "n": n,
+            "secret": f"HIDDEN-CANARY-{i}",
+            "readers": [alice["id"], bob["id"]][: i % 3],
+            "when": f"2024-01-0{i + 1} 10:00:00Z",
+            "ref": ids[-1] if ids else "",
+        }
         r = await client.post("/api/collections/notes/records", json=body, headers=su)
         assert r.status_code == 200, r.text
         ids.append(r.json()["id"])
-        r = await client.post("/api/collections/locked/records", json={"code": f"LOCKED-CANARY-{i}", "note": ids[-1]},
-                              headers=su)
+        r = await client.post(
+            "/api/collections/locked/records",
+            json={"code": f"LOCKED-CANARY-{i}", "note": ids[-1]},
+            headers=su,
+        )
         assert r.status_code == 200, r.text
         if public:
             visible["guest"].add(ids[-1])
@@ -101,10 +145,8 @@ async def world(client: Any, su: dict[str, str]) -> World:
 # xfail instead, so a fix shows up as an XPASS (then drop the entry). Anything else fails.
 
 
-KNOWN_FUZZ: dict[str, tuple[str, tuple[str, ...], Any]] = {
-}
-KNOWN_FUZZ_EXAMPLES = [
-]
+KNOWN_FUZZ: dict[str, tuple[str, tuple[str, ...], Any]] = {}
+KNOWN_FUZZ_EXAMPLES = []
 
 
 def known_cause(params: dict[str, str], status: int, text: str) -> str | None:
@@ -114,9 +156,13 @@ def known_cause(params: dict[str, str], status: int, text: str) -> str | None:
     return None
 
 
-async def fuzz_list(client: Any, world: World, who: str, params: dict[str, str], tolerate_known: bool = True) -> None:
+async def fuzz_list(
+    client: Any, world: World, who: str, params: dict[str, str], tolerate_known: bool = True
+) -> None:
     headers = {"Authorization": world.tokens[who]} if world.tokens[who] else {}
-    r = await client.get("/api/collections/notes/records", params={**params, "perPage": "100"}, headers=headers)
+    r = await client.get(
+        "/api/collections/notes/records", params={**params, "perPage": "100"}, headers=headers
+    )
     if tolerate_known and known_cause(params, r.status_code, r.text):
         return
     where = f"GET notes {params!r} as {who}"
@@ -135,7 +181,9 @@ async def fuzz_list(client: Any, world: World, who: str, params: dict[str, str],
     items = body.get("items", []) if isinstance(body, dict) else []
     for item in items:
         if isinstance(item, dict) and "id" in item:
-            assert item["id"] in world.visible[who], f"{where}: the listRule hides {item['id']}, yet it is listed"
+            assert item["id"] in world.visible[who], (
+                f"{where}: the listRule hides {item['id']}, yet it is listed"
+            )
         check_expand(item, who, world, where)
 
 
@@ -152,8 +200,9 @@ def check_expand(record: Any, who: str, world: World, where: str) -> None:
                 continue
             coll = rec.get("collectionName")
             if coll == "users":
-                assert who != "guest" and rec.get("id") == world.user_ids[who], \
+                assert who != "guest" and rec.get("id") == world.user_ids[who], (
                     f"{where}: expand.{name} shows a user the caller may not view: {rec.get('id')}"
+                )
             elif coll == "notes" and "id" in rec:
                 assert rec["id"] in world.visible[who], f"{where}: expand.{name} shows note {rec['id']}"
             elif coll == "locked":
@@ -162,34 +211,205 @@ def check_expand(record: Any, who: str, world: World, where: str) -> None:
 
 
 # --- inputs -----------------------------------------------------------------------------------------------------
-FIELD_NAMES = ["id", "title", "n", "public", "tags", "meta", "meta.a", "meta.b.c", "when", "owner", "readers",
-               "secret", "where", "where.lon", "ref", "created", "updated", "collectionId", "collectionName",
-               "owner.email", "owner.name", "owner.password", "owner.tokenKey", "owner.verified", "readers.email",
-               "readers.name", "ref.title", "ref.ref.ref.owner.email", "ref.secret", "locked_via_note.code",
-               "notes_via_ref.title", "notes_via_ref.secret", "users", "nosuch", "expand", "*"]
+FIELD_NAMES = [
+    "id",
+    "title",
+    "n",
+    "public",
+    "tags",
+    "meta",
+    "meta.a",
+    "meta.b.c",
+    "when",
+    "owner",
+    "readers",
+    "secret",
+    "where",
+    "where.lon",
+    "ref",
+    "created",
+    "updated",
+    "collectionId",
+    "collectionName",
+    "owner.email",
+    "owner.name",
+    "owner.password",
+    "owner.tokenKey",
+    "owner.verified",
+    "readers.email",
+    "readers.name",
+    "ref.title",
+    "ref.ref.ref.owner.email",
+    "ref.secret",
+    "locked_via_note.code",
+    "notes_via_ref.title",
+    "notes_via_ref.secret",
+    "users",
+    "nosuch",
+    "expand",
+    "*",
+]
 MODIFIERS = [":lower", ":each", ":length", ":isset", ":changed", ":upper", ":", ":excerpt(3,true)"]
-SPECIAL = ["@request.auth.id", "@request.auth.email", "@request.auth.tokenKey", "@request.query.x",
-           "@request.headers.authorization", "@request.body.title", "@request.method", "@request.context",
-           "@collection.notes.secret", "@collection.locked.code", "@collection.users:u.email", "@collection.",
-           "@request.", "@now", "@todayStart", "@year", "@random", "@rowid", "@", "#", "_", "@@"]
-LITERALS = ["''", '""', "'a'", '"x y"', "'%'", "'_'", "'\\''", '"\\""', "'\\\\'", "'\\%'", "'HIDDEN%'",
-            "'LOCKED-CANARY-0'", "'alice-private@example.com'", "0", "-1", "1.5", "1e3", "1.", "-", "--1",
-            "null", "true", "false", "NULL", "TRUE", "'2024-01-01'", "'🦆'", "'\\u0000'", "9" * 30]
-SYNTAX = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?>=", "?<", "?<=", "?~", "?!~", "==",
-          "&&", "||", "&", "|", "!", "?", "(", ")", "((", "))", "()", ",", " ", "  ", "\n", "\t", "\r", "//", "/",
-          ";", "--", "/*", "*/", "'", '"', "\\", "`", "[", "]", "{:x}", "$1", "?1", ".", ":", "%", "\x00"]
-FUNCTIONS = ["strftime('%Y', when)", "strftime(", "strftime('%Y', when, 'unixepoch', 'a', 'b', 'c', 'd', 'e', 'f', 'g')",
-             "geoDistance(where.lon, where.lat, 1, 2)", "geoDistance(", "nosuch(",
-             "strftime(strftime(strftime(strftime('%Y'))))", "lower(title)", "json_extract(meta, '$.a')", "sqlite_version()"]
-VALID = ["title ~ 'alice'", "n > 1 && public = true", "tags:each ?= 'a'", "tags:length > 1", "owner.name = 'Alice'",
-         "readers.name ?= 'Bob'", "meta.a = 1", "meta.b.c = true", "(n < 0 || n >= 10) && title != ''",
-         "ref.title ~ 'public'", "notes_via_ref.n > 0", "locked_via_note.code ~ 'CANARY'", "secret ~ 'HIDDEN'",
-         "owner.email ~ 'private'", "strftime('%d', when) = '02'", "geoDistance(where.lon, where.lat, 0, 0) < 10",
-         "title:lower ~ 'bob' // comment", "@request.auth.id != '' && owner = @request.auth.id",
-         "@collection.notes.secret ?~ 'HIDDEN' && id != ''", "created > @yesterday", "id = 'x' || id != 'y'",
-         "n > 'abc'", "public = 'yes'", "meta.a > 'b'", "tags:length = 'x'", "when > 5", "where.lon = 'x'",
-         "owner.verified = 'no'", "'a' = 1", "n ~ 'x'", "public ~ 1", "readers.name ?> 5", "meta ~ 5",
-         "n < 99999999999999999999", "title = 1e400", "n > -0.000000000000000000001"]
+SPECIAL = [
+    "@request.auth.id",
+    "@request.auth.email",
+    "@request.auth.tokenKey",
+    "@request.query.x",
+    "@request.headers.authorization",
+    "@request.body.title",
+    "@request.method",
+    "@request.context",
+    "@collection.notes.secret",
+    "@collection.locked.code",
+    "@collection.users:u.email",
+    "@collection.",
+    "@request.",
+    "@now",
+    "@todayStart",
+    "@year",
+    "@random",
+    "@rowid",
+    "@",
+    "#",
+    "_",
+    "@@",
+]
+LITERALS = [
+    "''",
+    '""',
+    "'a'",
+    '"x y"',
+    "'%'",
+    "'_'",
+    "'\\''",
+    '"\\""',
+    "'\\\\'",
+    "'\\%'",
+    "'HIDDEN%'",
+    "'LOCKED-CANARY-0'",
+    "'alice-private@example.com'",
+    "0",
+    "-1",
+    "1.5",
+    "1e3",
+    "1.",
+    "-",
+    "--1",
+    "null",
+    "true",
+    "false",
+    "NULL",
+    "TRUE",
+    "'2024-01-01'",
+    "'🦆'",
+    "'\\u0000'",
+    "9" * 30,
+]
+SYNTAX = [
+    "=",
+    "!=",
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "~",
+    "!~",
+    "?=",
+    "?!=",
+    "?>",
+    "?>=",
+    "?<",
+    "?<=",
+    "?~",
+    "?!~",
+    "==",
+    "&&",
+    "||",
+    "&",
+    "|",
+    "!",
+    "?",
+    "(",
+    ")",
+    "((",
+    "))",
+    "()",
+    ",",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "\r",
+    "//",
+    "/",
+    ";",
+    "--",
+    "/*",
+    "*/",
+    "'",
+    '"',
+    "\\",
+    "`",
+    "[",
+    "]",
+    "{:x}",
+    "$1",
+    "?1",
+    ".",
+    ":",
+    "%",
+    "\x00",
+]
+FUNCTIONS = [
+    "strftime('%Y', when)",
+    "strftime(",
+    "strftime('%Y', when, 'unixepoch', 'a', 'b', 'c', 'd', 'e', 'f', 'g')",
+    "geoDistance(where.lon, where.lat, 1, 2)",
+    "geoDistance(",
+    "nosuch(",
+    "strftime(strftime(strftime(strftime('%Y'))))",
+    "lower(title)",
+    "json_extract(meta, '$.a')",
+    "sqlite_version()",
+]
+VALID = [
+    "title ~ 'alice'",
+    "n > 1 && public = true",
+    "tags:each ?= 'a'",
+    "tags:length > 1",
+    "owner.name = 'Alice'",
+    "readers.name ?= 'Bob'",
+    "meta.a = 1",
+    "meta.b.c = true",
+    "(n < 0 || n >= 10) && title != ''",
+    "ref.title ~ 'public'",
+    "notes_via_ref.n > 0",
+    "locked_via_note.code ~ 'CANARY'",
+    "secret ~ 'HIDDEN'",
+    "owner.email ~ 'private'",
+    "strftime('%d', when) = '02'",
+    "geoDistance(where.lon, where.lat, 0, 0) < 10",
+    "title:lower ~ 'bob' // comment",
+    "@request.auth.id != '' && owner = @request.auth.id",
+    "@collection.notes.secret ?~ 'HIDDEN' && id != ''",
+    "created > @yesterday",
+    "id = 'x' || id != 'y'",
+    "n > 'abc'",
+    "public = 'yes'",
+    "meta.a > 'b'",
+    "tags:length = 'x'",
+    "when > 5",
+    "where.lon = 'x'",
+    "owner.verified = 'no'",
+    "'a' = 1",
+    "n ~ 'x'",
+    "public ~ 1",
+    "readers.name ?> 5",
+    "meta ~ 5",
+    "n < 99999999999999999999",
+    "title = 1e400",
+    "n > -0.000000000000000000001",
+]
 
 TOKENS = FIELD_NAMES + MODIFIERS + SPECIAL + LITERALS + SYNTAX + FUNCTIONS
 
@@ -203,12 +423,15 @@ def spaced_soup(max_tokens: int = 10) -> st.SearchStrategy[str]:
 
 
 OPERATORS = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?>=", "?<", "?<=", "?~", "?!~"]
-OPERANDS = FIELD_NAMES + [f + m for f in ("title", "tags", "readers", "owner", "n", "meta") for m in MODIFIERS[:4]]
+OPERANDS = FIELD_NAMES + [
+    f + m for f in ("title", "tags", "readers", "owner", "n", "meta") for m in MODIFIERS[:4]
+]
 
 
 @st.composite
 def grammar(draw: st.DrawFn) -> str:
     """A well-formed expression over the notes schema: operand op operand, joined and grouped."""
+
     def condition() -> str:
         left = draw(st.sampled_from(OPERANDS + SPECIAL[:10] + FUNCTIONS[:1] + LITERALS[:4]))
         right = draw(st.sampled_from(LITERALS + OPERANDS[:20] + SPECIAL[:10]))
@@ -227,7 +450,9 @@ def mutated(draw: st.DrawFn, corpus: list[str]) -> str:
     """A valid expression with a few random edits: insert, delete, replace, duplicate, truncate, splice."""
     text = draw(st.one_of(st.sampled_from(corpus), grammar()) if corpus is VALID else st.sampled_from(corpus))
     for _ in range(draw(st.integers(0, 3))):
-        op = draw(st.sampled_from(["insert", "delete", "replace", "duplicate", "truncate", "splice", "swapcase"]))
+        op = draw(
+            st.sampled_from(["insert", "delete", "replace", "duplicate", "truncate", "splice", "swapcase"])
+        )
         i = draw(st.integers(0, len(text)))
         j = draw(st.integers(i, min(len(text), i + 8)))
         piece = draw(st.one_of(st.sampled_from(TOKENS), st.text(max_size=3)))
@@ -250,18 +475,62 @@ def mutated(draw: st.DrawFn, corpus: list[str]) -> str:
 
 def inputs(corpus: list[str]) -> st.SearchStrategy[str]:
     structured = [grammar(), grammar()] if corpus is VALID else []
-    return st.one_of(*structured, mutated(corpus), mutated(corpus), token_soup(), spaced_soup(), st.text(max_size=40),
-                     st.text(alphabet="()'\"\\&|=!~?<>@#.:%_, \n\tabcnt0123-", max_size=30))
+    return st.one_of(
+        *structured,
+        mutated(corpus),
+        mutated(corpus),
+        token_soup(),
+        spaced_soup(),
+        st.text(max_size=40),
+        st.text(alphabet="()'\"\\&|=!~?<>@#.:%_, \n\tabcnt0123-", max_size=30),
+    )
 
 
 WHO = st.sampled_from(["guest", "alice"])
 
-SORTS = ["-n,id", "title,-created", "owner.name,id", "-ref.title", "@rowid", "-@random", "tags:length",
-         "meta.a", "where.lat,-id", "+title", "title:lower", "readers.name", "notes_via_ref.n", "secret"]
-EXPANDS = ["owner", "readers", "ref", "ref.ref.ref.ref.ref.ref.ref", "owner,readers,ref", "notes_via_ref",
-           "locked_via_note", "notes_via_ref.owner", "ref.owner", "nosuch", "title", "ref.locked_via_note"]
-FIELDS = ["id,title", "*", "*,expand.owner.email", "id,secret", "title:excerpt(5,true)", "expand.ref.secret",
-          "id,expand.locked_via_note.code", "items", "*,expand.*", "expand.ref.expand.ref.title", "owner,readers"]
+SORTS = [
+    "-n,id",
+    "title,-created",
+    "owner.name,id",
+    "-ref.title",
+    "@rowid",
+    "-@random",
+    "tags:length",
+    "meta.a",
+    "where.lat,-id",
+    "+title",
+    "title:lower",
+    "readers.name",
+    "notes_via_ref.n",
+    "secret",
+]
+EXPANDS = [
+    "owner",
+    "readers",
+    "ref",
+    "ref.ref.ref.ref.ref.ref.ref",
+    "owner,readers,ref",
+    "notes_via_ref",
+    "locked_via_note",
+    "notes_via_ref.owner",
+    "ref.owner",
+    "nosuch",
+    "title",
+    "ref.locked_via_note",
+]
+FIELDS = [
+    "id,title",
+    "*",
+    "*,expand.owner.email",
+    "id,secret",
+    "title:excerpt(5,true)",
+    "expand.ref.secret",
+    "id,expand.locked_via_note.code",
+    "items",
+    "*,expand.*",
+    "expand.ref.expand.ref.title",
+    "owner,readers",
+]
 
 
 @FUZZ
@@ -283,22 +552,34 @@ async def test_fuzz_expand(client: Any, world: World, expand: str, who: str, flt
 
 
 @FUZZ
-@given(fields=inputs(FIELDS), expand=st.sampled_from(["", "owner,ref,readers", "ref.ref,notes_via_ref,locked_via_note"]),
-       who=WHO)
+@given(
+    fields=inputs(FIELDS),
+    expand=st.sampled_from(["", "owner,ref,readers", "ref.ref,notes_via_ref,locked_via_note"]),
+    who=WHO,
+)
 async def test_fuzz_fields(client: Any, world: World, fields: str, expand: str, who: str) -> None:
     await fuzz_list(client, world, who, {"fields": fields, **({"expand": expand} if expand else {})})
 
 
 @FUZZ
 @given(flt=inputs(VALID), sort=inputs(SORTS), expand=inputs(EXPANDS), fields=inputs(FIELDS), who=WHO)
-async def test_fuzz_all_together(client: Any, world: World, flt: str, sort: str, expand: str, fields: str,
-                                 who: str) -> None:
+async def test_fuzz_all_together(
+    client: Any, world: World, flt: str, sort: str, expand: str, fields: str, who: str
+) -> None:
     await fuzz_list(client, world, who, {"filter": flt, "sort": sort, "expand": expand, "fields": fields})
 
 
-@pytest.mark.parametrize("key, who, params", [
-    pytest.param(key, who, params, id=key, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FUZZ[key][0]))
-    for key, who, params in KNOWN_FUZZ_EXAMPLES if engine() in KNOWN_FUZZ[key][1]
-])
-async def test_known_fuzz_findings(client: Any, world: World, key: str, who: str, params: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "key, who, params",
+    [
+        pytest.param(
+            key, who, params, id=key, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FUZZ[key][0])
+        )
+        for key, who, params in KNOWN_FUZZ_EXAMPLES
+        if engine() in KNOWN_FUZZ[key][1]
+    ],
+)
+async def test_known_fuzz_findings(
+    client: Any, world: World, key: str, who: str, params: dict[str, str]
+) -> None:
     await fuzz_list(client, world, who, params, tolerate_known=False)

@@ -40,20 +40,45 @@ async def sse(asgi):
 async def colls(client, su):
     """`open` (anyone), `priv` (owner or public), `locked` (superusers only)."""
     everyone = {"listRule": "", "viewRule": "", "createRule": "", "updateRule": "", "deleteRule": ""}
-    await make_collection(client, su, {"name": "open", "type": "base", **everyone, "fields": [
-        {"name": "title", "type": "text"}, {"name": "num", "type": "number"},
-        {"name": "user", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}]})
-    await make_collection(client, su, {"name": "priv", "type": "base", "listRule": OWNER_RULE, "viewRule": OWNER_RULE,
-                                       "fields": [{"name": "title", "type": "text"}, {"name": "public", "type": "bool"},
-                                                  {"name": "owner", "type": "relation",
-                                                   "collectionId": "_pb_users_auth_", "maxSelect": 1}]})
-    await make_collection(client, su, {"name": "locked", "type": "base", "fields": [{"name": "title", "type": "text"}]})
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "open",
+            "type": "base",
+            **everyone,
+            "fields": [
+                {"name": "title", "type": "text"},
+                {"name": "num", "type": "number"},
+                {"name": "user", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1},
+            ],
+        },
+    )
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "priv",
+            "type": "base",
+            "listRule": OWNER_RULE,
+            "viewRule": OWNER_RULE,
+            "fields": [
+                {"name": "title", "type": "text"},
+                {"name": "public", "type": "bool"},
+                {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1},
+            ],
+        },
+    )
+    await make_collection(
+        client, su, {"name": "locked", "type": "base", "fields": [{"name": "title", "type": "text"}]}
+    )
 
 
 async def subscribe(client, sse_client: SSEClient, subs: list[str], token: str = "") -> None:
     headers = {"Authorization": token} if token else {}
-    r = await client.post("/api/realtime", json={"clientId": sse_client.client_id, "subscriptions": subs},
-                          headers=headers)
+    r = await client.post(
+        "/api/realtime", json={"clientId": sse_client.client_id, "subscriptions": subs}, headers=headers
+    )
     assert r.status_code == 204, r.text
 
 
@@ -70,25 +95,54 @@ async def test_connect_sends_pb_connect_with_client_id(sse):
 async def test_subscribe_validation_errors(client, sse):
     c = await sse()
     cases = [
-        ({"subscriptions": ["x"]}, {"clientId": {"code": "validation_required", "message": "Cannot be blank."}}),
-        ({"clientId": "x" * 256}, {"clientId": {"code": "validation_length_out_of_range",
-                                                "message": "The length must be between 1 and 255.",
-                                                "params": {"max": 255, "min": 1}}}),
-        ({"clientId": c.client_id, "subscriptions": ["t"] * 1001},
-         {"subscriptions": {"code": "validation_length_too_long", "message": "The length must be no more than 1000.",
-                            "params": {"max": 1000, "min": 0}}}),
-        ({"clientId": c.client_id, "subscriptions": ["ok", "t" * 2501]},
-         {"subscriptions": {"1": {"code": "validation_length_too_long",
-                                  "message": "The length must be no more than 2500.",
-                                  "params": {"max": 2500, "min": 0}}}}),
+        (
+            {"subscriptions": ["x"]},
+            {"clientId": {"code": "validation_required", "message": "Cannot be blank."}},
+        ),
+        (
+            {"clientId": "x" * 256},
+            {
+                "clientId": {
+                    "code": "validation_length_out_of_range",
+                    "message": "The length must be between 1 and 255.",
+                    "params": {"max": 255, "min": 1},
+                }
+            },
+        ),
+        (
+            {"clientId": c.client_id, "subscriptions": ["t"] * 1001},
+            {
+                "subscriptions": {
+                    "code": "validation_length_too_long",
+                    "message": "The length must be no more than 1000.",
+                    "params": {"max": 1000, "min": 0},
+                }
+            },
+        ),
+        (
+            {"clientId": c.client_id, "subscriptions": ["ok", "t" * 2501]},
+            {
+                "subscriptions": {
+                    "1": {
+                        "code": "validation_length_too_long",
+                        "message": "The length must be no more than 2500.",
+                        "params": {"max": 2500, "min": 0},
+                    }
+                }
+            },
+        ),
     ]
     for body, data in cases:
         r = await client.post("/api/realtime", json=body)
         assert r.status_code == 400, body
         error_shape(r.json(), 400)
         assert r.json()["data"] == data
-    for body in ({"clientId": 5}, {"clientId": c.client_id, "subscriptions": "open/*"},
-                 {"clientId": c.client_id, "subscriptions": [1]}, [c.client_id]):
+    for body in (
+        {"clientId": 5},
+        {"clientId": c.client_id, "subscriptions": "open/*"},
+        {"clientId": c.client_id, "subscriptions": [1]},
+        [c.client_id],
+    ):
         r = await client.post("/api/realtime", json=body)
         assert r.status_code == 400 and r.json()["data"] == {}, body
     r = await client.post("/api/realtime", content=b"{nope", headers={"content-type": "application/json"})
@@ -137,10 +191,23 @@ async def test_hidden_records_are_never_delivered(client, su, su_token, colls, s
     ca, cb, cg, cs = await sse(), await sse(), await sse(), await sse()
     for c, token in ((ca, ta), (cb, tb), (cg, ""), (cs, su_token)):
         await subscribe(client, c, ["priv/*", "locked/*", "open/*"], token)
-    a_rec = (await client.post("/api/collections/priv/records", json={"title": "a", "owner": alice["id"]}, headers=su)).json()
-    b_rec = (await client.post("/api/collections/priv/records", json={"title": "b", "owner": bob["id"]}, headers=su)).json()
-    pub = (await client.post("/api/collections/priv/records", json={"title": "p", "public": True, "owner": alice["id"]},
-                             headers=su)).json()
+    a_rec = (
+        await client.post(
+            "/api/collections/priv/records", json={"title": "a", "owner": alice["id"]}, headers=su
+        )
+    ).json()
+    b_rec = (
+        await client.post(
+            "/api/collections/priv/records", json={"title": "b", "owner": bob["id"]}, headers=su
+        )
+    ).json()
+    pub = (
+        await client.post(
+            "/api/collections/priv/records",
+            json={"title": "p", "public": True, "owner": alice["id"]},
+            headers=su,
+        )
+    ).json()
     await client.patch(f"/api/collections/priv/records/{a_rec['id']}", json={"title": "a2"}, headers=su)
     await client.delete(f"/api/collections/priv/records/{b_rec['id']}", headers=su)
     # a record that becomes private is no longer sent to those who lose sight of it
@@ -157,21 +224,42 @@ async def test_hidden_records_are_never_delivered(client, su, su_token, colls, s
                 await c.assert_quiet()
                 return out
 
-    assert await seen(ca) == [("create", a_rec["id"]), ("create", pub["id"]), ("update", a_rec["id"]),
-                              ("update", pub["id"]), ("create", sentinel["id"])]
-    assert await seen(cb) == [("create", b_rec["id"]), ("create", pub["id"]), ("delete", b_rec["id"]),
-                              ("create", sentinel["id"])]
+    assert await seen(ca) == [
+        ("create", a_rec["id"]),
+        ("create", pub["id"]),
+        ("update", a_rec["id"]),
+        ("update", pub["id"]),
+        ("create", sentinel["id"]),
+    ]
+    assert await seen(cb) == [
+        ("create", b_rec["id"]),
+        ("create", pub["id"]),
+        ("delete", b_rec["id"]),
+        ("create", sentinel["id"]),
+    ]
     assert await seen(cg) == [("create", pub["id"]), ("create", sentinel["id"])]
-    assert await seen(cs) == [("create", a_rec["id"]), ("create", b_rec["id"]), ("create", pub["id"]),
-                              ("update", a_rec["id"]), ("delete", b_rec["id"]), ("update", pub["id"]),
-                              ("create", locked["id"]), ("create", sentinel["id"])]
+    assert await seen(cs) == [
+        ("create", a_rec["id"]),
+        ("create", b_rec["id"]),
+        ("create", pub["id"]),
+        ("update", a_rec["id"]),
+        ("delete", b_rec["id"]),
+        ("update", pub["id"]),
+        ("create", locked["id"]),
+        ("create", sentinel["id"]),
+    ]
 
 
 async def test_single_record_topic_uses_the_view_rule(client, su, colls, sse):
-    await client.patch("/api/collections/priv", json={"listRule": "", "viewRule": "owner = @request.auth.id"},
-                       headers=su)
+    await client.patch(
+        "/api/collections/priv", json={"listRule": "", "viewRule": "owner = @request.auth.id"}, headers=su
+    )
     alice, ta = await make_user(client, "alice@example.com")
-    rec = (await client.post("/api/collections/priv/records", json={"title": "x", "owner": alice["id"]}, headers=su)).json()
+    rec = (
+        await client.post(
+            "/api/collections/priv/records", json={"title": "x", "owner": alice["id"]}, headers=su
+        )
+    ).json()
     ca, cg = await sse(), await sse()
     await subscribe(client, ca, [f"priv/{rec['id']}"], ta)
     await subscribe(client, cg, [f"priv/{rec['id']}", "priv/*"])
@@ -234,10 +322,16 @@ async def test_auth_change_rules(client, colls, sse):
     await subscribe(client, c, ["priv/*"], ta)  # guest -> alice is allowed
     await subscribe(client, c, ["priv/*"], ta)
     for token in (tb, ""):  # alice -> bob, alice -> guest
-        r = await client.post("/api/realtime", json={"clientId": c.client_id, "subscriptions": []},
-                              headers={"Authorization": token} if token else {})
-        assert r.json() == {"data": {}, "message": "The current and the previous request authorization don't match.",
-                            "status": 403}
+        r = await client.post(
+            "/api/realtime",
+            json={"clientId": c.client_id, "subscriptions": []},
+            headers={"Authorization": token} if token else {},
+        )
+        assert r.json() == {
+            "data": {},
+            "message": "The current and the previous request authorization don't match.",
+            "status": 403,
+        }
 
 
 async def test_auth_is_cleared_when_token_key_changes_or_record_is_deleted(client, su, colls, sse):
@@ -246,8 +340,11 @@ async def test_auth_is_cleared_when_token_key_changes_or_record_is_deleted(clien
     await subscribe(client, c, ["priv/*"], ta)
     await client.post("/api/collections/priv/records", json={"title": "1", "owner": alice["id"]}, headers=su)
     await c.expect(("priv/*", "create"))
-    r = await client.patch(f"/api/collections/users/records/{alice['id']}", headers={"Authorization": ta},
-                           json={"password": "newpass123", "passwordConfirm": "newpass123", "oldPassword": "password123"})
+    r = await client.patch(
+        f"/api/collections/users/records/{alice['id']}",
+        headers={"Authorization": ta},
+        json={"password": "newpass123", "passwordConfirm": "newpass123", "oldPassword": "password123"},
+    )
     assert r.status_code == 200
     await client.post("/api/collections/priv/records", json={"title": "2", "owner": alice["id"]}, headers=su)
     await c.assert_quiet()  # the old session is gone: alice's client is a guest now
@@ -261,15 +358,34 @@ async def test_auth_is_cleared_when_token_key_changes_or_record_is_deleted(clien
 
 
 async def test_delete_cascade_is_delivered(client, su, colls, sse):
-    await make_collection(client, su, {"name": "kids", "type": "base", "listRule": "parent.title != ''", "fields": [
-        {"name": "parent", "type": "relation", "collectionId": (await client.get("/api/collections/open", headers=su)).json()["id"],
-         "maxSelect": 1, "cascadeDelete": True}]})
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "kids",
+            "type": "base",
+            "listRule": "parent.title != ''",
+            "fields": [
+                {
+                    "name": "parent",
+                    "type": "relation",
+                    "collectionId": (await client.get("/api/collections/open", headers=su)).json()["id"],
+                    "maxSelect": 1,
+                    "cascadeDelete": True,
+                }
+            ],
+        },
+    )
     parent = (await client.post("/api/collections/open/records", json={"title": "p"})).json()
-    kid = (await client.post("/api/collections/kids/records", json={"parent": parent["id"]}, headers=su)).json()
+    kid = (
+        await client.post("/api/collections/kids/records", json={"parent": parent["id"]}, headers=su)
+    ).json()
     c = await sse()
     await subscribe(client, c, ["kids/*", "open/*"])
     assert (await client.delete(f"/api/collections/open/records/{parent['id']}")).status_code == 204
-    events = {(e["event"], e["data"]["action"], e["data"]["record"]["id"]) for e in [await c.next(), await c.next()]}
+    events = {
+        (e["event"], e["data"]["action"], e["data"]["record"]["id"]) for e in [await c.next(), await c.next()]
+    }
     # the kid's rule follows its parent, which the same transaction deletes: still decided as before the delete
     assert events == {("kids/*", "delete", kid["id"]), ("open/*", "delete", parent["id"])}
 
@@ -330,21 +446,33 @@ async def test_websocket_stream(asgi, client, su, colls):
         assert await ws.next() == {"type": "pong"}
         ws.send({"type": "subscribe", "subscriptions": ["priv/*"], "authorization": ta})
         assert await ws.next() == {"type": "subscribed", "subscriptions": ["priv/*"]}
-        mine = (await client.post("/api/collections/priv/records", json={"title": "m", "owner": alice["id"]},
-                                  headers=su)).json()
+        mine = (
+            await client.post(
+                "/api/collections/priv/records", json={"title": "m", "owner": alice["id"]}, headers=su
+            )
+        ).json()
         await client.post("/api/collections/priv/records", json={"title": "hidden"}, headers=su)
         assert await ws.next() == {"event": "priv/*", "data": {"action": "create", "record": mine}}
         ws.send({"type": "subscribe", "subscriptions": ["priv/*"]})  # alice -> guest
-        assert await ws.next() == {"type": "error", "status": 403, "data": {},
-                                   "message": "The current and the previous request authorization don't match."}
+        assert await ws.next() == {
+            "type": "error",
+            "status": 403,
+            "data": {},
+            "message": "The current and the previous request authorization don't match.",
+        }
         ws.send("{bad")
         assert (await ws.next())["status"] == 400
         ws.send({"type": "subscribe", "subscriptions": ["x" * 2501], "authorization": ta})
         err = await ws.next()
-        assert err["status"] == 400 and err["data"]["subscriptions"]["0"]["code"] == "validation_length_too_long"
+        assert (
+            err["status"] == 400 and err["data"]["subscriptions"]["0"]["code"] == "validation_length_too_long"
+        )
         # the SSE endpoint's POST works for a WebSocket client too
-        r = await client.post("/api/realtime", json={"clientId": hello["clientId"], "subscriptions": []},
-                              headers={"Authorization": ta})
+        r = await client.post(
+            "/api/realtime",
+            json={"clientId": hello["clientId"], "subscriptions": []},
+            headers={"Authorization": ta},
+        )
         assert r.status_code == 204
     finally:
         await ws.close()
@@ -371,8 +499,14 @@ async def test_concurrent_deletes_with_subscribers_all_finish(client, su, colls,
     """More concurrent deletes than pooled connections: deciding who sees a delete must not
     need a second connection while the transaction holds one."""
     alice, ta = await make_user(client, "alice@example.com")
-    recs = [(await client.post("/api/collections/priv/records", json={"title": str(i), "owner": alice["id"]},
-                               headers=su)).json() for i in range(16)]
+    recs = [
+        (
+            await client.post(
+                "/api/collections/priv/records", json={"title": str(i), "owner": alice["id"]}, headers=su
+            )
+        ).json()
+        for i in range(16)
+    ]
     c = await sse()
     await subscribe(client, c, ["priv/*"], ta)
     deletes = [client.delete(f"/api/collections/priv/records/{r['id']}", headers=su) for r in recs]
@@ -383,14 +517,18 @@ async def test_concurrent_deletes_with_subscribers_all_finish(client, su, colls,
 
 
 async def test_deleting_your_own_account_never_shows_your_email_to_others(client, su, sse):
-    await client.patch("/api/collections/users", json={"listRule": "", "viewRule": "", "deleteRule": "id = @request.auth.id"},
-                       headers=su)
+    await client.patch(
+        "/api/collections/users",
+        json={"listRule": "", "viewRule": "", "deleteRule": "id = @request.auth.id"},
+        headers=su,
+    )
     alice, ta = await make_user(client, "alice@example.com")
     ca, cg = await sse(), await sse()
     await subscribe(client, ca, ["users/*"], ta)
     await subscribe(client, cg, ["users/*"])
-    assert (await client.delete(f"/api/collections/users/records/{alice['id']}",
-                                headers={"Authorization": ta})).status_code == 204
+    assert (
+        await client.delete(f"/api/collections/users/records/{alice['id']}", headers={"Authorization": ta})
+    ).status_code == 204
     (ea,), (eg,) = await ca.expect(("users/*", "delete")), await cg.expect(("users/*", "delete"))
     assert ea["data"]["record"]["email"] == "alice@example.com"
     assert "email" not in eg["data"]["record"]

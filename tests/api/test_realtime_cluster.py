@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx2 as httpx
+import httpx
 import pytest
 
 from roost.api import build_asgi
@@ -24,7 +24,9 @@ class Instance:
     def __init__(self, app: App) -> None:
         self.app = app
         self.asgi = build_asgi(app)
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.asgi), base_url="http://roost.test")
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.asgi), base_url="http://roost.test"
+        )
         self.streams: list[SSEClient] = []
 
     async def sse(self) -> SSEClient:
@@ -61,23 +63,34 @@ async def pair(tmp_path: Any):
 async def su_headers(pair):
     a, _ = pair
     await create_superuser(a.app)
-    r = await a.http.post("/api/collections/_superusers/auth-with-password",
-                          json={"identity": SU_EMAIL, "password": SU_PASSWORD})
+    r = await a.http.post(
+        "/api/collections/_superusers/auth-with-password",
+        json={"identity": SU_EMAIL, "password": SU_PASSWORD},
+    )
     return {"Authorization": r.json()["token"]}
 
 
 async def post_subscribe(inst: Instance, client_id: str, subs: list[str], token: str = "") -> httpx.Response:
-    return await inst.http.post("/api/realtime", json={"clientId": client_id, "subscriptions": subs},
-                                headers={"Authorization": token} if token else {})
+    return await inst.http.post(
+        "/api/realtime",
+        json={"clientId": client_id, "subscriptions": subs},
+        headers={"Authorization": token} if token else {},
+    )
 
 
 async def test_schema_changes_reach_the_other_instance(pair, su_headers):
     a, b = pair
-    await make_collection(a.http, su_headers, {"name": "notes", "type": "base", "createRule": "",
-                                               "fields": [{"name": "text", "type": "text"}]})
+    await make_collection(
+        a.http,
+        su_headers,
+        {"name": "notes", "type": "base", "createRule": "", "fields": [{"name": "text", "type": "text"}]},
+    )
     assert (await b.http.post("/api/collections/notes/records", json={"text": "x"})).status_code == 200
-    r = await a.http.patch("/api/collections/notes", headers=su_headers,
-                           json={"fields": [{"name": "text", "type": "text"}, {"name": "n", "type": "number"}]})
+    r = await a.http.patch(
+        "/api/collections/notes",
+        headers=su_headers,
+        json={"fields": [{"name": "text", "type": "text"}, {"name": "n", "type": "number"}]},
+    )
     assert r.status_code == 200
     assert (await b.http.post("/api/collections/notes/records", json={"n": 4})).json()["n"] == 4
     assert (await a.http.delete("/api/collections/notes", headers=su_headers)).status_code == 204
@@ -86,8 +99,19 @@ async def test_schema_changes_reach_the_other_instance(pair, su_headers):
 
 async def test_settings_changes_reach_the_other_instance(pair, su_headers):
     a, b = pair
-    batch = {"requests": [{"method": "POST", "url": "/api/collections/users/records",
-                           "body": {"email": "x@example.com", "password": "password123", "passwordConfirm": "password123"}}]}
+    batch = {
+        "requests": [
+            {
+                "method": "POST",
+                "url": "/api/collections/users/records",
+                "body": {
+                    "email": "x@example.com",
+                    "password": "password123",
+                    "passwordConfirm": "password123",
+                },
+            }
+        ]
+    }
     assert (await b.http.post("/api/batch", json=batch)).status_code == 403
     r = await a.http.patch("/api/settings", headers=su_headers, json={"batch": {"enabled": True}})
     assert r.status_code == 200
@@ -96,10 +120,20 @@ async def test_settings_changes_reach_the_other_instance(pair, su_headers):
 
 async def test_events_and_forwarded_subscriptions_cross_instances(pair, su_headers):
     a, b = pair
-    await make_collection(a.http, su_headers, {
-        "name": "notes", "type": "base", "listRule": RULE, "viewRule": RULE,
-        "fields": [{"name": "text", "type": "text"},
-                   {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}]})
+    await make_collection(
+        a.http,
+        su_headers,
+        {
+            "name": "notes",
+            "type": "base",
+            "listRule": RULE,
+            "viewRule": RULE,
+            "fields": [
+                {"name": "text", "type": "text"},
+                {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1},
+            ],
+        },
+    )
     alice, ta = await make_user(a.http, "alice@example.com")
     bob, tb = await make_user(a.http, "bob@example.com")
     ca, cb = await b.sse(), await b.sse()
@@ -107,18 +141,29 @@ async def test_events_and_forwarded_subscriptions_cross_instances(pair, su_heade
     assert (await post_subscribe(a, ca.client_id, ["notes/*"], ta)).status_code == 204
     assert (await post_subscribe(b, cb.client_id, ["notes/*"], tb)).status_code == 204
     forbidden = await post_subscribe(a, ca.client_id, ["notes/*"], tb)
-    assert forbidden.json() == {"data": {}, "message": "The current and the previous request authorization don't match.",
-                                "status": 403}
+    assert forbidden.json() == {
+        "data": {},
+        "message": "The current and the previous request authorization don't match.",
+        "status": 403,
+    }
 
-    mine = (await a.http.post("/api/collections/notes/records", json={"text": "a", "owner": alice["id"]},
-                              headers=su_headers)).json()
-    theirs = (await a.http.post("/api/collections/notes/records", json={"text": "b", "owner": bob["id"]},
-                                headers=su_headers)).json()
+    mine = (
+        await a.http.post(
+            "/api/collections/notes/records", json={"text": "a", "owner": alice["id"]}, headers=su_headers
+        )
+    ).json()
+    theirs = (
+        await a.http.post(
+            "/api/collections/notes/records", json={"text": "b", "owner": bob["id"]}, headers=su_headers
+        )
+    ).json()
     (e,) = await ca.expect(("notes/*", "create"))
     assert e["data"]["record"] == mine
     await cb.expect(("notes/*", "create"))
     # a delete on A is checked on B against the record as it was
-    assert (await a.http.delete(f"/api/collections/notes/records/{theirs['id']}", headers=su_headers)).status_code == 204
+    assert (
+        await a.http.delete(f"/api/collections/notes/records/{theirs['id']}", headers=su_headers)
+    ).status_code == 204
     (e,) = await cb.expect(("notes/*", "delete"))
     assert e["data"]["record"] == theirs
     await ca.assert_quiet()
@@ -126,20 +171,34 @@ async def test_events_and_forwarded_subscriptions_cross_instances(pair, su_heade
 
     # unsubscribe through A
     assert (await post_subscribe(a, ca.client_id, [], ta)).status_code == 204
-    await a.http.post("/api/collections/notes/records", json={"text": "c", "owner": alice["id"]}, headers=su_headers)
+    await a.http.post(
+        "/api/collections/notes/records", json={"text": "c", "owner": alice["id"]}, headers=su_headers
+    )
     await ca.assert_quiet()
 
 
 async def test_auth_follows_the_record_across_instances(pair, su_headers):
     a, b = pair
-    await make_collection(a.http, su_headers, {
-        "name": "notes", "type": "base", "listRule": RULE,
-        "fields": [{"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}]})
+    await make_collection(
+        a.http,
+        su_headers,
+        {
+            "name": "notes",
+            "type": "base",
+            "listRule": RULE,
+            "fields": [
+                {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}
+            ],
+        },
+    )
     alice, ta = await make_user(a.http, "alice@example.com")
     c = await b.sse()
     assert (await post_subscribe(b, c.client_id, ["notes/*"], ta)).status_code == 204
-    r = await a.http.patch(f"/api/collections/users/records/{alice['id']}", headers={"Authorization": ta},
-                           json={"password": "newpass123", "passwordConfirm": "newpass123", "oldPassword": "password123"})
+    r = await a.http.patch(
+        f"/api/collections/users/records/{alice['id']}",
+        headers={"Authorization": ta},
+        json={"password": "newpass123", "passwordConfirm": "newpass123", "oldPassword": "password123"},
+    )
     assert r.status_code == 200
     await a.http.post("/api/collections/notes/records", json={"owner": alice["id"]}, headers=su_headers)
     await c.assert_quiet()
@@ -160,17 +219,33 @@ async def test_other_instances_judge_records_by_their_values(pair, su_headers):
     multi-value selects, JSON paths and relations must compare as they do on the table."""
     a, b = pair
     rule = "owner = @request.auth.id && n > 2 && tags ~ 'a' && meta.k = 'v' && owner.email != ''"
-    await make_collection(a.http, su_headers, {
-        "name": "items", "type": "base", "listRule": rule, "viewRule": rule,
-        "fields": [{"name": "n", "type": "number"},
-                   {"name": "tags", "type": "select", "values": ["a", "b"], "maxSelect": 2},
-                   {"name": "meta", "type": "json"},
-                   {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}]})
+    await make_collection(
+        a.http,
+        su_headers,
+        {
+            "name": "items",
+            "type": "base",
+            "listRule": rule,
+            "viewRule": rule,
+            "fields": [
+                {"name": "n", "type": "number"},
+                {"name": "tags", "type": "select", "values": ["a", "b"], "maxSelect": 2},
+                {"name": "meta", "type": "json"},
+                {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1},
+            ],
+        },
+    )
     alice, ta = await make_user(a.http, "alice@example.com")
     c = await b.sse()
     assert (await post_subscribe(b, c.client_id, ["items/*"], ta)).status_code == 204
     good = {"n": 3, "tags": ["b", "a"], "meta": {"k": "v"}, "owner": alice["id"]}
-    variants = [good, {**good, "n": 2}, {**good, "tags": ["b"]}, {**good, "meta": {"k": "w"}}, {**good, "owner": ""}]
+    variants = [
+        good,
+        {**good, "n": 2},
+        {**good, "tags": ["b"]},
+        {**good, "meta": {"k": "w"}},
+        {**good, "owner": ""},
+    ]
     created = []
     for body in variants:
         r = await a.http.post("/api/collections/items/records", json=body, headers=su_headers)

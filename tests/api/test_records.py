@@ -29,10 +29,20 @@ ALL_FIELDS = [
 
 @pytest.fixture
 async def posts(client, su):
-    return await make_collection(client, su, {
-        "name": "posts", "type": "base", "listRule": "", "viewRule": "", "createRule": "", "updateRule": "",
-        "deleteRule": "", "fields": ALL_FIELDS,
-    })
+    return await make_collection(
+        client,
+        su,
+        {
+            "name": "posts",
+            "type": "base",
+            "listRule": "",
+            "viewRule": "",
+            "createRule": "",
+            "updateRule": "",
+            "deleteRule": "",
+            "fields": ALL_FIELDS,
+        },
+    )
 
 
 async def test_create_returns_zero_values(client, posts):
@@ -42,17 +52,40 @@ async def test_create_returns_zero_values(client, posts):
     assert ID_RE.match(rec["id"])
     assert DATETIME_RE.match(rec["created"]) and rec["created"] == rec["updated"]
     assert {k: rec[k] for k in rec if k not in ("id", "created", "updated")} == {
-        "collectionId": posts["id"], "collectionName": "posts", "title": "", "views": 0, "published": False,
-        "contact": "", "site": "", "body": "", "due": "", "status": "", "tags": [], "meta": None, "owner": "",
-        "readers": [], "doc": "",
+        "collectionId": posts["id"],
+        "collectionName": "posts",
+        "title": "",
+        "views": 0,
+        "published": False,
+        "contact": "",
+        "site": "",
+        "body": "",
+        "due": "",
+        "status": "",
+        "tags": [],
+        "meta": None,
+        "owner": "",
+        "readers": [],
+        "doc": "",
     }
 
 
 async def test_roundtrip_and_view(client, posts):
     user, _ = await make_user(client, "owner@example.com")
-    body = {"title": "Hello", "views": 12.5, "published": True, "contact": "a@b.co", "site": "https://x.io",
-            "body": "<p>x</p>", "due": "2024-05-01 10:00:00Z", "status": "live", "tags": ["a", "c"],
-            "meta": {"k": [1, 2]}, "owner": user["id"], "readers": [user["id"]]}
+    body = {
+        "title": "Hello",
+        "views": 12.5,
+        "published": True,
+        "contact": "a@b.co",
+        "site": "https://x.io",
+        "body": "<p>x</p>",
+        "due": "2024-05-01 10:00:00Z",
+        "status": "live",
+        "tags": ["a", "c"],
+        "meta": {"k": [1, 2]},
+        "owner": user["id"],
+        "readers": [user["id"]],
+    }
     r = await client.post("/api/collections/posts/records", json=body)
     assert r.status_code == 200, r.text
     rec = r.json()
@@ -65,15 +98,26 @@ async def test_roundtrip_and_view(client, posts):
 
 
 async def test_validation_collects_all_errors_and_writes_nothing(client, posts, su):
-    r = await client.post("/api/collections/posts/records", json={
-        "title": "x" * 21, "contact": "bad", "site": "nope", "status": "zz", "owner": "missing00000000",
-    })
+    r = await client.post(
+        "/api/collections/posts/records",
+        json={
+            "title": "x" * 21,
+            "contact": "bad",
+            "site": "nope",
+            "status": "zz",
+            "owner": "missing00000000",
+        },
+    )
     assert r.status_code == 400
     data = r.json()["data"]
     assert data["title"]["code"] == "validation_max_text_constraint"
     assert data["contact"]["code"] == "validation_is_email"
     assert data["site"]["code"] == "validation_invalid_url"
-    assert data["status"] == {"code": "validation_invalid_value", "message": "Invalid value zz.", "params": {"value": "zz"}}
+    assert data["status"] == {
+        "code": "validation_invalid_value",
+        "message": "Invalid value zz.",
+        "params": {"value": "zz"},
+    }
     assert r.json()["message"] == "Failed to create record."
     r = await client.post("/api/collections/posts/records", json={"owner": "missing00000000"})
     assert r.json()["data"]["owner"]["code"] == "validation_missing_rel_records"
@@ -82,12 +126,22 @@ async def test_validation_collects_all_errors_and_writes_nothing(client, posts, 
 
 
 async def test_form_and_json_payload(client, posts):
-    files = {"title": (None, "form"), "views": (None, "7"), "published": (None, "true"),
-             "@jsonPayload": (None, '{"meta": {"a": 1}, "tags": ["b"]}')}
+    files = {
+        "title": (None, "form"),
+        "views": (None, "7"),
+        "published": (None, "true"),
+        "@jsonPayload": (None, '{"meta": {"a": 1}, "tags": ["b"]}'),
+    }
     r = await client.post("/api/collections/posts/records", files=files)
     assert r.status_code == 200, r.text
     rec = r.json()
-    assert (rec["title"], rec["views"], rec["published"], rec["meta"], rec["tags"]) == ("form", 7, True, {"a": 1}, ["b"])
+    assert (rec["title"], rec["views"], rec["published"], rec["meta"], rec["tags"]) == (
+        "form",
+        7,
+        True,
+        {"a": 1},
+        ["b"],
+    )
 
 
 async def test_modifiers(client, posts):
@@ -104,14 +158,17 @@ async def test_modifiers(client, posts):
 
 async def test_list_paging_sort_filter_skiptotal(client, posts):
     for i in range(7):
-        await client.post("/api/collections/posts/records",
-                          json={"title": f"t{i}", "views": i, "published": i % 2 == 0})
+        await client.post(
+            "/api/collections/posts/records", json={"title": f"t{i}", "views": i, "published": i % 2 == 0}
+        )
     r = await client.get("/api/collections/posts/records", params={"perPage": 3, "page": 2, "sort": "-views"})
     body = r.json()
     assert (body["page"], body["perPage"], body["totalItems"], body["totalPages"]) == (2, 3, 7, 3)
     assert [x["views"] for x in body["items"]] == [3, 2, 1]
-    r = await client.get("/api/collections/posts/records",
-                         params={"filter": "(views > 2 && published = true) || title = 't1'", "sort": "views"})
+    r = await client.get(
+        "/api/collections/posts/records",
+        params={"filter": "(views > 2 && published = true) || title = 't1'", "sort": "views"},
+    )
     assert [x["title"] for x in r.json()["items"]] == ["t1", "t4", "t6"]
     r = await client.get("/api/collections/posts/records", params={"skipTotal": 1, "perPage": 2})
     assert (r.json()["totalItems"], r.json()["totalPages"], len(r.json()["items"])) == (-1, -1, 2)
@@ -125,27 +182,59 @@ async def test_list_paging_sort_filter_skiptotal(client, posts):
 
 async def test_fields_and_expand(client, posts):
     user, _ = await make_user(client, "x@example.com", name="Xavier")
-    rec = (await client.post("/api/collections/posts/records",
-                             json={"title": "with owner", "body": "<p>Hello <b>big</b> world</p>", "owner": user["id"]})).json()
-    r = await client.get(f"/api/collections/posts/records/{rec['id']}",
-                         params={"fields": "id,title,body:excerpt(8,true)"})
+    rec = (
+        await client.post(
+            "/api/collections/posts/records",
+            json={"title": "with owner", "body": "<p>Hello <b>big</b> world</p>", "owner": user["id"]},
+        )
+    ).json()
+    r = await client.get(
+        f"/api/collections/posts/records/{rec['id']}", params={"fields": "id,title,body:excerpt(8,true)"}
+    )
     assert r.json() == {"id": rec["id"], "title": "with owner", "body": "Hello bi..."}
-    r = await client.get("/api/collections/posts/records", params={"expand": "owner", "fields": "title,expand.owner.name"})
+    r = await client.get(
+        "/api/collections/posts/records", params={"expand": "owner", "fields": "title,expand.owner.name"}
+    )
     # users' viewRule hides other users from guests: the relation is dropped silently
     assert r.json()["items"] == [{"title": "with owner", "expand": {}}]
 
 
 async def test_expand_visible_relation(client, su):
-    await make_collection(client, su, {"name": "authors", "type": "base", "listRule": "", "viewRule": "",
-                                       "fields": [{"name": "name", "type": "text"}]})
-    await make_collection(client, su, {"name": "books", "type": "base", "listRule": "", "viewRule": "",
-                                       "fields": [{"name": "title", "type": "text"},
-                                                  {"name": "author", "type": "relation", "collectionId": "authors", "maxSelect": 1},
-                                                  {"name": "coauthors", "type": "relation", "collectionId": "authors", "maxSelect": 9}]})
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "authors",
+            "type": "base",
+            "listRule": "",
+            "viewRule": "",
+            "fields": [{"name": "name", "type": "text"}],
+        },
+    )
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "books",
+            "type": "base",
+            "listRule": "",
+            "viewRule": "",
+            "fields": [
+                {"name": "title", "type": "text"},
+                {"name": "author", "type": "relation", "collectionId": "authors", "maxSelect": 1},
+                {"name": "coauthors", "type": "relation", "collectionId": "authors", "maxSelect": 9},
+            ],
+        },
+    )
     a1 = (await client.post("/api/collections/authors/records", json={"name": "Ann"}, headers=su)).json()
     a2 = (await client.post("/api/collections/authors/records", json={"name": "Bob"}, headers=su)).json()
-    b = (await client.post("/api/collections/books/records",
-                           json={"title": "B", "author": a1["id"], "coauthors": [a2["id"], a1["id"]]}, headers=su)).json()
+    b = (
+        await client.post(
+            "/api/collections/books/records",
+            json={"title": "B", "author": a1["id"], "coauthors": [a2["id"], a1["id"]]},
+            headers=su,
+        )
+    ).json()
     r = await client.get(f"/api/collections/books/records/{b['id']}", params={"expand": "author,coauthors"})
     exp = r.json()["expand"]
     assert exp["author"]["name"] == "Ann"
@@ -159,14 +248,48 @@ async def test_expand_visible_relation(client, su):
 
 
 async def test_delete_cascade_and_required_refs(client, su):
-    await make_collection(client, su, {"name": "parents", "type": "base", "listRule": "", "viewRule": "",
-                                       "deleteRule": "", "fields": [{"name": "name", "type": "text"}]})
-    await make_collection(client, su, {"name": "kids", "type": "base", "listRule": "",
-                                       "fields": [{"name": "p", "type": "relation", "collectionId": "parents",
-                                                   "maxSelect": 1, "cascadeDelete": True}]})
-    await make_collection(client, su, {"name": "pins", "type": "base", "listRule": "",
-                                       "fields": [{"name": "p", "type": "relation", "collectionId": "parents",
-                                                   "maxSelect": 1, "required": True}]})
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "parents",
+            "type": "base",
+            "listRule": "",
+            "viewRule": "",
+            "deleteRule": "",
+            "fields": [{"name": "name", "type": "text"}],
+        },
+    )
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "kids",
+            "type": "base",
+            "listRule": "",
+            "fields": [
+                {
+                    "name": "p",
+                    "type": "relation",
+                    "collectionId": "parents",
+                    "maxSelect": 1,
+                    "cascadeDelete": True,
+                }
+            ],
+        },
+    )
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "pins",
+            "type": "base",
+            "listRule": "",
+            "fields": [
+                {"name": "p", "type": "relation", "collectionId": "parents", "maxSelect": 1, "required": True}
+            ],
+        },
+    )
     p1 = (await client.post("/api/collections/parents/records", json={"name": "a"}, headers=su)).json()
     p2 = (await client.post("/api/collections/parents/records", json={"name": "b"}, headers=su)).json()
     await client.post("/api/collections/kids/records", json={"p": p1["id"]}, headers=su)
@@ -181,9 +304,17 @@ async def test_delete_cascade_and_required_refs(client, su):
 
 
 async def test_unique_index(client, su):
-    await make_collection(client, su, {"name": "slugs", "type": "base", "createRule": "",
-                                       "fields": [{"name": "slug", "type": "text"}],
-                                       "indexes": ["CREATE UNIQUE INDEX `idx_slug` ON `slugs` (`slug`)"]})
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "slugs",
+            "type": "base",
+            "createRule": "",
+            "fields": [{"name": "slug", "type": "text"}],
+            "indexes": ["CREATE UNIQUE INDEX `idx_slug` ON `slugs` (`slug`)"],
+        },
+    )
     assert (await client.post("/api/collections/slugs/records", json={"slug": "a"})).status_code == 200
     r = await client.post("/api/collections/slugs/records", json={"slug": "a"})
     assert r.status_code == 400
@@ -200,8 +331,17 @@ async def test_custom_id(client, posts):
 
 
 async def test_strftime_filter(client, su):
-    await make_collection(client, su, {"name": "events", "type": "base", "listRule": "", "createRule": "",
-                                       "fields": [{"name": "at", "type": "date"}]})
+    await make_collection(
+        client,
+        su,
+        {
+            "name": "events",
+            "type": "base",
+            "listRule": "",
+            "createRule": "",
+            "fields": [{"name": "at", "type": "date"}],
+        },
+    )
     for at in ("2024-01-15 10:00:00.000Z", "2024-03-02 23:30:00.000Z", "2025-01-01 00:00:00.000Z"):
         await client.post("/api/collections/events/records", json={"at": at})
 

@@ -30,7 +30,9 @@ class Case:
     headers: dict[str, str] = field(default_factory=dict)
     check: str = "full"
     bug: str = ""
-    setup: tuple[tuple[str, str, dict[str, Any]], ...] = ()  # superuser requests run first: (method, path, body)
+    setup: tuple[
+        tuple[str, str, dict[str, Any]], ...
+    ] = ()  # superuser requests run first: (method, path, body)
 
     @property
     def id(self) -> str:
@@ -44,35 +46,35 @@ BUGS = {
     # --- access: rows, values or rights a caller must not get ---
     # --- parsing ---
     "parser-quirks": "fexpr and Roost's parser disagree on edge input: a whitespace-only filter (PocketBase "
-                     "400), a group in operand position, \\r or non-ASCII letters (PocketBase 400)",
+    "400), a group in operand position, \\r or non-ASCII letters (PocketBase 400)",
     "modifier-leniency": "PocketBase accepts :each/:length on single select/relation fields and ignores :isset/"
-                         ":length on plain fields; Roost answers 400",
+    ":length on plain fields; Roost answers 400",
     "function-arg-types": "PocketBase requires strftime's format to be a text literal and geoDistance's arguments "
-                          "to be identifiers or numbers (400 otherwise); Roost accepts any operand",
+    "to be identifiers or numbers (400 otherwise); Roost accepts any operand",
     "functions-multi": "PocketBase allows multi-valued arguments in strftime() (match-all); Roost answers 400",
     # --- comparison semantics ---
     "rel-id-column": "PocketBase reads `rel.id` from the relation column itself ('' when unset); Roost from the "
-                     "joined record (NULL when unset)",
+    "joined record (NULL when unset)",
     "number-literal-real": "PocketBase binds number literals as float64, so a text column compares with '5.0' "
-                           "for `= 5` and `= 5.0`; Roost compares with '5'",
+    "for `= 5` and `= 5.0`; Roost compares with '5'",
     "untyped-compare": "PocketBase compares expressions without type affinity (LOWER(), :length, two literals) "
-                       "with a value of another storage class as unequal ('5' = 5 and tags:length = '2' are "
-                       "false); Roost converts one side",
+    "with a value of another storage class as unequal ('5' = 5 and tags:length = '2' are "
+    "false); Roost converts one side",
     "bool-literal": "PocketBase compares a bool column with text as text and with numbers as numbers "
-                    "(published = '' and 5 <= published match nothing); Roost converts the literal to a boolean",
+    "(published = '' and 5 <= published match nothing); Roost converts the literal to a boolean",
     "column-affinity": "PocketBase compares a text column with a number column by SQLite's affinity rules "
-                       "(non-numeric text sorts above every number); Roost casts",
+    "(non-numeric text sorts above every number); Roost casts",
     "multi-vs-multi": "for two multi-valued operands without the ? prefix PocketBase requires the comparison for "
-                      "every pair of values; Roost compares them on the same joined row",
+    "every pair of values; Roost compares them on the same joined row",
     "json-compare": "PocketBase compares a json field through JSON_EXTRACT(col, '$') with IS (`meta = true`, "
-                    "`meta = 'plain string'` match, `meta = ''` does not match NULL); Roost compares raw JSON",
+    "`meta = 'plain string'` match, `meta = ''` does not match NULL); Roost compares raw JSON",
     "json-path-modifier": "PocketBase treats `:lower` after a JSON path as part of the path (always NULL); Roost "
-                          "applies LOWER",
+    "applies LOWER",
     # --- PostgreSQL only ---
-    "json-types@postgres": "on PostgreSQL Roost extracts JSON values as text, so meta.a = 1 also matches \"1\" "
-                           "and sorting by a JSON path orders as text",
-    "json-raw-text@postgres": "on PostgreSQL the raw text of a multiple select is jsonb's ('[\"a\", \"b\"]', "
-                              "with a space), not PocketBase's '[\"a\",\"b\"]'",
+    "json-types@postgres": 'on PostgreSQL Roost extracts JSON values as text, so meta.a = 1 also matches "1" '
+    "and sorting by a JSON path orders as text",
+    "json-raw-text@postgres": 'on PostgreSQL the raw text of a multiple select is jsonb\'s (\'["a", "b"]\', '
+    'with a space), not PocketBase\'s \'["a","b"]\'',
     # --- response shape ---
 }
 
@@ -96,8 +98,17 @@ def bug_reason(bug: str, engine: str) -> str:
     return "; ".join(reasons)
 
 
-def L(name: str, collection: str, flt: str | None = None, sort: str | None = "id", who: str = "su",
-      check: str = "full", bug: str = "", headers: dict[str, str] | None = None, **params: Any) -> Case:
+def L(
+    name: str,
+    collection: str,
+    flt: str | None = None,
+    sort: str | None = "id",
+    who: str = "su",
+    check: str = "full",
+    bug: str = "",
+    headers: dict[str, str] | None = None,
+    **params: Any,
+) -> Case:
     q: dict[str, Any] = {"perPage": params.pop("perPage", 100)}
     if flt is not None:
         q["filter"] = flt
@@ -111,11 +122,30 @@ def V(name: str, collection: str, record_id: str, who: str = "su", bug: str = ""
     return Case(name, collection, params, who=who, path="/" + record_id, bug=bug)
 
 
-def R(name: str, collection: str, method: str, path: str = "", body: dict[str, Any] | None = None,
-      who: str = "su", check: str = "full", bug: str = "", setup: tuple[tuple[str, str, dict[str, Any]], ...] = (),
-      **params: Any) -> Case:
-    return Case(name, collection, params, who=who, method=method, path=path, body=body, check=check, bug=bug,
-                setup=setup)
+def R(
+    name: str,
+    collection: str,
+    method: str,
+    path: str = "",
+    body: dict[str, Any] | None = None,
+    who: str = "su",
+    check: str = "full",
+    bug: str = "",
+    setup: tuple[tuple[str, str, dict[str, Any]], ...] = (),
+    **params: Any,
+) -> Case:
+    return Case(
+        name,
+        collection,
+        params,
+        who=who,
+        method=method,
+        path=path,
+        body=body,
+        check=check,
+        bug=bug,
+        setup=setup,
+    )
 
 
 PEOPLE = ("guest", "alice", "bob", "carol", "dave", "eve", "su")
@@ -172,14 +202,14 @@ CASES: list[Case] = [
     L("non-ascii-identifier-start", "posts", "é = 1"),
     L("bool-lower", "posts", "published:lower = '1'"),
     L("lower-non-ascii-upper", "teams", "name:lower ~ 'équipe'"),
-    L("multi-raw-json-unicode", "teams", "colors = '[\"x y\",\"red\"]'", bug="json-raw-text"),
+    L("multi-raw-json-unicode", "teams", 'colors = \'["x y","red"]\'', bug="json-raw-text"),
     L("empty-eq-empty", "posts", "'' = ''"),
     L("empty-neq-empty", "posts", "'' != null"),
     # --- literals and escapes -------------------------------------------------------------------------
     L("escape-double-quote-sdk", "posts", 'title = "He said \\"hi\\""'),
     L("escape-single-quote", "posts", "title = 'O\\'Reilly\\'s book'"),
     L("double-quote-inside-single", "posts", "title = 'He said \"hi\"'"),
-    L("single-quote-inside-double", "posts", 'title = "O\'Reilly\'s book"'),
+    L("single-quote-inside-double", "posts", "title = \"O'Reilly's book\""),
     L("backslash-sdk-stringify", "posts", 'title = "back\\\\slash"'),
     L("backslash-raw", "posts", 'title = "back\\slash"'),
     L("backslash-trailing", "posts", 'title = "a\\\\"'),
@@ -234,7 +264,7 @@ CASES: list[Case] = [
     L("multi-like-raw", "posts", "tags ~ 'a'"),
     L("multi-like-quoted-raw", "posts", "tags ~ '\"a\"'"),
     L("multi-eq-raw-json", "posts", "tags = '[\"a\"]'"),
-    L("multi-eq-raw-json-two", "posts", "tags = '[\"a\",\"b\"]'", bug="json-raw-text"),
+    L("multi-eq-raw-json-two", "posts", 'tags = \'["a","b"]\'', bug="json-raw-text"),
     L("multi-eq-empty", "posts", "tags = ''"),
     L("multi-eq-null", "posts", "tags = null"),
     L("multi-any-eq-raw", "posts", "tags ?= 'a'"),
@@ -287,9 +317,18 @@ CASES: list[Case] = [
     L("strftime-vs-date-macro", "posts", "strftime('%Y', created) = strftime('%Y', @now)"),
     L("strftime-number-timevalue", "posts", "strftime('%Y', 0, 'unixepoch') = '1970'"),
     L("strftime-relation", "posts", "strftime('%Y', author.created) > '2000'"),
-    L("strftime-multi-relation", "posts", "strftime('%Y', coauthors.created) > '2000'", bug="functions-multi"),
+    L(
+        "strftime-multi-relation",
+        "posts",
+        "strftime('%Y', coauthors.created) > '2000'",
+        bug="functions-multi",
+    ),
     L("strftime-bad-format-arg", "posts", "strftime(title) = ''", bug="function-arg-types"),
-    L("strftime-too-many-args", "posts", "strftime('%Y', created, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i') = ''"),
+    L(
+        "strftime-too-many-args",
+        "posts",
+        "strftime('%Y', created, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i') = ''",
+    ),
     # --- JSON -------------------------------------------------------------------------------------------
     L("json-key-number", "posts", "meta.a = 1", bug="json-types"),
     L("json-key-text-number", "posts", "meta.a = '1'", bug="json-types"),
@@ -316,8 +355,16 @@ CASES: list[Case] = [
     L("geo-zero", "posts", "location.lon = 0 && location.lat = 0"),
     L("geo-distance-near", "posts", "geoDistance(location.lon, location.lat, 23.3219, 42.6977) < 200"),
     L("geo-distance-far", "posts", "geoDistance(location.lon, location.lat, 23.3219, 42.6977) > 5000"),
-    L("geo-distance-literal-left", "posts", "500 > geoDistance(23.3219, 42.6977, location.lon, location.lat)"),
-    L("geo-distance-same-point", "posts", "geoDistance(location.lon, location.lat, location.lon, location.lat) < 1"),
+    L(
+        "geo-distance-literal-left",
+        "posts",
+        "500 > geoDistance(23.3219, 42.6977, location.lon, location.lat)",
+    ),
+    L(
+        "geo-distance-same-point",
+        "posts",
+        "geoDistance(location.lon, location.lat, location.lon, location.lat) < 1",
+    ),
     L("geo-distance-text-arg", "posts", "geoDistance('1', location.lat, 2, 3) < 1", bug="function-arg-types"),
     L("geo-distance-wrong-arity", "posts", "geoDistance(location.lon, location.lat, 1) < 1"),
     L("unknown-function", "posts", "nosuch(title) = 1"),
@@ -398,11 +445,19 @@ CASES: list[Case] = [
     L("back-rel-wrong-target", "posts", "comments_via_user.text = 'x'"),
     # --- @collection ------------------------------------------------------------------------------------
     L("collection-any", "posts", "@collection.comments.post ?= id && @collection.comments.likes ?> 8"),
-    L("collection-alias", "posts", "@collection.comments:c1.post ?= id && @collection.comments:c2.likes ?> 8"),
+    L(
+        "collection-alias",
+        "posts",
+        "@collection.comments:c1.post ?= id && @collection.comments:c2.likes ?> 8",
+    ),
     L("collection-all", "posts", "@collection.labels.name != 'nope'"),
     L("collection-vs-field", "posts", "@collection.users.name ?= author.name"),
     L("collection-like-id", "posts", "@collection.labels.posts ?~ id"),
-    L("collection-nested-rel", "posts", "@collection.comments.user.name ?= 'bob' && @collection.comments.post ?= id"),
+    L(
+        "collection-nested-rel",
+        "posts",
+        "@collection.comments.user.name ?= 'bob' && @collection.comments.post ?= id",
+    ),
     L("collection-unknown", "posts", "@collection.nosuch.x = 1"),
     L("collection-by-id-path", "posts", "@collection.teams.name ?= 'Ops'"),
     # --- @request as superuser --------------------------------------------------------------------------
@@ -415,16 +470,29 @@ CASES: list[Case] = [
     L("request-query", "posts", "@request.query.perPage = '100'"),
     L("request-query-missing", "posts", "@request.query.nosuch = null"),
     L("request-header", "posts", "@request.headers.x_custom = 'yes'", headers={"X-Custom": "yes"}),
-    L("request-header-lower", "posts", "@request.headers.x_custom:lower = 'yes'", headers={"X-Custom": "YES"}),
+    L(
+        "request-header-lower",
+        "posts",
+        "@request.headers.x_custom:lower = 'yes'",
+        headers={"X-Custom": "YES"},
+    ),
     L("request-isset", "posts", "@request.query.perPage:isset = true && @request.query.nosuch:isset = false"),
-    L("request-body-changed", "posts", "@request.body.title:changed = false && @request.body.title:isset = false"),
+    L(
+        "request-body-changed",
+        "posts",
+        "@request.body.title:changed = false && @request.body.title:isset = false",
+    ),
     L("request-body-missing", "posts", "@request.body.title = null"),
     L("request-vs-field", "posts", "@request.query.t = title", t="5"),
     L("request-unknown-section", "posts", "@request.nosuch = null"),
     # --- logic, grouping, comments, whitespace -----------------------------------------------------------
     L("and-or-precedence", "posts", "views > 10 || published = true && status = 'draft'"),
     L("parens", "posts", "(views > 10 || published = true) && status = 'draft'"),
-    L("nested-parens", "posts", "((views > 10 && (status = 'published' || status = 'archived')) || title = '')"),
+    L(
+        "nested-parens",
+        "posts",
+        "((views > 10 && (status = 'published' || status = 'archived')) || title = '')",
+    ),
     L("comment-trailing", "posts", "views > 10 // only popular"),
     L("comment-between-lines", "posts", "views > 10 // first\n&& status = 'published'"),
     L("whitespace-tabs-newlines", "posts", "\tviews\n>\t10\n"),
@@ -498,7 +566,12 @@ CASES: list[Case] = [
     L("expand-single", "posts", "views > 20", expand="author"),
     L("expand-nested", "posts", None, expand="author.team"),
     L("expand-6-levels", "comments", f"id = '{C[9]}'", expand="parent.parent.parent.parent.parent.parent"),
-    L("expand-7-levels", "comments", f"id = '{C[9]}'", expand="parent.parent.parent.parent.parent.parent.parent"),
+    L(
+        "expand-7-levels",
+        "comments",
+        f"id = '{C[9]}'",
+        expand="parent.parent.parent.parent.parent.parent.parent",
+    ),
     L("expand-deep-mixed", "posts", f"id = '{P[1]}'", expand="author.team.parent,team.leader.team"),
     L("expand-multi", "posts", None, expand="coauthors,related"),
     L("expand-multi-nested", "posts", None, expand="related.related.author"),
@@ -520,9 +593,20 @@ CASES: list[Case] = [
     L("fields-some", "posts", None, fields="id,title"),
     L("fields-star", "posts", None, fields="*"),
     L("fields-star-expand", "posts", None, fields="*,expand.author.name", expand="author"),
-    L("fields-nested-expand", "posts", None, fields="id,expand.author.name,expand.author.expand.team.name",
-      expand="author.team"),
-    L("fields-expand-list", "posts", None, fields="id,expand.comments_via_post.text", expand="comments_via_post"),
+    L(
+        "fields-nested-expand",
+        "posts",
+        None,
+        fields="id,expand.author.name,expand.author.expand.team.name",
+        expand="author.team",
+    ),
+    L(
+        "fields-expand-list",
+        "posts",
+        None,
+        fields="id,expand.comments_via_post.text",
+        expand="comments_via_post",
+    ),
     L("fields-excerpt-ellipsis", "posts", None, fields="id,title:excerpt(3,true)"),
     L("fields-excerpt-html", "posts", None, fields="id,body:excerpt(10)"),
     L("fields-excerpt-long", "posts", None, fields="id,body:excerpt(200,true)"),
@@ -587,42 +671,165 @@ CASES += [
     # --- create rules with @request.body ---------------------------------------------------------------------
     R("create-guest", "tasks", "POST", body={"id": rid("new", 1), "title": "x"}, who="guest", check="status"),
     R("create-own", "tasks", "POST", body={"id": rid("new", 2), "title": "x", "owner": U["bob"]}, who="bob"),
-    R("create-other-owner", "tasks", "POST", body={"id": rid("new", 3), "owner": U["alice"]}, who="bob",
-      check="status"),
-    R("create-status-open", "tasks", "POST", body={"id": rid("new", 4), "owner": U["bob"], "status": "open"},
-      who="bob"),
-    R("create-status-done", "tasks", "POST", body={"id": rid("new", 5), "owner": U["bob"], "status": "done"},
-      who="bob", check="status"),
-    R("create-tags-two", "tasks", "POST", body={"id": rid("new", 6), "owner": U["bob"], "tags": ["x", "y"]},
-      who="bob"),
-    R("create-tags-three", "tasks", "POST", body={"id": rid("new", 7), "owner": U["bob"], "tags": ["x", "y", "z"]},
-      who="bob", check="status"),
-    R("create-form-data-owner", "tasks", "POST", body={"id": rid("new", 8), "owner": U["carol"]}, who="carol"),
+    R(
+        "create-other-owner",
+        "tasks",
+        "POST",
+        body={"id": rid("new", 3), "owner": U["alice"]},
+        who="bob",
+        check="status",
+    ),
+    R(
+        "create-status-open",
+        "tasks",
+        "POST",
+        body={"id": rid("new", 4), "owner": U["bob"], "status": "open"},
+        who="bob",
+    ),
+    R(
+        "create-status-done",
+        "tasks",
+        "POST",
+        body={"id": rid("new", 5), "owner": U["bob"], "status": "done"},
+        who="bob",
+        check="status",
+    ),
+    R(
+        "create-tags-two",
+        "tasks",
+        "POST",
+        body={"id": rid("new", 6), "owner": U["bob"], "tags": ["x", "y"]},
+        who="bob",
+    ),
+    R(
+        "create-tags-three",
+        "tasks",
+        "POST",
+        body={"id": rid("new", 7), "owner": U["bob"], "tags": ["x", "y", "z"]},
+        who="bob",
+        check="status",
+    ),
+    R(
+        "create-form-data-owner",
+        "tasks",
+        "POST",
+        body={"id": rid("new", 8), "owner": U["carol"]},
+        who="carol",
+    ),
     # --- update rules with :changed / :isset -----------------------------------------------------------------
-    R("update-own-title", "tasks", "PATCH", "/" + rid("tsk", 1), {"title": "new title"}, who="alice",
-      setup=(_task(1, owner=U["alice"]),)),
-    R("update-change-owner", "tasks", "PATCH", "/" + rid("tsk", 2), {"owner": U["bob"]}, who="alice",
-      check="status", setup=(_task(2, owner=U["alice"]),)),
-    R("update-same-owner", "tasks", "PATCH", "/" + rid("tsk", 3), {"owner": U["alice"], "title": "t"},
-      who="alice", setup=(_task(3, owner=U["alice"]),)),
-    R("update-priority-ok", "tasks", "PATCH", "/" + rid("tsk", 4), {"priority": 5}, who="alice",
-      setup=(_task(4, owner=U["alice"]),)),
-    R("update-priority-high", "tasks", "PATCH", "/" + rid("tsk", 5), {"priority": 6}, who="alice",
-      check="status", setup=(_task(5, owner=U["alice"]),)),
-    R("update-priority-text", "tasks", "PATCH", "/" + rid("tsk", 6), {"priority": "4"}, who="alice",
-      setup=(_task(6, owner=U["alice"]),)),
-    R("update-forbidden-title", "tasks", "PATCH", "/" + rid("tsk", 7), {"title": "FORBIDDEN word"}, who="alice",
-      check="status", setup=(_task(7, owner=U["alice"]),)),
-    R("update-other-user", "tasks", "PATCH", "/" + rid("tsk", 8), {"title": "mine"}, who="bob", check="status",
-      setup=(_task(8, owner=U["alice"]),)),
-    R("update-guest", "tasks", "PATCH", "/" + rid("tsk", 9), {"title": "mine"}, who="guest", check="status",
-      setup=(_task(9, owner=U["alice"]),)),
-    R("delete-open", "tasks", "DELETE", "/" + rid("tsk", 10), who="alice", check="status",
-      setup=(_task(10, owner=U["alice"], status="open"),)),
-    R("delete-done", "tasks", "DELETE", "/" + rid("tsk", 11), who="alice", check="status",
-      setup=(_task(11, owner=U["alice"], status="done"),)),
-    R("delete-done-other", "tasks", "DELETE", "/" + rid("tsk", 12), who="bob", check="status",
-      setup=(_task(12, owner=U["alice"], status="done"),)),
+    R(
+        "update-own-title",
+        "tasks",
+        "PATCH",
+        "/" + rid("tsk", 1),
+        {"title": "new title"},
+        who="alice",
+        setup=(_task(1, owner=U["alice"]),),
+    ),
+    R(
+        "update-change-owner",
+        "tasks",
+        "PATCH",
+        "/" + rid("tsk", 2),
+        {"owner": U["bob"]},
+        who="alice",
+        check="status",
+        setup=(_task(2, owner=U["alice"]),),
+    ),
+    R(
+        "update-same-owner",
+        "tasks",
+        "PATCH",
+        "/" + rid("tsk", 3),
+        {"owner": U["alice"], "title": "t"},
+        who="alice",
+        setup=(_task(3, owner=U["alice"]),),
+    ),
+    R(
+        "update-priority-ok",
+        "tasks",
+        "PATCH",
+        "/" + rid("tsk", 4),
+        {"priority": 5},
+        who="alice",
+        setup=(_task(4, owner=U["alice"]),),
+    ),
+    R(
+        "update-priority-high",
+        "tasks",
+        "PATCH",
+        "/" + rid("tsk", 5),
+        {"priority": 6},
+        who="alice",
+        check="status",
+        setup=(_task(5, owner=U["alice"]),),
+    ),
+    R(
+        "update-priority-text",
+        "tasks",
+        "PATCH",
+        "/" + rid("tsk", 6),
+        {"priority": "4"},
+        who="alice",
+        setup=(_task(6, owner=U["alice"]),),
+    ),
+    R(
+        "update-forbidden-title",
+        "tasks",
+        "PATCH",
+        "/" + rid("tsk", 7),
+        {"title": "FORBIDDEN word"},
+        who="alice",
+        check="status",
+        setup=(_task(7, owner=U["alice"]),),
+    ),
+    R(
+        "update-other-user",
+        "tasks",
+        "PATCH",
+        "/" + rid("tsk", 8),
+        {"title": "mine"},
+        who="bob",
+        check="status",
+        setup=(_task(8, owner=U["alice"]),),
+    ),
+    R(
+        "update-guest",
+        "tasks",
+        "PATCH",
+        "/" + rid("tsk", 9),
+        {"title": "mine"},
+        who="guest",
+        check="status",
+        setup=(_task(9, owner=U["alice"]),),
+    ),
+    R(
+        "delete-open",
+        "tasks",
+        "DELETE",
+        "/" + rid("tsk", 10),
+        who="alice",
+        check="status",
+        setup=(_task(10, owner=U["alice"], status="open"),),
+    ),
+    R(
+        "delete-done",
+        "tasks",
+        "DELETE",
+        "/" + rid("tsk", 11),
+        who="alice",
+        check="status",
+        setup=(_task(11, owner=U["alice"], status="done"),),
+    ),
+    R(
+        "delete-done-other",
+        "tasks",
+        "DELETE",
+        "/" + rid("tsk", 12),
+        who="bob",
+        check="status",
+        setup=(_task(12, owner=U["alice"], status="done"),),
+    ),
     # --- view requests with expand and fields ----------------------------------------------------------------
     V("view-expand-fields", "posts", P[1], expand="author.team,comments_via_post", fields="id,expand"),
     V("view-expand-guest", "posts", P[1], who="guest", expand="author,comments_via_post"),

@@ -13,7 +13,10 @@ def normalize(value: Any) -> Any:
     if isinstance(value, list):
         return [normalize(v) for v in value]
     if isinstance(value, dict):
-        return {k: ("<date>" if k in IGNORED_VALUES and isinstance(v, str) else normalize(v)) for k, v in value.items()}
+        return {
+            k: ("<date>" if k in IGNORED_VALUES and isinstance(v, str) else normalize(v))
+            for k, v in value.items()
+        }
     return value
 
 
@@ -43,7 +46,7 @@ def first_difference(a: Any, b: Any, path: str = "$") -> str | None:
             if diff:
                 return diff
         return None
-    if a != b or type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float))):
+    if a != b or (type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float)))):
         return f"{path}: PocketBase {_short(a)} != Roost {_short(b)}"
     return None
 
@@ -58,7 +61,9 @@ def describe(status_pb: int, body_pb: Any, status_roost: int, body_roost: Any) -
         return body.get("message", "") if isinstance(body, dict) else str(body)[:200]
 
     if status_pb != status_roost:
-        return (f"status: PocketBase {status_pb} ({msg(body_pb)!r}) != Roost {status_roost} ({msg(body_roost)!r})"
-                + (f"; PocketBase ids {ids(body_pb)}" if ids(body_pb) is not None else "")
-                + (f"; Roost ids {ids(body_roost)}" if ids(body_roost) is not None else ""))
+        return (
+            f"status: PocketBase {status_pb} ({msg(body_pb)!r}) != Roost {status_roost} ({msg(body_roost)!r})"
+            + (f"; PocketBase ids {ids(body_pb)}" if ids(body_pb) is not None else "")
+            + (f"; Roost ids {ids(body_roost)}" if ids(body_roost) is not None else "")
+        )
     return ""

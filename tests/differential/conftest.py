@@ -45,7 +45,10 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     try:
         with ThreadPoolExecutor(2) as pool:
             pb_seed, roost_seed = pool.map(_seed, (pb.url, roost.url))
-        targets = (Target("pocketbase", pb.url, pb_seed.tokens), Target("roost", roost.url, roost_seed.tokens))
+        targets = (
+            Target("pocketbase", pb.url, pb_seed.tokens),
+            Target("roost", roost.url, roost_seed.tokens),
+        )
         yield Pair(*targets, {"pocketbase": pb_seed.failed_steps, "roost": roost_seed.failed_steps})
         for t in targets:
             t.close()

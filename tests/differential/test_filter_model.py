@@ -28,8 +28,13 @@ def pocketbase(pair: Any) -> Any:
     http, headers = pair.pocketbase.http, {"Authorization": pair.pocketbase.tokens["su"]}
     ids: dict[str, str] = {}
     for spec in props.COLLECTIONS:
-        spec = {**spec, "fields": [{**f, "collectionId": ids[f["collectionId"][1:]]} if "collectionId" in f else f
-                                   for f in spec["fields"]]}
+        spec = {
+            **spec,
+            "fields": [
+                {**f, "collectionId": ids[f["collectionId"][1:]]} if "collectionId" in f else f
+                for f in spec["fields"]
+            ],
+        }
         r = http.post("/api/collections", json=spec, headers=headers)
         assert r.status_code == 200, r.text
         ids[spec["name"]] = r.json()["id"]
@@ -55,8 +60,11 @@ def check(pocketbase: Any, world: World, flt: str) -> None:
         for rec in rows:
             r = http.post(f"/api/collections/{name}/records", json=rec, headers=headers)
             assert r.status_code == 200, r.text
-    r = http.get("/api/collections/items/records", params={"filter": scoped(batch, flt), "perPage": 1000,
-                                                            "fields": "id"}, headers=headers)
+    r = http.get(
+        "/api/collections/items/records",
+        params={"filter": scoped(batch, flt), "perPage": 1000, "fields": "id"},
+        headers=headers,
+    )
     want = expected(refs, items, flt)
     where = f"filter {flt!r} over items {items} and refs {refs}"
     if want is None:
@@ -67,13 +75,20 @@ def check(pocketbase: Any, world: World, flt: str) -> None:
         assert got == want, f"{where}: PocketBase matches {sorted(got)}, the model {sorted(want)}"
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, print_blob=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(world=worlds(), flt=filters())
 def test_model_matches_pocketbase(pocketbase: Any, whole_generator: None, world: World, flt: str) -> None:
     check(pocketbase, world, flt)
 
 
 @pytest.mark.parametrize("key, world, flt", [pytest.param(*k, id=k[0]) for k in KNOWN])
-def test_model_matches_pocketbase_on_known_divergences(pocketbase: Any, key: str, world: World, flt: str) -> None:
+def test_model_matches_pocketbase_on_known_divergences(
+    pocketbase: Any, key: str, world: World, flt: str
+) -> None:
     check(pocketbase, world, flt)

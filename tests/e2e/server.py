@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any
 
-import httpx2 as httpx
+import httpx
 
 
 def free_port() -> int:
@@ -37,13 +37,17 @@ class RoostServer:
         return ["--dir", self.data_dir] + (["--db", self.db_url] if self.db_url else [])
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(roost_cmd(*args, *self.storage_args()), capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            roost_cmd(*args, *self.storage_args()), capture_output=True, text=True, timeout=60
+        )
 
     def start(self) -> RoostServer:
         with open(self.log_path, "ab") as log:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
                 roost_cmd("serve", "--http", f"127.0.0.1:{self.port}", *self.storage_args(), *self.extra),
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.time() + 30
         while time.time() < deadline:

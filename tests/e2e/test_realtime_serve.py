@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx2 as httpx
+import httpx
 import pytest
 
 from tests.conftest import drop_db_url, new_db_url
@@ -104,29 +104,48 @@ class Stream:
 
 
 async def login(http: httpx.AsyncClient, base: str, coll: str, email: str, password: str) -> str:
-    r = await http.post(f"{base}/api/collections/{coll}/auth-with-password", json={"identity": email, "password": password})
+    r = await http.post(
+        f"{base}/api/collections/{coll}/auth-with-password", json={"identity": email, "password": password}
+    )
     assert r.status_code == 200, r.text
     return r.json()["token"]
 
 
-async def subscribe(http: httpx.AsyncClient, base: str, client_id: str, subs: list[str], token: str = "") -> int:
-    r = await http.post(f"{base}/api/realtime", json={"clientId": client_id, "subscriptions": subs},
-                        headers={"Authorization": token} if token else {})
+async def subscribe(
+    http: httpx.AsyncClient, base: str, client_id: str, subs: list[str], token: str = ""
+) -> int:
+    r = await http.post(
+        f"{base}/api/realtime",
+        json={"clientId": client_id, "subscriptions": subs},
+        headers={"Authorization": token} if token else {},
+    )
     return r.status_code
 
 
 async def setup_notes(http: httpx.AsyncClient, base: str) -> tuple[dict[str, str], list[tuple[dict, str]]]:
     """A superuser, a `notes` collection readable by each note's owner, and two users."""
     su = {"Authorization": await login(http, base, "_superusers", *SU)}
-    r = await http.post(f"{base}/api/collections", headers=su, json={
-        "name": "notes", "type": "base", "listRule": RULE, "viewRule": RULE,
-        "fields": [{"name": "text", "type": "text"},
-                   {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}]})
+    r = await http.post(
+        f"{base}/api/collections",
+        headers=su,
+        json={
+            "name": "notes",
+            "type": "base",
+            "listRule": RULE,
+            "viewRule": RULE,
+            "fields": [
+                {"name": "text", "type": "text"},
+                {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1},
+            ],
+        },
+    )
     assert r.status_code == 200, r.text
     users = []
     for email in ("alice@example.com", "bob@example.com"):
-        r = await http.post(f"{base}/api/collections/users/records",
-                            json={"email": email, "password": "password123", "passwordConfirm": "password123"})
+        r = await http.post(
+            f"{base}/api/collections/users/records",
+            json={"email": email, "password": "password123", "passwordConfirm": "password123"},
+        )
         users.append((r.json(), await login(http, base, "users", email, "password123")))
     return su, users
 
@@ -140,12 +159,24 @@ def test_sse_through_the_real_server(tmp_path, db_url):
             su, [(alice, ta), (bob, _)] = await setup_notes(http, server.url)
             async with Stream(server.url) as s:
                 assert await subscribe(http, server.url, s.client_id, ["notes/*"], ta) == 204
-                hidden = await http.post(f"{server.url}/api/collections/notes/records", headers=su,
-                                         json={"text": "bob's", "owner": bob["id"]})
-                mine = (await http.post(f"{server.url}/api/collections/notes/records", headers=su,
-                                        json={"text": "mine", "owner": alice["id"]})).json()
+                hidden = await http.post(
+                    f"{server.url}/api/collections/notes/records",
+                    headers=su,
+                    json={"text": "bob's", "owner": bob["id"]},
+                )
+                mine = (
+                    await http.post(
+                        f"{server.url}/api/collections/notes/records",
+                        headers=su,
+                        json={"text": "mine", "owner": alice["id"]},
+                    )
+                ).json()
                 e = await s.next()
-                assert e == {"id": s.client_id, "event": "notes/*", "data": {"action": "create", "record": mine}}
+                assert e == {
+                    "id": s.client_id,
+                    "event": "notes/*",
+                    "data": {"action": "create", "record": mine},
+                }
                 assert hidden.status_code == 200
                 await s.quiet()
                 client_id = s.client_id
@@ -172,8 +203,11 @@ def test_websocket_through_the_real_server(tmp_path, db_url):
             ws.send({"type": "subscribe", "subscriptions": ["notes/*"], "authorization": ta})
             assert ws.recv() == {"type": "subscribed", "subscriptions": ["notes/*"]}
             httpx.post(f"{server.url}/api/collections/notes/records", headers=su, json={"owner": bob["id"]})
-            mine = httpx.post(f"{server.url}/api/collections/notes/records", headers=su,
-                              json={"text": "ws", "owner": alice["id"]}).json()
+            mine = httpx.post(
+                f"{server.url}/api/collections/notes/records",
+                headers=su,
+                json={"text": "ws", "owner": alice["id"]},
+            ).json()
             assert ws.recv() == {"event": "notes/*", "data": {"action": "create", "record": mine}}
         finally:
             ws.close()
@@ -201,10 +235,20 @@ def test_two_processes_share_events_through_redis(tmp_path, db_url):
                 # alice's stream is on B but she subscribes through A; bob through B
                 assert await subscribe(http, a.url, sa.client_id, ["notes/*"], ta) == 204
                 assert await subscribe(http, b.url, sb.client_id, ["notes/*"], tb) == 204
-                mine = (await http.post(f"{a.url}/api/collections/notes/records", headers=su,
-                                        json={"text": "a", "owner": alice["id"]})).json()
-                theirs = (await http.post(f"{b.url}/api/collections/notes/records", headers=su,
-                                          json={"text": "b", "owner": bob["id"]})).json()
+                mine = (
+                    await http.post(
+                        f"{a.url}/api/collections/notes/records",
+                        headers=su,
+                        json={"text": "a", "owner": alice["id"]},
+                    )
+                ).json()
+                theirs = (
+                    await http.post(
+                        f"{b.url}/api/collections/notes/records",
+                        headers=su,
+                        json={"text": "b", "owner": bob["id"]},
+                    )
+                ).json()
                 assert (await sa.next())["data"] == {"action": "create", "record": mine}
                 assert (await sb.next())["data"] == {"action": "create", "record": theirs}
                 r = await http.delete(f"{a.url}/api/collections/notes/records/{theirs['id']}", headers=su)
@@ -218,8 +262,14 @@ def test_two_processes_share_events_through_redis(tmp_path, db_url):
 
 
 def test_several_workers_need_redis(tmp_path):
-    out = subprocess.run(roost_cmd("serve", "--http", f"127.0.0.1:{free_port()}", "--dir", str(tmp_path / "d"),
-                                   "--workers", "2"), capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        roost_cmd(
+            "serve", "--http", f"127.0.0.1:{free_port()}", "--dir", str(tmp_path / "d"), "--workers", "2"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert out.returncode != 0
     assert "--workers above 1 needs --redis" in out.stderr
 
@@ -240,8 +290,13 @@ def test_several_workers_with_redis(tmp_path, db_url):
                 for s in streams:
                     for _ in range(3):
                         assert await subscribe(http, server.url, s.client_id, ["notes/*"], ta) == 204
-                rec = (await http.post(f"{server.url}/api/collections/notes/records", headers=su,
-                                       json={"text": "x", "owner": alice["id"]})).json()
+                rec = (
+                    await http.post(
+                        f"{server.url}/api/collections/notes/records",
+                        headers=su,
+                        json={"text": "x", "owner": alice["id"]},
+                    )
+                ).json()
                 for s in streams:
                     assert (await s.next())["data"]["record"]["id"] == rec["id"]
             finally:
@@ -284,8 +339,11 @@ def test_instances_resubscribe_after_redis_restarts(tmp_path, db_url):
                 # once it has resubscribed they flow again
                 deadline = time.time() + 15
                 while True:
-                    rec = (await http.post(f"{a.url}/api/collections/notes/records", headers=su,
-                                           json={"owner": alice["id"]})).json()
+                    rec = (
+                        await http.post(
+                            f"{a.url}/api/collections/notes/records", headers=su, json={"owner": alice["id"]}
+                        )
+                    ).json()
                     try:
                         e = await s.next(timeout=0.5)
                     except TimeoutError:

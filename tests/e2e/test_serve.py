@@ -6,7 +6,7 @@ import asyncio
 import signal
 import subprocess
 
-import httpx2 as httpx
+import httpx
 import pytest
 
 from tests.conftest import drop_db_url, new_db_url
@@ -23,8 +23,11 @@ def db_url():
 
 
 def login(url: str, email: str, password: str) -> httpx.Response:
-    return httpx.post(f"{url}/api/collections/_superusers/auth-with-password",
-                      json={"identity": email, "password": password}, timeout=10)
+    return httpx.post(
+        f"{url}/api/collections/_superusers/auth-with-password",
+        json={"identity": email, "password": password},
+        timeout=10,
+    )
 
 
 def test_version():
@@ -59,8 +62,11 @@ def test_acknowledged_writes_survive_kill9(tmp_path, db_url):
     with server:
         token = login(server.url, "su@example.com", "Passw0rd123!").json()["token"]
         h = {"Authorization": token}
-        r = httpx.post(f"{server.url}/api/collections", headers=h, json={
-            "name": "ledger", "type": "base", "fields": [{"name": "amount", "type": "number"}]})
+        r = httpx.post(
+            f"{server.url}/api/collections",
+            headers=h,
+            json={"name": "ledger", "type": "base", "fields": [{"name": "amount", "type": "number"}]},
+        )
         assert r.status_code == 200
         ids = []
         for i in range(20):
@@ -70,8 +76,10 @@ def test_acknowledged_writes_survive_kill9(tmp_path, db_url):
         server.kill9()
     with RoostServer(server.data_dir, db_url) as again:
         token = login(again.url, "su@example.com", "Passw0rd123!").json()["token"]
-        r = httpx.get(f"{again.url}/api/collections/ledger/records?perPage=100&sort=amount",
-                      headers={"Authorization": token})
+        r = httpx.get(
+            f"{again.url}/api/collections/ledger/records?perPage=100&sort=amount",
+            headers={"Authorization": token},
+        )
         assert [x["id"] for x in r.json()["items"]] == ids
 
 
@@ -82,9 +90,15 @@ def test_sigterm_finishes_inflight_requests(tmp_path, db_url):
 
     async def many_logins() -> list[int]:
         async with httpx.AsyncClient(timeout=30) as c:
-            tasks = [asyncio.create_task(c.post(f"{server.url}/api/collections/_superusers/auth-with-password",
-                                                json={"identity": "su@example.com", "password": "Passw0rd123!"}))
-                     for _ in range(6)]
+            tasks = [
+                asyncio.create_task(
+                    c.post(
+                        f"{server.url}/api/collections/_superusers/auth-with-password",
+                        json={"identity": "su@example.com", "password": "Passw0rd123!"},
+                    )
+                )
+                for _ in range(6)
+            ]
             await asyncio.sleep(0.05)  # the bcrypt checks are now in flight
             server.proc.send_signal(signal.SIGTERM)
             return [(await t).status_code for t in tasks]

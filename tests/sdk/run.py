@@ -88,8 +88,9 @@ def pocketbase_binary() -> str:
     return exe
 
 
-def server_commands(server: str, data_dir: Path, port: int, db: str | None,
-                    email: str, password: str) -> tuple[list[str], list[str]]:
+def server_commands(
+    server: str, data_dir: Path, port: int, db: str | None, email: str, password: str
+) -> tuple[list[str], list[str]]:
     """Return (superuser-upsert command, serve command)."""
     addr = f"127.0.0.1:{port}"
     if server == "pocketbase":
@@ -222,8 +223,15 @@ def main() -> int:
             return r.returncode or 1
 
         with open(log_path, "wb") as logf:
-            proc = subprocess.Popen(serve, cwd=cwd, env=env, stdout=logf, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+            proc = subprocess.Popen(
+                serve,
+                cwd=cwd,
+                env=env,
+                stdout=logf,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         try:
             wait_healthy(url, proc, STARTUP_TIMEOUT)
         except RuntimeError as e:
@@ -234,8 +242,14 @@ def main() -> int:
 
         node_env = dict(os.environ)
         node_env.update(PB_URL=url, PB_SU_EMAIL=email, PB_SU_PASSWORD=password, PB_SERVER=args.server)
-        cmd = [node, "--test", "--test-reporter=spec", f"--test-concurrency={max(1, args.concurrency)}",
-               f"--test-timeout={TEST_TIMEOUT_MS}", *tests]
+        cmd = [
+            node,
+            "--test",
+            "--test-reporter=spec",
+            f"--test-concurrency={max(1, args.concurrency)}",
+            f"--test-timeout={TEST_TIMEOUT_MS}",
+            *tests,
+        ]
         started = time.monotonic()
         # own session, so that a timeout or interrupt can stop node and its per-file workers
         runner = subprocess.Popen(cmd, cwd=HERE, env=node_env, start_new_session=True)

@@ -22,8 +22,22 @@ from roost.core.fields.url import URLField
 
 FIELD_TYPES: dict[str, type[Field]] = {
     cls.type: cls
-    for cls in (TextField, NumberField, BoolField, EmailField, URLField, EditorField, DateField, AutodateField,
-                SelectField, JSONField, RelationField, FileField, PasswordField, GeoPointField)
+    for cls in (
+        TextField,
+        NumberField,
+        BoolField,
+        EmailField,
+        URLField,
+        EditorField,
+        DateField,
+        AutodateField,
+        SelectField,
+        JSONField,
+        RelationField,
+        FileField,
+        PasswordField,
+        GeoPointField,
+    )
 }
 
 
@@ -35,7 +49,22 @@ def make_field(spec: dict[str, Any]) -> Field:
 
 
 __all__ = [
-    "FIELD_TYPES", "AutodateField", "BoolField", "DateField", "EditorField", "EmailField", "Field", "FileField",
-    "GeoPointField", "JSONField", "NumberField", "PasswordField", "PlainPassword", "RelationField", "SelectField",
-    "TextField", "URLField", "make_field",
+    "FIELD_TYPES",
+    "AutodateField",
+    "BoolField",
+    "DateField",
+    "EditorField",
+    "EmailField",
+    "Field",
+    "FileField",
+    "GeoPointField",
+    "JSONField",
+    "NumberField",
+    "PasswordField",
+    "PlainPassword",
+    "RelationField",
+    "SelectField",
+    "TextField",
+    "URLField",
+    "make_field",
 ]

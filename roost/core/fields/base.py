@@ -36,8 +36,12 @@ class Field:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "hidden": self.hidden, "id": self.id, "name": self.name,
-            "presentable": self.presentable, "system": self.system, "type": self.type,
+            "hidden": self.hidden,
+            "id": self.id,
+            "name": self.name,
+            "presentable": self.presentable,
+            "system": self.system,
+            "type": self.type,
         }
         if self.has_help:
             out["help"] = self.help

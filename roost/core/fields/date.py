@@ -1,29 +1,38 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from roost.core.fields.base import Field
 from roost.errors import field_error
 
-_FORMATS = ("%Y-%m-%d %H:%M:%S.%fZ", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%SZ", "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%d")
+_FORMATS = (
+    "%Y-%m-%d %H:%M:%S.%fZ",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%SZ",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d",
+)
 
 
 def format_datetime(dt: datetime) -> str:
     """PocketBase's datetime format: `2006-01-02 15:04:05.000Z`, always UTC."""
-    dt = dt.astimezone(timezone.utc)
+    dt = dt.astimezone(UTC)
     return dt.strftime("%Y-%m-%d %H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
 def now() -> str:
-    return format_datetime(datetime.now(timezone.utc))
+    return format_datetime(datetime.now(UTC))
 
 
 def parse_datetime(value: Any) -> str | None:
     """A submitted date in any common form, normalised; None when it is not a date."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_datetime(datetime.fromtimestamp(value, timezone.utc))
+        return format_datetime(datetime.fromtimestamp(value, UTC))
     s = str(value).strip()
     if not s:
         return ""
@@ -40,7 +49,7 @@ def parse_datetime(value: Any) -> str | None:
         if dt is None:
             return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return format_datetime(dt)
 
 

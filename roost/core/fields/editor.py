@@ -15,5 +15,9 @@ class EditorField(Field):
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
         limit = self.options["maxSize"] or DEFAULT_MAX_SIZE
         if len(value.encode()) > limit:
-            return field_error("validation_content_size_limit", f"The maximum allowed content size is {limit} bytes.", maxSize=limit)
+            return field_error(
+                "validation_content_size_limit",
+                f"The maximum allowed content size is {limit} bytes.",
+                maxSize=limit,
+            )
         return super().validate(value, record)

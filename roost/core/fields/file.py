@@ -12,7 +12,14 @@ class FileField(MultiValueField):
     """Stored file names; uploads are validated and written by core.record_files through the storage."""
 
     type = "file"
-    defaults = {"maxSelect": 0, "maxSize": 0, "mimeTypes": [], "protected": False, "required": False, "thumbs": []}
+    defaults = {
+        "maxSelect": 0,
+        "maxSize": 0,
+        "mimeTypes": [],
+        "protected": False,
+        "required": False,
+        "thumbs": [],
+    }
 
     @property
     def max_size(self) -> int:
@@ -34,6 +41,7 @@ class FileField(MultiValueField):
         items = value if isinstance(value, list) else ([value] if value else [])
         if items and len(items) > self.max_select:
             limit = self.max_select
-            return field_error("validation_too_many_files", f"The maximum allowed files is {limit}.",
-                               maxSelect=limit)
+            return field_error(
+                "validation_too_many_files", f"The maximum allowed files is {limit}.", maxSelect=limit
+            )
         return super().validate(value, record)

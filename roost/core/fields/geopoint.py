@@ -40,7 +40,12 @@ class GeoPointField(Field):
 
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
         lon, lat = value.get("lon"), value.get("lat")
-        if not isinstance(lon, (int, float)) or not isinstance(lat, (int, float)) or not (-180 <= lon <= 180) or not (-90 <= lat <= 90):
+        if (
+            not isinstance(lon, (int, float))
+            or not isinstance(lat, (int, float))
+            or not (-180 <= lon <= 180)
+            or not (-90 <= lat <= 90)
+        ):
             return field_error("validation_invalid_geo_point", "Invalid geoPoint coordinates.")
         if self.required and lon == 0 and lat == 0:
             return field_error("validation_required", "Cannot be blank.")

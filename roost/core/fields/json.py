@@ -46,7 +46,11 @@ class JSONField(Field):
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
         limit = self.options["maxSize"] or DEFAULT_MAX_SIZE
         if value is not None and len(orjson.dumps(value)) > limit:
-            return field_error("validation_json_size_limit", f"The maximum allowed JSON size is {limit} bytes.", maxSize=limit)
+            return field_error(
+                "validation_json_size_limit",
+                f"The maximum allowed JSON size is {limit} bytes.",
+                maxSize=limit,
+            )
         if self.required and value in (None, "", [], {}, False, 0):
             return field_error("validation_required", "Cannot be blank.")
         return None

@@ -32,7 +32,11 @@ class PasswordField(Field):
         lo = self.options["min"] or 0
         hi = self.options["max"] or 71
         if n < lo:
-            return field_error("validation_min_text_constraint", f"Must be at least {lo} character(s).", min=lo)
+            return field_error(
+                "validation_min_text_constraint", f"Must be at least {lo} character(s).", min=lo
+            )
         if n > hi or len(value.encode()) > 72:
-            return field_error("validation_max_text_constraint", f"Must be less than {hi} character(s).", max=hi)
+            return field_error(
+                "validation_max_text_constraint", f"Must be less than {hi} character(s).", max=hi
+            )
         return None

@@ -27,7 +27,16 @@ class RelationField(MultiValueField):
     def check_options(self, collection: Any, registry: Any) -> dict[str, Any] | None:
         target = registry.find(self.collection_id) if self.collection_id else None
         if target is None:
-            return {"collectionId": field_error("validation_field_relation_missing_collection", "The relation collection doesn't exist.")}
+            return {
+                "collectionId": field_error(
+                    "validation_field_relation_missing_collection", "The relation collection doesn't exist."
+                )
+            }
         if target.type == "view" and collection.type != "view":
-            return {"collectionId": field_error("validation_invalid_view_collection_relation", "Non view collections are not allowed to have a view relation.")}
+            return {
+                "collectionId": field_error(
+                    "validation_invalid_view_collection_relation",
+                    "Non view collections are not allowed to have a view relation.",
+                )
+            }
         return None

@@ -33,7 +33,14 @@ def generate(pattern: str) -> str:
 
 class TextField(Field):
     type = "text"
-    defaults = {"autogeneratePattern": "", "max": 0, "min": 0, "pattern": "", "primaryKey": False, "required": False}
+    defaults = {
+        "autogeneratePattern": "",
+        "max": 0,
+        "min": 0,
+        "pattern": "",
+        "primaryKey": False,
+        "required": False,
+    }
 
     def setup(self) -> None:
         pattern = self.options.get("pattern") or ""
@@ -55,10 +62,14 @@ class TextField(Field):
         if self.options.get("primaryKey"):
             hi = hi or 15
         if lo and n < lo:
-            return field_error("validation_min_text_constraint", f"Must be at least {lo} character(s).", min=lo)
+            return field_error(
+                "validation_min_text_constraint", f"Must be at least {lo} character(s).", min=lo
+            )
         limit = hi or 5000
         if n > limit:
-            return field_error("validation_max_text_constraint", f"Must be less than {limit} character(s).", max=limit)
+            return field_error(
+                "validation_max_text_constraint", f"Must be less than {limit} character(s).", max=limit
+            )
         if self._pattern is not None and not self._pattern.search(value):
             return field_error("validation_invalid_format", "Invalid value format.")
         return None

@@ -46,7 +46,9 @@ class Dialect(abc.ABC):
     def create_table(self, table: str, columns: list[tuple[str, str]]) -> list[str]:
         cols = ", ".join(f"{self.quote(n)} {self.column_type(k)}" for n, k in columns if n != "id")
         sql = f"CREATE TABLE {self.quote(table)} ({self.quote('id')} TEXT PRIMARY KEY NOT NULL"
-        return [sql + (", " + cols if cols else "") + self.extra_table_columns() + ")"] + self.after_create_table(table)
+        return [
+            sql + (", " + cols if cols else "") + self.extra_table_columns() + ")"
+        ] + self.after_create_table(table)
 
     def extra_table_columns(self) -> str:
         return ""
@@ -164,6 +166,7 @@ class Dialect(abc.ABC):
 
     def is_distinct(self, a: str, b: str) -> str:
         return f"{a} IS NOT {b}"
+
     random = "RANDOM()"
 
     @abc.abstractmethod

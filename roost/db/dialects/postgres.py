@@ -6,11 +6,11 @@ point read; Roost uses no session state on pooled connections, so the reset is d
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 import orjson
@@ -115,8 +115,12 @@ def _translate(exc: Exception) -> Exception:
         detail = getattr(exc, "detail", "") or ""
         m = _KEY_RE.search(detail)
         cols = tuple(c.strip().strip('"').strip("(").strip(")") for c in m.group(1).split(",")) if m else ()
-        return UniqueViolation(getattr(exc, "table_name", "") or "", cols, detail,
-                               index=getattr(exc, "constraint_name", "") or "")
+        return UniqueViolation(
+            getattr(exc, "table_name", "") or "",
+            cols,
+            detail,
+            index=getattr(exc, "constraint_name", "") or "",
+        )
     if isinstance(exc, (asyncpg.SyntaxOrAccessError, asyncpg.DataError, asyncpg.FeatureNotSupportedError)):
         return InvalidSchema(f"Invalid SQL: {exc}.")
     return DatabaseError(f"Database error: {exc}.")
@@ -178,6 +182,7 @@ class PostgresDialect(Dialect):
 
     def bool_text(self, sql: str) -> str:
         return f"(CASE WHEN {sql} THEN '1' ELSE '0' END)"
+
     rowid = '"_rowid"'
     scalar_min = "LEAST"
     scalar_max = "GREATEST"
@@ -216,7 +221,11 @@ class PostgresDialect(Dialect):
         url = urlunsplit(parts._replace(query=urlencode(query)))
         try:
             pool = await asyncpg.create_pool(
-                url, min_size=min_size, max_size=max_size, connection_class=_Connection, init=_init_connection,
+                url,
+                min_size=min_size,
+                max_size=max_size,
+                connection_class=_Connection,
+                init=_init_connection,
                 server_settings=settings,
             )
         except (OSError, asyncpg.PostgresError) as exc:
@@ -265,8 +274,11 @@ class PostgresDialect(Dialect):
         t, c = self.quote(table), self.quote(column)
         using = {
             TEXT: {NUMBER: f"{c}::text", BOOL: f"{c}::text", JSON: f"COALESCE({c}#>>'{{}}', '')"},
-            NUMBER: {TEXT: f"CASE WHEN {c} ~ '^\\s*-{{0,1}}[0-9]+(\\.[0-9]+){{0,1}}\\s*$' THEN {c}::double precision ELSE 0 END",
-                     BOOL: f"CASE WHEN {c} THEN 1 ELSE 0 END", JSON: "0"},
+            NUMBER: {
+                TEXT: f"CASE WHEN {c} ~ '^\\s*-{{0,1}}[0-9]+(\\.[0-9]+){{0,1}}\\s*$' THEN {c}::double precision ELSE 0 END",
+                BOOL: f"CASE WHEN {c} THEN 1 ELSE 0 END",
+                JSON: "0",
+            },
             BOOL: {TEXT: f"{c} IN ('1','true','TRUE')", NUMBER: f"{c} <> 0", JSON: "false"},
             JSON: {TEXT: f"to_jsonb({c})", NUMBER: f"to_jsonb({c})", BOOL: f"to_jsonb({c})"},
         }[new_kind][old_kind]

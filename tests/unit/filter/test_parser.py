@@ -14,14 +14,17 @@ def ident(path: str, modifier: str = "") -> Identifier:
     return parsed.left  # type: ignore[return-value]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a = 1", Expr(Identifier(("a",), "", "a", 0), "=", Literal(1))),
-    ("a != 'x'", Expr(Identifier(("a",), "", "a", 0), "!=", Literal("x"))),
-    ('a ?~ "x\\"y"', Expr(Identifier(("a",), "", "a", 0), "?~", Literal('x"y'))),
-    ("a >= -10.5", Expr(Identifier(("a",), "", "a", 0), ">=", Literal(-10.5))),
-    ("a = true", Expr(Identifier(("a",), "", "a", 0), "=", Literal(True))),
-    ("a = null", Expr(Identifier(("a",), "", "a", 0), "=", Literal(None))),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a = 1", Expr(Identifier(("a",), "", "a", 0), "=", Literal(1))),
+        ("a != 'x'", Expr(Identifier(("a",), "", "a", 0), "!=", Literal("x"))),
+        ('a ?~ "x\\"y"', Expr(Identifier(("a",), "", "a", 0), "?~", Literal('x"y'))),
+        ("a >= -10.5", Expr(Identifier(("a",), "", "a", 0), ">=", Literal(-10.5))),
+        ("a = true", Expr(Identifier(("a",), "", "a", 0), "=", Literal(True))),
+        ("a = null", Expr(Identifier(("a",), "", "a", 0), "=", Literal(None))),
+    ],
+)
 def test_single_expressions(text, expected):
     assert parse(text) == expected
 
@@ -38,8 +41,9 @@ def test_parentheses_group():
     assert isinstance(node.items[0], Group) and node.items[0].join == "||"
 
 
-@pytest.mark.parametrize("op", ["=", "!=", ">", ">=", "<", "<=", "~", "!~",
-                                "?=", "?!=", "?>", "?>=", "?<", "?<=", "?~", "?!~"])
+@pytest.mark.parametrize(
+    "op", ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?>=", "?<", "?<=", "?~", "?!~"]
+)
 def test_all_operators(op):
     node = parse(f"a {op} 1")
     assert isinstance(node, Expr) and node.op == op
@@ -59,18 +63,21 @@ def test_functions_and_comments():
     assert node.left.name == "strftime" and node.left.args[0] == Literal("%Y")
 
 
-@pytest.mark.parametrize("text, where", [
-    ("a =", "end of expression"),
-    ("(a = 1", "end of expression"),
-    ("a = 1)", "position 5"),
-    ("a == 1", "position 3"),
-    ("'abc", "unterminated"),
-    ("a = 1 &&", "end of expression"),
-    ("a $ 1", "position 2"),
-    ("()", "empty group"),
-    ("", "empty"),
-    ("a. = 1", "invalid identifier"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("a =", "end of expression"),
+        ("(a = 1", "end of expression"),
+        ("a = 1)", "position 5"),
+        ("a == 1", "position 3"),
+        ("'abc", "unterminated"),
+        ("a = 1 &&", "end of expression"),
+        ("a $ 1", "position 2"),
+        ("()", "empty group"),
+        ("", "empty"),
+        ("a. = 1", "invalid identifier"),
+    ],
+)
 def test_errors_name_the_position(text, where):
     with pytest.raises(FilterError) as exc:
         parse(text)
@@ -86,7 +93,10 @@ def test_limits():
 
 def test_sort():
     assert [(i.path, d) for i, d in parse_sort("-created,title,+id")] == [
-        (("created",), True), (("title",), False), (("id",), False)]
+        (("created",), True),
+        (("title",), False),
+        (("id",), False),
+    ]
     with pytest.raises(FilterError):
         parse_sort(",".join(["a"] * 9))
     with pytest.raises(FilterError):

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx2 as httpx
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,17 +48,58 @@ ITEMS_FIELDS = {
 }
 SELECT_VALUES = ["a", "b", "A", "ä", "%", "_", "5"]
 COLLECTIONS = [
-    {"name": "refs", "type": "base", "listRule": "", "viewRule": "",
-     "fields": [{"name": "name", "type": "text"}, {"name": "score", "type": "number"}]},
-    {"name": "items", "type": "base", "listRule": "", "viewRule": "",
-     "fields": [{"name": "batch", "type": "text"}, {"name": "t", "type": "text"}, {"name": "n", "type": "number"},
-                {"name": "b", "type": "bool"},
-                {"name": "s", "type": "select", "values": SELECT_VALUES, "maxSelect": len(SELECT_VALUES)},
-                {"name": "r", "type": "relation", "collectionId": "@refs", "maxSelect": 1}]},
+    {
+        "name": "refs",
+        "type": "base",
+        "listRule": "",
+        "viewRule": "",
+        "fields": [{"name": "name", "type": "text"}, {"name": "score", "type": "number"}],
+    },
+    {
+        "name": "items",
+        "type": "base",
+        "listRule": "",
+        "viewRule": "",
+        "fields": [
+            {"name": "batch", "type": "text"},
+            {"name": "t", "type": "text"},
+            {"name": "n", "type": "number"},
+            {"name": "b", "type": "bool"},
+            {"name": "s", "type": "select", "values": SELECT_VALUES, "maxSelect": len(SELECT_VALUES)},
+            {"name": "r", "type": "relation", "collectionId": "@refs", "maxSelect": 1},
+        ],
+    },
 ]
 
-TEXTS = ["", "a", "A", "ab", "Ab", "b", "ä", "Ä", "5", "5.0", "10", "-1", " 5", "%", "_", "a%b", "a_b", "\\",
-         "a\\b", "'", '"', "null", "true", "1", "0", "1e3", "x y"]
+TEXTS = [
+    "",
+    "a",
+    "A",
+    "ab",
+    "Ab",
+    "b",
+    "ä",
+    "Ä",
+    "5",
+    "5.0",
+    "10",
+    "-1",
+    " 5",
+    "%",
+    "_",
+    "a%b",
+    "a_b",
+    "\\",
+    "a\\b",
+    "'",
+    '"',
+    "null",
+    "true",
+    "1",
+    "0",
+    "1e3",
+    "x y",
+]
 NUMBERS = [0, 1, -1, 5, 10, 0.5, -2.5, 100, 1000000]
 LIKE_TEXTS = ["a%", "%a", "%", "_", "a_", "\\%", "\\_", "%\\%%", "a\\", "\\\\", "%5%", "5%"]
 NUMBER_LITERALS = ["0", "1", "-1", "5", "5.0", "0.5", "10", "-2.5", "100", "1000000", "007"]
@@ -69,40 +110,56 @@ OPERATORS = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?>=
 # Field operands and their kind: a column with TEXT or NUMERIC affinity, or an expression without
 # affinity (LOWER(), json_each values, json_array_length) that SQLite compares by storage class.
 FIELD_OPERANDS = {
-    "t": "text-col", "r": "text-col", "r.id": "text-col", "r.name": "text-col", "s": "json-col",
-    "n": "num-col", "b": "bool-col", "r.score": "num-col",
-    "t:lower": "untyped-text", "n:lower": "untyped-text", "b:lower": "untyped-text", "s:lower": "untyped-text",
-    "r.name:lower": "untyped-text", "s:each": "untyped-text", "s:length": "untyped-int",
+    "t": "text-col",
+    "r": "text-col",
+    "r.id": "text-col",
+    "r.name": "text-col",
+    "s": "json-col",
+    "n": "num-col",
+    "b": "bool-col",
+    "r.score": "num-col",
+    "t:lower": "untyped-text",
+    "n:lower": "untyped-text",
+    "b:lower": "untyped-text",
+    "s:lower": "untyped-text",
+    "r.name:lower": "untyped-text",
+    "s:each": "untyped-text",
+    "s:length": "untyped-int",
 }
 NULLABLE = {"r.name", "r.score", "r.name:lower", "s:each"}  # NULL when the relation or the array is empty
 MULTI = {"s:each"}  # multi-valued: match-all unless the operator has the ? prefix
-LENIENT_MODIFIERS = {"r:each": "untyped-text", "r:length": "untyped-int", "t:isset": "text-col",
-                     "t:length": "text-col", "n:each": "num-col"}
+LENIENT_MODIFIERS = {
+    "r:each": "untyped-text",
+    "r:length": "untyped-int",
+    "t:isset": "text-col",
+    "t:length": "text-col",
+    "n:each": "num-col",
+}
 INVALID_OPERANDS = ["nosuch", "t:upper", "r.nosuch", "t.x", "s:each:lower"]
 
 # Known divergences, key -> reason. The generator avoids what triggers them; each has a minimal
 # strict-xfail example in KNOWN below. A key ending in "@postgres" applies to PostgreSQL runs only.
 BUG_REASONS: dict[str, str] = {
     "modifier-leniency": "PocketBase accepts :each/:length on a single relation and ignores :isset/:length/:each "
-                         "on plain fields; Roost answers 400",
+    "on plain fields; Roost answers 400",
     "coalesce-columns": "PocketBase compares two non-literal operands with COALESCE(a, '') = COALESCE(b, '') "
-                        "(NULL equals '', no type affinity); Roost compares them with IS and converts types",
+    "(NULL equals '', no type affinity); Roost compares them with IS and converts types",
     "rel-id-column": "PocketBase reads `rel.id` from the relation column itself ('' when unset); Roost from the "
-                     "joined record (NULL when unset)",
+    "joined record (NULL when unset)",
     "untyped-compare": "PocketBase compares expressions without affinity (LOWER(), :length, :each values, two "
-                       "literals) with a value of another storage class as unequal (n:lower = 5, '5' = 5, "
-                       "s:length = '1' are false); Roost converts one side",
+    "literals) with a value of another storage class as unequal (n:lower = 5, '5' = 5, "
+    "s:length = '1' are false); Roost converts one side",
     "bool-literal": "PocketBase compares a bool column with text literals as text and with numbers as numbers "
-                    "(b = '', b = 'true', 5.0 <= b match nothing); Roost converts the literal to a boolean",
+    "(b = '', b = 'true', 5.0 <= b match nothing); Roost converts the literal to a boolean",
     "number-literal-real": "PocketBase binds number literals as float64, so as text they read '5.0' (t = 5 "
-                           "matches '5.0', not '5'; 5 ~ n matches n = 0); Roost uses '5'",
+    "matches '5.0', not '5'; 5 ~ n matches n = 0); Roost uses '5'",
     "column-affinity": "PocketBase compares a text column with a number column by SQLite's affinity rules "
-                       "(numeric text as a number, other text above every number: '' >= 0 is true); Roost casts",
+    "(numeric text as a number, other text above every number: '' >= 0 is true); Roost casts",
     "multi-vs-multi": "for two multi-valued operands without the ? prefix PocketBase requires the comparison "
-                      "for every pair of values (s:each = s:each only holds for arrays of at most one value); "
-                      "Roost compares them on the same joined row",
-    "json-raw-text@postgres": "on PostgreSQL the raw text of a multiple select is jsonb's ('[\"a\", \"b\"]', with "
-                              "a space), not PocketBase's '[\"a\",\"b\"]'",
+    "for every pair of values (s:each = s:each only holds for arrays of at most one value); "
+    "Roost compares them on the same joined row",
+    "json-raw-text@postgres": 'on PostgreSQL the raw text of a multiple select is jsonb\'s (\'["a", "b"]\', with '
+    'a space), not PocketBase\'s \'["a","b"]\'',
 }
 AVOID: dict[str, str] = {}  # filled by configure() for the engines under test
 
@@ -115,7 +172,9 @@ def configure(engine_names: list[str]) -> None:
             AVOID[name] = reason
 
 
-configure(["sqlite", "postgres"] if os.environ.get("ROOST_TEST_DB", "").startswith("postgres") else ["sqlite"])
+configure(
+    ["sqlite", "postgres"] if os.environ.get("ROOST_TEST_DB", "").startswith("postgres") else ["sqlite"]
+)
 
 
 # --- strategies -----------------------------------------------------------------------------------------------
@@ -135,7 +194,9 @@ def _texts() -> list[str]:
 def worlds(draw: st.DrawFn) -> World:
     refs = draw(st.lists(st.tuples(st.sampled_from(_texts()), st.sampled_from(NUMBERS)), max_size=3))
     item = st.tuples(
-        st.sampled_from(_texts()), st.sampled_from(NUMBERS), st.booleans(),
+        st.sampled_from(_texts()),
+        st.sampled_from(NUMBERS),
+        st.booleans(),
         st.lists(st.sampled_from(SELECT_VALUES), unique=True, max_size=4).map(tuple),
         st.one_of(st.none(), st.integers(0, max(len(refs) - 1, 0))) if refs else st.none(),
     )
@@ -183,7 +244,11 @@ def allowed(left: Operand, op: str, right: Operand) -> bool:
     base = op.lstrip("?")
     kinds = {lkind, rkind}
     both_fields = lkind.startswith("field:") and rkind.startswith("field:")
-    if "not-like-null" in AVOID and base == "!~" and (lsrc in NULLABLE or rsrc in NULLABLE or "null" in kinds):
+    if (
+        "not-like-null" in AVOID
+        and base == "!~"
+        and (lsrc in NULLABLE or rsrc in NULLABLE or "null" in kinds)
+    ):
         return False
     if "coalesce-columns" in AVOID and base in ("=", "!=") and both_fields:
         return False
@@ -193,14 +258,23 @@ def allowed(left: Operand, op: str, right: Operand) -> bool:
                 return False
             if a == "field:untyped-int" and b not in ("number", "field:untyped-int", "field:num-col"):
                 return False
-        if not lkind.startswith("field:") and not rkind.startswith("field:") and (
-                lkind != rkind or lkind not in ("text", "number")):
+        if (
+            not lkind.startswith("field:")
+            and not rkind.startswith("field:")
+            and (lkind != rkind or lkind not in ("text", "number"))
+        ):
             return False
-    if "bool-literal" in AVOID and "field:bool-col" in kinds and (
-            kinds & {"text", "field:text-col"} or ("number" in kinds and {lsrc, rsrc} - {"b", "0", "1"})):
+    if (
+        "bool-literal" in AVOID
+        and "field:bool-col" in kinds
+        and (kinds & {"text", "field:text-col"} or ("number" in kinds and {lsrc, rsrc} - {"b", "0", "1"}))
+    ):
         return False
-    if "number-literal-real" in AVOID and "number" in kinds and (
-            kinds & {"field:text-col", "field:json-col"} or (lkind == "number" and base in ("~", "!~"))):
+    if (
+        "number-literal-real" in AVOID
+        and "number" in kinds
+        and (kinds & {"field:text-col", "field:json-col"} or (lkind == "number" and base in ("~", "!~")))
+    ):
         return False
     if "column-affinity" in AVOID and both_fields and lkind != rkind and base not in ("~", "!~"):
         return False
@@ -208,7 +282,11 @@ def allowed(left: Operand, op: str, right: Operand) -> bool:
         return False
     if "pg-number-vs-text" in AVOID and kinds & {"field:num-col", "field:bool-col"} and "text" in kinds:
         return False
-    if "like-coerces-pattern" in AVOID and base in ("~", "!~") and kinds & {"field:num-col", "field:bool-col"}:
+    if (
+        "like-coerces-pattern" in AVOID
+        and base in ("~", "!~")
+        and kinds & {"field:num-col", "field:bool-col"}
+    ):
         return False
     if "json-raw-text" in AVOID and "field:json-col" in kinds and base not in ("~", "!~"):
         return False
@@ -221,11 +299,17 @@ def conditions(draw: st.DrawFn) -> str:
     right = draw(st.one_of(literals(), literals(), fields()))
     op = draw(st.sampled_from(OPERATORS))
     if not allowed(left, op, right):
-        left, op, right = draw(st.sampled_from([(("t", "field:text-col"), "=", ("'a'", "text")),
-                                                (("n", "field:num-col"), ">", ("1", "number")),
-                                                (("s", "field:json-col"), "~", ("'b'", "text")),
-                                                (("s:each", "field:untyped-text"), "?=", ("'A'", "text")),
-                                                (("r.name", "field:text-col"), "~", ("'a'", "text"))]))
+        left, op, right = draw(
+            st.sampled_from(
+                [
+                    (("t", "field:text-col"), "=", ("'a'", "text")),
+                    (("n", "field:num-col"), ">", ("1", "number")),
+                    (("s", "field:json-col"), "~", ("'b'", "text")),
+                    (("s:each", "field:untyped-text"), "?=", ("'A'", "text")),
+                    (("r.name", "field:text-col"), "~", ("'a'", "text")),
+                ]
+            )
+        )
     space = draw(st.sampled_from([" ", "", "  "]))
     return f"{left[0]}{space}{op}{space}{right[0]}"
 
@@ -240,11 +324,22 @@ def filters() -> st.SearchStrategy[str]:
 
 # --- the model of a batch ---------------------------------------------------------------------------------------
 def batch_records(batch: str, world: World) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    refs = [{"id": f"{batch}r{i}".ljust(15, "0"), "name": name, "score": score}
-            for i, (name, score) in enumerate(world.refs)]
-    items = [{"id": f"{batch}i{i}".ljust(15, "0"), "batch": batch, "t": t, "n": n, "b": b, "s": list(s),
-              "r": refs[r]["id"] if r is not None else ""}
-             for i, (t, n, b, s, r) in enumerate(world.items)]
+    refs = [
+        {"id": f"{batch}r{i}".ljust(15, "0"), "name": name, "score": score}
+        for i, (name, score) in enumerate(world.refs)
+    ]
+    items = [
+        {
+            "id": f"{batch}i{i}".ljust(15, "0"),
+            "batch": batch,
+            "t": t,
+            "n": n,
+            "b": b,
+            "s": list(s),
+            "r": refs[r]["id"] if r is not None else "",
+        }
+        for i, (t, n, b, s, r) in enumerate(world.items)
+    ]
     return refs, items
 
 
@@ -285,8 +380,11 @@ class Engine:
             await self.post("/api/collections/items/records", rec)
 
     async def matching(self, flt: str) -> tuple[int, set[str] | str]:
-        r = await self.client.get("/api/collections/items/records",
-                                  params={"filter": flt, "perPage": 1000, "fields": "id"}, headers=self.headers)
+        r = await self.client.get(
+            "/api/collections/items/records",
+            params={"filter": flt, "perPage": 1000, "fields": "id"},
+            headers=self.headers,
+        )
         if r.status_code != 200:
             return r.status_code, r.text
         return 200, {item["id"] for item in r.json()["items"]}
@@ -294,16 +392,25 @@ class Engine:
 
 async def open_engine(name: str, data_dir: str, db_url: str | None) -> Engine:
     app = await App.open(data_dir, db_url)
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=build_asgi(app)), base_url="http://roost.test")
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=build_asgi(app)), base_url="http://roost.test"
+    )
     await create_superuser(app)
-    r = await client.post("/api/collections/_superusers/auth-with-password",
-                          json={"identity": SU_EMAIL, "password": SU_PASSWORD})
+    r = await client.post(
+        "/api/collections/_superusers/auth-with-password",
+        json={"identity": SU_EMAIL, "password": SU_PASSWORD},
+    )
     assert r.status_code == 200, r.text
     engine = Engine(name, app, client, r.json()["token"])
     ids: dict[str, str] = {}
     for spec in COLLECTIONS:
-        spec = {**spec, "fields": [{**f, "collectionId": ids[f["collectionId"][1:]]} if "collectionId" in f else f
-                                   for f in spec["fields"]]}
+        spec = {
+            **spec,
+            "fields": [
+                {**f, "collectionId": ids[f["collectionId"][1:]]} if "collectionId" in f else f
+                for f in spec["fields"]
+            ],
+        }
         r = await client.post("/api/collections", json=spec, headers=engine.headers)
         assert r.status_code == 200, r.text
         ids[spec["name"]] = r.json()["id"]
@@ -341,25 +448,39 @@ async def check(engines: list[Engine], world: World, flt: str) -> None:
             assert status == 400, f"{where}: PocketBase answers 400, Roost {status} {got}"
         else:
             assert status == 200, f"{where}: PocketBase answers 200 {sorted(want)}, Roost {status} {got}"
-            assert got == want, (f"{where}: PocketBase matches {sorted(want)}, "
-                                 f"Roost {sorted(got) if isinstance(got, set) else got}")
+            assert got == want, (
+                f"{where}: PocketBase matches {sorted(want)}, "
+                f"Roost {sorted(got) if isinstance(got, set) else got}"
+            )
 
 
 EXAMPLES = int(os.environ.get("ROOST_PROPERTY_EXAMPLES", "150"))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, print_blob=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(world=worlds(), flt=filters())
 async def test_roost_matches_pocketbase_model(engines: list[Engine], world: World, flt: str) -> None:
     await check(engines, world, flt)
 
 
 # --- known divergences: minimal examples, strict xfails -------------------------------------------------------------
-W = World(refs=(("x", 1),), items=(
-    ("a", 5, False, ("a", "b"), None), ("", 0, True, (), 0), ("5", 1, False, ("5",), None),
-    ("Ä", 0.5, True, ("ä", "A"), 0), ("a\\b", 10, False, ("b",), 0), ("a%b", -1, True, ("%",), None),
-))
+W = World(
+    refs=(("x", 1),),
+    items=(
+        ("a", 5, False, ("a", "b"), None),
+        ("", 0, True, (), 0),
+        ("5", 1, False, ("5",), None),
+        ("Ä", 0.5, True, ("ä", "A"), 0),
+        ("a\\b", 10, False, ("b",), 0),
+        ("a%b", -1, True, ("%",), None),
+    ),
+)
 KNOWN: list[tuple[str, World, str]] = [
     ("modifier-leniency", W, "t:isset = 'a'"),
     ("coalesce-columns", W, "n:lower = n"),
@@ -369,29 +490,38 @@ KNOWN: list[tuple[str, World, str]] = [
     ("number-literal-real", W, "t = 5"),
     ("column-affinity", W, "t >= n"),
     ("multi-vs-multi", W, "s:each = s:each"),
-    ("json-raw-text", W, "s = '[\"ä\",\"A\"]'"),
+    ("json-raw-text", W, 's = \'["ä","A"]\''),
 ]
 
 
-@pytest.mark.parametrize("key, world, flt", [
-    pytest.param(key, world, flt, id=key, marks=pytest.mark.xfail(strict=True, reason=AVOID[key]))
-    for key, world, flt in KNOWN if key in AVOID
-])
+@pytest.mark.parametrize(
+    "key, world, flt",
+    [
+        pytest.param(key, world, flt, id=key, marks=pytest.mark.xfail(strict=True, reason=AVOID[key]))
+        for key, world, flt in KNOWN
+        if key in AVOID
+    ],
+)
 async def test_known_divergences(engines: list[Engine], key: str, world: World, flt: str) -> None:
     await check(engines, world, flt)
 
 
-@pytest.mark.parametrize("flt, ids", [
-    ("t = 'a'", {0}),
-    ("t ~ 'A'", {0, 1}),
-    ("s:each ?= 'a'", {0, 2}),
-    ("s:each = 'a'", {2}),
-    ("r.name = ''", {1, 2}),
-    ("n > 1 || b = true", {0, 2}),
-])
+@pytest.mark.parametrize(
+    "flt, ids",
+    [
+        ("t = 'a'", {0}),
+        ("t ~ 'A'", {0, 1}),
+        ("s:each ?= 'a'", {0, 2}),
+        ("s:each = 'a'", {2}),
+        ("r.name = ''", {1, 2}),
+        ("n > 1 || b = true", {0, 2}),
+    ],
+)
 def test_model_sanity(flt: str, ids: set[int]) -> None:
     """A few hand-checked answers, so a broken model cannot make the property test vacuous."""
-    world = World(refs=(("x", 1),), items=(("a", 5, False, ("a", "b"), 0), ("Ab", 0, False, (), None),
-                                           ("b", 1, True, ("a",), None)))
+    world = World(
+        refs=(("x", 1),),
+        items=(("a", 5, False, ("a", "b"), 0), ("Ab", 0, False, (), None), ("b", 1, True, ("a",), None)),
+    )
     refs, items = batch_records("sanity", world)
     assert expected(refs, items, flt) == {items[i]["id"] for i in ids}
