@@ -33,7 +33,7 @@ class LazyApp:
                     app = await App.open(self.data_dir, self.db_url)
                     if self.redis_url:
                         # every instance on the same database shares one set of channels
-                        deployment = self.db_url or os.path.abspath(self.data_dir)
+                        deployment = self.db_url or os.path.abspath(self.data_dir)  # noqa: ASYNC240 once, at startup
                         app.broker = RedisBroker(self.redis_url, channel_prefix(deployment))
                     handler = build_asgi(app)
                     await app.broker.start()

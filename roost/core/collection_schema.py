@@ -101,7 +101,7 @@ async def sync_table(tx: Any, old: Collection, new: Collection) -> None:
     ]
     for of, nf in renames:
         await tx.execute(d.rename_column(table, of.name, f"__tmp_{nf.id}"))
-    for of, nf in renames:
+    for _of, nf in renames:
         await tx.execute(d.rename_column(table, f"__tmp_{nf.id}", nf.name))
     for f in new.columns:
         of = old_by_id.get(f.id)

@@ -418,11 +418,7 @@ class RecordResolver:
             kind if kind != JSON else TEXT,
             literal=True,
         )
-        return (
-            self._value_modifier(op, mod, ctx, ident)
-            if mod != "lower"
-            else self._value_modifier(op, mod, ctx, ident)
-        )
+        return self._value_modifier(op, mod, ctx, ident)
 
     def request_auth(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
         if not parts:

@@ -239,9 +239,8 @@ async def save(
                     f"VALUES ({', '.join('?' for _ in cols)})"
                 )
                 await tx.execute(sql, [f.to_db(record.get(f.name, f.zero()), d) for f in cols])
-                if rule:
-                    if not await rule_matches(app, coll, rule, record["id"], caller, tx):
-                        raise BadRequest(fail_message)
+                if rule and not await rule_matches(app, coll, rule, record["id"], caller, tx):
+                    raise BadRequest(fail_message)
             else:
                 cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
                 if cols:

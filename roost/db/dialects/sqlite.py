@@ -100,7 +100,7 @@ class SQLiteDialect(Dialect):
 
     @classmethod
     async def connect(cls, path: str) -> SQLiteDialect:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)  # noqa: ASYNC240 once, at startup
         return cls(path)
 
     # --- connections: reads run inline on the reader; writes take the writer's lock ----------
