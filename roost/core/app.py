@@ -92,8 +92,8 @@ class App:
         self.dialect = db.dialect
         self.registry = Registry()
         self.settings: dict[str, Any] = orjson.loads(orjson.dumps(DEFAULT_SETTINGS))
-        self._filters: dict[Any, Compiled] = {}
-        self.token_cache: dict[str, tuple[float, Any, Any]] = {}
+        self._filters: dict[Any, Any] = {}  # filters: Compiled; sorts: (order, where)
+        self.token_cache: dict[str, tuple[float, Collection, dict[str, Any], str]] = {}
         self.storage = LocalStorage(os.path.join(data_dir, "storage"))
         # after-commit listeners: async fn(action, collection, record), action in create/update/delete
         self.on_record_change: list[Any] = []
@@ -152,7 +152,7 @@ class App:
             superuser,
             alias,
         )
-        hit = self._filters.get(key)
+        hit: Compiled | None = self._filters.get(key)
         if hit is None:
             if client and not superuser:
                 forbid_request_refs(text)
@@ -175,7 +175,7 @@ class App:
         self, coll: Collection, text: str, auth_coll: Collection | None, superuser: bool
     ) -> tuple[Compiled, Compiled | None]:
         key = ("s", self.registry.version, coll.id, text, auth_coll.id if auth_coll else None, superuser)
-        hit = self._filters.get(key)
+        hit: tuple[Compiled, Compiled | None] | None = self._filters.get(key)
         if hit is None:
             if not superuser:
                 forbid_request_refs(text)

@@ -192,9 +192,9 @@ class RecordResolver:
                 return self.other_collection(ident, ctx)
             name = head[1:]
             if len(ident.path) == 1 and name in _DATE_MACROS:
-                return Operand("?", [Deferred(lambda _c, n=name: _macro(n), TEXT)], TEXT, literal=True)
+                return Operand("?", [Deferred(lambda _c: _macro(name), TEXT)], TEXT, literal=True)
             if len(ident.path) == 1 and name in _INT_MACROS:
-                return Operand("?", [Deferred(lambda _c, n=name: _macro(n), NUMBER)], NUMBER, literal=True)
+                return Operand("?", [Deferred(lambda _c: _macro(name), NUMBER)], NUMBER, literal=True)
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown macro.")
         return self.walk(
             (), self.collection, self.q(self.table_alias), list(ident.path), ident, ctx, 0, False
@@ -270,6 +270,7 @@ class RecordResolver:
                     cond = f"EXISTS (SELECT 1 FROM {d.json_each(col, je)} WHERE {je}.value = {alias_sql}.{self.q('id')})"
                 else:
                     cond = f"{col} = {alias_sql}.{self.q('id')}"
+                assert target is not None
                 return Join(f"{self.q(target.table)} {a} ON {cond}", [], True)
 
             alias = self.join_collection(ctx, key + (name,), "__br", target, make_back)
@@ -340,16 +341,16 @@ class RecordResolver:
         section = parts[0]
         mod = ident.modifier
         if section in ("method", "context") and len(parts) == 1:
-            return Operand("?", [Deferred(lambda c, s=section: getattr(c, s), TEXT)], TEXT, literal=True)
+            return Operand("?", [Deferred(lambda c: getattr(c, section), TEXT)], TEXT, literal=True)
         if section in ("query", "headers") and len(parts) == 2:
             key = parts[1]
             if mod == "isset":
                 return Operand(
-                    "?", [Deferred(lambda c, s=section, k=key: k in getattr(c, s), BOOL)], BOOL, literal=True
+                    "?", [Deferred(lambda c: key in getattr(c, section), BOOL)], BOOL, literal=True
                 )
             op = Operand(
                 "?",
-                [Deferred(lambda c, s=section, k=key: getattr(c, s).get(k, ""), TEXT)],
+                [Deferred(lambda c: getattr(c, section).get(key, ""), TEXT)],
                 TEXT,
                 literal=True,
             )
@@ -387,7 +388,7 @@ class RecordResolver:
                 if key not in c.body:
                     return False
                 old = (c.record or {}).get(key)
-                return c.body[key] != old
+                return bool(c.body[key] != old)
 
             return Operand("?", [Deferred(changed, BOOL)], BOOL, literal=True)
         if mod == "length":

@@ -177,7 +177,7 @@ async def save(
 
     creating = existing is None
     fail_message = "Failed to create record." if creating else "Failed to update record."
-    record: dict[str, Any] = {f.name: f.zero() for f in coll.columns} if creating else dict(existing)
+    record: dict[str, Any] = {f.name: f.zero() for f in coll.columns} if existing is None else dict(existing)
     old = dict(existing) if existing else {}
     body = _apply_input(coll, record, data, caller, from_form, creating)
     caller.info.body = body

@@ -430,8 +430,8 @@ def compile_sort(
             if ctx.joins:
                 # a relation path: the first related value (PocketBase sorts over its LEFT JOIN)
                 joins, jparams = ctx.render_joins()
-                where, wparams = ctx.where("TRUE", [])
-                sql = f"(SELECT {op.sql} FROM (SELECT 1 AS __one) __base {joins} WHERE {where} LIMIT 1)"
+                cond, wparams = ctx.where("TRUE", [])
+                sql = f"(SELECT {op.sql} FROM (SELECT 1 AS __one) __base {joins} WHERE {cond} LIMIT 1)"
                 params += jparams + op.params + wparams
                 if ctx.conditions:
                     filters.append(ctx.wrap("TRUE", []))
