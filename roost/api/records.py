@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from roost.api.context import caller_for, collection_or_404, respond
 from roost.core import records
 from roost.core.app import App
@@ -11,7 +9,7 @@ from roost.errors import BadRequest
 from roost.web import Request, Response, Router
 
 
-async def read_body(request: Request) -> tuple[dict[str, Any], dict[str, Any], bool]:
+async def read_body(request: Request) -> tuple[dict, dict, bool]:
     data, files = await request.data()
     return data, files, request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded")
 

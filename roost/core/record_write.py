@@ -177,7 +177,7 @@ async def save(
 
     creating = existing is None
     fail_message = "Failed to create record." if creating else "Failed to update record."
-    record: dict[str, Any] = {f.name: f.zero() for f in coll.columns} if existing is None else dict(existing)
+    record: dict[str, Any] = {f.name: f.zero() for f in coll.columns} if creating else dict(existing)
     old = dict(existing) if existing else {}
     body = _apply_input(coll, record, data, caller, from_form, creating)
     caller.info.body = body
@@ -239,8 +239,9 @@ async def save(
                     f"VALUES ({', '.join('?' for _ in cols)})"
                 )
                 await tx.execute(sql, [f.to_db(record.get(f.name, f.zero()), d) for f in cols])
-                if rule and not await rule_matches(app, coll, rule, record["id"], caller, tx):
-                    raise BadRequest(fail_message)
+                if rule:
+                    if not await rule_matches(app, coll, rule, record["id"], caller, tx):
+                        raise BadRequest(fail_message)
             else:
                 cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
                 if cols:
