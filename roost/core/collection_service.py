@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from roost.core import collection_schema, collection_store
+from roost.core.collection_auth_options import unavailable_auth_options
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
 from roost.core.collections import AUTH_OPTION_KEYS, NAME_RE, RULE_NAMES, Collection, Registry, collection_id
 from roost.core.fields import FIELD_TYPES, RelationField
@@ -122,6 +123,8 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
             errors["type"] = _err("validation_invalid_type", "Invalid collection type: use base or auth.")
     elif existing is not None and spec.get("type") != existing.type:
         errors["type"] = _err("validation_collection_type_change", "Collection type cannot be changed.")
+    if spec.get("type") == "auth":
+        errors.update(unavailable_auth_options(spec))
     for rule in RULE_NAMES:
         if spec.get(rule) is not None and not isinstance(spec.get(rule), str):
             errors[rule] = _err("validation_invalid_rule", "Rules must be strings or null.")
