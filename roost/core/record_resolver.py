@@ -14,6 +14,7 @@ from typing import Any
 from roost.core.collections import Collection, Registry
 from roost.core.fields import Field, RelationField
 from roost.core.fields.date import format_datetime
+from roost.core.record_expand import has_unique_index
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT
 from roost.errors import Forbidden
 from roost.filter.ast import Identifier
@@ -170,11 +171,13 @@ class RecordResolver:
             rule = target.rules.get("listRule")
             if rule is None:
                 raise FilterError(f"Only superusers can filter by fields of the {target.name!r} collection.")
-            if rule:
+            if rule and ctx.apply_rules:
                 from roost.filter import compile_filter, parse
 
+                # as PocketBase: `id = '' || (rule)`, so a missing related row (the LEFT JOIN's NULLs)
+                # passes and only an existing row the caller may not list is excluded
                 nested = RecordResolver(self.registry, target, self.auth_collection, table_alias=alias)
-                compiled = compile_filter(parse(rule), nested, ctx.dialect, ctx.child())
+                compiled = compile_filter(parse(f"id = '' || (\n{rule}\n)"), nested, ctx.dialect, ctx.child())
                 ctx.conditions.append((compiled.sql, compiled.params))
         return alias
 
@@ -273,9 +276,14 @@ class RecordResolver:
                 assert target is not None
                 return Join(f"{self.q(target.table)} {a} ON {cond}", [], True)
 
-            alias = self.join_collection(ctx, key + (name,), "__br", target, make_back)
-            return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, True)
+            alias = self.join_collection(ctx, (*key, name), "__br", target, make_back)
+            # a single relation with a one-column UNIQUE index has one back-related row at most
+            many = multi or back.is_multi or not has_unique_index(target, back.name)
+            return self._walk((*key, name), target, alias, parts[1:], ident, ctx, depth + 1, many)
         f = self._field(coll, name, ident)
+        if isinstance(f, RelationField) and not f.is_multi and parts[1:] == ["id"] and not ident.modifier:
+            # `rel.id` reads the relation column itself, without a join (as PocketBase): '' when unset
+            return self._walk(key, coll, alias_sql, [name], ident, ctx, depth, multi)
         if not isinstance(f, RelationField):
             if f.type == "json":
                 return Operand(
