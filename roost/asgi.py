@@ -2,7 +2,8 @@
 
 Configuration comes from the environment (set by `roost serve`), so every worker builds the
 same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite), ROOST_REDIS
-(Redis URL: realtime events and schema changes then travel between processes)."""
+(Redis URL: realtime events and schema changes then travel between processes), ROOST_HOOKS_DIR
+(hook files, loaded once per worker; see roost/boot.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,20 @@ import asyncio
 import os
 from typing import Any
 
-from roost.api import build_asgi
+from roost.boot import start
 from roost.core.app import App
-from roost.realtime.redis import RedisBroker, channel_prefix
 
 
 class LazyApp:
     """Opens storage on lifespan startup (or the first request) and closes it on shutdown."""
 
-    def __init__(self, data_dir: str, db_url: str | None, redis_url: str | None = None) -> None:
+    def __init__(
+        self, data_dir: str, db_url: str | None, redis_url: str | None = None, hooks_dir: str | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.db_url = db_url
         self.redis_url = redis_url
+        self.hooks_dir = hooks_dir
         self.app: App | None = None
         self.handler: Any = None
         self._lock = asyncio.Lock()
@@ -30,14 +33,9 @@ class LazyApp:
         if self.handler is None:
             async with self._lock:
                 if self.handler is None:
-                    app = await App.open(self.data_dir, self.db_url)
-                    if self.redis_url:
-                        # every instance on the same database shares one set of channels
-                        deployment = self.db_url or os.path.abspath(self.data_dir)  # noqa: ASYNC240 once, at startup
-                        app.broker = RedisBroker(self.redis_url, channel_prefix(deployment))
-                    handler = build_asgi(app)
-                    await app.broker.start()
-                    self.app, self.handler = app, handler
+                    self.app, self.handler = await start(
+                        self.data_dir, self.db_url, self.redis_url, self.hooks_dir
+                    )
         return self.handler
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -64,4 +62,5 @@ app = LazyApp(
     os.environ.get("ROOST_DIR", "roost_data"),
     os.environ.get("ROOST_DB") or None,
     os.environ.get("ROOST_REDIS") or None,
+    os.environ.get("ROOST_HOOKS_DIR") or None,
 )

@@ -10,7 +10,10 @@ import orjson
 
 from roost.core import collection_store
 from roost.core.collections import Collection, Registry
+from roost.core.events import SettingsReloadEvent, TerminateEvent
+from roost.core.hooks import HookCatalogue, HookSet
 from roost.core.record_resolver import RecordResolver
+from roost.core.routing import Routes
 from roost.db import Database, open_database
 from roost.errors import Forbidden
 from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
@@ -85,7 +88,10 @@ def forbid_request_refs(text: str) -> None:
             raise Forbidden(f"Only superusers can filter by {marker}")
 
 
-class App:
+class App(HookCatalogue):
+    """One Roost application: database, collections, settings, hooks (`app.on_*`, see
+    roost/core/hooks.py) and custom routes (`app.router`)."""
+
     def __init__(self, data_dir: str, db: Database) -> None:
         self.data_dir = data_dir
         self.db = db
@@ -95,14 +101,14 @@ class App:
         self._filters: dict[Any, Any] = {}  # filters: Compiled; sorts: (order, where)
         self.token_cache: dict[str, tuple[float, Collection, dict[str, Any], str]] = {}
         self.storage = LocalStorage(os.path.join(data_dir, "storage"))
-        # after-commit listeners: async fn(action, collection, record), action in create/update/delete
-        self.on_record_change: list[Any] = []
-        # async fn(tx, collection, record), called inside the delete transaction before the row goes
-        self.on_record_delete_prepare: list[Any] = []
+        self.hooks = HookSet()
+        self.router = Routes()
         # async fn() after a collection was created, changed or deleted (other instances reload)
         self.on_collections_change: list[Any] = []
         # carries realtime events and schema changes between processes; replaced by `roost serve --redis`
         self.broker: Broker = MemoryBroker()
+        # the realtime hub, once the realtime API is bound (roost/api/realtime_hub.py)
+        self.realtime: Any = None
 
     @classmethod
     async def open(cls, data_dir: str, db_url: str | None = None) -> App:
@@ -113,16 +119,24 @@ class App:
         return app
 
     async def close(self) -> None:
-        await self.broker.close()
-        await self.db.close()
+        try:
+            await self.hooks.terminate.trigger(TerminateEvent(self))
+        finally:
+            await self.broker.close()
+            await self.db.close()
 
     # --- collections -------------------------------------------------------------------------------
     def collection(self, id_or_name: str) -> Collection | None:
         return self.registry.find(id_or_name)
 
     async def reload_collections(self) -> None:
-        await collection_store.load(self)
-        self._filters.clear()
+        """Collections and settings from the database (another instance changed them)."""
+
+        async def load(e: SettingsReloadEvent) -> None:
+            await collection_store.load(self)
+            self._filters.clear()
+
+        await self.hooks.settings_reload.trigger(SettingsReloadEvent(self), load)
 
     async def collections_changed(self) -> None:
         """Collections or settings were saved here; listeners (the realtime hub) tell the other
