@@ -37,6 +37,7 @@ class LazyApp:
                         app.broker = RedisBroker(self.redis_url, channel_prefix(deployment))
                     handler = build_asgi(app)
                     await app.broker.start()
+                    app.cron.start()
                     self.app, self.handler = app, handler
         return self.handler
 

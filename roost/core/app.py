@@ -9,8 +9,11 @@ from typing import Any
 import orjson
 
 from roost.core import collection_store
+from roost.core.app_api import LibraryApi
 from roost.core.collections import Collection, Registry
+from roost.core.cron_locks import DatabaseTickLock
 from roost.core.record_resolver import RecordResolver
+from roost.cron import Cron
 from roost.db import Database, open_database
 from roost.errors import Forbidden
 from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
@@ -85,7 +88,7 @@ def forbid_request_refs(text: str) -> None:
             raise Forbidden(f"Only superusers can filter by {marker}")
 
 
-class App:
+class App(LibraryApi):
     def __init__(self, data_dir: str, db: Database) -> None:
         self.data_dir = data_dir
         self.db = db
@@ -103,16 +106,24 @@ class App:
         self.on_collections_change: list[Any] = []
         # carries realtime events and schema changes between processes; replaced by `roost serve --redis`
         self.broker: Broker = MemoryBroker()
+        # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
+        self.cron = Cron(DatabaseTickLock(db))
+        # async fn(old, new) after a collection was created (old None), changed, or deleted (new
+        # None) and committed; automigrate listens here
+        self.on_collection_after_success: list[Any] = []
 
     @classmethod
-    async def open(cls, data_dir: str, db_url: str | None = None) -> App:
-        os.makedirs(data_dir, exist_ok=True)
-        db = await open_database(db_url, data_dir)
-        app = cls(data_dir, db)
+    async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:
+        """Open (creating if needed) the data folder `dir` and the database `db` (a PostgreSQL
+        URL, or None for SQLite in `dir`), without serving."""
+        os.makedirs(dir, exist_ok=True)
+        database = await open_database(db, dir)
+        app = cls(dir, database)
         await collection_store.bootstrap(app)
         return app
 
     async def close(self) -> None:
+        await self.cron.stop()
         await self.broker.close()
         await self.db.close()
 

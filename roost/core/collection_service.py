@@ -291,6 +291,7 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
         ) from None
     app.registry.put(coll)
     await app.collections_changed()
+    await after_success(app, None, coll)
     return coll
 
 
@@ -328,6 +329,7 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
         raise
     app.registry.put(coll)
     await app.collections_changed()
+    await after_success(app, existing, coll)
     return coll
 
 
@@ -349,6 +351,15 @@ async def delete_collection(app: App, coll: Collection) -> None:
     app.registry.remove(coll)
     app.storage.delete_prefix(coll.id)
     await app.collections_changed()
+    await after_success(app, coll, None)
+
+
+async def after_success(app: App, old: Collection | None, new: Collection | None) -> None:
+    """Trigger point after a collection change committed: `app.on_collection_after_success`
+    listeners get (old, new), old None for a create and new None for a delete. Automigrate
+    listens here; a listener's error reaches the caller (the change itself stays)."""
+    for listener in list(app.on_collection_after_success):
+        await listener(old, new)
 
 
 # `_collections` seen as a collection, so listing collections reuses the filter and sort engine
