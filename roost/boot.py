@@ -40,6 +40,7 @@ async def start(
         if event.handler is None:
             raise RuntimeError("an on_serve handler did not call e.next(): there is no server to run")
         await app.broker.start()
+        app.cron.start()
     except BaseException:
         await app.close()
         raise

@@ -228,9 +228,6 @@ class ThumbMaker:
             return False
         try:
             out, _ = make_thumb(data, size)
-        except ImportError:
-            log.warning("thumbnails need Pillow (pip install roost[images]); serving the original")
-            return False
         except ThumbError as exc:
             log.warning("serving the original of %s: %s", original, exc)
             return False

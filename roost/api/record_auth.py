@@ -75,19 +75,14 @@ def bind(router: Router, app: App) -> None:
         coll = auth_collection_or_404(app, request.path_params["collection"])
         pw = coll.options.get("passwordAuth", {})
         identity_fields = list(pw.get("identityFields") or ["email"])
-        mfa = coll.options.get("mfa", {})
-        otp = coll.options.get("otp", {})
+        # OAuth2, MFA and OTP are not available yet (enabling them is refused), so they are
+        # reported exactly as PocketBase reports them when off, whatever an older
+        # definition may have stored
         data = {
             "password": {"identityFields": identity_fields, "enabled": bool(pw.get("enabled", True))},
             "oauth2": {"providers": [], "enabled": False},
-            "mfa": {
-                "enabled": bool(mfa.get("enabled")),
-                "duration": mfa.get("duration", 0) if mfa.get("enabled") else 0,
-            },
-            "otp": {
-                "enabled": bool(otp.get("enabled")),
-                "duration": otp.get("duration", 0) if otp.get("enabled") else 0,
-            },
+            "mfa": {"enabled": False, "duration": 0},
+            "otp": {"enabled": False, "duration": 0},
             "authProviders": [],
             "usernamePassword": "username" in identity_fields,
             "emailPassword": "email" in identity_fields and bool(pw.get("enabled", True)),

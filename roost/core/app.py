@@ -9,11 +9,14 @@ from typing import Any
 import orjson
 
 from roost.core import collection_store
+from roost.core.app_api import LibraryApi
 from roost.core.collections import Collection, Registry
+from roost.core.cron_locks import DatabaseTickLock
 from roost.core.events import SettingsReloadEvent, TerminateEvent
 from roost.core.hooks import HookCatalogue, HookSet
 from roost.core.record_resolver import RecordResolver
 from roost.core.routing import Routes
+from roost.cron import Cron
 from roost.db import Database, open_database
 from roost.errors import Forbidden
 from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
@@ -88,7 +91,7 @@ def forbid_request_refs(text: str) -> None:
             raise Forbidden(f"Only superusers can filter by {marker}")
 
 
-class App(HookCatalogue):
+class App(HookCatalogue, LibraryApi):
     """One Roost application: database, collections, settings, hooks (`app.on_*`, see
     roost/core/hooks.py) and custom routes (`app.router`)."""
 
@@ -98,8 +101,8 @@ class App(HookCatalogue):
         self.dialect = db.dialect
         self.registry = Registry()
         self.settings: dict[str, Any] = orjson.loads(orjson.dumps(DEFAULT_SETTINGS))
-        self._filters: dict[Any, Compiled] = {}
-        self.token_cache: dict[str, tuple[float, Any, Any]] = {}
+        self._filters: dict[Any, Any] = {}  # filters: Compiled; sorts: (order, where)
+        self.token_cache: dict[str, tuple[float, Collection, dict[str, Any], str]] = {}
         self.storage = LocalStorage(os.path.join(data_dir, "storage"))
         self.hooks = HookSet()
         self.router = Routes()
@@ -109,17 +112,25 @@ class App(HookCatalogue):
         self.broker: Broker = MemoryBroker()
         # the realtime hub, once the realtime API is bound (roost/api/realtime_hub.py)
         self.realtime: Any = None
+        # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
+        self.cron = Cron(DatabaseTickLock(db))
+        # async fn(old, new) after a collection was created (old None), changed, or deleted (new
+        # None) and committed; automigrate listens here
+        self.on_collection_after_success: list[Any] = []
 
     @classmethod
-    async def open(cls, data_dir: str, db_url: str | None = None) -> App:
-        os.makedirs(data_dir, exist_ok=True)
-        db = await open_database(db_url, data_dir)
-        app = cls(data_dir, db)
+    async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:
+        """Open (creating if needed) the data folder `dir` and the database `db` (a PostgreSQL
+        URL, or None for SQLite in `dir`), without serving."""
+        os.makedirs(dir, exist_ok=True)
+        database = await open_database(db, dir)
+        app = cls(dir, database)
         await collection_store.bootstrap(app)
         return app
 
     async def close(self) -> None:
         try:
+            await self.cron.stop()
             await self.hooks.terminate.trigger(TerminateEvent(self))
         finally:
             await self.broker.close()
@@ -166,7 +177,7 @@ class App(HookCatalogue):
             superuser,
             alias,
         )
-        hit = self._filters.get(key)
+        hit: Compiled | None = self._filters.get(key)
         if hit is None:
             if client and not superuser:
                 forbid_request_refs(text)
@@ -189,7 +200,7 @@ class App(HookCatalogue):
         self, coll: Collection, text: str, auth_coll: Collection | None, superuser: bool
     ) -> tuple[Compiled, Compiled | None]:
         key = ("s", self.registry.version, coll.id, text, auth_coll.id if auth_coll else None, superuser)
-        hit = self._filters.get(key)
+        hit: tuple[Compiled, Compiled | None] | None = self._filters.get(key)
         if hit is None:
             if not superuser:
                 forbid_request_refs(text)

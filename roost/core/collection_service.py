@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from roost.core import collection_schema, collection_store
+from roost.core.collection_auth_options import unavailable_auth_options
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
 from roost.core.collections import AUTH_OPTION_KEYS, NAME_RE, RULE_NAMES, Collection, Registry, collection_id
 from roost.core.events import CollectionErrorEvent, CollectionEvent
@@ -129,6 +130,8 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
             errors["type"] = _err("validation_invalid_type", "Invalid collection type: use base or auth.")
     elif existing is not None and spec.get("type") != existing.type:
         errors["type"] = _err("validation_collection_type_change", "Collection type cannot be changed.")
+    if spec.get("type") == "auth":
+        errors.update(unavailable_auth_options(spec))
     for rule in RULE_NAMES:
         if spec.get(rule) is not None and not isinstance(spec.get(rule), str):
             errors[rule] = _err("validation_invalid_rule", "Rules must be strings or null.")
@@ -300,6 +303,7 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
             ) from None
         app.registry.put(e.collection)
         await app.collections_changed()
+        await after_success(app, None, e.collection)
 
     hooks = app.hooks
     await _run(
@@ -345,6 +349,7 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
             ) from None
         app.registry.put(e.collection)
         await app.collections_changed()
+        await after_success(app, existing, e.collection)
 
     hooks = app.hooks
     await _run(
@@ -378,6 +383,7 @@ async def delete_collection(app: App, coll: Collection) -> None:
         app.registry.remove(coll)
         app.storage.delete_prefix(coll.id)
         await app.collections_changed()
+        await after_success(app, e.collection, None)
 
     hooks = app.hooks
     await _run(
@@ -420,6 +426,14 @@ async def _run(
             await success.trigger(CollectionEvent(app, event.collection, event.original))
         except Exception:
             log.exception("collection after-success handler failed (the change was committed)")
+
+
+async def after_success(app: App, old: Collection | None, new: Collection | None) -> None:
+    """Trigger point after a collection change committed: `app.on_collection_after_success`
+    listeners get (old, new), old None for a create and new None for a delete. Automigrate
+    listens here; a listener's error reaches the caller (the change itself stays)."""
+    for listener in list(app.on_collection_after_success):
+        await listener(old, new)
 
 
 # `_collections` seen as a collection, so listing collections reuses the filter and sort engine

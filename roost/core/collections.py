@@ -37,8 +37,8 @@ class Collection:
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
-        self.id: str = spec["id"]
-        self.name: str = spec["name"]
+        self.id: str = spec.get("id") or ""  # empty until a new collection is saved
+        self.name: str = spec.get("name") or ""
         self.type: str = spec.get("type", "base")
         self.system = bool(spec.get("system", False))
         self.fields: list[Field] = [make_field(f) for f in spec.get("fields", [])]

@@ -114,6 +114,7 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
     skip_total = query.get("skipTotal", "").lower() in ("1", "true")
     page_args = [*params, *order_params, per_page, (page - 1) * per_page]
     count_sql = f"SELECT COUNT(*) FROM {q(coll.table)}{where_sql}"
+    counted: list[Any] | None
     if where or order:
         # filtered or sorted: both queries may scan, so they run side by side off the event loop
         if skip_total:
