@@ -161,7 +161,7 @@ class _Access:
         )
         fresh = Record.loaded(coll, saved)
         record.collection = coll
-        record._data, record._original = fresh._data, fresh._original
+        record.data, record._original = fresh.data, fresh._original
         return record
 
     def _no_schema_in_tx(self) -> None:

@@ -4,19 +4,23 @@
     e.record["title"] = "Hello"        # converted as the field converts submitted values
     e.record.set("tags+", "new")       # PocketBase's modifiers: name+ / +name / name-
     e.record.get("views", 0)
-    e.record.original()                # the values as loaded (a copy), before this write's changes
+    e.record.original()                # the record as loaded (a copy), before this write's changes
+    e.record.changes()                 # the values that differ from original()
 
 A Record wraps the very dict the write path works on, so a hook's change is what gets validated
-and saved; wrapping costs no copy.
+and saved; wrapping costs no copy. Library code builds one by hand and saves it:
+
+    post = roost.Record(posts, {"title": "Hello"})
+    await app.save(post)               # post.id is now set
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from roost.core.collections import Collection
+from roost.core.collections import Collection
 
 
 def _split_key(key: str) -> tuple[str, str]:
@@ -39,11 +43,16 @@ class Record:
         *,
         original: dict[str, Any] | None = None,
     ) -> None:
+        if not isinstance(collection, Collection):
+            raise TypeError("Record() takes a Collection (see app.find_collection_by_name_or_id).")
         self.collection = collection
-        if data is None:
-            data = {f.name: f.zero() for f in collection.columns}
-        self.data = data
+        self.data: dict[str, Any] = data if data is not None else {}
         self._original = original
+
+    @classmethod
+    def loaded(cls, collection: Collection, data: dict[str, Any]) -> Record:
+        """A record as stored (not new): `original()` equals its current values."""
+        return cls(collection, data, original=copy.deepcopy(data))
 
     @property
     def id(self) -> str:
@@ -79,11 +88,15 @@ class Record:
         else:
             self.data[f.name] = f.prepare(value)
 
-    def original(self) -> dict[str, Any]:
-        """The values as they were loaded before this write changed them ({} for a new record)."""
-        return dict(self._original) if self._original is not None else {}
+    def original(self) -> Record:
+        """The record as it was loaded, before this write changed it (empty for a new record)."""
+        return Record.loaded(self.collection, copy.deepcopy(self._original or {}))
 
-    @property
+    def changes(self) -> dict[str, Any]:
+        """Values that differ from `original()`."""
+        base = self._original or {}
+        return {k: v for k, v in self.data.items() if k not in base or base[k] != v}
+
     def is_new(self) -> bool:
         return self._original is None
 
