@@ -356,9 +356,8 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
                 f"VALUES ({', '.join('?' for _ in cols)})"
             )
             await tx.execute(sql, [f.to_db(record.get(f.name, f.zero()), d) for f in cols])
-            if rule:
-                if not await rule_matches(app, coll, rule, record["id"], draft.caller, tx):
-                    raise BadRequest(draft.fail_message)
+            if rule and not await rule_matches(app, coll, rule, record["id"], draft.caller, tx):
+                raise BadRequest(draft.fail_message)
         else:
             cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
             if cols:
