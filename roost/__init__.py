@@ -39,6 +39,7 @@ from roost.errors import RoostError, ValidationError
 from roost.errors import TooManyRequests as TooManyRequestsError
 from roost.errors import Unauthorized as UnauthorizedError
 from roost.hooks import Event, Hook, TaggedHook
+from roost.web import Response
 
 __version__ = "0.1.0"
 
@@ -69,6 +70,7 @@ __all__ = [
     "RecordRequestEvent",
     "RecordsListRequestEvent",
     "RequestEvent",
+    "Response",
     "RoostError",
     "ServeEvent",
     "SettingsListRequestEvent",

@@ -112,11 +112,11 @@ class HookCatalogue:
 
     def on_serve(self) -> TaggedHook[ServeEvent]:
         """When the HTTP application is built, once per worker process. Add routes to `e.router`
-        before `next()`; the default action builds the ASGI application (`e.handler`)."""
+        before `next()`; the default action builds the ASGI application (`e.handler`). No transaction."""
         return TaggedHook(self.hooks.serve, ())
 
     def on_terminate(self) -> TaggedHook[TerminateEvent]:
-        """When the server shuts down, before the database closes. No transaction."""
+        """When the server shuts down; `next()` returns before the database closes. No transaction."""
         return TaggedHook(self.hooks.terminate, ())
 
     # --- records: model level ----------------------------------------------------------------------
@@ -128,7 +128,8 @@ class HookCatalogue:
 
     def on_record_enrich(self, *tags: str) -> TaggedHook[RecordEnrichEvent]:
         """Each record sent in a response (list, view, create, update, auth): `e.record` wraps
-        the JSON about to be sent; set or delete keys to change it. Nothing is saved."""
+        the JSON about to be sent; set or delete keys to change it before or after `next()`.
+        Nothing is saved; no transaction (the write, if any, has committed)."""
         return TaggedHook(self.hooks.record_enrich, tags)
 
     def on_record_create(self, *tags: str) -> TaggedHook[RecordEvent]:
@@ -143,13 +144,15 @@ class HookCatalogue:
         return TaggedHook(self.hooks.record_create_execute, tags)
 
     def on_record_after_create_success(self, *tags: str) -> TaggedHook[RecordEvent]:
-        """After the create has committed, with the record as stored. Cannot undo the write;
-        an error is logged and the client still gets its 2xx. Realtime broadcasts from here."""
+        """After the create's transaction has committed, with the record as stored; `next()`
+        runs the remaining listeners (realtime broadcasts from here, at priority -99). Cannot undo
+        the write: an error is logged and the client still gets its 2xx."""
         return TaggedHook(self.hooks.record_after_create_success, tags)
 
     def on_record_after_create_error(self, *tags: str) -> TaggedHook[RecordErrorEvent]:
         """A create failed (validation, a refused rule, a hook error, a rolled back batch);
-        `e.error` is why. Runs after the rollback; the error still reaches the client."""
+        `e.error` is why. Runs after the transaction rolled back; `next()` runs the remaining
+        handlers and the error still reaches the client."""
         return TaggedHook(self.hooks.record_after_create_error, tags)
 
     def on_record_update(self, *tags: str) -> TaggedHook[RecordEvent]:
@@ -159,16 +162,19 @@ class HookCatalogue:
         return TaggedHook(self.hooks.record_update, tags)
 
     def on_record_update_execute(self, *tags: str) -> TaggedHook[RecordEvent]:
-        """The UPDATE statement, after validation. INSIDE the write transaction (`e.tx`)."""
+        """The UPDATE statement, after validation. INSIDE the write transaction (`e.tx`): code
+        before and after `next()` commits or rolls back with the change; raising rolls back."""
         return TaggedHook(self.hooks.record_update_execute, tags)
 
     def on_record_after_update_success(self, *tags: str) -> TaggedHook[RecordEvent]:
-        """After the update has committed; replaced files are already removed. Errors are
-        logged, the client still gets its 2xx."""
+        """After the update's transaction has committed; replaced files are already removed.
+        `next()` runs the remaining listeners (realtime). Errors are logged, the client still
+        gets its 2xx."""
         return TaggedHook(self.hooks.record_after_update_success, tags)
 
     def on_record_after_update_error(self, *tags: str) -> TaggedHook[RecordErrorEvent]:
-        """An update failed; `e.error` is why. After the rollback."""
+        """An update failed; `e.error` is why. After the transaction rolled back; `next()` runs
+        the remaining handlers."""
         return TaggedHook(self.hooks.record_after_update_error, tags)
 
     def on_record_delete(self, *tags: str) -> TaggedHook[RecordEvent]:
@@ -182,12 +188,14 @@ class HookCatalogue:
         return TaggedHook(self.hooks.record_delete_execute, tags)
 
     def on_record_after_delete_success(self, *tags: str) -> TaggedHook[RecordEvent]:
-        """After the delete has committed (once per deleted record, cascades included) and its
-        files are removed. Errors are logged, the client still gets its 204."""
+        """After the delete's transaction has committed (once per deleted record, cascades
+        included) and its files are removed; `next()` runs the remaining listeners (realtime).
+        Errors are logged, the client still gets its 204."""
         return TaggedHook(self.hooks.record_after_delete_success, tags)
 
     def on_record_after_delete_error(self, *tags: str) -> TaggedHook[RecordErrorEvent]:
-        """A delete failed; `e.error` is why. After the rollback."""
+        """A delete failed; `e.error` is why. After the transaction rolled back; `next()` runs
+        the remaining handlers."""
         return TaggedHook(self.hooks.record_after_delete_error, tags)
 
     # --- records: requests ---------------------------------------------------------------------------
@@ -201,27 +209,27 @@ class HookCatalogue:
     def on_record_update_request(self, *tags: str) -> TaggedHook[RecordRequestEvent]:
         """PATCH /api/collections/{c}/records/{id} (and batch updates), after the update rule
         allowed the caller. Before `next()`: `e.record` has the submitted values applied;
-        `next()` saves and sets `e.response`."""
+        `next()` saves and sets `e.response`. No transaction is open before `next()`."""
         return TaggedHook(self.hooks.record_update_request, tags)
 
     def on_record_delete_request(self, *tags: str) -> TaggedHook[RecordRequestEvent]:
         """DELETE /api/collections/{c}/records/{id} (and batch deletes), after the delete rule
-        allowed the caller; `next()` deletes and answers 204."""
+        allowed the caller; `next()` deletes and answers 204. No transaction before `next()`."""
         return TaggedHook(self.hooks.record_delete_request, tags)
 
     def on_record_view_request(self, *tags: str) -> TaggedHook[RecordRequestEvent]:
         """GET /api/collections/{c}/records/{id}, after the view rule found the record; `next()`
-        sends it. Read only."""
+        sends it. Read only: no transaction."""
         return TaggedHook(self.hooks.record_view_request, tags)
 
     def on_record_list_request(self, *tags: str) -> TaggedHook[RecordsListRequestEvent]:
         """GET /api/collections/{c}/records, after the page was read; `next()` sends `e.result`.
-        Read only."""
+        Read only: no transaction."""
         return TaggedHook(self.hooks.record_list_request, tags)
 
     def on_record_auth_request(self, *tags: str) -> TaggedHook[RecordAuthRequestEvent]:
         """Every successful authentication (password, refresh), before the answer. `next()`
-        sends `{token, record, meta?}`."""
+        sends `{token, record, meta?}`; change `e.token` or `e.meta` before it. No transaction."""
         return TaggedHook(self.hooks.record_auth_request, tags)
 
     def on_record_auth_with_password_request(
@@ -229,11 +237,12 @@ class HookCatalogue:
     ) -> TaggedHook[RecordAuthWithPasswordRequestEvent]:
         """POST .../auth-with-password. Before `next()`: `e.record` is the account found for
         `e.identity` or None; `next()` checks the password and the auth rule, then runs
-        on_record_auth_request."""
+        on_record_auth_request. No transaction."""
         return TaggedHook(self.hooks.record_auth_with_password_request, tags)
 
     def on_record_auth_refresh_request(self, *tags: str) -> TaggedHook[RecordAuthRefreshRequestEvent]:
-        """POST .../auth-refresh, after the token was checked; `next()` issues a new token."""
+        """POST .../auth-refresh, after the token was checked; `next()` issues a new token.
+        No transaction."""
         return TaggedHook(self.hooks.record_auth_refresh_request, tags)
 
     # --- collections -----------------------------------------------------------------------------------
@@ -243,11 +252,13 @@ class HookCatalogue:
         return TaggedHook(self.hooks.collection_create, tags)
 
     def on_collection_after_create_success(self, *tags: str) -> TaggedHook[CollectionEvent]:
-        """After a collection create has committed. Errors are logged."""
+        """After a collection create's transaction has committed; `next()` runs the remaining
+        handlers. Errors are logged, the client still gets its 200."""
         return TaggedHook(self.hooks.collection_after_create_success, tags)
 
     def on_collection_after_create_error(self, *tags: str) -> TaggedHook[CollectionErrorEvent]:
-        """A collection create failed after validation; `e.error` is why."""
+        """A collection create failed; `e.error` is why. After the transaction rolled back;
+        `next()` runs the remaining handlers."""
         return TaggedHook(self.hooks.collection_after_create_error, tags)
 
     def on_collection_update(self, *tags: str) -> TaggedHook[CollectionEvent]:
@@ -256,11 +267,13 @@ class HookCatalogue:
         return TaggedHook(self.hooks.collection_update, tags)
 
     def on_collection_after_update_success(self, *tags: str) -> TaggedHook[CollectionEvent]:
-        """After a collection update has committed. Errors are logged."""
+        """After a collection update's transaction has committed; `next()` runs the remaining
+        handlers. Errors are logged, the client still gets its 200."""
         return TaggedHook(self.hooks.collection_after_update_success, tags)
 
     def on_collection_after_update_error(self, *tags: str) -> TaggedHook[CollectionErrorEvent]:
-        """A collection update failed after validation; `e.error` is why."""
+        """A collection update failed; `e.error` is why. After the transaction rolled back;
+        `next()` runs the remaining handlers."""
         return TaggedHook(self.hooks.collection_after_update_error, tags)
 
     def on_collection_delete(self, *tags: str) -> TaggedHook[CollectionEvent]:
@@ -269,11 +282,13 @@ class HookCatalogue:
         return TaggedHook(self.hooks.collection_delete, tags)
 
     def on_collection_after_delete_success(self, *tags: str) -> TaggedHook[CollectionEvent]:
-        """After a collection delete has committed and its files are gone. Errors are logged."""
+        """After a collection delete's transaction has committed and its files are gone;
+        `next()` runs the remaining handlers. Errors are logged."""
         return TaggedHook(self.hooks.collection_after_delete_success, tags)
 
     def on_collection_after_delete_error(self, *tags: str) -> TaggedHook[CollectionErrorEvent]:
-        """A collection delete failed; `e.error` is why."""
+        """A collection delete failed; `e.error` is why. After the transaction rolled back;
+        `next()` runs the remaining handlers."""
         return TaggedHook(self.hooks.collection_after_delete_error, tags)
 
     def on_collection_create_request(self, *tags: str) -> TaggedHook[CollectionRequestEvent]:
@@ -292,7 +307,7 @@ class HookCatalogue:
 
     # --- settings --------------------------------------------------------------------------------------
     def on_settings_list_request(self) -> TaggedHook[SettingsListRequestEvent]:
-        """GET /api/settings; `e.settings` is what will be sent (secrets masked), `next()` sends it."""
+        """GET /api/settings; `e.settings` is what will be sent (secrets masked), `next()` sends it. No transaction."""
         return TaggedHook(self.hooks.settings_list_request, ())
 
     def on_settings_update_request(self) -> TaggedHook[SettingsUpdateRequestEvent]:
@@ -308,22 +323,23 @@ class HookCatalogue:
     # --- realtime ---------------------------------------------------------------------------------------
     def on_realtime_connect_request(self) -> TaggedHook[RealtimeConnectRequestEvent]:
         """GET /api/realtime (and the WebSocket): a new client; `next()` keeps the connection
-        open until it goes idle or disconnects. Not calling `next()` refuses it."""
+        open until it goes idle or disconnects. Not calling `next()` refuses it. No transaction."""
         return TaggedHook(self.hooks.realtime_connect_request, ())
 
     def on_realtime_subscribe_request(self) -> TaggedHook[RealtimeSubscribeRequestEvent]:
         """POST /api/realtime: before `next()` `e.subscriptions` may be changed; `next()` stores
-        them and answers 204."""
+        them and answers 204. No transaction."""
         return TaggedHook(self.hooks.realtime_subscribe_request, ())
 
     def on_realtime_message_send(self) -> TaggedHook[RealtimeMessageEvent]:
         """One message about to be queued for one client (after the rules allowed it); `next()`
-        queues it, not calling it drops it. After the write's commit."""
+        queues it, not calling it drops it. After the write's transaction has committed."""
         return TaggedHook(self.hooks.realtime_message_send, ())
 
     # --- files and batch ---------------------------------------------------------------------------------
     def on_file_download_request(self, *tags: str) -> TaggedHook[FileDownloadRequestEvent]:
-        """GET /api/files/{c}/{id}/{name}, after access was checked; `next()` sends the file."""
+        """GET /api/files/{c}/{id}/{name}, after access was checked; `next()` sends the file.
+        No transaction."""
         return TaggedHook(self.hooks.file_download_request, tags)
 
     def on_batch_request(self) -> TaggedHook[BatchRequestEvent]:

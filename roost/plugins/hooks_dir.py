@@ -1,4 +1,4 @@
-"""Hook files: every `*.py` in a folder defines `setup(app: roost.App) -> None`.
+"""Hook files: every `*.py` in a folder (but `_*.py` helpers) defines `setup(app: roost.App) -> None`.
 
 Files load in name order, once per process. An error in one is a `HookFileError` naming the
 file and the line. `watch()` waits until a file in the folder changes (for `--hooksWatch`)."""
@@ -31,7 +31,8 @@ def default_folder(data_dir: str) -> str:
 def hook_files(folder: str) -> list[str]:
     if not os.path.isdir(folder):
         return []
-    names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and not n.startswith("."))
+    # `_name.py` files are helpers the others import (`from roost_hooks import _name`)
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and not n.startswith((".", "_")))
     return [os.path.join(folder, n) for n in names]
 
 
