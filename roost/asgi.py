@@ -2,7 +2,8 @@
 
 Configuration comes from the environment (set by `roost serve`), so every worker builds the
 same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite), ROOST_REDIS
-(Redis URL: realtime events and schema changes then travel between processes)."""
+(Redis URL: realtime events and schema changes then travel between processes),
+ROOST_AUTOMIGRATE_DIR (where automigrate writes migration files; empty turns it off)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,17 @@ from roost.realtime.redis import RedisBroker, channel_prefix
 class LazyApp:
     """Opens storage on lifespan startup (or the first request) and closes it on shutdown."""
 
-    def __init__(self, data_dir: str, db_url: str | None, redis_url: str | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: str,
+        db_url: str | None,
+        redis_url: str | None = None,
+        automigrate_dir: str | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.db_url = db_url
         self.redis_url = redis_url
+        self.automigrate_dir = automigrate_dir  # write a migration per collection change there
         self.app: App | None = None
         self.handler: Any = None
         self._lock = asyncio.Lock()
@@ -35,6 +43,10 @@ class LazyApp:
                         # every instance on the same database shares one set of channels
                         deployment = self.db_url or os.path.abspath(self.data_dir)
                         app.broker = RedisBroker(self.redis_url, channel_prefix(deployment))
+                    if self.automigrate_dir:
+                        from roost.migrations import automigrate
+
+                        automigrate.enable(app, self.automigrate_dir)
                     handler = build_asgi(app)
                     await app.broker.start()
                     app.cron.start()
@@ -65,4 +77,5 @@ app = LazyApp(
     os.environ.get("ROOST_DIR", "roost_data"),
     os.environ.get("ROOST_DB") or None,
     os.environ.get("ROOST_REDIS") or None,
+    os.environ.get("ROOST_AUTOMIGRATE_DIR") or None,
 )
