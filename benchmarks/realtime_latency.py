@@ -99,7 +99,7 @@ def cpu_seconds(pid: int) -> float:
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 async def run(base: str, port: int, n_subs: int, n_events: int, server_pid: int) -> dict[str, float]:

@@ -1,10 +1,89 @@
-"""Roost: a self-hosted backend server that speaks PocketBase's Web API."""
+"""Roost: a self-hosted backend server that speaks PocketBase's Web API.
 
-__version__ = "0.1.0"
+This module is the public extension API: the App, its events, records, routes helpers and the
+error tree. Everything else is internal. See docs/extending.md."""
 
 from roost.core.app import App
 from roost.core.collections import Collection
-from roost.core.record_model import Record
+from roost.core.events import (
+    BatchRequestEvent,
+    BootstrapEvent,
+    CollectionErrorEvent,
+    CollectionEvent,
+    CollectionRequestEvent,
+    FileDownloadRequestEvent,
+    RealtimeConnectRequestEvent,
+    RealtimeMessageEvent,
+    RealtimeSubscribeRequestEvent,
+    RecordAuthRefreshRequestEvent,
+    RecordAuthRequestEvent,
+    RecordAuthWithPasswordRequestEvent,
+    RecordEnrichEvent,
+    RecordErrorEvent,
+    RecordEvent,
+    RecordRequestEvent,
+    RecordsListRequestEvent,
+    RequestEvent,
+    ServeEvent,
+    SettingsListRequestEvent,
+    SettingsReloadEvent,
+    SettingsUpdateRequestEvent,
+    TerminateEvent,
+)
+from roost.core.record import Record
+from roost.core.routing import require_auth, require_guest_only, require_superuser
 from roost.cron import Cron, CronError
+from roost.errors import BadRequest as BadRequestError
+from roost.errors import Forbidden as ForbiddenError
+from roost.errors import NotFound as NotFoundError
+from roost.errors import RoostError, ValidationError
+from roost.errors import TooManyRequests as TooManyRequestsError
+from roost.errors import Unauthorized as UnauthorizedError
+from roost.hooks import Event, Hook, TaggedHook
 
-__all__ = ["App", "Collection", "Cron", "CronError", "Record", "__version__"]
+__version__ = "0.1.0"
+
+__all__ = [
+    "App",
+    "BadRequestError",
+    "BatchRequestEvent",
+    "BootstrapEvent",
+    "Collection",
+    "CollectionErrorEvent",
+    "CollectionEvent",
+    "CollectionRequestEvent",
+    "Cron",
+    "CronError",
+    "Event",
+    "FileDownloadRequestEvent",
+    "ForbiddenError",
+    "Hook",
+    "NotFoundError",
+    "RealtimeConnectRequestEvent",
+    "RealtimeMessageEvent",
+    "RealtimeSubscribeRequestEvent",
+    "Record",
+    "RecordAuthRefreshRequestEvent",
+    "RecordAuthRequestEvent",
+    "RecordAuthWithPasswordRequestEvent",
+    "RecordEnrichEvent",
+    "RecordErrorEvent",
+    "RecordEvent",
+    "RecordRequestEvent",
+    "RecordsListRequestEvent",
+    "RequestEvent",
+    "RoostError",
+    "ServeEvent",
+    "SettingsListRequestEvent",
+    "SettingsReloadEvent",
+    "SettingsUpdateRequestEvent",
+    "TaggedHook",
+    "TerminateEvent",
+    "TooManyRequestsError",
+    "UnauthorizedError",
+    "ValidationError",
+    "__version__",
+    "require_auth",
+    "require_guest_only",
+    "require_superuser",
+]

@@ -2,8 +2,9 @@
 
 Configuration comes from the environment (set by `roost serve`), so every worker builds the
 same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite), ROOST_REDIS
-(Redis URL: realtime events and schema changes then travel between processes),
-ROOST_AUTOMIGRATE_DIR (where automigrate writes migration files; empty turns it off)."""
+(Redis URL: realtime events and schema changes then travel between processes), ROOST_HOOKS_DIR
+(hook files, loaded once per worker; see roost/boot.py), ROOST_AUTOMIGRATE_DIR (where automigrate
+writes a migration per collection change; empty turns it off)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ import asyncio
 import os
 from typing import Any
 
-from roost.api import build_asgi
+from roost.boot import start
 from roost.core.app import App
-from roost.realtime.redis import RedisBroker, channel_prefix
 
 
 class LazyApp:
@@ -24,12 +24,14 @@ class LazyApp:
         data_dir: str,
         db_url: str | None,
         redis_url: str | None = None,
+        hooks_dir: str | None = None,
         automigrate_dir: str | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.db_url = db_url
         self.redis_url = redis_url
-        self.automigrate_dir = automigrate_dir  # write a migration per collection change there
+        self.hooks_dir = hooks_dir
+        self.automigrate_dir = automigrate_dir
         self.app: App | None = None
         self.handler: Any = None
         self._lock = asyncio.Lock()
@@ -38,19 +40,9 @@ class LazyApp:
         if self.handler is None:
             async with self._lock:
                 if self.handler is None:
-                    app = await App.open(self.data_dir, self.db_url)
-                    if self.redis_url:
-                        # every instance on the same database shares one set of channels
-                        deployment = self.db_url or os.path.abspath(self.data_dir)
-                        app.broker = RedisBroker(self.redis_url, channel_prefix(deployment))
-                    if self.automigrate_dir:
-                        from roost.migrations import automigrate
-
-                        automigrate.enable(app, self.automigrate_dir)
-                    handler = build_asgi(app)
-                    await app.broker.start()
-                    app.cron.start()
-                    self.app, self.handler = app, handler
+                    self.app, self.handler = await start(
+                        self.data_dir, self.db_url, self.redis_url, self.hooks_dir, self.automigrate_dir
+                    )
         return self.handler
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -77,5 +69,6 @@ app = LazyApp(
     os.environ.get("ROOST_DIR", "roost_data"),
     os.environ.get("ROOST_DB") or None,
     os.environ.get("ROOST_REDIS") or None,
+    os.environ.get("ROOST_HOOKS_DIR") or None,
     os.environ.get("ROOST_AUTOMIGRATE_DIR") or None,
 )

@@ -1,14 +1,21 @@
-"""The `roost` command: serve, superuser upsert/delete, --version."""
+"""The `roost` command: serve, superuser upsert/delete, migrate, --version."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from roost import __version__
+
+if TYPE_CHECKING:
+    from roost.core.app import App
+
+T = TypeVar("T")
 
 DEFAULT_DIR = "./roost_data"
 
@@ -41,6 +48,51 @@ def _migrations_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
+# --- hook files (roost/plugins/hooks_dir.py) ------------------------------------------------------------
+def _hooks_options(f):  # type: ignore[no-untyped-def]
+    f = click.option("--dev", is_flag=True, default=False, help="Development mode (watches hook files).")(f)
+    f = click.option(
+        "--hooksWatch",
+        "hooks_watch",
+        type=click.BOOL,
+        default=None,
+        is_flag=False,
+        flag_value=True,
+        help="Restart when a hook file changes (default: on with --dev).",
+    )(f)
+    return click.option(
+        "--hooksDir",
+        "hooks_dir",
+        default=None,
+        help="Folder of hook files (default: roost_hooks/ beside --dir).",
+    )(f)
+
+
+def _hooks_env(data_dir: str, hooks_dir: str | None) -> str:
+    from roost.plugins.hooks_dir import default_folder
+
+    folder = os.path.abspath(hooks_dir) if hooks_dir else default_folder(data_dir)
+    os.environ["ROOST_HOOKS_DIR"] = folder
+    return folder
+
+
+def _exit_on_hook_error(fn) -> None:  # type: ignore[no-untyped-def]
+    from roost.plugins.hooks_dir import HookFileError
+
+    try:
+        fn()
+    except HookFileError as exc:
+        click.echo(f"Error in hook file {exc.path}, line {exc.line}: {exc.message}", err=True)
+        sys.exit(1)
+
+
+async def _watch_hooks(folder: str, server) -> None:  # type: ignore[no-untyped-def]
+    from roost.plugins.hooks_dir import watch
+
+    await watch(folder)
+    server.stop()
+
+
 @click.group()
 @click.version_option(__version__, prog_name="roost", message="roost version %(version)s")
 def main() -> None:
@@ -68,6 +120,7 @@ def main() -> None:
     help="Write a migration file for every collection change (--automigrate=false to turn off).",
 )
 @_migrations_option
+@_hooks_options
 @_db_option
 def serve(
     http_addr: str,
@@ -77,6 +130,9 @@ def serve(
     migrations_dir: str | None,
     data_dir: str,
     db_url: str | None,
+    hooks_dir: str | None = None,
+    hooks_watch: bool | None = None,
+    dev: bool = False,
 ) -> None:
     """Start the server."""
     from granian import Granian
@@ -99,14 +155,17 @@ def serve(
     folder = _migrations_dir(data_dir, migrations_dir)
     os.environ["ROOST_AUTOMIGRATE_DIR"] = folder if automigrate else ""
     _apply_migrations(data_dir, db_url, folder)
+    hooks_dir = _hooks_env(data_dir, hooks_dir)
     click.echo(
         f"Roost {__version__} serving http://{host}:{port}/api/ (data: {data_dir}, "
         f"database: {'PostgreSQL' if db_url else 'SQLite'})"
     )
+    watch = dev if hooks_watch is None else hooks_watch
     if workers == 1:
         # one process: the server runs embedded in this one (less memory, no worker to supervise)
-        _serve_embedded(host.strip("[]"), int(port), data_dir, db_url, redis_url)
+        _serve_embedded(host.strip("[]"), int(port), data_dir, db_url, redis_url, hooks_dir, watch)
         return
+    _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
     Granian(
         target="roost.asgi:app",
         address=host.strip("[]"),
@@ -119,7 +178,15 @@ def serve(
     ).serve()
 
 
-def _serve_embedded(host: str, port: int, data_dir: str, db_url: str | None, redis_url: str | None) -> None:
+def _serve_embedded(
+    host: str,
+    port: int,
+    data_dir: str,
+    db_url: str | None,
+    redis_url: str | None,
+    hooks_dir: str | None = None,
+    watch: bool = False,
+) -> None:
     """Granian's embedded server on this process's event loop; SIGINT/SIGTERM stop it gracefully
     (requests in flight finish, then the lifespan shutdown closes storage)."""
     import signal
@@ -129,9 +196,16 @@ def _serve_embedded(host: str, port: int, data_dir: str, db_url: str | None, red
 
     from roost.asgi import LazyApp
 
+    restart = False
+
     async def run() -> None:
+        nonlocal restart
+        lazy = LazyApp(
+            data_dir, db_url, redis_url, hooks_dir, os.environ.get("ROOST_AUTOMIGRATE_DIR") or None
+        )
+        await lazy._ensure()  # hook files load (or fail) before the port is taken
         server = Server(
-            LazyApp(data_dir, db_url, redis_url, os.environ.get("ROOST_AUTOMIGRATE_DIR") or None),
+            lazy,
             address=host,
             port=port,
             interface=Interfaces.ASGI,
@@ -142,17 +216,33 @@ def _serve_embedded(host: str, port: int, data_dir: str, db_url: str | None, red
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, server.stop)
+        watcher = asyncio.ensure_future(_watch_hooks(hooks_dir, server)) if watch and hooks_dir else None
         await server.serve()
+        if watcher is not None:
+            restart = watcher.done() and not watcher.cancelled()
+            watcher.cancel()
 
-    if os.environ.get("ROOST_LOOP", "uvloop") == "uvloop":
-        try:
-            import uvloop
+    def main() -> None:
+        if os.environ.get("ROOST_LOOP", "uvloop") == "uvloop":
+            try:
+                import uvloop
 
-            uvloop.run(run())
-            return
-        except ImportError:
-            pass
-    asyncio.run(run())
+                uvloop.run(run())
+                return
+            except ImportError:
+                pass
+        asyncio.run(run())
+
+    _exit_on_hook_error(main)
+    if restart:  # a hook file changed: start afresh, as PocketBase does (no stale handlers)
+        click.echo("Hook files changed: restarting.")
+        os.execv(sys.executable, [sys.executable, "-m", "roost", *sys.argv[1:]])  # noqa: S606
+
+
+async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) -> None:
+    from roost.boot import check_hooks as check
+
+    await check(data_dir, db_url, hooks_dir)
 
 
 def _apply_migrations(data_dir: str, db_url: str | None, folder: str) -> None:
@@ -217,13 +307,13 @@ def _migrations_dir(data_dir: str, migrations_dir: str | None) -> str:
     return os.path.abspath(migrations_dir) if migrations_dir else default_dir(data_dir)
 
 
-def _with_app(data_dir: str, db_url: str | None, work):  # type: ignore[no-untyped-def]
+def _with_app(data_dir: str, db_url: str | None, work: Callable[[App], Awaitable[T]]) -> T:
     """Open the app, run `await work(app)`, close it; errors become a message and exit code 1."""
     from roost.core.app import App
 
     folder = os.path.abspath(data_dir)
 
-    async def run():  # type: ignore[no-untyped-def]
+    async def run() -> T:
         app = await App.open(folder, db_url)
         try:
             return await work(app)
@@ -297,7 +387,7 @@ def migrate_collections(migrations_dir: str | None, data_dir: str, db_url: str |
 
     folder = _migrations_dir(data_dir, migrations_dir)
 
-    async def snapshot(app):  # type: ignore[no-untyped-def]
+    async def snapshot(app: App) -> str:
         colls = sorted(app.registry.all(), key=lambda c: (c.created, c.id))
         return write_file(folder, new_file_name(folder, "collections_snapshot"), all_collections(colls))
 

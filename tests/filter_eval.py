@@ -518,7 +518,7 @@ class Model:
             aliases = list(self._joins)
             choices = [self._joins[a](rec) for a in aliases]
             for combo in itertools.product(*choices):
-                if pred((rec, dict(zip(aliases, combo)))) is True:
+                if pred((rec, dict(zip(aliases, combo, strict=True)))) is True:
                     out.append(rec["id"])
                     break
         return out
@@ -823,7 +823,10 @@ def build(left: Res, op: str, right: Res) -> Callable[[Ctx], bool | None]:
         expr = _like(left, right, base == "!~")
     else:
         L, R, sql_op = left.value, right.value, _ORDER_OPS[base]
-        expr = lambda ctx: compare(L(ctx), sql_op, R(ctx))
+
+        def expr(ctx):
+            return compare(L(ctx), sql_op, R(ctx))
+
     if op.startswith("?"):
         return expr
     if left.multi is not None and right.multi is not None:

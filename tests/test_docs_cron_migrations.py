@@ -35,7 +35,12 @@ def run(cwd: Path, *args: str) -> str:
 
 def test_examples_run(tmp_path: Path, db_url: str | None) -> None:
     found = examples()
-    assert set(found) == {"script.py", "cron_script.py", "roost_migrations/1700000000_create_tags.py"}
+    assert set(found) == {
+        "script.py",
+        "cron_script.py",
+        "roost_hooks/jobs.py",
+        "roost_migrations/1700000000_create_tags.py",
+    }
     for name, code in found.items():
         if db_url:
             code = code.replace('App.open(dir="roost_data")', f'App.open(dir="roost_data", db={db_url!r})')
@@ -50,6 +55,25 @@ def test_examples_run(tmp_path: Path, db_url: str | None) -> None:
         "{'id': 'nightlyReport', 'expression': '0 3 * * *'}]"
     )
     assert out[1] == "1 posts so far"
+
+    # the hook file registers its jobs when setup(app) runs, as `roost serve` does
+    check = (
+        "import asyncio, importlib.util, roost\n"
+        "async def main():\n"
+        f"    app = await roost.App.open(dir='roost_data', db={db_url!r})\n"
+        "    spec = importlib.util.spec_from_file_location('jobs', 'roost_hooks/jobs.py')\n"
+        "    module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        "    module.setup(app)\n"
+        "    print([job.to_json() for job in app.cron.jobs()])\n"
+        "    await app.cron.run_now('purgeDrafts')\n"
+        "    print(len(await app.find_records_by_filter('posts')))\n"
+        "    await app.close()\n"
+        "asyncio.run(main())\n"
+    )
+    assert run(tmp_path, "-c", check).splitlines() == [
+        "[{'id': 'heartbeat', 'expression': '*/10 * * * *'}, {'id': 'purgeDrafts', 'expression': '0 0 * * *'}]",
+        "0",
+    ]
 
     db_args = ["--db", db_url] if db_url else []
     out = run(tmp_path, "-m", "roost", "migrate", "up", "--dir", "roost_data", *db_args)

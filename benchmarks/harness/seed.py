@@ -302,7 +302,7 @@ async def _seed(base_url: str, data: Dataset, prefix: str, request_logs: bool) -
             body = _check(resp, f"auth-with-password {user['email']}")
             tokens.append({"id": body["record"]["id"], "token": body["token"]})
 
-    users = [{"id": uid, "email": u["email"]} for uid, u in zip(user_ids, data.users)]
+    users = [{"id": uid, "email": u["email"]} for uid, u in zip(user_ids, data.users, strict=True)]
     return SeedResult(
         post_ids=post_ids,
         users=users,

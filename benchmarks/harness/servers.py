@@ -215,7 +215,7 @@ class Server:
 
         self.port = free_port()
         self.log_path = self.workdir / "server.log"
-        log = open(self.log_path, "wb")
+        log = open(self.log_path, "wb")  # noqa: SIM115 closed once the child holds its copy
         argv = self.cmd + ["serve", "--http", f"127.0.0.1:{self.port}", *dir_args, *self.extra_args]
         print(f"[{self.key}] starting: {shlex.join(argv)}", flush=True)
         self.proc = subprocess.Popen(

@@ -11,10 +11,13 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import orjson
+
+from roost.api import records as record_api
 from roost.api.context import caller_for
 from roost.core import records
 from roost.core.app import App
-from roost.core.fields_param import pick_response
+from roost.core.events import BatchRequestEvent
 from roost.core.record_write import WriteScope
 from roost.errors import BadRequest, Forbidden, NotFound, ValidationError, field_error
 from roost.web import Request, Response, Router, json_response, to_api_error
@@ -81,8 +84,13 @@ def bind(router: Router, app: App) -> None:
                 "Invalid batch request data.",
             )
         timeout = float(settings.get("timeout") or 0) or None
+        event = BatchRequestEvent(app, request, requests=reqs)
+
+        async def run(e: BatchRequestEvent) -> None:
+            e.response = json_response(await asyncio.wait_for(_run(app, request, e.requests, files), timeout))
+
         try:
-            results = await asyncio.wait_for(_run(app, request, reqs, files), timeout)
+            await app.hooks.batch_request.trigger(event, run)
         except _RequestFailed as failed:
             data = {
                 "requests": {
@@ -98,7 +106,7 @@ def bind(router: Router, app: App) -> None:
             raise BadRequest(
                 f"Batch transaction failed: it took longer than the {timeout:g} s batch timeout."
             ) from None
-        return json_response(results)
+        return event.response if event.response is not None else Response(204)
 
     router.post("/api/batch", batch)
 
@@ -116,9 +124,10 @@ async def _run(
                     results.append(await _one(app, request, sub, files.get(i, {}), scope))
                 except Exception as exc:
                     raise _RequestFailed(i, to_api_error(exc).body()) from None
-    except BaseException:
+    except BaseException as exc:
         if scope is not None:
             scope.rolled_back()
+            await scope.failed(exc)
         raise
     await scope.committed()
     return results
@@ -156,13 +165,13 @@ async def _one(
     else:
         record_id = unquote(match.group(2)) if action in ("update", "delete") else ""
     if action == "delete":
-        await records.delete_record(app, coll, caller, record_id, scope=scope)
-        return {"status": 204, "body": None}
-    if action == "create":
-        rec = await records.create_record(app, coll, caller, body, files, from_form, scope=scope)
+        response = await record_api.delete_request(app, request, coll, caller, record_id, scope)
+    elif action == "create":
+        response = await record_api.create_request(
+            app, request, coll, caller, body, files, from_form, scope, query
+        )
     else:
-        rec = await records.update_record(app, coll, caller, record_id, body, files, from_form, scope=scope)
-    out: Any = records.to_json(coll, rec, caller)
-    if query.get("fields"):
-        out = pick_response(out, query["fields"], False)
-    return {"status": 200, "body": out}
+        response = await record_api.update_request(
+            app, request, coll, caller, record_id, body, files, from_form, scope, query
+        )
+    return {"status": response.status, "body": orjson.loads(response.body) if response.body else None}

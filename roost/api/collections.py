@@ -7,6 +7,7 @@ from roost.core import collection_service
 from roost.core.app import App
 from roost.core.collection_defaults import ID_FIELD, users_spec
 from roost.core.collections import Collection
+from roost.core.events import CollectionRequestEvent
 from roost.core.record_write import delete as delete_record
 from roost.core.records import fetch_record
 from roost.errors import Forbidden, NotFound, Unauthorized
@@ -41,20 +42,38 @@ def bind(router: Router, app: App) -> None:
 
     async def create(request: Request) -> Response:
         require_superuser(request)
-        coll = await collection_service.create_collection(app, await request.json())
-        return respond(request, coll.to_json())
+        event = CollectionRequestEvent(app, request, data=await request.json())
+
+        async def save(e: CollectionRequestEvent) -> None:
+            e.collection = await collection_service.create_collection(app, e.data)
+            e.response = respond(request, e.collection.to_json())
+
+        await app.hooks.collection_create_request.trigger(event, save)
+        return event.response or Response(204)
 
     async def update(request: Request) -> Response:
         require_superuser(request)
         coll = collection_or_404(app, request.path_params["collection"])
-        coll = await collection_service.update_collection(app, coll, await request.json())
-        return respond(request, coll.to_json())
+        event = CollectionRequestEvent(app, request, collection=coll, data=await request.json())
+
+        async def save(e: CollectionRequestEvent) -> None:
+            e.collection = await collection_service.update_collection(app, coll, e.data)
+            e.response = respond(request, e.collection.to_json())
+
+        await app.hooks.collection_update_request.trigger(event, save)
+        return event.response or Response(204)
 
     async def delete(request: Request) -> Response:
         require_superuser(request)
         coll = collection_or_404(app, request.path_params["collection"])
-        await collection_service.delete_collection(app, coll)
-        return Response(204)
+        event = CollectionRequestEvent(app, request, collection=coll)
+
+        async def remove(e: CollectionRequestEvent) -> None:
+            await collection_service.delete_collection(app, coll)
+            e.response = Response(204)
+
+        await app.hooks.collection_delete_request.trigger(event, remove)
+        return event.response or Response(204)
 
     async def truncate(request: Request) -> Response:
         require_superuser(request)

@@ -17,8 +17,10 @@ from roost.api.context import caller_for
 from roost.core.app import App
 from roost.core.auth import find_by_token, new_token
 from roost.core.collections import Collection
+from roost.core.events import FileDownloadRequestEvent
 from roost.core.fields import FileField
 from roost.core.fields.multi import as_list
+from roost.core.record import Record
 from roost.core.record_files import file_key, thumb_key
 from roost.core.records import fetch_record, rule_matches
 from roost.errors import NotFound, RoostError, Unauthorized
@@ -129,7 +131,18 @@ async def serve(app: App, thumbs: ThumbMaker, request: Request) -> Response:
     def read(offset: int, length: int) -> bytes | None:
         return app.storage.read_range(key, offset, length)
 
-    return FileResponse(request, info.size, read, headers, info.modified)
+    hook = app.hooks.file_download_request
+    if not hook.handlers:
+        return FileResponse(request, info.size, read, headers, info.modified)
+    event = FileDownloadRequestEvent(
+        app, request, collection=coll, record=Record(coll, record), file_field=field.name, served_name=name
+    )
+
+    async def send(e: FileDownloadRequestEvent) -> None:
+        e.response = FileResponse(request, info.size, read, headers, info.modified)
+
+    await hook.trigger(event, send)
+    return event.response or Response(204)
 
 
 def _field_holding(coll: Collection, record: dict[str, Any], filename: str) -> FileField | None:
@@ -215,9 +228,6 @@ class ThumbMaker:
             return False
         try:
             out, _ = make_thumb(data, size)
-        except ImportError:
-            log.warning("thumbnails need Pillow (pip install roost[images]); serving the original")
-            return False
         except ThumbError as exc:
             log.warning("serving the original of %s: %s", original, exc)
             return False

@@ -22,6 +22,7 @@ from roost.api.realtime_access import Auth, Delivery, decide, fan_out, render
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.collections import Collection
+from roost.core.events import RealtimeMessageEvent, RecordEvent
 from roost.errors import Forbidden, NotFound
 from roost.realtime import Client, ClientRegistry, new_instance_id
 from roost.realtime.clients import INSTANCE_ID_LENGTH
@@ -34,6 +35,7 @@ INBOX = "inbox."
 FORWARD_TIMEOUT = 5.0  # s to wait for the instance that holds a client to answer
 _PREPARED_TTL = 60.0  # s to keep a delete's decisions when its transaction never commits
 
+HOOK_ID = "__realtime__"
 AUTH_MISMATCH = "The current and the previous request authorization don't match."
 MISSING_CLIENT = "Missing or invalid client id."
 
@@ -47,8 +49,11 @@ class Hub:
         self.forward_timeout = FORWARD_TIMEOUT
         self._prepared: dict[tuple[str, str], tuple[float, list[Delivery]]] = {}
         self._replies: dict[str, asyncio.Future[int]] = {}
-        app.on_record_change.append(self._on_record_change)
-        app.on_record_delete_prepare.append(self._on_delete_prepare)
+        # bound through the public hooks, as any extension would (PocketBase's bindRealtimeEvents)
+        app.on_record_after_create_success().bind(self._after_create, id=HOOK_ID, priority=-99)
+        app.on_record_after_update_success().bind(self._after_update, id=HOOK_ID, priority=-99)
+        app.on_record_after_delete_success().bind(self._after_delete, id=HOOK_ID, priority=-99)
+        app.on_record_delete_execute().bind(self._on_delete_execute, id=HOOK_ID, priority=-99)
         app.on_collections_change.append(self._on_collections_change)
         app.broker.subscribe(EVENTS, self._on_event_message)
         app.broker.subscribe(INBOX + self.instance_id, self._on_inbox_message)
@@ -116,6 +121,22 @@ class Hub:
         await self.app.broker.publish(INBOX + str(msg.get("reply", "")), orjson.dumps(reply))
 
     # --- record events -----------------------------------------------------------------------------
+    async def _after_create(self, e: RecordEvent) -> None:
+        await self._on_record_change("create", e.collection, e.record.data)
+        await e.next()
+
+    async def _after_update(self, e: RecordEvent) -> None:
+        await self._on_record_change("update", e.collection, e.record.data)
+        await e.next()
+
+    async def _after_delete(self, e: RecordEvent) -> None:
+        await self._on_record_change("delete", e.collection, e.record.data)
+        await e.next()
+
+    async def _on_delete_execute(self, e: RecordEvent) -> None:
+        await self._on_delete_prepare(e.tx, e.collection, e.record.data)
+        await e.next()
+
     async def _on_delete_prepare(self, tx: Any, coll: Collection, record: dict[str, Any]) -> None:
         """Inside the delete transaction: decide now, while the row can still be read. The
         checks run on the transaction's own connection (a pooled read could wait forever
@@ -148,8 +169,7 @@ class Hub:
                 return
             snapshot = action == "delete"  # the row is gone: judge the record as it was
             prepared = await decide(self.app, self.clients, coll, record, snapshot=snapshot)
-        for client, name, data in await render(self.app, coll, record, action, prepared):
-            client.send(name, data)
+        await self._send(await render(self.app, coll, record, action, prepared))
 
     async def _on_collections_change(self) -> None:
         if self.app.broker.shared:
@@ -173,9 +193,20 @@ class Hub:
         action, record = msg["action"], msg["record"]
         self._follow_auth(action, coll, record)
         if self.clients.topics:
-            deliveries = await fan_out(self.app, self.clients, action, coll, record, snapshot=True)
+            await self._send(await fan_out(self.app, self.clients, action, coll, record, snapshot=True))
+
+    async def _send(self, deliveries: list[tuple[Client, str, bytes]]) -> None:
+        hook = self.app.hooks.realtime_message_send
+        if not hook.handlers:
             for client, name, data in deliveries:
                 client.send(name, data)
+            return
+        for client, name, data in deliveries:
+
+            async def queue(e: RealtimeMessageEvent, client: Client = client) -> None:
+                client.send(e.name, e.data)
+
+            await hook.trigger(RealtimeMessageEvent(self.app, client.id, name, data), queue)
 
     def _follow_auth(self, action: str, coll: Collection, record: dict[str, Any]) -> None:
         """A client's auth follows its record: updated with it, and cleared when the record is

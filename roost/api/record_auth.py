@@ -9,6 +9,12 @@ from roost.core import records
 from roost.core.app import App
 from roost.core.auth import new_token
 from roost.core.collections import Collection
+from roost.core.events import (
+    RecordAuthRefreshRequestEvent,
+    RecordAuthRequestEvent,
+    RecordAuthWithPasswordRequestEvent,
+)
+from roost.core.record import Record
 from roost.core.record_shape import row_to_record, select_sql
 from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from roost.security.passwords import check_password
@@ -33,19 +39,35 @@ async def auth_response(
     record: dict[str, Any],
     token: str | None = None,
     meta: dict[str, Any] | None = None,
+    auth_method: str = "password",
 ) -> Response:
-    token = token or new_token(coll, record)
-    body: dict[str, Any] = {"record": None, "token": token}
-    caller = records.Caller(auth=record, auth_coll=coll)
-    expand = request.query.get("expand", "")
-    if expand:
-        await records.expand_records(app, coll, [record], expand, caller_for(request))
-    rec = records.to_json(coll, record, caller)
-    rec["email"] = record.get("email", "")
-    body["record"] = rec
-    if meta is not None:
-        body["meta"] = meta
-    return respond(request, body)
+    """on_record_auth_request around the answer `{token, record, meta?}`."""
+    event = RecordAuthRequestEvent(
+        app,
+        request,
+        collection=coll,
+        record=Record(coll, record),
+        token=token or new_token(coll, record),
+        meta=meta,
+        auth_method=auth_method,
+    )
+
+    async def send(e: RecordAuthRequestEvent) -> None:
+        body: dict[str, Any] = {"record": None, "token": e.token}
+        caller = records.Caller(auth=e.record.data, auth_coll=coll)
+        expand = request.query.get("expand", "")
+        if expand:
+            await records.expand_records(app, coll, [e.record.data], expand, caller_for(request))
+        rec = records.to_json(coll, e.record.data, caller)
+        rec["email"] = e.record.data.get("email", "")
+        await records.enrich(app, coll, [rec], caller)
+        body["record"] = rec
+        if e.meta is not None:
+            body["meta"] = e.meta
+        e.response = respond(request, body)
+
+    await app.hooks.record_auth_request.trigger(event, send)
+    return event.response or Response(204)
 
 
 def bind(router: Router, app: App) -> None:
@@ -53,19 +75,14 @@ def bind(router: Router, app: App) -> None:
         coll = auth_collection_or_404(app, request.path_params["collection"])
         pw = coll.options.get("passwordAuth", {})
         identity_fields = list(pw.get("identityFields") or ["email"])
-        mfa = coll.options.get("mfa", {})
-        otp = coll.options.get("otp", {})
+        # OAuth2, MFA and OTP are not available yet (enabling them is refused), so they are
+        # reported exactly as PocketBase reports them when off, whatever an older
+        # definition may have stored
         data = {
             "password": {"identityFields": identity_fields, "enabled": bool(pw.get("enabled", True))},
             "oauth2": {"providers": [], "enabled": False},
-            "mfa": {
-                "enabled": bool(mfa.get("enabled")),
-                "duration": mfa.get("duration", 0) if mfa.get("enabled") else 0,
-            },
-            "otp": {
-                "enabled": bool(otp.get("enabled")),
-                "duration": otp.get("duration", 0) if otp.get("enabled") else 0,
-            },
+            "mfa": {"enabled": False, "duration": 0},
+            "otp": {"enabled": False, "duration": 0},
             "authProviders": [],
             "usernamePassword": "username" in identity_fields,
             "emailPassword": "email" in identity_fields and bool(pw.get("enabled", True)),
@@ -97,6 +114,7 @@ def bind(router: Router, app: App) -> None:
             fields = [wanted]
         q = app.dialect.quote
         record = None
+        found_field = ""
         for name in fields:
             if coll.field(name) is None:
                 continue
@@ -107,19 +125,37 @@ def bind(router: Router, app: App) -> None:
                 )
             if row is not None:
                 record = row_to_record(coll, row)
+                found_field = name
                 break
-        ok = await check_password(password, str(record.get("password", "")) if record else _DUMMY_HASH)
-        if record is None or not ok:
-            raise BadRequest("Failed to authenticate.")
-        auth_rule = coll.rules.get("authRule")
-        if auth_rule:
-            caller = records.Caller(auth=record, auth_coll=coll)
-            caller.info.auth, caller.info.auth_collection, caller.info.context = record, coll, "password"
-            if not await records.rule_matches(app, coll, auth_rule, record["id"], caller):
+        event = RecordAuthWithPasswordRequestEvent(
+            app,
+            request,
+            collection=coll,
+            record=Record(coll, record) if record is not None else None,
+            identity=identity,
+            identity_field=found_field,
+            password=password,
+        )
+
+        async def authenticate(e: RecordAuthWithPasswordRequestEvent) -> None:
+            found = e.record.data if e.record is not None else None
+            ok = await check_password(e.password, str(found.get("password", "")) if found else _DUMMY_HASH)
+            if found is None or not ok:
+                raise BadRequest("Failed to authenticate.")
+            auth_rule = coll.rules.get("authRule")
+            if auth_rule:
+                caller = records.Caller(auth=found, auth_coll=coll)
+                caller.info.auth, caller.info.auth_collection, caller.info.context = found, coll, "password"
+                if not await records.rule_matches(app, coll, auth_rule, found["id"], caller):
+                    raise Forbidden(
+                        "The request doesn't satisfy the collection requirements to authenticate."
+                    )
+            elif auth_rule is None:
                 raise Forbidden("The request doesn't satisfy the collection requirements to authenticate.")
-        elif auth_rule is None:
-            raise Forbidden("The request doesn't satisfy the collection requirements to authenticate.")
-        return await auth_response(app, request, coll, record)
+            e.response = await auth_response(app, request, coll, found)
+
+        await app.hooks.record_auth_with_password_request.trigger(event, authenticate)
+        return event.response or Response(204)
 
     async def auth_refresh(request: Request) -> Response:
         coll = auth_collection_or_404(app, request.path_params["collection"])
@@ -130,7 +166,13 @@ def bind(router: Router, app: App) -> None:
             raise Forbidden(f"The request requires auth record from {auth_coll.name} collection.")
         claims = request.state.get("claims") or {}
         token = None if claims.get("refreshable", True) else request.state.get("token")
-        return await auth_response(app, request, coll, record, token=token)
+        event = RecordAuthRefreshRequestEvent(app, request, collection=coll, record=Record(coll, record))
+
+        async def refresh(e: RecordAuthRefreshRequestEvent) -> None:
+            e.response = await auth_response(app, request, coll, e.record.data, token=token, auth_method="")
+
+        await app.hooks.record_auth_refresh_request.trigger(event, refresh)
+        return event.response or Response(204)
 
     router.get("/api/collections/{collection}/auth-methods", auth_methods)
     router.post("/api/collections/{collection}/auth-with-password", auth_with_password)

@@ -1,17 +1,24 @@
-"""Records CRUD API: /api/collections/{collection}/records[/{id}]."""
+"""Records CRUD API: /api/collections/{collection}/records[/{id}].
+
+Each write is a chain of stages that hooks wrap: the request hook (`on_record_*_request`, the
+submitted values applied), then the model hooks around validate and execute (inside the
+transaction) and the after-commit hooks (roost/core/record_write.py). The batch API runs its
+sub-requests through the same functions."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from roost.api.context import caller_for, collection_or_404, respond
 from roost.core import records
 from roost.core.app import App
+from roost.core.collections import Collection
+from roost.core.events import RecordRequestEvent, RecordsListRequestEvent
+from roost.core.record import Record
+from roost.core.record_write import WriteScope, delete
+from roost.core.records import Caller
 from roost.errors import BadRequest
 from roost.web import Request, Response, Router
-
-
-async def read_body(request: Request) -> tuple[dict, dict, bool]:
-    data, files = await request.data()
-    return data, files, request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def bind(router: Router, app: App) -> None:
@@ -19,7 +26,20 @@ def bind(router: Router, app: App) -> None:
         coll = collection_or_404(app, request.path_params["collection"])
         caller = caller_for(request)
         data = await records.list_records(app, coll, caller, request.query)
-        return respond(request, data, is_list=True)
+        hooks = app.hooks
+        if not hooks.record_list_request.handlers and not hooks.record_enrich.handlers:
+            return respond(request, data, is_list=True)
+        items = data["items"]
+        await records.enrich(app, coll, items, caller)
+        event = RecordsListRequestEvent(
+            app, request, collection=coll, records=[Record(coll, r) for r in items], result=data
+        )
+
+        async def send(e: RecordsListRequestEvent) -> None:
+            e.response = respond(request, e.result, is_list=True)
+
+        await hooks.record_list_request.trigger(event, send)
+        return _response(event.response)
 
     async def view(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"])
@@ -27,41 +47,151 @@ def bind(router: Router, app: App) -> None:
         rec = await records.view_record(
             app, coll, caller, request.path_params["id"], request.query.get("expand", "")
         )
-        return respond(request, records.to_json(coll, rec, caller))
+        hook = app.hooks.record_view_request
+        if not hook.handlers and not app.hooks.record_enrich.handlers:
+            return respond(request, records.to_json(coll, rec, caller))
+        event = RecordRequestEvent(app, request, collection=coll, record=Record(coll, rec))
+
+        async def send(e: RecordRequestEvent) -> None:
+            out = records.to_json(coll, e.record.data, caller)
+            await records.enrich(app, coll, [out], caller)
+            e.response = respond(request, out)
+
+        await hook.trigger(event, send)
+        return _response(event.response)
 
     async def create(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"], write=True)
-        caller = caller_for(request)
         data, files, from_form = await read_body(request)
-        rec = await records.create_record(app, coll, caller, data, files, from_form)
-        return await _after_write(request, coll, caller, rec)
+        return await create_request(app, request, coll, caller_for(request), data, files, from_form)
 
     async def update(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"], write=True)
-        caller = caller_for(request)
         data, files, from_form = await read_body(request)
-        rec = await records.update_record(
-            app, coll, caller, request.path_params["id"], data, files, from_form
+        record_id = request.path_params["id"]
+        return await update_request(
+            app, request, coll, caller_for(request), record_id, data, files, from_form
         )
-        return await _after_write(request, coll, caller, rec)
-
-    async def _after_write(request: Request, coll, caller, rec) -> Response:  # type: ignore[no-untyped-def]
-        expand = request.query.get("expand", "")
-        if expand:
-            try:
-                await records.expand_records(app, coll, [rec], expand, caller)
-            except BadRequest:
-                pass
-        manager = await records.is_manager(app, coll, rec["id"], caller) if coll.is_auth else False
-        return respond(request, records.to_json(coll, rec, caller, manager))
 
     async def delete(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"])
-        await records.delete_record(app, coll, caller_for(request), request.path_params["id"])
-        return Response(204)
+        return await delete_request(app, request, coll, caller_for(request), request.path_params["id"])
 
     router.get("/api/collections/{collection}/records", list_records)
     router.post("/api/collections/{collection}/records", create)
     router.get("/api/collections/{collection}/records/{id}", view)
     router.patch("/api/collections/{collection}/records/{id}", update)
     router.delete("/api/collections/{collection}/records/{id}", delete)
+
+
+async def read_body(request: Request) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    data, files = await request.data()
+    return data, files, request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _response(response: Response | None) -> Response:
+    """A hook that stopped the chain without answering: an empty 204."""
+    return response if response is not None else Response(204)
+
+
+async def create_request(
+    app: App,
+    request: Request,
+    coll: Collection,
+    caller: Caller,
+    data: dict[str, Any],
+    files: dict[str, list[Any]],
+    from_form: bool,
+    scope: WriteScope | None = None,
+    query: dict[str, str] | None = None,
+) -> Response:
+    draft = records.begin_create(coll, caller, data, files, from_form)
+    event = RecordRequestEvent(app, request, collection=coll, record=Record(coll, draft.record))
+
+    async def save(e: RecordRequestEvent) -> None:
+        saved = await records.finish_create(app, draft, scope)
+        e.record = Record(coll, saved)
+        e.response = await _written(app, request, coll, caller, saved, scope, query)
+
+    await app.hooks.record_create_request.trigger(event, save)
+    return _response(event.response)
+
+
+async def update_request(
+    app: App,
+    request: Request,
+    coll: Collection,
+    caller: Caller,
+    record_id: str,
+    data: dict[str, Any],
+    files: dict[str, list[Any]],
+    from_form: bool,
+    scope: WriteScope | None = None,
+    query: dict[str, str] | None = None,
+) -> Response:
+    draft = await records.begin_update(app, coll, caller, record_id, data, files, from_form, scope)
+    event = RecordRequestEvent(
+        app, request, collection=coll, record=Record(coll, draft.record, original=draft.old)
+    )
+
+    async def save(e: RecordRequestEvent) -> None:
+        from roost.core.record_write import save_draft
+
+        saved = await save_draft(app, draft, None, scope)
+        e.record = Record(coll, saved, original=draft.old)
+        e.response = await _written(app, request, coll, caller, saved, scope, query)
+
+    await app.hooks.record_update_request.trigger(event, save)
+    return _response(event.response)
+
+
+async def delete_request(
+    app: App,
+    request: Request,
+    coll: Collection,
+    caller: Caller,
+    record_id: str,
+    scope: WriteScope | None = None,
+) -> Response:
+    existing = await records.begin_delete(app, coll, caller, record_id, scope)
+    event = RecordRequestEvent(
+        app, request, collection=coll, record=Record(coll, existing, original=existing)
+    )
+
+    async def remove(e: RecordRequestEvent) -> None:
+        await delete(app, coll, existing, scope)
+        e.response = Response(204)
+
+    await app.hooks.record_delete_request.trigger(event, remove)
+    return _response(event.response)
+
+
+async def _written(
+    app: App,
+    request: Request,
+    coll: Collection,
+    caller: Caller,
+    rec: dict[str, Any],
+    scope: WriteScope | None,
+    query: dict[str, str] | None,
+) -> Response:
+    """The answer to a create or update: the record as the caller may see it."""
+    if scope is not None:  # a batch sub-request: no expand, fields from its own URL
+        from roost.core.fields_param import pick_response
+        from roost.web import json_response
+
+        out: Any = records.to_json(coll, rec, caller)
+        await records.enrich(app, coll, [out], caller)
+        if query and query.get("fields"):
+            out = pick_response(out, query["fields"], False)
+        return json_response(out)
+    expand = request.query.get("expand", "")
+    if expand:
+        try:
+            await records.expand_records(app, coll, [rec], expand, caller)
+        except BadRequest:
+            pass
+    manager = await records.is_manager(app, coll, rec["id"], caller) if coll.is_auth else False
+    out = records.to_json(coll, rec, caller, manager)
+    await records.enrich(app, coll, [out], caller)
+    return respond(request, out)

@@ -8,6 +8,7 @@ from typing import Any
 from roost.api import batch, collections, crons, files, health, realtime, record_auth, records, settings
 from roost.core.app import App
 from roost.core.auth import find_by_token
+from roost.core.routing import custom_handler, with_middlewares
 from roost.web import Request, Response, Router, json_response, to_api_error
 from roost.web.response import SECURITY_HEADERS
 
@@ -21,6 +22,8 @@ def build_router(app: App) -> Router:
     router = Router()
     for module in (health, collections, records, record_auth, settings, batch, files, realtime, crons):
         module.bind(router, app)
+    for route in app.router.routes:  # custom routes added by hooks and scripts
+        router.add(route.method, route.path, custom_handler(app, route))
     return router
 
 
@@ -43,9 +46,8 @@ def build_asgi(app: App) -> Any:
             await _lifespan(receive, send)
             return
         if scope["type"] != "http":
-            handler = getattr(app, "websocket_handler", None)
-            if scope["type"] == "websocket" and handler is not None:
-                await handler(scope, receive, send)
+            if scope["type"] == "websocket" and router.websocket_handler is not None:
+                await router.websocket_handler(scope, receive, send)
             return
         request = Request(scope, receive)
         try:
@@ -72,7 +74,10 @@ def build_asgi(app: App) -> Any:
                                 request.auth = (found[0], found[1])
                                 request.state["claims"] = found[2]
                                 request.state["token"] = token
-                        response = await handler(request)
+                        if app.router.middlewares.handlers:
+                            response = await with_middlewares(app, request, handler)
+                        else:
+                            response = await handler(request)
         except Exception as exc:  # the one place errors become responses
             err = to_api_error(exc)
             response = json_response(err.body(), err.status)

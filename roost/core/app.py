@@ -12,7 +12,10 @@ from roost.core import collection_store
 from roost.core.app_api import LibraryApi
 from roost.core.collections import Collection, Registry
 from roost.core.cron_locks import DatabaseTickLock
+from roost.core.events import SettingsReloadEvent, TerminateEvent
+from roost.core.hooks import HookCatalogue, HookSet
 from roost.core.record_resolver import RecordResolver
+from roost.core.routing import Routes
 from roost.cron import Cron
 from roost.db import Database, open_database
 from roost.errors import Forbidden
@@ -88,29 +91,29 @@ def forbid_request_refs(text: str) -> None:
             raise Forbidden(f"Only superusers can filter by {marker}")
 
 
-class App(LibraryApi):
+class App(HookCatalogue, LibraryApi):
+    """One Roost application: database, collections, settings, hooks (`app.on_*`, see
+    roost/core/hooks.py) and custom routes (`app.router`)."""
+
     def __init__(self, data_dir: str, db: Database) -> None:
         self.data_dir = data_dir
         self.db = db
         self.dialect = db.dialect
         self.registry = Registry()
         self.settings: dict[str, Any] = orjson.loads(orjson.dumps(DEFAULT_SETTINGS))
-        self._filters: dict[Any, Compiled] = {}
-        self.token_cache: dict[str, tuple[float, Any, Any]] = {}
+        self._filters: dict[Any, Any] = {}  # filters: Compiled; sorts: (order, where)
+        self.token_cache: dict[str, tuple[float, Collection, dict[str, Any], str]] = {}
         self.storage = LocalStorage(os.path.join(data_dir, "storage"))
-        # after-commit listeners: async fn(action, collection, record), action in create/update/delete
-        self.on_record_change: list[Any] = []
-        # async fn(tx, collection, record), called inside the delete transaction before the row goes
-        self.on_record_delete_prepare: list[Any] = []
+        self.hooks = HookSet()
+        self.router = Routes()
         # async fn() after a collection was created, changed or deleted (other instances reload)
         self.on_collections_change: list[Any] = []
         # carries realtime events and schema changes between processes; replaced by `roost serve --redis`
         self.broker: Broker = MemoryBroker()
+        # the realtime hub, once the realtime API is bound (roost/api/realtime_hub.py)
+        self.realtime: Any = None
         # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
         self.cron = Cron(DatabaseTickLock(db))
-        # async fn(old, new) after a collection was created (old None), changed, or deleted (new
-        # None) and committed; automigrate listens here
-        self.on_collection_after_success: list[Any] = []
 
     @classmethod
     async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:
@@ -123,17 +126,25 @@ class App(LibraryApi):
         return app
 
     async def close(self) -> None:
-        await self.cron.stop()
-        await self.broker.close()
-        await self.db.close()
+        try:
+            await self.cron.stop()
+            await self.hooks.terminate.trigger(TerminateEvent(self))
+        finally:
+            await self.broker.close()
+            await self.db.close()
 
     # --- collections -------------------------------------------------------------------------------
     def collection(self, id_or_name: str) -> Collection | None:
         return self.registry.find(id_or_name)
 
     async def reload_collections(self) -> None:
-        await collection_store.load(self)
-        self._filters.clear()
+        """Collections and settings from the database (another instance changed them)."""
+
+        async def load(e: SettingsReloadEvent) -> None:
+            await collection_store.load(self)
+            self._filters.clear()
+
+        await self.hooks.settings_reload.trigger(SettingsReloadEvent(self), load)
 
     async def collections_changed(self) -> None:
         """Collections or settings were saved here; listeners (the realtime hub) tell the other
@@ -163,7 +174,7 @@ class App(LibraryApi):
             superuser,
             alias,
         )
-        hit = self._filters.get(key)
+        hit: Compiled | None = self._filters.get(key)
         if hit is None:
             if client and not superuser:
                 forbid_request_refs(text)
@@ -186,7 +197,7 @@ class App(LibraryApi):
         self, coll: Collection, text: str, auth_coll: Collection | None, superuser: bool
     ) -> tuple[Compiled, Compiled | None]:
         key = ("s", self.registry.version, coll.id, text, auth_coll.id if auth_coll else None, superuser)
-        hit = self._filters.get(key)
+        hit: tuple[Compiled, Compiled | None] | None = self._filters.get(key)
         if hit is None:
             if not superuser:
                 forbid_request_refs(text)

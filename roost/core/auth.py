@@ -56,6 +56,8 @@ async def find_by_token(
     # only auth tokens are cached, so a cached auth token never passes for another type
     cached = app.token_cache.get(token) if token_type == "auth" else None
     now = time.time()
+    coll: Collection | None
+    claims: dict[str, Any] | None
     if cached is not None:
         exp, coll, claims, token_key = cached
         if exp <= now or app.registry.by_id.get(coll.id) is not coll:

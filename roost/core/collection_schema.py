@@ -99,9 +99,9 @@ async def sync_table(tx: Any, old: Collection, new: Collection) -> None:
     renames = [
         (old_by_id[f.id], f) for f in new.columns if f.id in old_by_id and old_by_id[f.id].name != f.name
     ]
-    for of, nf in renames:
-        await tx.execute(d.rename_column(table, of.name, f"__tmp_{nf.id}"))
-    for of, nf in renames:
+    for prev, nf in renames:
+        await tx.execute(d.rename_column(table, prev.name, f"__tmp_{nf.id}"))
+    for _prev, nf in renames:
         await tx.execute(d.rename_column(table, f"__tmp_{nf.id}", nf.name))
     for f in new.columns:
         of = old_by_id.get(f.id)

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import copy
+import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from roost.core import collection_schema, collection_store
+from roost.core.collection_auth_options import unavailable_auth_options
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
 from roost.core.collections import AUTH_OPTION_KEYS, NAME_RE, RULE_NAMES, Collection, Registry, collection_id
+from roost.core.events import CollectionErrorEvent, CollectionEvent
 from roost.core.fields import FIELD_TYPES, RelationField
 from roost.core.fields.date import now
 from roost.core.record_resolver import RecordResolver
+from roost.db import UniqueViolation
 from roost.db.errors import InvalidSchema
 from roost.errors import BadRequest, ValidationError, field_error
 from roost.filter import FilterError, compile_filter, parse
+from roost.hooks import Hook
 
 if TYPE_CHECKING:
     from roost.core.app import App
+
+log = logging.getLogger("roost")
 
 RESERVED_FIELD_NAMES = {"collectionid", "collectionname", "expand"}
 AUTH_RESERVED = {"passwordconfirm", "oldpassword"}
@@ -122,6 +130,8 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
             errors["type"] = _err("validation_invalid_type", "Invalid collection type: use base or auth.")
     elif existing is not None and spec.get("type") != existing.type:
         errors["type"] = _err("validation_collection_type_change", "Collection type cannot be changed.")
+    if spec.get("type") == "auth":
+        errors.update(unavailable_auth_options(spec))
     for rule in RULE_NAMES:
         if spec.get(rule) is not None and not isinstance(spec.get(rule), str):
             errors[rule] = _err("validation_invalid_rule", "Rules must be strings or null.")
@@ -281,17 +291,28 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
                 spec["indexes"].append(raw)
     spec["created"] = spec["updated"] = now()
     coll = Collection(spec)
-    try:
-        async with app.db.transaction() as tx:
-            await collection_store.insert(tx, coll)
-            await collection_schema.create_table(tx, coll)
-    except InvalidSchema as exc:
-        raise ValidationError(
-            {"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(None)
-        ) from None
-    app.registry.put(coll)
-    await app.collections_changed()
-    await after_success(app, None, coll)
+
+    async def write(e: CollectionEvent) -> None:
+        try:
+            async with app.db.transaction() as tx:
+                await collection_store.insert(tx, e.collection)
+                await collection_schema.create_table(tx, e.collection)
+        except InvalidSchema as exc:
+            raise ValidationError(
+                {"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(None)
+            ) from None
+        app.registry.put(e.collection)
+        await app.collections_changed()
+
+    hooks = app.hooks
+    await _run(
+        app,
+        CollectionEvent(app, coll),
+        hooks.collection_create,
+        write,
+        hooks.collection_after_create_success,
+        hooks.collection_after_create_error,
+    )
     return coll
 
 
@@ -305,18 +326,17 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
     spec["created"] = existing.created
     spec["updated"] = now()
     coll = Collection(spec)
-    try:
-        async with app.db.transaction() as tx:
-            await collection_store.update(tx, coll)
-            await collection_schema.sync_table(tx, existing, coll)
-    except InvalidSchema as exc:
-        raise ValidationError(
-            {"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(existing)
-        ) from None
-    except Exception as exc:
-        from roost.db import UniqueViolation
 
-        if isinstance(exc, UniqueViolation):
+    async def write(e: CollectionEvent) -> None:
+        try:
+            async with app.db.transaction() as tx:
+                await collection_store.update(tx, e.collection)
+                await collection_schema.sync_table(tx, existing, e.collection)
+        except InvalidSchema as exc:
+            raise ValidationError(
+                {"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(existing)
+            ) from None
+        except UniqueViolation:
             raise ValidationError(
                 {
                     "indexes": _err(
@@ -326,10 +346,18 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
                 },
                 _fail(existing),
             ) from None
-        raise
-    app.registry.put(coll)
-    await app.collections_changed()
-    await after_success(app, existing, coll)
+        app.registry.put(e.collection)
+        await app.collections_changed()
+
+    hooks = app.hooks
+    await _run(
+        app,
+        CollectionEvent(app, coll, existing),
+        hooks.collection_update,
+        write,
+        hooks.collection_after_update_success,
+        hooks.collection_after_update_error,
+    )
     return coll
 
 
@@ -345,21 +373,56 @@ async def delete_collection(app: App, coll: Collection) -> None:
                     f"Unable to delete collection due to existing relation reference in {other.name!r}; "
                     "remove or change that field first."
                 )
-    async with app.db.transaction() as tx:
-        await collection_store.delete(tx, coll)
-        await collection_schema.drop_table(tx, coll)
-    app.registry.remove(coll)
-    app.storage.delete_prefix(coll.id)
-    await app.collections_changed()
-    await after_success(app, coll, None)
+
+    async def write(e: CollectionEvent) -> None:
+        async with app.db.transaction() as tx:
+            await collection_store.delete(tx, coll)
+            await collection_schema.drop_table(tx, coll)
+        app.registry.remove(coll)
+        app.storage.delete_prefix(coll.id)
+        await app.collections_changed()
+
+    hooks = app.hooks
+    await _run(
+        app,
+        CollectionEvent(app, coll),
+        hooks.collection_delete,
+        write,
+        hooks.collection_after_delete_success,
+        hooks.collection_after_delete_error,
+    )
 
 
-async def after_success(app: App, old: Collection | None, new: Collection | None) -> None:
-    """Trigger point after a collection change committed: `app.on_collection_after_success`
-    listeners get (old, new), old None for a create and new None for a delete. Automigrate
-    listens here; a listener's error reaches the caller (the change itself stays)."""
-    for listener in list(app.on_collection_after_success):
-        await listener(old, new)
+async def _run(
+    app: App,
+    event: CollectionEvent,
+    hook: Hook[CollectionEvent],
+    write: Callable[[CollectionEvent], Awaitable[None]],
+    success: Hook[CollectionEvent],
+    error: Hook[CollectionErrorEvent],
+) -> None:
+    """The model hook around the write; after-success hooks once it committed (errors logged)."""
+    done = False
+
+    async def default(e: CollectionEvent) -> None:
+        nonlocal done
+        await write(e)
+        done = True
+
+    try:
+        await hook.trigger(event, default)
+    except Exception as exc:
+        if error.handlers:
+            try:
+                await error.trigger(CollectionErrorEvent(app, event.collection, exc))
+            except Exception:
+                log.exception("collection after-error handler failed")
+        raise
+    if done and success.handlers:
+        try:
+            await success.trigger(CollectionEvent(app, event.collection, event.original))
+        except Exception:
+            log.exception("collection after-success handler failed (the change was committed)")
 
 
 # `_collections` seen as a collection, so listing collections reuses the filter and sort engine

@@ -43,7 +43,9 @@ def parse_fields(raw: str) -> dict[str, Any]:
 
 
 def _split(raw: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in raw:
         if ch == "(":
             depth += 1

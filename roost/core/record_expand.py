@@ -89,7 +89,7 @@ async def expand_tree(
                 r.setdefault("@expand", {})
             await expand_tree(app, other, related, subtree, caller)
         # a back-relation through a single relation with a UNIQUE index expands to one record
-        single = not back.is_multi and _is_unique_index(other, back.name)
+        single = not back.is_multi and has_unique_index(other, back.name)
         for r in records:
             matches = [x for x in related if r["id"] in as_list(x.get(back.name))][:MAX_BACK_RELATIONS]
             if matches:
@@ -97,7 +97,7 @@ async def expand_tree(
                 r.setdefault("@expand", {})[name] = exported[0] if single else exported
 
 
-def _is_unique_index(coll: Collection, column: str) -> bool:
+def has_unique_index(coll: Collection, column: str) -> bool:
     from roost.core.collection_schema import parse_index
 
     for raw in coll.indexes:

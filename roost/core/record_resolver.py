@@ -14,6 +14,7 @@ from typing import Any
 from roost.core.collections import Collection, Registry
 from roost.core.fields import Field, RelationField
 from roost.core.fields.date import format_datetime
+from roost.core.record_expand import has_unique_index
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT
 from roost.errors import Forbidden
 from roost.filter.ast import Identifier
@@ -170,11 +171,13 @@ class RecordResolver:
             rule = target.rules.get("listRule")
             if rule is None:
                 raise FilterError(f"Only superusers can filter by fields of the {target.name!r} collection.")
-            if rule:
+            if rule and ctx.apply_rules:
                 from roost.filter import compile_filter, parse
 
+                # as PocketBase: `id = '' || (rule)`, so a missing related row (the LEFT JOIN's NULLs)
+                # passes and only an existing row the caller may not list is excluded
                 nested = RecordResolver(self.registry, target, self.auth_collection, table_alias=alias)
-                compiled = compile_filter(parse(rule), nested, ctx.dialect, ctx.child())
+                compiled = compile_filter(parse(f"id = '' || (\n{rule}\n)"), nested, ctx.dialect, ctx.child())
                 ctx.conditions.append((compiled.sql, compiled.params))
         return alias
 
@@ -192,9 +195,9 @@ class RecordResolver:
                 return self.other_collection(ident, ctx)
             name = head[1:]
             if len(ident.path) == 1 and name in _DATE_MACROS:
-                return Operand("?", [Deferred(lambda _c, n=name: _macro(n), TEXT)], TEXT, literal=True)
+                return Operand("?", [Deferred(lambda _c: _macro(name), TEXT)], TEXT, literal=True)
             if len(ident.path) == 1 and name in _INT_MACROS:
-                return Operand("?", [Deferred(lambda _c, n=name: _macro(n), NUMBER)], NUMBER, literal=True)
+                return Operand("?", [Deferred(lambda _c: _macro(name), NUMBER)], NUMBER, literal=True)
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown macro.")
         return self.walk(
             (), self.collection, self.q(self.table_alias), list(ident.path), ident, ctx, 0, False
@@ -270,11 +273,17 @@ class RecordResolver:
                     cond = f"EXISTS (SELECT 1 FROM {d.json_each(col, je)} WHERE {je}.value = {alias_sql}.{self.q('id')})"
                 else:
                     cond = f"{col} = {alias_sql}.{self.q('id')}"
+                assert target is not None
                 return Join(f"{self.q(target.table)} {a} ON {cond}", [], True)
 
-            alias = self.join_collection(ctx, key + (name,), "__br", target, make_back)
-            return self._walk(key + (name,), target, alias, parts[1:], ident, ctx, depth + 1, True)
+            alias = self.join_collection(ctx, (*key, name), "__br", target, make_back)
+            # a single relation with a one-column UNIQUE index has one back-related row at most
+            many = multi or back.is_multi or not has_unique_index(target, back.name)
+            return self._walk((*key, name), target, alias, parts[1:], ident, ctx, depth + 1, many)
         f = self._field(coll, name, ident)
+        if isinstance(f, RelationField) and not f.is_multi and parts[1:] == ["id"] and not ident.modifier:
+            # `rel.id` reads the relation column itself, without a join (as PocketBase): '' when unset
+            return self._walk(key, coll, alias_sql, [name], ident, ctx, depth, multi)
         if not isinstance(f, RelationField):
             if f.type == "json":
                 return Operand(
@@ -340,16 +349,16 @@ class RecordResolver:
         section = parts[0]
         mod = ident.modifier
         if section in ("method", "context") and len(parts) == 1:
-            return Operand("?", [Deferred(lambda c, s=section: getattr(c, s), TEXT)], TEXT, literal=True)
+            return Operand("?", [Deferred(lambda c: getattr(c, section), TEXT)], TEXT, literal=True)
         if section in ("query", "headers") and len(parts) == 2:
             key = parts[1]
             if mod == "isset":
                 return Operand(
-                    "?", [Deferred(lambda c, s=section, k=key: k in getattr(c, s), BOOL)], BOOL, literal=True
+                    "?", [Deferred(lambda c: key in getattr(c, section), BOOL)], BOOL, literal=True
                 )
             op = Operand(
                 "?",
-                [Deferred(lambda c, s=section, k=key: getattr(c, s).get(k, ""), TEXT)],
+                [Deferred(lambda c: getattr(c, section).get(key, ""), TEXT)],
                 TEXT,
                 literal=True,
             )
@@ -387,7 +396,7 @@ class RecordResolver:
                 if key not in c.body:
                     return False
                 old = (c.record or {}).get(key)
-                return c.body[key] != old
+                return bool(c.body[key] != old)
 
             return Operand("?", [Deferred(changed, BOOL)], BOOL, literal=True)
         if mod == "length":
@@ -418,11 +427,7 @@ class RecordResolver:
             kind if kind != JSON else TEXT,
             literal=True,
         )
-        return (
-            self._value_modifier(op, mod, ctx, ident)
-            if mod != "lower"
-            else self._value_modifier(op, mod, ctx, ident)
-        )
+        return self._value_modifier(op, mod, ctx, ident)
 
     def request_auth(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
         if not parts:

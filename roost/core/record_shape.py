@@ -25,7 +25,7 @@ def row_to_record(coll: Collection, row: Sequence[Any]) -> dict[str, Any]:
     if decoders is None:
         decoders = [(f.name, f.from_db) for f in coll.columns]
         coll.cache["decoders"] = decoders
-    return {name: dec(raw) for (name, dec), raw in zip(decoders, row)}
+    return {name: dec(raw) for (name, dec), raw in zip(decoders, row, strict=False)}
 
 
 def _export_plan(coll: Collection, superuser: bool) -> list[tuple[str, int]]:

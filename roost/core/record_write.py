@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
+from roost.core.events import RecordErrorEvent, RecordEvent
 from roost.core.fields import AutodateField, JSONField, PasswordField, PlainPassword, RelationField, TextField
 from roost.core.fields.date import now
 from roost.core.fields.multi import as_list
+from roost.core.record import Record
 from roost.core.record_shape import row_to_record, select_sql
 from roost.db import UniqueViolation
 from roost.errors import BadRequest, ValidationError, field_error
@@ -19,6 +23,8 @@ from roost.security.passwords import check_password, hash_password
 if TYPE_CHECKING:
     from roost.core.app import App
     from roost.core.records import Caller
+
+log = logging.getLogger("roost")
 
 AUTH_ONLY_KEYS = ("passwordConfirm", "oldPassword")
 
@@ -126,20 +132,33 @@ def _unique_error(coll: Collection, exc: UniqueViolation, message: str) -> Valid
 
 class WriteScope:
     """An open write transaction shared by several record writes (the batch API), with the work
-    to do once it commits (events, removing replaced files) or if it rolls back (new files)."""
+    to do once it commits (after-success hooks, removing replaced files), if it rolls back (new
+    files go) and, for a shared scope, when the whole batch fails (after-error hooks)."""
 
     def __init__(self, tx: Any) -> None:
         self.tx = tx
         self.after_commit: list[Callable[[], Awaitable[None]]] = []
         self.on_rollback: list[Callable[[], None]] = []
+        self.on_failure: list[Callable[[BaseException], Awaitable[None]]] = []
 
     async def committed(self) -> None:
+        """The write is durable: what follows can no longer fail it, so errors are only logged."""
         for fn in self.after_commit:
-            await fn()
+            try:
+                await fn()
+            except Exception:
+                log.exception("after-commit handler failed (the write was committed)")
 
     def rolled_back(self) -> None:
         for fn in self.on_rollback:
             fn()
+
+    async def failed(self, error: BaseException) -> None:
+        for fn in self.on_failure:
+            try:
+                await fn(error)
+            except Exception:
+                log.exception("after-error handler failed")
 
 
 @asynccontextmanager
@@ -159,6 +178,42 @@ async def write_scope(app: App, scope: WriteScope | None = None) -> AsyncIterato
     await own.committed()
 
 
+@dataclass(slots=True)
+class Draft:
+    """A record write in progress: the record with the submitted values applied, and what the
+    later stages need."""
+
+    coll: Collection
+    caller: Caller
+    record: dict[str, Any]
+    old: dict[str, Any]
+    data: dict[str, Any]
+    files: dict[str, list[Any]]
+    creating: bool
+    saved: dict[str, Any] | None = None
+    pending_files: Any = None
+
+    @property
+    def fail_message(self) -> str:
+        return "Failed to create record." if self.creating else "Failed to update record."
+
+
+def prepare(
+    coll: Collection,
+    caller: Caller,
+    existing: dict[str, Any] | None,
+    data: dict[str, Any],
+    files: dict[str, list[Any]],
+    from_form: bool,
+) -> Draft:
+    """The request stage: the submitted values applied to a new record or a copy of `existing`."""
+    creating = existing is None
+    record: dict[str, Any] = {f.name: f.zero() for f in coll.columns} if existing is None else dict(existing)
+    old = dict(existing) if existing else {}
+    caller.info.body = _apply_input(coll, record, data, caller, from_form, creating)
+    return Draft(coll, caller, record, old, data, files, creating)
+
+
 async def save(
     app: App,
     coll: Collection,
@@ -171,21 +226,55 @@ async def save(
     scope: WriteScope | None = None,
 ) -> dict[str, Any]:
     """Create (existing is None) or update a record. Nothing is written unless everything passes."""
-    from roost.core.records import is_manager, rule_matches
+    return await save_draft(app, prepare(coll, caller, existing, data, files, from_form), rule, scope)
+
+
+async def save_draft(
+    app: App, draft: Draft, rule: str | None, scope: WriteScope | None = None
+) -> dict[str, Any]:
+    """on_record_create/update around validate (on_record_validate) and execute (inside the
+    transaction, on_record_*_execute); after-success hooks run once it commits. `rule` is a
+    create rule checked against the inserted row before the commit."""
+    hooks = app.hooks
+    record = Record(draft.coll, draft.record, original=None if draft.creating else draft.old)
+    event = RecordEvent(app, record)
+
+    async def validate_and_execute(e: RecordEvent) -> None:
+        await hooks.record_validate.trigger(e, lambda _: _validate(app, draft, scope))
+        await _execute(app, draft, rule, scope, e)
+
+    try:
+        await (hooks.record_create if draft.creating else hooks.record_update).trigger(
+            event, validate_and_execute
+        )
+    except Exception as exc:
+        error_hook = hooks.record_after_create_error if draft.creating else hooks.record_after_update_error
+        await _trigger_error(app, error_hook, record, exc)
+        raise
+    return draft.saved if draft.saved is not None else draft.record
+
+
+async def _trigger_error(app: App, hook: Any, record: Record, exc: BaseException) -> None:
+    if not hook.handlers:
+        return
+    try:
+        await hook.trigger(RecordErrorEvent(app, record, exc))
+    except Exception:
+        log.exception("after-error handler failed")
+
+
+async def _validate(app: App, draft: Draft, scope: WriteScope | None) -> None:
+    """Auth fields, ids, autodates, uploads, every field and relation; passwords hashed last."""
+    from roost.core.records import is_manager
 
     reader = scope.tx if scope is not None else app.db
-
-    creating = existing is None
-    fail_message = "Failed to create record." if creating else "Failed to update record."
-    record: dict[str, Any] = {f.name: f.zero() for f in coll.columns} if creating else dict(existing)
-    old = dict(existing) if existing else {}
-    body = _apply_input(coll, record, data, caller, from_form, creating)
-    caller.info.body = body
+    coll, caller, record, old, creating = draft.coll, draft.caller, draft.record, draft.old, draft.creating
+    fail_message = draft.fail_message
     manager = False if creating else await is_manager(app, coll, record["id"], caller, reader)
     errors: dict[str, Any] = {}
 
     if coll.is_auth:
-        errors.update(await _auth_fields(app, coll, caller, record, old, data, creating, manager))
+        errors.update(await _auth_fields(app, coll, caller, record, old, draft.data, creating, manager))
         mismatch = errors.get("passwordConfirm", {}).get("code") == "validation_values_mismatch"
         if mismatch or errors.get("oldPassword"):
             raise ValidationError(errors, fail_message)
@@ -204,7 +293,7 @@ async def save(
     # file fields get their final names (uploads included) before the fields validate
     from roost.core.record_files import prepare_uploads
 
-    pending_files, file_errors = prepare_uploads(app, coll, record, old, files, data)
+    draft.pending_files, file_errors = prepare_uploads(app, coll, record, old, draft.files, draft.data)
     errors.update(file_errors)
 
     for f in coll.columns:
@@ -225,52 +314,77 @@ async def save(
                 await hash_password(str(v), f.options.get("cost") or 10) if v else (old.get(f.name) or "")
             )
 
+
+async def _execute(
+    app: App, draft: Draft, rule: str | None, scope: WriteScope | None, e: RecordEvent
+) -> None:
+    creating = draft.creating
+    hooks = app.hooks
+    async with write_scope(app, scope) as ws:
+        e.tx = ws.tx
+        try:
+            await (hooks.record_create_execute if creating else hooks.record_update_execute).trigger(
+                e, lambda _: _write(app, draft, rule, ws)
+            )
+        finally:
+            e.tx = None
+        if draft.saved is None:  # a handler stopped the chain: nothing was written
+            return
+        if draft.pending_files is not None:
+            ws.on_rollback.append(draft.pending_files.rollback)
+            await draft.pending_files.commit()
+        ws.after_commit.append(lambda: _after_save(app, draft))
+        if scope is not None:
+            error_hook = hooks.record_after_create_error if creating else hooks.record_after_update_error
+            record = Record(draft.coll, draft.saved, original=None if creating else draft.old)
+            ws.on_failure.append(lambda exc: _trigger_error(app, error_hook, record, exc))
+
+
+async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> None:
+    from roost.core.records import rule_matches
+
+    coll, record, old, creating = draft.coll, draft.record, draft.old, draft.creating
     changed = {k for k in record if creating or record.get(k) != old.get(k)}
     q = app.dialect.quote
     d = app.dialect
-    saved = row_to_record(coll, [f.to_db(record.get(f.name), d) for f in coll.columns])
-    async with write_scope(app, scope) as ws:
-        tx = ws.tx
-        try:
-            if creating:
-                cols = [f for f in coll.columns]
-                sql = (
-                    f"INSERT INTO {q(coll.table)} ({', '.join(q(f.name) for f in cols)}) "
-                    f"VALUES ({', '.join('?' for _ in cols)})"
+    tx = ws.tx
+    try:
+        if creating:
+            cols = list(coll.columns)
+            sql = (
+                f"INSERT INTO {q(coll.table)} ({', '.join(q(f.name) for f in cols)}) "
+                f"VALUES ({', '.join('?' for _ in cols)})"
+            )
+            await tx.execute(sql, [f.to_db(record.get(f.name, f.zero()), d) for f in cols])
+            if rule:
+                if not await rule_matches(app, coll, rule, record["id"], draft.caller, tx):
+                    raise BadRequest(draft.fail_message)
+        else:
+            cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
+            if cols:
+                sets = ", ".join(f"{q(f.name)} = ?" for f in cols)
+                await tx.execute(
+                    f"UPDATE {q(coll.table)} SET {sets} WHERE {q('id')} = ?",
+                    [*(f.to_db(record.get(f.name), d) for f in cols), record["id"]],
                 )
-                await tx.execute(sql, [f.to_db(record.get(f.name, f.zero()), d) for f in cols])
-                if rule:
-                    if not await rule_matches(app, coll, rule, record["id"], caller, tx):
-                        raise BadRequest(fail_message)
-            else:
-                cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
-                if cols:
-                    sets = ", ".join(f"{q(f.name)} = ?" for f in cols)
-                    await tx.execute(
-                        f"UPDATE {q(coll.table)} SET {sets} WHERE {q('id')} = ?",
-                        [*(f.to_db(record.get(f.name), d) for f in cols), record["id"]],
-                    )
-        except UniqueViolation as exc:
-            raise _unique_error(coll, exc, fail_message) from None
-        if pending_files is not None:
-            ws.on_rollback.append(pending_files.rollback)
-            await pending_files.commit()
-        ws.after_commit.append(lambda: _after_save(app, coll, creating, old, saved))
-    return saved
+    except UniqueViolation as exc:
+        raise _unique_error(coll, exc, draft.fail_message) from None
+    draft.saved = row_to_record(coll, [f.to_db(record.get(f.name), d) for f in coll.columns])
 
 
-async def _after_save(
-    app: App, coll: Collection, creating: bool, old: dict[str, Any], saved: dict[str, Any]
-) -> None:
-    if not creating:
+async def _after_save(app: App, draft: Draft) -> None:
+    coll, old, saved = draft.coll, draft.old, draft.saved
+    assert saved is not None
+    if not draft.creating:
         from roost.core.record_files import delete_file, removed_files
 
         for name in removed_files(coll, old, saved):
             delete_file(app, coll, saved["id"], name)
         if coll.is_auth and saved.get("tokenKey") != old.get("tokenKey"):
             app.token_cache.clear()
-    for cb in app.on_record_change:
-        await cb("create" if creating else "update", coll, saved)
+    hook = app.hooks.record_after_create_success if draft.creating else app.hooks.record_after_update_success
+    if hook.handlers:
+        await hook.trigger(RecordEvent(app, Record(coll, saved, original=None if draft.creating else old)))
 
 
 async def _auth_fields(
@@ -319,11 +433,32 @@ async def _auth_fields(
 
 
 async def delete(app: App, coll: Collection, record: dict[str, Any], scope: WriteScope | None = None) -> None:
-    """Delete with cascade: cascadeDelete relations go too, others drop the id or block the delete."""
+    """Delete with cascade: cascadeDelete relations go too, others drop the id or block the delete.
+    on_record_delete wraps it; the cascade runs inside the transaction (on_record_delete_execute)."""
+    hooks = app.hooks
+    event = RecordEvent(app, Record(coll, record, original=record))
     deleted: list[tuple[Collection, dict[str, Any]]] = []
-    async with write_scope(app, scope) as ws:
-        await _delete_in_tx(app, ws.tx, coll, record, deleted, depth=0)
-        ws.after_commit.append(lambda: _after_delete(app, coll, deleted))
+
+    async def default(e: RecordEvent) -> None:
+        async with write_scope(app, scope) as ws:
+            await _delete_one(app, ws.tx, e, deleted, depth=0)
+            if deleted:
+                ws.after_commit.append(lambda: _after_delete(app, coll, deleted))
+                if scope is not None:
+                    ws.on_failure.append(lambda exc: _deletes_failed(app, deleted, exc))
+
+    try:
+        await hooks.record_delete.trigger(event, default)
+    except Exception as exc:
+        await _trigger_error(app, hooks.record_after_delete_error, event.record, exc)
+        raise
+
+
+async def _deletes_failed(
+    app: App, deleted: list[tuple[Collection, dict[str, Any]]], exc: BaseException
+) -> None:
+    for c, r in deleted:
+        await _trigger_error(app, app.hooks.record_after_delete_error, Record(c, r, original=r), exc)
 
 
 async def _after_delete(app: App, coll: Collection, deleted: list[tuple[Collection, dict[str, Any]]]) -> None:
@@ -331,10 +466,29 @@ async def _after_delete(app: App, coll: Collection, deleted: list[tuple[Collecti
 
     if coll.is_auth:
         app.token_cache.clear()
+    hook = app.hooks.record_after_delete_success
     for c, r in deleted:
-        delete_record_files(app, c, r)
-        for cb in app.on_record_change:
-            await cb("delete", c, r)
+        try:
+            delete_record_files(app, c, r)
+        except Exception:
+            log.exception("removing the files of a deleted record failed")
+        if hook.handlers:
+            try:
+                await hook.trigger(RecordEvent(app, Record(c, r, original=r)))
+            except Exception:
+                log.exception("after-delete handler failed (the delete was committed)")
+
+
+async def _delete_one(
+    app: App, tx: Any, e: RecordEvent, deleted: list[tuple[Collection, dict[str, Any]]], depth: int
+) -> None:
+    e.tx = tx
+    try:
+        await app.hooks.record_delete_execute.trigger(
+            e, lambda _: _delete_in_tx(app, tx, e.collection, e.record.data, deleted, depth)
+        )
+    finally:
+        e.tx = None
 
 
 async def _delete_in_tx(
@@ -367,7 +521,12 @@ async def _delete_in_tx(
                     continue
                 remaining = [v for v in as_list(ref.get(f.name)) if v != rid]
                 if f.options.get("cascadeDelete") and not remaining:
-                    await _delete_in_tx(app, tx, other, ref, deleted, depth + 1)
+                    child = RecordEvent(app, Record(other, ref, original=ref))
+
+                    async def cascade(e: RecordEvent, depth: int = depth) -> None:
+                        await _delete_one(app, tx, e, deleted, depth + 1)
+
+                    await app.hooks.record_delete.trigger(child, cascade)
                     continue
                 if f.required and not remaining:
                     raise BadRequest(
@@ -378,8 +537,5 @@ async def _delete_in_tx(
                     f"UPDATE {q(other.table)} SET {q(f.name)} = ? WHERE {q('id')} = ?",
                     (f.to_db(value, d), ref["id"]),
                 )
-    # listeners (realtime) look at the record while it still exists, inside the transaction
-    for cb in app.on_record_delete_prepare:
-        await cb(tx, coll, record)
     await tx.execute(f"DELETE FROM {q(coll.table)} WHERE {q('id')} = ?", (rid,))
     deleted.append((coll, record))

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from roost.core import record_write
 from roost.core.collections import Collection
+from roost.core.events import RecordEnrichEvent
+from roost.core.record import Record
 from roost.core.record_resolver import RequestInfo
 from roost.core.record_shape import export, row_exporter, row_to_record, select_sql
 from roost.errors import BadRequest, Forbidden, NotFound
@@ -112,6 +114,7 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
     skip_total = query.get("skipTotal", "").lower() in ("1", "true")
     page_args = [*params, *order_params, per_page, (page - 1) * per_page]
     count_sql = f"SELECT COUNT(*) FROM {q(coll.table)}{where_sql}"
+    counted: list[Any] | None
     if where or order:
         # filtered or sorted: both queries may scan, so they run side by side off the event loop
         if skip_total:
@@ -209,6 +212,53 @@ async def check_record_rule(
     return record
 
 
+def begin_create(
+    coll: Collection,
+    caller: Caller,
+    data: dict[str, Any],
+    files: dict[str, list[Any]],
+    from_form: bool = False,
+) -> record_write.Draft:
+    """The request stage of a create: access to the collection, then the submitted values applied."""
+    if coll.is_view:
+        raise BadRequest("Unsupported collection type.")
+    if coll.rules["createRule"] is None and not caller.superuser:
+        raise locked_error()
+    return record_write.prepare(coll, caller, None, data, files, from_form)
+
+
+async def finish_create(app: App, draft: record_write.Draft, scope: Any = None) -> dict[str, Any]:
+    """Validate, insert and check the create rule against the inserted row (one transaction)."""
+    caller = draft.caller
+    rule = None if caller.superuser else draft.coll.rules["createRule"]
+    return await record_write.save_draft(app, draft, rule, scope)
+
+
+async def begin_update(
+    app: App,
+    coll: Collection,
+    caller: Caller,
+    record_id: str,
+    data: dict[str, Any],
+    files: dict[str, list[Any]],
+    from_form: bool = False,
+    scope: Any = None,
+) -> record_write.Draft:
+    """The request stage of an update: the update rule, then the submitted values applied."""
+    if coll.is_view:
+        raise BadRequest("Unsupported collection type.")
+    existing = await check_record_rule(
+        app,
+        coll,
+        caller,
+        "updateRule",
+        record_id,
+        scope.tx if scope else None,
+        body=lambda record: record_write.submitted_body(coll, record, data, caller, from_form),
+    )
+    return record_write.prepare(coll, caller, existing, data, files, from_form)
+
+
 async def create_record(
     app: App,
     coll: Collection,
@@ -218,14 +268,7 @@ async def create_record(
     from_form: bool = False,
     scope: Any = None,
 ) -> dict[str, Any]:
-    if coll.is_view:
-        raise BadRequest("Unsupported collection type.")
-    rule = coll.rules["createRule"]
-    if rule is None and not caller.superuser:
-        raise locked_error()
-    return await record_write.save(
-        app, coll, caller, None, data, files, from_form, rule=None if caller.superuser else rule, scope=scope
-    )
+    return await finish_create(app, begin_create(coll, caller, data, files, from_form), scope)
 
 
 async def update_record(
@@ -238,31 +281,34 @@ async def update_record(
     from_form: bool = False,
     scope: Any = None,
 ) -> dict[str, Any]:
+    draft = await begin_update(app, coll, caller, record_id, data, files, from_form, scope)
+    return await record_write.save_draft(app, draft, None, scope)
+
+
+async def begin_delete(
+    app: App, coll: Collection, caller: Caller, record_id: str, scope: Any = None
+) -> dict[str, Any]:
+    """The request stage of a delete: the delete rule; returns the record to delete."""
     if coll.is_view:
         raise BadRequest("Unsupported collection type.")
-    existing = await check_record_rule(
-        app,
-        coll,
-        caller,
-        "updateRule",
-        record_id,
-        scope.tx if scope else None,
-        body=lambda record: record_write.submitted_body(coll, record, data, caller, from_form),
-    )
-    return await record_write.save(
-        app, coll, caller, existing, data, files, from_form, rule=None, scope=scope
-    )
+    return await check_record_rule(app, coll, caller, "deleteRule", record_id, scope.tx if scope else None)
 
 
 async def delete_record(
     app: App, coll: Collection, caller: Caller, record_id: str, scope: Any = None
 ) -> None:
-    if coll.is_view:
-        raise BadRequest("Unsupported collection type.")
-    existing = await check_record_rule(
-        app, coll, caller, "deleteRule", record_id, scope.tx if scope else None
-    )
+    existing = await begin_delete(app, coll, caller, record_id, scope)
     await record_write.delete(app, coll, existing, scope)
+
+
+async def enrich(app: App, coll: Collection, items: list[dict[str, Any]], caller: Caller) -> None:
+    """on_record_enrich for each exported record (a no-op while nothing is bound)."""
+    hook = app.hooks.record_enrich
+    if not hook.handlers:
+        return
+    auth = Record(caller.auth_coll, caller.auth) if caller.auth is not None and caller.auth_coll else None
+    for item in items:
+        await hook.trigger(RecordEnrichEvent(app, Record(coll, item), auth))
 
 
 # --- expand ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
+from roost.core.app import DEFAULT_SETTINGS
 from roost.errors import BadRequest, ValidationError, field_error
 
 if TYPE_CHECKING:
@@ -56,8 +57,49 @@ def _merge_typed(into: dict[str, Any], update: dict[str, Any], path: str = "") -
             into[key] = value
 
 
-def _validate(settings: dict[str, Any]) -> None:
+def _not_available(message: str) -> dict[str, Any]:
+    return field_error("validation_not_available", message)
+
+
+# Settings whose feature does not exist yet: each is accepted only with its default (off) value,
+# so the defaults the SDK and PocketBase exports send still save, while turning one on is
+# refused instead of being stored and silently ignored. (path, is-on test, message)
+_UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
+    (("smtp", "enabled"), bool, "Sending emails through SMTP is not available yet."),
+    (("s3", "enabled"), bool, "S3 file storage is not available yet."),
+    (("backups", "cron"), bool, "Scheduled backups are not available yet."),
+    (("backups", "s3", "enabled"), bool, "Backups to S3 are not available yet."),
+    (("rateLimits", "enabled"), bool, "Rate limiting is not available yet."),
+    (("trustedProxy", "headers"), bool, "Trusted proxy headers are not available yet."),
+    (("superuserIPs",), bool, "Restricting superusers to IP addresses is not available yet."),
+)
+# PocketBase's request logs kept in its database (`/api/logs`); Roost logs requests to the
+# console instead (`roost serve --log-format`), so these keep their defaults.
+_LOGS_MESSAGE = (
+    "Request logs stored in the database are not available yet; requests are logged to the console."
+)
+
+
+def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, Any] = {}
+    for path, is_on, message in _UNAVAILABLE:
+        node: Any = settings
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if is_on(node):
+            target = errors
+            for key in path[:-1]:
+                target = target.setdefault(key, {})
+            target[path[-1]] = _not_available(message)
+    logs, default_logs = settings.get("logs", {}), DEFAULT_SETTINGS["logs"]
+    for key, default in default_logs.items():
+        if logs.get(key, default) != default:
+            errors.setdefault("logs", {})[key] = _not_available(_LOGS_MESSAGE)
+    return errors
+
+
+def _validate(settings: dict[str, Any]) -> None:
+    errors: dict[str, Any] = _unavailable_errors(settings)
     batch = settings["batch"]
     batch_errors = {}
     if batch["maxRequests"] < 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from roost.core.app import App
 from roost.core.record_shape import row_to_record, select_sql
 from roost.core.record_write import delete, save
@@ -9,7 +11,7 @@ from roost.core.records import SUPERUSERS_ID, Caller
 from roost.errors import NotFound
 
 
-async def _find(app: App, email: str) -> dict | None:
+async def _find(app: App, email: str) -> dict[str, Any] | None:
     coll = app.registry.by_id[SUPERUSERS_ID]
     q = app.dialect.quote
     row = await app.db.fetch_one(select_sql(coll, q) + f" WHERE LOWER({q('email')}) = LOWER(?)", (email,))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class Call:
     pos: int = 0
 
 
-Operand = Union[Literal, Identifier, Call]
+Operand = Literal | Identifier | Call
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,4 +52,4 @@ class Group:
     items: tuple[Node, ...]
 
 
-Node = Union[Expr, Group]
+Node = Expr | Group

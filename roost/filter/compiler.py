@@ -74,20 +74,22 @@ class Compiled:
 class Context:
     """Per-compilation state shared with the resolver: the dialect, aliases and the joins."""
 
-    def __init__(self, dialect: Dialect, counter: list[int] | None = None) -> None:
+    def __init__(self, dialect: Dialect, counter: list[int] | None = None, apply_rules: bool = True) -> None:
         self.dialect = dialect
         self._n = counter if counter is not None else [0]
         self.joins: dict[Any, tuple[str, Join]] = {}  # key -> (alias, join)
         # conditions joined rows must meet (a related collection's listRule in client filters)
         self.conditions: list[tuple[str, list[Any]]] = []
+        # False in match-all subqueries: PocketBase checks every related value there, listed or not
+        self.apply_rules = apply_rules
 
     def alias(self, prefix: str = "__a") -> str:
         self._n[0] += 1
         return f"{prefix}{self._n[0]}"
 
-    def child(self) -> Context:
+    def child(self, apply_rules: bool = True) -> Context:
         """A context with joins of its own (aliases stay unique)."""
-        return Context(self.dialect, self._n)
+        return Context(self.dialect, self._n, apply_rules)
 
     def join(self, key: Any, prefix: str, make: Callable[[str], Join]) -> tuple[str, Join]:
         """The alias of the join for `key`, created once per context."""
@@ -265,15 +267,19 @@ class _Compiler:
         cond, params = self.compare(left, op, right)
         if any_mode or not (left.multi or right.multi):
             return cond, params
-        # match-all: no value of the multi-valued side may fail the condition
-        sub = self.ctx.child()
-        lf = left.fresh(sub) if left.multi and left.fresh else left
-        rf = right.fresh(sub) if right.multi and right.fresh else right
+        # match-all, as PocketBase's multi-match subquery: no value of a multi-valued side (each side
+        # resolved again on joins of its own, so two such sides pair every value with every value,
+        # with no listRule on their rows) may make the condition false; NULL outcomes do not count
+        lsub, rsub = self.ctx.child(apply_rules=False), self.ctx.child(apply_rules=False)
+        lf = left.fresh(lsub) if left.multi and left.fresh else left
+        rf = right.fresh(rsub) if right.multi and right.fresh else right
         fcond, fparams = self.compare(lf, op, rf)
-        joins, jparams = sub.render_joins()
-        fwhere, fparams = sub.where(f"NOT COALESCE({fcond}, FALSE)", fparams)
-        all_sql = f"NOT EXISTS (SELECT 1 FROM (SELECT 1 AS __one) __base {joins} WHERE {fwhere})"
-        return f"({cond} AND {all_sql})", params + jparams + fparams
+        ljoins, ljparams = lsub.render_joins()
+        rjoins, rjparams = rsub.render_joins()
+        all_sql = (
+            f"NOT EXISTS (SELECT 1 FROM (SELECT 1 AS __one) __base {ljoins} {rjoins} WHERE NOT ({fcond}))"
+        )
+        return f"({cond} AND {all_sql})", params + ljparams + rjparams + fparams
 
     def unify(self, left: Operand, right: Operand) -> tuple[Operand, Operand, str]:
         if left.null or right.null:
@@ -363,6 +369,9 @@ class _Compiler:
             l_sql = f"COALESCE({left.sql}, '')"
             r_sql = f"COALESCE({right.sql}, '')"
             return f"{l_sql} {'<>' if negate else '='} {r_sql}", left.params + right.params
+        if not negate and (self.known_value(left) or self.known_value(right)):
+            # a plain `=` (NULL with a NULL value, as PocketBase's): it matters under NOT in match-all
+            return f"{left.sql} = {right.sql}", left.params + right.params
         fn = self.d.is_distinct if negate else self.d.is_not_distinct
         return fn(left.sql, right.sql), left.params + right.params
 
@@ -430,8 +439,8 @@ def compile_sort(
             if ctx.joins:
                 # a relation path: the first related value (PocketBase sorts over its LEFT JOIN)
                 joins, jparams = ctx.render_joins()
-                where, wparams = ctx.where("TRUE", [])
-                sql = f"(SELECT {op.sql} FROM (SELECT 1 AS __one) __base {joins} WHERE {where} LIMIT 1)"
+                cond, wparams = ctx.where("TRUE", [])
+                sql = f"(SELECT {op.sql} FROM (SELECT 1 AS __one) __base {joins} WHERE {cond} LIMIT 1)"
                 params += jparams + op.params + wparams
                 if ctx.conditions:
                     filters.append(ctx.wrap("TRUE", []))

@@ -11,6 +11,7 @@ import os
 from typing import TYPE_CHECKING
 
 from roost.core.collections import Collection
+from roost.core.events import CollectionRequestEvent
 from roost.migrations import runner, templates
 from roost.migrations.files import new_file_name, normalize_name, write_file
 
@@ -20,13 +21,32 @@ if TYPE_CHECKING:
 log = logging.getLogger("roost.migrations")
 
 
+HOOK_ID = "__roostAutomigrate__"
+
+
 def enable(app: App, directory: str) -> None:
-    """Listen to collection changes on `app`, writing migrations into `directory`."""
+    """Write a migration into `directory` for every collection created, updated or deleted
+    through the API, as PocketBase's automigrate does: it wraps the collection request hooks,
+    so changes made by migrations, scripts or hooks write none."""
 
-    async def on_change(old: Collection | None, new: Collection | None) -> None:
-        await write_change(app, directory, old, new)
+    async def on_request(e: CollectionRequestEvent) -> None:
+        old = e.collection
+        await e.next()
+        saved = e.collection
+        if saved is None:
+            return
+        new = app.registry.by_id.get(saved.id)  # None once deleted
+        try:
+            await write_change(app, directory, old, new)
+        except Exception:  # the change itself is committed; the request still succeeds
+            log.exception("automigrate: could not write the migration for %r", saved.name)
 
-    app.on_collection_after_success.append(on_change)
+    for hook in (
+        app.on_collection_create_request,
+        app.on_collection_update_request,
+        app.on_collection_delete_request,
+    ):
+        hook().bind(on_request, id=HOOK_ID)
 
 
 async def write_change(

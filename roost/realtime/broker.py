@@ -36,10 +36,10 @@ class Broker(abc.ABC):
         """Send `message` to every subscriber of `channel`, this process included. Never raises
         for a broken connection: the message is dropped and logged."""
 
-    async def start(self) -> None:
+    async def start(self) -> None:  # noqa: B027 optional; a no-op by default
         """Connect; subscriptions made before or after start are both honoured."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 optional; a no-op by default
         """Disconnect and stop calling back."""
 
     async def dispatch(self, channel: str, message: bytes) -> None:

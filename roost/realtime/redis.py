@@ -55,8 +55,10 @@ class RedisBroker(Broker):
         for task in self._tasks:
             try:
                 await task
-            except (asyncio.CancelledError, Exception):
+            except asyncio.CancelledError:
                 pass
+            except Exception:
+                log.debug("realtime: Redis task failed while closing", exc_info=True)
         if self._client is not None:
             await self._client.aclose()
 
@@ -112,7 +114,7 @@ class RedisBroker(Broker):
                 try:
                     await pubsub.aclose()
                 except Exception:
-                    pass
+                    log.debug("realtime: closing a broken Redis subscription failed", exc_info=True)
             if not self._closed:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)

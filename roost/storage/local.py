@@ -25,7 +25,7 @@ class LocalStorage(Storage):
         for attempt in range(2):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             try:
-                fh = open(tmp, "wb")
+                fh = open(tmp, "wb")  # noqa: SIM115 closed by `with fh` below, after the retry
             except FileNotFoundError:
                 if attempt:
                     raise

@@ -63,6 +63,7 @@ class Request:
 
     def header(self, name: bytes) -> str | None:
         """Fast single-header lookup; `name` must be lower-case bytes."""
+        v: bytes
         for k, v in self.scope["headers"]:
             if k == name:
                 return v.decode("latin-1")

@@ -23,6 +23,8 @@ class _Node:
 class Router:
     def __init__(self) -> None:
         self.root = _Node()
+        # the ASGI app for `websocket` scopes (the realtime WebSocket), if any
+        self.websocket_handler: Callable[..., Awaitable[None]] | None = None
 
     def add(self, method: str, path: str, handler: Handler) -> None:
         node = self.root
@@ -42,7 +44,7 @@ class Router:
             else:
                 node = node.static.setdefault(seg, _Node())
         if method in node.handlers:
-            raise ValueError(f"duplicate route {method} {path}")
+            raise ValueError(f"duplicate route {method} {path}: a route with that method and path exists")
         node.handlers[method] = handler
 
     def get(self, path: str, handler: Handler) -> None:

@@ -299,7 +299,7 @@ async def test_filter_expand_fields_options(client, su, colls, sse):
 
 async def test_auth_record_email_visibility_and_hidden_fields(client, su, su_token, sse):
     alice, ta = await make_user(client, "alice@example.com")
-    bob, tb = await make_user(client, "bob@example.com")
+    _bob, tb = await make_user(client, "bob@example.com")
     await client.patch("/api/collections/users", json={"listRule": "", "viewRule": ""}, headers=su)
     ca, cb, cs = await sse(), await sse(), await sse()
     for c, token in ((ca, ta), (cb, tb), (cs, su_token)):
@@ -315,8 +315,8 @@ async def test_auth_record_email_visibility_and_hidden_fields(client, su, su_tok
 
 
 async def test_auth_change_rules(client, colls, sse):
-    alice, ta = await make_user(client, "alice@example.com")
-    bob, tb = await make_user(client, "bob@example.com")
+    _alice, ta = await make_user(client, "alice@example.com")
+    _bob, tb = await make_user(client, "bob@example.com")
     c = await sse()
     await subscribe(client, c, ["priv/*"])  # guest
     await subscribe(client, c, ["priv/*"], ta)  # guest -> alice is allowed

@@ -205,7 +205,7 @@ async def test_auth_follows_the_record_across_instances(pair, su_headers):
 
 
 async def test_unknown_client_ids(pair):
-    a, b = pair
+    a, _b = pair
     a.app.realtime.forward_timeout = 0.2
     own = a.app.realtime.instance_id + "x" * 32
     nowhere = "zzzzzzzz" + "x" * 32  # no instance answers for this prefix

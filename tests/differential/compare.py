@@ -41,12 +41,14 @@ def first_difference(a: Any, b: Any, path: str = "$") -> str | None:
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return f"{path}: {len(a)} items in PocketBase, {len(b)} in Roost"
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
             diff = first_difference(x, y, f"{path}[{i}]")
             if diff:
                 return diff
         return None
-    if a != b or (type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float)))):
+    if a != b or (
+        type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float)))
+    ):
         return f"{path}: PocketBase {_short(a)} != Roost {_short(b)}"
     return None
 

@@ -92,6 +92,7 @@ SCHEMA: list[tuple[str, str, dict[str, Any]]] = [
         },
     ),
     ("add_fields", "teams", {"fields": [rel("leader", "users")]}),
+    ("add_fields", "teams", {"fields": [rel("members", "users", 5)]}),
     (
         "create",
         "posts",
@@ -243,6 +244,70 @@ SCHEMA: list[tuple[str, str, dict[str, Any]]] = [
                 select("status", ["open", "done"]),
                 {"name": "priority", "type": "number"},
                 select("tags", ["x", "y", "z"], 3),
+            ],
+        },
+    ),
+    # --- the generated cases' collections (tests/differential/generated.py) ---
+    (
+        "create",
+        "staff",
+        {
+            "type": "base",
+            "listRule": "active = true || @request.auth.id != ''",
+            "viewRule": "active = true || @request.auth.id != ''",
+            "fields": [
+                text("name"),
+                {"name": "active", "type": "bool"},
+                {"name": "level", "type": "number"},
+                {"name": "contact", "type": "email"},
+                select("skills", ["go", "py", "js", "sql"], 4),
+                select("role", ["lead", "dev", "qa"]),
+                {"name": "joined", "type": "date"},
+                {"name": "meta", "type": "json"},
+                rel("team", "teams"),
+                rel("user", "users"),
+            ],
+        },
+    ),
+    ("add_fields", "staff", {"fields": [rel("mentor", "staff")]}),
+    (
+        "create",
+        "docs",
+        {
+            "type": "base",
+            "listRule": "",
+            "viewRule": "",
+            "fields": [
+                text("title"),
+                {"name": "pages", "type": "number"},
+                {"name": "draft", "type": "bool"},
+                {"name": "due", "type": "date"},
+                select("kind", ["memo", "spec", "note"]),
+                select("labels", ["x", "y", "z", "w"], 4),
+                {"name": "meta", "type": "json"},
+                {"name": "contact", "type": "email"},
+                rel("owner", "users"),
+                rel("lead", "staff"),
+                rel("reviewers", "staff", 5),
+                rel("team", "teams"),
+            ],
+        },
+    ),
+    ("add_fields", "staff", {"fields": [rel("watching", "docs", 5)]}),
+    (
+        "create",
+        "reviews",
+        {
+            "type": "base",
+            "listRule": "",
+            "viewRule": "",
+            "fields": [
+                rel("doc", "docs"),
+                text("body"),
+                {"name": "score", "type": "number"},
+                {"name": "approved", "type": "bool"},
+                rel("author", "users"),
+                rel("staffer", "staff"),
             ],
         },
     ),
@@ -673,6 +738,204 @@ TASKS: list[dict[str, Any]] = [
     },
 ]
 
+# --- the generated cases' data: staff (a rule that depends on the caller), docs (every field kind, single,
+# multiple and nested relations) and reviews (a back-relation without a unique index) ---
+S = {n: rid("staff", n) for n in range(1, 9)}
+D = {n: rid("doc", n) for n in range(1, 13)}
+
+TEAM_MEMBERS = {
+    T[1]: [U["alice"], U["carol"]],
+    T[2]: [U["alice"], U["bob"]],
+    T[3]: [U["bob"]],
+    T[4]: [U["eve"], U["dave"]],
+    T[6]: [U["alice"]],
+    T[7]: [U["carol"], U["dave"], U["eve"]],
+}
+
+
+def _staff(n: int, name: str, active: bool, level: float, **extra: Any) -> dict[str, Any]:
+    return {"id": S[n], "name": name, "active": active, "level": level, **extra}
+
+
+STAFF: list[dict[str, Any]] = [
+    _staff(
+        1,
+        "Alice",
+        True,
+        3,
+        contact="a@x.io",
+        skills=["go", "py"],
+        role="lead",
+        joined=dt(-100),
+        meta={"lvl": 1},
+        team=T[1],
+        user=U["alice"],
+    ),
+    _staff(2, "Bob", False, 1, contact="", skills=[], role="dev", joined="", team=T[2], user=U["bob"]),
+    _staff(
+        3,
+        "bob",
+        True,
+        5,
+        skills=["js"],
+        role="qa",
+        joined=fixed("2020-05-01 00:00:00"),
+        meta={"lvl": 2},
+        team=T[3],
+    ),
+    _staff(4, "", False, 0, skills=["py", "sql"], joined=dt(10), meta=[]),
+    _staff(
+        5,
+        "Carol",
+        True,
+        2,
+        contact="carol@x.io",
+        skills=["go"],
+        role="dev",
+        joined=dt(-5),
+        meta="x",
+        team=T[1],
+        user=U["carol"],
+    ),
+    _staff(
+        6,
+        "Dave",
+        False,
+        -1,
+        skills=["go", "py", "js", "sql"],
+        role="lead",
+        joined=fixed("2099-01-01 00:00:00"),
+        meta=5,
+        team=T[4],
+        user=U["dave"],
+    ),
+    _staff(7, "Alice", True, 4, skills=["sql"], role="dev", team=T[2]),
+    _staff(8, "Zed", False, 10, role="qa", contact="zed@x.io"),
+]
+STAFF_LINKS = {
+    S[2]: {"mentor": S[1], "watching": [D[1]]},
+    S[3]: {"mentor": S[1], "watching": [D[4], D[5], D[6]]},
+    S[4]: {"mentor": S[3]},
+    S[5]: {"mentor": S[2], "watching": [D[6]]},
+    S[6]: {"mentor": S[5]},
+    S[7]: {"mentor": S[6], "watching": [D[8], D[1]]},
+    S[8]: {"mentor": S[8]},
+    S[1]: {"watching": [D[1], D[2]]},
+}
+
+
+def _doc(n: int, title: str, pages: float, **extra: Any) -> dict[str, Any]:
+    return {"id": D[n], "title": title, "pages": pages, **extra}
+
+
+DOCS: list[dict[str, Any]] = [
+    _doc(
+        1,
+        "Spec A",
+        10,
+        draft=False,
+        due=dt(-10),
+        kind="spec",
+        labels=["x", "y"],
+        meta={"a": 1},
+        contact="d1@x.io",
+        owner=U["alice"],
+        lead=S[1],
+        reviewers=[S[1], S[2]],
+        team=T[1],
+    ),
+    _doc(
+        2,
+        "memo b",
+        0,
+        draft=True,
+        due="",
+        kind="memo",
+        labels=[],
+        owner=U["bob"],
+        lead=S[2],
+        reviewers=[S[3]],
+        team=T[2],
+    ),
+    _doc(3, "", -3, due=fixed("2000-01-01 00:00:00"), labels=["z"], reviewers=[]),
+    _doc(
+        4,
+        "Note",
+        5,
+        draft=True,
+        kind="note",
+        labels=["x"],
+        meta={"a": "1"},
+        owner=U["carol"],
+        lead=S[3],
+        reviewers=[S[2], S[4], S[6]],
+        team=T[3],
+    ),
+    _doc(
+        5,
+        "Spec B",
+        100,
+        due=dt(5),
+        kind="spec",
+        labels=["x", "y", "z", "w"],
+        contact="b@x.io",
+        owner=U["alice"],
+        lead=S[4],
+        reviewers=[S[4]],
+        team=T[5],
+    ),
+    _doc(
+        6,
+        "alice notes",
+        7,
+        kind="note",
+        labels=["y"],
+        meta=[1, 2],
+        owner=U["dave"],
+        lead=S[5],
+        reviewers=[S[1], S[5], S[7]],
+        team=T[6],
+    ),
+    _doc(7, "5", 5, kind="memo", owner=U["eve"], lead=S[6], reviewers=[S[6], S[8]], team=T[7]),
+    _doc(
+        8,
+        "Zeta",
+        2.5,
+        draft=True,
+        kind="spec",
+        labels=["w"],
+        meta="s",
+        owner=U["alice"],
+        lead=S[7],
+        reviewers=[S[3], S[5]],
+        team=T[2],
+    ),
+    _doc(9, "spec c", 12, kind="spec", due=dt(400), lead=S[8], reviewers=[S[2]], owner=U["bob"]),
+    _doc(10, "tail", 1, draft=False, reviewers=[S[7], S[1]], lead=S[1], owner=U["eve"], team=T[4]),
+    _doc(11, "bob's", 0, kind="memo", labels=["x"], reviewers=[S[5]], owner=U["bob"], lead=S[2]),
+    _doc(12, "O'Neil", 3, reviewers=[S[8], S[4]], lead=S[6], team=T[1], contact="o@x.io"),
+]
+
+
+def _review(n: int, doc: str | None, body: str, score: float, approved: bool, **extra: Any) -> dict[str, Any]:
+    return {"id": rid("review", n), "doc": doc, "body": body, "score": score, "approved": approved, **extra}
+
+
+REVIEWS: list[dict[str, Any]] = [
+    _review(1, D[1], "good", 5, True, author=U["alice"], staffer=S[1]),
+    _review(2, D[1], "bad", 1, False, author=U["bob"], staffer=S[2]),
+    _review(3, D[1], "", 3, True, staffer=S[3]),
+    _review(4, D[2], "ok", 7, False, author=U["carol"], staffer=S[4]),
+    _review(5, D[4], "nice", 9, True, author=U["alice"], staffer=S[5]),
+    _review(6, D[4], "meh", 2, False, author=U["dave"]),
+    _review(7, D[5], "great", 10, True, author=U["eve"], staffer=S[6]),
+    _review(8, D[6], "Good", 6, True, author=U["bob"], staffer=S[7]),
+    _review(9, D[6], "fine", 4, False, author=U["alice"], staffer=S[8]),
+    _review(10, D[8], "x", 0, False),
+    _review(11, None, "orphan", 8, True, author=U["bob"], staffer=S[1]),
+    _review(12, D[10], "late", 5, True, author=U["carol"], staffer=S[2]),
+]
+
 RECORDS: list[tuple[str, list[dict[str, Any]]]] = [
     ("teams", TEAMS),
     ("users", USERS),
@@ -686,6 +949,9 @@ RECORDS: list[tuple[str, list[dict[str, Any]]]] = [
     ("memberships", MEMBERSHIPS),
     ("gated", GATED),
     ("tasks", TASKS),
+    ("staff", STAFF),
+    ("docs", DOCS),
+    ("reviews", REVIEWS),
 ]
 USER_NAMES = tuple(U)
 
@@ -748,6 +1014,10 @@ class Seeder:
                 self.su("POST", f"/api/collections/{collection}/records", json=body)
         for team, leader in TEAM_LEADERS.items():
             self.su("PATCH", f"/api/collections/teams/records/{team}", json={"leader": leader})
+        for team, members in TEAM_MEMBERS.items():
+            self.su("PATCH", f"/api/collections/teams/records/{team}", json={"members": members})
+        for staff, links in STAFF_LINKS.items():
+            self.su("PATCH", f"/api/collections/staff/records/{staff}", json=links)
         for name in USER_NAMES:
             r = self.http.post(
                 "/api/collections/users/auth-with-password",

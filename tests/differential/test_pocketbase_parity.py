@@ -11,12 +11,15 @@ import pytest
 
 from tests.conftest import engine
 from tests.differential.cases import BUGS, CASES, Case, bug_key, bug_reason
+from tests.differential.generated import GENERATED
 from tests.differential.runner import mismatch
+
+ALL_CASES = CASES + GENERATED  # the hand-written table, then the systematic one
 
 
 def _params() -> list[object]:
     out = []
-    for case in CASES:
+    for case in ALL_CASES:
         reason = bug_reason(case.bug, engine())
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         out.append(pytest.param(case, id=case.name, marks=marks))
@@ -24,12 +27,13 @@ def _params() -> list[object]:
 
 
 def test_case_table_is_well_formed() -> None:
-    duplicates = [name for name, n in Counter(c.name for c in CASES).items() if n > 1]
+    duplicates = [name for name, n in Counter(c.name for c in ALL_CASES).items() if n > 1]
     assert not duplicates, f"case names must be unique: {duplicates}"
-    used = {bug_key(tag) for c in CASES for tag in c.bug.split(",") if tag}
+    used = {bug_key(tag) for c in ALL_CASES for tag in c.bug.split(",") if tag}
     assert used <= set(BUGS), f"cases name unknown bug keys: {used - set(BUGS)}"
     assert set(BUGS) <= used, f"no case names these bug keys any more, drop them: {set(BUGS) - used}"
     assert len(CASES) >= 200
+    assert len(GENERATED) >= 2000
 
 
 @pytest.mark.parametrize("case", _params())

@@ -7,6 +7,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -135,3 +136,62 @@ def test_cron_runs_each_tick_once_across_processes(tmp_path, db_url):
     ticks = asyncio.run(claimed())
     assert ticks >= 3
     assert len(runs) == ticks  # three processes, one run per tick
+
+
+CRON_HOOKS = """
+import os
+
+import roost
+
+OUT = {out!r}
+
+
+def setup(app: roost.App) -> None:
+    app.cron.interval = 1.0  # a tick every second instead of every minute
+
+    def scheduled() -> None:
+        with open(OUT, "a") as fh:
+            fh.write(f"tick {{os.getpid()}}\\n")
+
+    async def manual() -> None:
+        with open(OUT, "a") as fh:
+            fh.write("manual\\n")
+
+    app.cron.add("tick", "* * * * *", scheduled)
+    app.cron.add("manual", "@yearly", manual)
+"""
+
+
+def test_cron_from_hook_files_with_two_workers(tmp_path, db_url):
+    data, hooks, out = tmp_path / "data", tmp_path / "hooks", tmp_path / "runs.txt"
+    data.mkdir()
+    hooks.mkdir()
+    (hooks / "jobs.py").write_text(CRON_HOOKS.format(out=str(out)))
+    extra = ("--workers", "2", "--redis", "redis://127.0.0.1:6379/0", "--hooksDir", str(hooks))
+    with RoostServer(str(data), db_url, extra=extra) as server:
+        su = su_headers(server)
+        r = httpx.get(f"{server.url}/api/crons", headers=su, timeout=10)
+        assert r.json() == [
+            {"id": "manual", "expression": "0 0 1 1 *"},
+            {"id": "tick", "expression": "* * * * *"},
+        ]
+        r = httpx.post(f"{server.url}/api/crons/manual", headers=su, timeout=10)
+        assert r.status_code == 204
+        time.sleep(4.5)
+    lines = out.read_text().splitlines()
+    assert lines.count("manual") == 1
+    ticks = [line for line in lines if line.startswith("tick ")]
+
+    async def claimed() -> int:
+        import roost
+
+        app = await roost.App.open(dir=str(data), db=db_url)
+        try:
+            rows = await app.db.fetch_all('SELECT "tick" FROM "_cron_ticks" WHERE "job" = ?', ("tick",))
+            return len(rows)
+        finally:
+            await app.close()
+
+    n = asyncio.run(claimed())
+    assert n >= 3
+    assert len(ticks) == n  # two workers, one run per tick

@@ -36,6 +36,7 @@ def parse_datetime(value: Any) -> str | None:
     s = str(value).strip()
     if not s:
         return ""
+    dt: datetime | None
     try:
         dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
     except ValueError:

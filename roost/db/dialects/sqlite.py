@@ -13,7 +13,7 @@ import threading
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import apsw
 import orjson
@@ -66,7 +66,7 @@ class _Conn:
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
         try:
-            return self.conn.execute(sql, params).fetchall()
+            return cast("list[Sequence[Any]]", self.conn.execute(sql, params).fetchall())
         except apsw.Error as exc:
             raise _translate(exc) from None
 
@@ -100,7 +100,7 @@ class SQLiteDialect(Dialect):
 
     @classmethod
     async def connect(cls, path: str) -> SQLiteDialect:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)  # noqa: ASYNC240 once, at startup
         return cls(path)
 
     # --- connections: reads run inline on the reader; writes take the writer's lock ----------
@@ -126,7 +126,7 @@ class SQLiteDialect(Dialect):
             conn = self._scan_local.conn = connect(self.path)
             self._scan_conns.append(conn)
         try:
-            return conn.execute(sql, params).fetchall()
+            return cast("list[Sequence[Any]]", conn.execute(sql, params).fetchall())
         except apsw.Error as exc:
             raise _translate(exc) from None
 

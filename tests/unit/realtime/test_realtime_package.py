@@ -56,7 +56,7 @@ async def test_client_batches_idles_and_drops_laggards():
     c.send("a/*", b"2")
     assert await c.next_batch(1) == [("a/*", b"1"), ("a/*", b"2")]
     assert await c.next_batch(0.05) == []  # idle
-    for i in range(MAX_PENDING + 1):
+    for _ in range(MAX_PENDING + 1):
         c.send("a/*", b"x")
     assert c.closed and await c.next_batch(1) is None
     reg.remove(c)

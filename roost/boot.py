@@ -1,0 +1,72 @@
+"""The composition root: one way to turn a data folder into a running app, for the CLI and the
+ASGI entry alike, so hook files load once per worker process the same way.
+
+    open -> broker -> automigrate -> hook files (setup(app)) -> on_bootstrap -> on_serve (builds the ASGI app)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from roost.core.app import App
+from roost.core.events import BootstrapEvent, ServeEvent
+
+
+async def start(
+    data_dir: str,
+    db_url: str | None = None,
+    redis_url: str | None = None,
+    hooks_dir: str | None = None,
+    automigrate_dir: str | None = None,
+) -> tuple[App, Any]:
+    """Open the app, load hook files and build its ASGI application. Raises HookFileError.
+    With `automigrate_dir`, collection changes made through the API write migrations there."""
+    from roost.api import build_asgi
+    from roost.plugins.hooks_dir import load_hooks
+
+    app = await App.open(data_dir, db_url)
+    try:
+        if redis_url:
+            from roost.realtime.redis import RedisBroker, channel_prefix
+
+            # every instance on the same database shares one set of channels
+            deployment = db_url or os.path.abspath(data_dir)  # noqa: ASYNC240 (startup only)
+            app.broker = RedisBroker(redis_url, channel_prefix(deployment))
+        if automigrate_dir:
+            from roost.migrations import automigrate
+
+            automigrate.enable(app, automigrate_dir)
+        if hooks_dir:
+            await load_hooks(app, hooks_dir)
+        await app.hooks.bootstrap.trigger(BootstrapEvent(app))
+        event = ServeEvent(app, app.router)
+
+        async def build(e: ServeEvent) -> None:
+            e.handler = build_asgi(app)
+
+        await app.hooks.serve.trigger(event, build)
+        if event.handler is None:
+            raise RuntimeError("an on_serve handler did not call e.next(): there is no server to run")
+        await app.broker.start()
+        app.cron.start()
+    except BaseException:
+        await app.close()
+        raise
+    return app, event.handler
+
+
+async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) -> None:
+    """Load the hook files once into a throwaway app (before worker processes start), so an
+    error stops `roost serve` with the file and line instead of failing in every worker."""
+    if not hooks_dir:
+        return
+    from roost.plugins.hooks_dir import hook_files, load_hooks
+
+    if not hook_files(hooks_dir):
+        return
+    app = await App.open(data_dir, db_url)
+    try:
+        await load_hooks(app, hooks_dir)
+    finally:
+        await app.db.close()

@@ -1,0 +1,118 @@
+"""The hook engine on its own: order, priorities, ids, tags, sync handlers, stopping the chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from roost.hooks import Event, Hook, TaggedHook
+
+pytestmark = pytest.mark.anyio
+
+
+@dataclass(slots=True)
+class Ev(Event):
+    tag: str = ""
+    seen: list[str] = field(default_factory=list)
+
+    def hook_tags(self) -> tuple[str, ...]:
+        return (self.tag,)
+
+
+async def test_handlers_wrap_the_default_action_in_priority_order() -> None:
+    hook: Hook[Ev] = Hook()
+
+    async def outer(e: Ev) -> None:
+        e.seen.append("outer before")
+        await e.next()
+        e.seen.append("outer after")
+
+    async def inner(e: Ev) -> None:
+        e.seen.append("inner")
+        await e.next()
+
+    hook.bind(inner, priority=5)
+    hook.bind(outer, priority=-5)
+    ev = Ev()
+
+    async def default(e: Ev) -> None:
+        e.seen.append("default")
+
+    await hook.trigger(ev, default)
+    assert ev.seen == ["outer before", "inner", "default", "outer after"]
+
+
+async def test_not_calling_next_stops_the_chain() -> None:
+    hook: Hook[Ev] = Hook()
+    hook.bind(lambda e: e.seen.append("stop"))
+    ev = Ev()
+
+    async def default(e: Ev) -> None:
+        e.seen.append("default")
+
+    await hook.trigger(ev, default)
+    assert ev.seen == ["stop"]
+
+
+async def test_a_sync_handler_continues_with_e_next() -> None:
+    hook: Hook[Ev] = Hook()
+
+    def sync(e: Ev) -> None:
+        e.seen.append("sync")
+        e.next()
+
+    hook.bind(sync)
+    ev = Ev()
+
+    async def default(e: Ev) -> None:
+        e.seen.append("default")
+
+    await hook.trigger(ev, default)
+    assert ev.seen == ["sync", "default"]
+
+
+async def test_ids_replace_and_unbind() -> None:
+    hook: Hook[Ev] = Hook()
+
+    async def a(e: Ev) -> None:
+        e.seen.append("a")
+        await e.next()
+
+    async def b(e: Ev) -> None:
+        e.seen.append("b")
+        await e.next()
+
+    assert hook.bind(a, id="x") == "x"
+    hook.bind(b, id="x")  # same id: replaces
+    ev = Ev()
+    await hook.trigger(ev)
+    assert ev.seen == ["b"]
+    hook.unbind("x")
+    assert len(hook) == 0
+
+
+async def test_tagged_views_only_see_their_events() -> None:
+    hook: Hook[Ev] = Hook()
+    posts = TaggedHook(hook, ("posts",))
+
+    @posts
+    async def only_posts(e: Ev) -> None:
+        e.seen.append("posts")
+        await e.next()
+
+    other, mine = Ev(tag="users"), Ev(tag="posts")
+    await hook.trigger(other)
+    await hook.trigger(mine)
+    assert other.seen == [] and mine.seen == ["posts"]
+
+
+async def test_errors_propagate_to_the_caller() -> None:
+    hook: Hook[Ev] = Hook()
+
+    async def fail(e: Ev) -> None:
+        raise ValueError("no")
+
+    hook.bind(fail)
+    with pytest.raises(ValueError):
+        await hook.trigger(Ev())
