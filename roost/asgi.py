@@ -3,7 +3,8 @@
 Configuration comes from the environment (set by `roost serve`), so every worker builds the
 same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite), ROOST_REDIS
 (Redis URL: realtime events and schema changes then travel between processes), ROOST_HOOKS_DIR
-(hook files, loaded once per worker; see roost/boot.py)."""
+(hook files, loaded once per worker; see roost/boot.py), ROOST_AUTOMIGRATE_DIR (where automigrate
+writes a migration per collection change; empty turns it off)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,18 @@ class LazyApp:
     """Opens storage on lifespan startup (or the first request) and closes it on shutdown."""
 
     def __init__(
-        self, data_dir: str, db_url: str | None, redis_url: str | None = None, hooks_dir: str | None = None
+        self,
+        data_dir: str,
+        db_url: str | None,
+        redis_url: str | None = None,
+        hooks_dir: str | None = None,
+        automigrate_dir: str | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.db_url = db_url
         self.redis_url = redis_url
         self.hooks_dir = hooks_dir
+        self.automigrate_dir = automigrate_dir
         self.app: App | None = None
         self.handler: Any = None
         self._lock = asyncio.Lock()
@@ -34,7 +41,7 @@ class LazyApp:
             async with self._lock:
                 if self.handler is None:
                     self.app, self.handler = await start(
-                        self.data_dir, self.db_url, self.redis_url, self.hooks_dir
+                        self.data_dir, self.db_url, self.redis_url, self.hooks_dir, self.automigrate_dir
                     )
         return self.handler
 
@@ -63,4 +70,5 @@ app = LazyApp(
     os.environ.get("ROOST_DB") or None,
     os.environ.get("ROOST_REDIS") or None,
     os.environ.get("ROOST_HOOKS_DIR") or None,
+    os.environ.get("ROOST_AUTOMIGRATE_DIR") or None,
 )

@@ -1,14 +1,21 @@
-"""The `roost` command: serve, superuser upsert/delete, --version."""
+"""The `roost` command: serve, superuser upsert/delete, migrate, --version."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from roost import __version__
+
+if TYPE_CHECKING:
+    from roost.core.app import App
+
+T = TypeVar("T")
 
 DEFAULT_DIR = "./roost_data"
 
@@ -28,6 +35,16 @@ def _db_option(f):  # type: ignore[no-untyped-def]
         show_default=True,
         envvar="ROOST_DIR",
         help="Data folder (SQLite database, uploaded files).",
+    )(f)
+
+
+def _migrations_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--migrationsDir",
+        "migrations_dir",
+        default=None,
+        envvar="ROOST_MIGRATIONS_DIR",
+        help="Folder of migration files (default: roost_migrations/ beside the data folder).",
     )(f)
 
 
@@ -95,12 +112,22 @@ def main() -> None:
 @click.option(
     "--redis", "redis_url", default=None, envvar="ROOST_REDIS", help="Redis URL for events across processes."
 )
+@click.option(
+    "--automigrate",
+    type=click.BOOL,
+    default=True,
+    show_default=True,
+    help="Write a migration file for every collection change (--automigrate=false to turn off).",
+)
+@_migrations_option
 @_hooks_options
 @_db_option
 def serve(
     http_addr: str,
     workers: int,
     redis_url: str | None,
+    automigrate: bool,
+    migrations_dir: str | None,
     data_dir: str,
     db_url: str | None,
     hooks_dir: str | None = None,
@@ -124,6 +151,10 @@ def serve(
     os.environ["ROOST_DB"] = db_url or ""
     if redis_url:
         os.environ["ROOST_REDIS"] = redis_url
+    # migrations: pending ones are applied once here, before any worker starts
+    folder = _migrations_dir(data_dir, migrations_dir)
+    os.environ["ROOST_AUTOMIGRATE_DIR"] = folder if automigrate else ""
+    _apply_migrations(data_dir, db_url, folder)
     hooks_dir = _hooks_env(data_dir, hooks_dir)
     click.echo(
         f"Roost {__version__} serving http://{host}:{port}/api/ (data: {data_dir}, "
@@ -134,8 +165,6 @@ def serve(
         # one process: the server runs embedded in this one (less memory, no worker to supervise)
         _serve_embedded(host.strip("[]"), int(port), data_dir, db_url, redis_url, hooks_dir, watch)
         return
-    # create the schema once before workers start, so they do not race to bootstrap it
-    asyncio.run(_bootstrap(data_dir, db_url))
     _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
     Granian(
         target="roost.asgi:app",
@@ -171,7 +200,9 @@ def _serve_embedded(
 
     async def run() -> None:
         nonlocal restart
-        lazy = LazyApp(data_dir, db_url, redis_url, hooks_dir)
+        lazy = LazyApp(
+            data_dir, db_url, redis_url, hooks_dir, os.environ.get("ROOST_AUTOMIGRATE_DIR") or None
+        )
         await lazy._ensure()  # hook files load (or fail) before the port is taken
         server = Server(
             lazy,
@@ -214,11 +245,12 @@ async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) 
     await check(data_dir, db_url, hooks_dir)
 
 
-async def _bootstrap(data_dir: str, db_url: str | None) -> None:
-    from roost.core.app import App
+def _apply_migrations(data_dir: str, db_url: str | None, folder: str) -> None:
+    """Create the schema and apply pending migrations once, before workers start (so they do
+    not race to bootstrap); a failing migration stops the server from starting."""
+    from roost.migrations import up
 
-    app = await App.open(data_dir, db_url)
-    await app.close()
+    _with_app(data_dir, db_url, lambda app: up(app, folder, click.echo))
 
 
 @main.group()
@@ -264,6 +296,116 @@ def _describe(exc: Exception) -> str:
         if details:
             message = f"{message} ({details})"
     return message
+
+
+# --- migrate ------------------------------------------------------------------------------------
+
+
+def _migrations_dir(data_dir: str, migrations_dir: str | None) -> str:
+    from roost.migrations import default_dir
+
+    return os.path.abspath(migrations_dir) if migrations_dir else default_dir(data_dir)
+
+
+def _with_app(data_dir: str, db_url: str | None, work: Callable[[App], Awaitable[T]]) -> T:
+    """Open the app, run `await work(app)`, close it; errors become a message and exit code 1."""
+    from roost.core.app import App
+
+    folder = os.path.abspath(data_dir)
+
+    async def run() -> T:
+        app = await App.open(folder, db_url)
+        try:
+            return await work(app)
+        finally:
+            await app.close()
+
+    try:
+        return asyncio.run(run())
+    except Exception as exc:
+        raise click.ClickException(_describe(exc)) from None
+
+
+@main.group()
+def migrate() -> None:
+    """Apply, revert and write migrations (Python files with up(app) and down(app))."""
+
+
+@migrate.command("up")
+@_migrations_option
+@_db_option
+def migrate_up(migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Apply every migration not applied yet."""
+    from roost.migrations import up
+
+    folder = _migrations_dir(data_dir, migrations_dir)
+    done = _with_app(data_dir, db_url, lambda app: up(app, folder, click.echo))
+    if not done:
+        click.echo("No new migrations to apply.")
+
+
+@migrate.command("down")
+@click.argument("count", default=1, type=click.IntRange(min=1))
+@_migrations_option
+@_db_option
+def migrate_down(count: int, migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Revert the last COUNT applied migrations (default 1)."""
+    from roost.migrations import down
+
+    if sys.stdin.isatty():
+        click.confirm(f"Do you really want to revert the last {count} applied migration(s)?", abort=True)
+    folder = _migrations_dir(data_dir, migrations_dir)
+    done = _with_app(data_dir, db_url, lambda app: down(app, folder, count, click.echo))
+    if not done:
+        click.echo("No migrations to revert.")
+
+
+@migrate.command("create")
+@click.argument("name")
+@_migrations_option
+@_db_option
+def migrate_create(name: str, migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Write a blank migration NAME to fill in."""
+    from roost.migrations.files import MigrationError, new_file_name, write_file
+    from roost.migrations.templates import blank
+
+    folder = _migrations_dir(data_dir, migrations_dir)
+    try:
+        file = new_file_name(folder, name)
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Successfully created file {write_file(folder, file, blank(name))!r}.")
+
+
+@migrate.command("collections")
+@_migrations_option
+@_db_option
+def migrate_collections(migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Write a migration that imports a snapshot of every collection."""
+    from roost.migrations.files import new_file_name, write_file
+    from roost.migrations.templates import all_collections
+
+    folder = _migrations_dir(data_dir, migrations_dir)
+
+    async def snapshot(app: App) -> str:
+        colls = sorted(app.registry.all(), key=lambda c: (c.created, c.id))
+        return write_file(folder, new_file_name(folder, "collections_snapshot"), all_collections(colls))
+
+    click.echo(f"Successfully created file {_with_app(data_dir, db_url, snapshot)!r}.")
+
+
+@migrate.command("history-sync")
+@_migrations_option
+@_db_option
+def migrate_history_sync(migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Forget applied migrations whose file no longer exists."""
+    from roost.migrations import history_sync
+
+    folder = _migrations_dir(data_dir, migrations_dir)
+    gone = _with_app(data_dir, db_url, lambda app: history_sync(app, folder))
+    for name in gone:
+        click.echo(f"Removed {name} from the migrations history.")
+    click.echo("Migrations history synced successfully.")
 
 
 if __name__ == "__main__":

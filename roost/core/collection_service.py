@@ -303,7 +303,6 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
             ) from None
         app.registry.put(e.collection)
         await app.collections_changed()
-        await after_success(app, None, e.collection)
 
     hooks = app.hooks
     await _run(
@@ -349,7 +348,6 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
             ) from None
         app.registry.put(e.collection)
         await app.collections_changed()
-        await after_success(app, existing, e.collection)
 
     hooks = app.hooks
     await _run(
@@ -383,7 +381,6 @@ async def delete_collection(app: App, coll: Collection) -> None:
         app.registry.remove(coll)
         app.storage.delete_prefix(coll.id)
         await app.collections_changed()
-        await after_success(app, e.collection, None)
 
     hooks = app.hooks
     await _run(
@@ -426,14 +423,6 @@ async def _run(
             await success.trigger(CollectionEvent(app, event.collection, event.original))
         except Exception:
             log.exception("collection after-success handler failed (the change was committed)")
-
-
-async def after_success(app: App, old: Collection | None, new: Collection | None) -> None:
-    """Trigger point after a collection change committed: `app.on_collection_after_success`
-    listeners get (old, new), old None for a create and new None for a delete. Automigrate
-    listens here; a listener's error reaches the caller (the change itself stays)."""
-    for listener in list(app.on_collection_after_success):
-        await listener(old, new)
 
 
 # `_collections` seen as a collection, so listing collections reuses the filter and sort engine
