@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
-from roost.core.fields import AutodateField, JSONField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields import AutodateField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields.cast import infer_form_value
 from roost.core.fields.date import now
 from roost.core.fields.multi import as_list
 from roost.core.record_shape import row_to_record, select_sql
@@ -61,8 +62,8 @@ def _apply_input(
         if mod:
             modifiers.append((f, mod, value))
             continue
-        if from_form and isinstance(f, JSONField) and isinstance(value, str):
-            value = f.prepare_form(value)
+        if from_form:
+            value = infer_form_value(value)
         record[f.name] = f.prepare(value)
         body[f.name] = record[f.name]
     for f, mod, value in modifiers:
@@ -181,6 +182,8 @@ async def save(
     old = dict(existing) if existing else {}
     body = _apply_input(coll, record, data, caller, from_form, creating)
     caller.info.body = body
+    if any(isinstance(f, PasswordField) and f.unhashable(record.get(f.name)) for f in coll.columns):
+        raise BadRequest(fail_message)
     manager = False if creating else await is_manager(app, coll, record["id"], caller, reader)
     errors: dict[str, Any] = {}
 
