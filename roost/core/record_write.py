@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
 from roost.core.events import RecordErrorEvent, RecordEvent
-from roost.core.fields import AutodateField, JSONField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields import AutodateField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields.cast import infer_form_value
 from roost.core.fields.date import now
 from roost.core.fields.multi import as_list
 from roost.core.record import Record
@@ -67,8 +68,8 @@ def _apply_input(
         if mod:
             modifiers.append((f, mod, value))
             continue
-        if from_form and isinstance(f, JSONField) and isinstance(value, str):
-            value = f.prepare_form(value)
+        if from_form:
+            value = infer_form_value(value)
         record[f.name] = f.prepare(value)
         body[f.name] = record[f.name]
     for f, mod, value in modifiers:
@@ -270,6 +271,8 @@ async def _validate(app: App, draft: Draft, scope: WriteScope | None) -> None:
     reader = scope.tx if scope is not None else app.db
     coll, caller, record, old, creating = draft.coll, draft.caller, draft.record, draft.old, draft.creating
     fail_message = draft.fail_message
+    if any(isinstance(f, PasswordField) and f.unhashable(record.get(f.name)) for f in coll.columns):
+        raise BadRequest(fail_message)
     manager = False if creating else await is_manager(app, coll, record["id"], caller, reader)
     errors: dict[str, Any] = {}
 

@@ -102,8 +102,8 @@ class Request:
             return {}
         try:
             return orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise BadRequest(f"Invalid JSON body: {exc.msg} at position {exc.pos}.") from None
+        except orjson.JSONDecodeError:
+            raise BadRequest() from None
 
     async def data(self) -> tuple[dict[str, Any], dict[str, list[Any]]]:
         """The submitted body as (fields, files), for JSON, urlencoded and multipart bodies.
