@@ -51,6 +51,8 @@ class Operand:
     null: bool = False
     multi: bool = False
     fresh: Callable[[Context], Operand] | None = None
+    # a condition the whole comparison must also meet (an auth record's email: its emailVisibility)
+    guard: str = ""
 
 
 @dataclass(slots=True)
@@ -202,6 +204,9 @@ class _Compiler:
     def call(self, call: Call) -> Operand:
         name = call.name
         args = [self.operand(a) for a in call.args]
+        for a in args:
+            if a.guard:  # a guarded value inside a function reads NULL where the guard fails
+                a.sql, a.guard = f"(CASE WHEN {a.guard} THEN {a.sql} END)", ""
         if any(a.multi for a in args):
             raise FilterError(f"Function {name}() does not accept multi-valued arguments.")
         if name == "strftime":
@@ -265,6 +270,10 @@ class _Compiler:
         if any_mode:
             op = op[1:]
         cond, params = self.compare(left, op, right)
+        guards = [g for g in (left.guard, right.guard) if g]
+        if guards:
+            # as PocketBase, the condition is wrapped as a whole: `(cond AND visibility)`
+            cond = f"({cond} AND {' AND '.join(guards)})"
         if any_mode or not (left.multi or right.multi):
             return cond, params
         # match-all, as PocketBase's multi-match subquery: no value of a multi-valued side (each side
@@ -436,6 +445,9 @@ def compile_sort(
             op = resolver.resolve(ident, ctx)
             if op.literal or op.null or any(isinstance(p, Deferred) for p in op.params):
                 raise FilterError(f"Invalid sort field {ident.raw!r}: it must be a field.")
+            if op.guard:
+                # a hidden email sorts as NULL (PocketBase sorts by it: see BUGS "email-sort")
+                op.sql = f"(CASE WHEN {op.guard} THEN {op.sql} END)"
             if ctx.joins:
                 # a relation path: the first related value (PocketBase sorts over its LEFT JOIN)
                 joins, jparams = ctx.render_joins()
