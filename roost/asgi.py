@@ -2,7 +2,8 @@
 
 Configuration comes from the environment (set by `roost serve`), so every worker builds the
 same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite), ROOST_REDIS
-(Redis URL: realtime events and schema changes then travel between processes)."""
+(Redis URL: realtime events and schema changes then travel between processes), ROOST_LOG_FORMAT
+(`text` or `json` request and error lines on stdout), ROOST_QUIET (`1`: no request lines)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,27 @@ from typing import Any
 from roost.api import build_asgi
 from roost.core.app import App
 from roost.realtime.redis import RedisBroker, channel_prefix
+from roost.web.access_log import LogWriter, setup_logging
 
 
 class LazyApp:
     """Opens storage on lifespan startup (or the first request) and closes it on shutdown."""
 
-    def __init__(self, data_dir: str, db_url: str | None, redis_url: str | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: str,
+        db_url: str | None,
+        redis_url: str | None = None,
+        log_format: str | None = None,
+        quiet: bool = False,
+    ) -> None:
+        """`log_format` (`text`/`json`) turns on request and error logs; `quiet` keeps only errors."""
         self.data_dir = data_dir
         self.db_url = db_url
         self.redis_url = redis_url
+        self.log_format = log_format
+        self.quiet = quiet
+        self.log_writer: LogWriter | None = None
         self.app: App | None = None
         self.handler: Any = None
         self._lock = asyncio.Lock()
@@ -35,7 +48,10 @@ class LazyApp:
                         # every instance on the same database shares one set of channels
                         deployment = self.db_url or os.path.abspath(self.data_dir)
                         app.broker = RedisBroker(self.redis_url, channel_prefix(deployment))
-                    handler = build_asgi(app)
+                    access_log = None
+                    if self.log_format:
+                        self.log_writer, access_log = setup_logging(self.log_format, self.quiet)
+                    handler = build_asgi(app, access_log)
                     await app.broker.start()
                     self.app, self.handler = app, handler
         return self.handler
@@ -54,6 +70,8 @@ class LazyApp:
                 elif message["type"] == "lifespan.shutdown":
                     if self.app is not None:
                         await self.app.close()
+                    if self.log_writer is not None:
+                        self.log_writer.close()
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         handler = self.handler or await self._ensure()
@@ -64,4 +82,6 @@ app = LazyApp(
     os.environ.get("ROOST_DIR", "roost_data"),
     os.environ.get("ROOST_DB") or None,
     os.environ.get("ROOST_REDIS") or None,
+    os.environ.get("ROOST_LOG_FORMAT") or "text",
+    os.environ.get("ROOST_QUIET", "") not in ("", "0", "false"),
 )

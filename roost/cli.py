@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import sys
 
@@ -50,88 +51,178 @@ def main() -> None:
 @click.option(
     "--redis", "redis_url", default=None, envvar="ROOST_REDIS", help="Redis URL for events across processes."
 )
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    envvar="ROOST_LOG_FORMAT",
+    help="Request and error log lines on stdout: text, or JSON lines with stable keys.",
+)
+@click.option(
+    "--quiet",
+    is_flag=True,
+    default=False,
+    envvar="ROOST_QUIET",
+    help="No line per request; warnings and errors are still logged.",
+)
 @_db_option
-def serve(http_addr: str, workers: int, redis_url: str | None, data_dir: str, db_url: str | None) -> None:
+def serve(
+    http_addr: str,
+    workers: int,
+    redis_url: str | None,
+    log_format: str,
+    quiet: bool,
+    data_dir: str,
+    db_url: str | None,
+) -> None:
     """Start the server."""
-    from granian import Granian
-    from granian.constants import Interfaces, Loops
-
-    host, _, port = http_addr.rpartition(":")
-    if not host or not port.isdigit():
-        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8090", param_hint="--http")
+    host, port = _parse_http(http_addr)
     if workers > 1 and not redis_url:
         # each worker holds its own realtime clients; without a broker a write in one worker
         # would never reach subscribers connected to another
         raise click.UsageError("--workers above 1 needs --redis URL, so realtime events reach every worker.")
+    _check_address_free(host, port)
     data_dir = os.path.abspath(data_dir)
     os.makedirs(data_dir, exist_ok=True)
     os.environ["ROOST_DIR"] = data_dir
     os.environ["ROOST_DB"] = db_url or ""
     if redis_url:
         os.environ["ROOST_REDIS"] = redis_url
-    click.echo(
-        f"Roost {__version__} serving http://{host}:{port}/api/ (data: {data_dir}, "
-        f"database: {'PostgreSQL' if db_url else 'SQLite'})"
-    )
-    if workers == 1:
-        # one process: the server runs embedded in this one (less memory, no worker to supervise)
-        _serve_embedded(host.strip("[]"), int(port), data_dir, db_url, redis_url)
-        return
-    # create the schema once before workers start, so they do not race to bootstrap it
-    asyncio.run(_bootstrap(data_dir, db_url))
+    os.environ["ROOST_LOG_FORMAT"] = log_format
+    os.environ["ROOST_QUIET"] = "1" if quiet else ""
+    # create the schema once before the workers start (so they do not race to bootstrap it),
+    # and learn whether a first superuser is still to be created
+    try:
+        superusers = asyncio.run(_bootstrap(data_dir, db_url))
+    except Exception as exc:
+        raise click.ClickException(
+            f"Cannot open the database {_describe_database(data_dir, db_url)}: {exc}"
+        ) from None
+    click.echo(_banner(host, port, data_dir, db_url, superusers))
+    _run_server(host, port, workers)
+
+
+def _parse_http(http_addr: str) -> tuple[str, int]:
+    host, _, port = http_addr.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8090", param_hint="--http")
+    return host.strip("[]"), int(port)
+
+
+def _check_address_free(host: str, port: int) -> None:
+    """Exit 1 when something already listens on the address, as PocketBase does.
+
+    The server's own sockets use SO_REUSEPORT, which would let a second server share the port
+    with the first and split the requests between two data folders. A plain socket (with
+    SO_REUSEADDR only, so connections closing from a previous run do not count) cannot bind a
+    port that another socket listens on, whatever options that one has."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(addr)
+        except OSError as exc:
+            reason = "address already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+            raise click.ClickException(f"cannot listen on {_host_port(host, port)}: {reason}") from None
+
+
+def _host_port(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _run_server(host: str, port: int, workers: int) -> None:
+    """Granian's regular server: a supervisor process and `workers` worker processes, each
+    loading `roost.asgi:app` (configured through the ROOST_* environment set above).
+
+    Granian's embedded server (the app on this process's own loop) is marked experimental by
+    granian itself; the regular server is the mode granian supports for production, restarts
+    nothing silently, and stops gracefully on SIGINT/SIGTERM (requests in flight finish, then
+    the lifespan shutdown closes storage). The cost of the supervisor process is measured in
+    benchmarks/README.md."""
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+    from granian.log import LogLevels
+
+    use_uvloop = sys.platform != "win32" and os.environ.get("ROOST_LOOP", "uvloop") == "uvloop"
     Granian(
         target="roost.asgi:app",
-        address=host.strip("[]"),
-        port=int(port),
+        address=host,
+        port=port,
         interface=Interfaces.ASGI,
         workers=workers,
-        loop=Loops.uvloop if sys.platform != "win32" else Loops.auto,
-        log_access=False,
+        loop=Loops.uvloop if use_uvloop else Loops.asyncio,
+        log_level=LogLevels.warning,  # the banner says where it listens; granian reports problems
+        log_access=False,  # Roost logs requests itself (roost.web.access_log)
         websockets=True,
+        backlog=1024,
     ).serve()
 
 
-def _serve_embedded(host: str, port: int, data_dir: str, db_url: str | None, redis_url: str | None) -> None:
-    """Granian's embedded server on this process's event loop; SIGINT/SIGTERM stop it gracefully
-    (requests in flight finish, then the lifespan shutdown closes storage)."""
-    import signal
-
-    from granian.constants import Interfaces
-    from granian.server.embed import Server
-
-    from roost.asgi import LazyApp
-
-    async def run() -> None:
-        server = Server(
-            LazyApp(data_dir, db_url, redis_url),
-            address=host,
-            port=port,
-            interface=Interfaces.ASGI,
-            websockets=True,
-            log_access=False,
-            backlog=1024,
-        )
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, server.stop)
-        await server.serve()
-
-    if os.environ.get("ROOST_LOOP", "uvloop") == "uvloop":
-        try:
-            import uvloop
-
-            uvloop.run(run())
-            return
-        except ImportError:
-            pass
-    asyncio.run(run())
+def _describe_database(data_dir: str, db_url: str | None) -> str:
+    """`SQLite /abs/data.db` or `PostgreSQL postgresql://user@host:5432/name`, never a password."""
+    if not db_url:
+        return f"SQLite {os.path.join(data_dir, 'data.db')}"
+    if db_url.startswith("sqlite:///"):
+        return f"SQLite {os.path.abspath(db_url[len('sqlite:///') :])}"
+    return f"PostgreSQL {_redact_url(db_url)}"
 
 
-async def _bootstrap(data_dir: str, db_url: str | None) -> None:
+def _redact_url(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rpartition("@")
+    user = (parts.username or "") + ":***"
+    return urlunsplit(parts._replace(netloc=f"{user}@{netloc[2]}"))
+
+
+def _storage_flags(data_dir: str, db_url: str | None) -> str:
+    import shlex
+
+    flags = f"--dir {shlex.quote(data_dir)}"
+    if db_url:
+        flags += f" --db {shlex.quote(_redact_url(db_url))}"
+    return flags
+
+
+def _banner(host: str, port: int, data_dir: str, db_url: str | None, superusers: int) -> str:
+    url_host = f"[{host}]" if ":" in host else host
+    lines = [
+        f"Roost {__version__} server starting",
+        f"├─ REST API:  http://{url_host}:{port}/api/",
+        f"├─ Data:      {data_dir}",
+        f"└─ Database:  {_describe_database(data_dir, db_url)}",
+    ]
+    if not superusers:
+        lines += [
+            "",
+            "(!) There is no superuser yet. Create the first one with:",
+            f"    roost superuser upsert EMAIL PASSWORD {_storage_flags(data_dir, db_url)}",
+        ]
+    return "\n".join(lines)
+
+
+async def _bootstrap(data_dir: str, db_url: str | None) -> int:
+    """Open (and so create or migrate) the storage once; returns the number of superusers."""
     from roost.core.app import App
+    from roost.core.records import SUPERUSERS_ID
 
     app = await App.open(data_dir, db_url)
-    await app.close()
+    try:
+        table = app.dialect.quote(app.registry.by_id[SUPERUSERS_ID].table)
+        row = await app.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
+        return int(row[0]) if row else 0
+    finally:
+        await app.close()
 
 
 @main.group()
@@ -147,11 +238,14 @@ def superuser_upsert(email: str, password: str, data_dir: str, db_url: str | Non
     """Create a superuser, or set the password of an existing one."""
     from roost.core.superusers import upsert_superuser
 
+    data_dir = os.path.abspath(data_dir)
+    new_folder = _warn_if_new_storage(data_dir, db_url)
     try:
-        asyncio.run(upsert_superuser(os.path.abspath(data_dir), db_url, email, password))
+        asyncio.run(upsert_superuser(data_dir, db_url, email, password))
     except Exception as exc:
         raise click.ClickException(f"Failed to upsert superuser: {_describe(exc)}") from None
     click.echo(f'Successfully saved superuser "{email}"!')
+    click.echo(_changed(data_dir, db_url, new_folder))
 
 
 @superuser.command("delete")
@@ -161,11 +255,33 @@ def superuser_delete(email: str, data_dir: str, db_url: str | None) -> None:
     """Delete a superuser by email."""
     from roost.core.superusers import delete_superuser
 
+    data_dir = os.path.abspath(data_dir)
+    if not db_url and not os.path.exists(os.path.join(data_dir, "data.db")):
+        raise click.ClickException(f"Failed to delete superuser: there is no Roost data in {data_dir}.")
     try:
-        asyncio.run(delete_superuser(os.path.abspath(data_dir), db_url, email))
+        asyncio.run(delete_superuser(data_dir, db_url, email))
     except Exception as exc:
         raise click.ClickException(f"Failed to delete superuser: {_describe(exc)}") from None
     click.echo(f'Successfully deleted superuser "{email}"!')
+    click.echo(_changed(data_dir, db_url, False))
+
+
+def _warn_if_new_storage(data_dir: str, db_url: str | None) -> bool:
+    """True (with a note on stderr) when no SQLite database exists yet in `data_dir`: a mistyped
+    or forgotten --dir would otherwise silently create a second, empty data folder."""
+    if db_url or os.path.exists(os.path.join(data_dir, "data.db")):
+        return False
+    click.echo(
+        f"Note: there is no Roost data in {data_dir} yet; creating it there "
+        "(pass --dir to use an existing data folder).",
+        err=True,
+    )
+    return True
+
+
+def _changed(data_dir: str, db_url: str | None, new_folder: bool) -> str:
+    created = " (new)" if new_folder else ""
+    return f"Data folder: {data_dir}{created}\nDatabase:    {_describe_database(data_dir, db_url)}"
 
 
 def _describe(exc: Exception) -> str:
