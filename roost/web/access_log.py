@@ -46,6 +46,7 @@ SECRET_QUERY_KEYS = frozenset(
     }
 )
 MAX_PENDING = 100_000  # lines kept while the output is blocked; later ones are counted and dropped
+BATCH_DELAY = 0.02  # seconds; a line reaches the output at most this much later
 _STOP = object()
 
 
@@ -64,8 +65,14 @@ def safe_query(raw: bytes) -> str:
     return "&".join(parts)
 
 
+_second: list[Any] = [None, ""]  # the last formatted second (only the writer thread formats)
+
+
 def _iso(ts: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int(ts % 1 * 1000):03d}Z"
+    second = int(ts)
+    if _second[0] != second:
+        _second[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
+    return f"{_second[1]}.{int((ts - second) * 1000):03d}Z"
 
 
 class LogWriter:
@@ -99,6 +106,8 @@ class LogWriter:
     def _run(self) -> None:
         while True:
             batch = [self._queue.get()]
+            # let lines gather: one write and one wake-up per batch instead of per request
+            time.sleep(BATCH_DELAY)
             while True:
                 try:
                     batch.append(self._queue.get_nowait())
