@@ -10,7 +10,7 @@ from roost.api import batch, collections, files, health, realtime, record_auth, 
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.web import Request, Response, Router, json_response, to_api_error
-from roost.web.access_log import AccessLog, new_request_id
+from roost.web.access_log import AccessLog, new_request_id, request_id_var
 from roost.web.response import SECURITY_HEADERS
 
 log = logging.getLogger("roost.api")
@@ -52,9 +52,10 @@ def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
             return
         started = perf_counter()
         request = Request(scope, receive)
-        # every request gets an id: sent back as X-Request-Id, logged with the request line and
-        # available to error logs as `request.request_id`
+        # every request gets an id: sent back as X-Request-Id, logged with the request line, and
+        # carried by every log record emitted while answering it (`request.request_id` too)
         request_id = request.request_id = new_request_id()
+        request_id_var.set(request_id)
         try:
             if request.method == "OPTIONS":
                 response = _preflight(request)

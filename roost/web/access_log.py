@@ -11,6 +11,7 @@ and `error` (the traceback)."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import queue
@@ -46,6 +47,8 @@ SECRET_QUERY_KEYS = frozenset(
     }
 )
 MAX_PENDING = 100_000  # lines kept while the output is blocked; later ones are counted and dropped
+# the id of the request being answered: log records emitted while answering it carry it
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("roost_request_id", default=None)
 BATCH_DELAY = 0.02  # seconds; a line reaches the output at most this much later
 _STOP = object()
 
@@ -199,7 +202,8 @@ class AccessLog:
 
 class WriterHandler(logging.Handler):
     """Sends log records (errors, warnings) through the same writer as the request lines.
-    A record's `request_id` (`log.exception(..., extra={"request_id": ...})`) is kept."""
+    A record gets the id of the request being answered when it was emitted (or the one given
+    with `log.exception(..., extra={"request_id": ...})`)."""
 
     def __init__(self, writer: LogWriter) -> None:
         super().__init__()
@@ -215,7 +219,7 @@ class WriterHandler(logging.Handler):
                     record.created,
                     record.levelname,
                     record.name,
-                    getattr(record, "request_id", None),
+                    getattr(record, "request_id", None) or request_id_var.get(),
                     record.getMessage(),
                     error,
                 )

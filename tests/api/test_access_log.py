@@ -101,3 +101,17 @@ def test_credentials_in_query_strings_are_masked():
     )
     assert safe_query(b"filter=(title%3D'token')&sort=-created") == "filter=(title%3D'token')&sort=-created"
     assert safe_query(b"token") == "token"
+
+
+async def test_unexpected_errors_are_logged_with_the_request_id(app):
+    async def requests(client):
+        await app.db.close()  # storage gone: the next query fails in a way no handler expects
+        return await client.get("/api/collections/users/records")
+
+    lines, r = await logged(app, "json", requests)
+    assert r.status_code == 500
+    error = next(json.loads(line) for line in lines if json.loads(line)["level"] == "ERROR")
+    assert error["request_id"] == r.headers["x-request-id"]
+    assert error["error"].startswith("Traceback")
+    request_line = json.loads(lines[-1])
+    assert request_line["status"] == 500 and request_line["request_id"] == r.headers["x-request-id"]
