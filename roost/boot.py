@@ -11,6 +11,7 @@ from typing import Any
 
 from roost.core.app import App
 from roost.core.events import BootstrapEvent, ServeEvent
+from roost.web.access_log import AccessLog
 
 
 async def start(
@@ -19,9 +20,11 @@ async def start(
     redis_url: str | None = None,
     hooks_dir: str | None = None,
     automigrate_dir: str | None = None,
+    access_log: AccessLog | None = None,
 ) -> tuple[App, Any]:
     """Open the app, load hook files and build its ASGI application. Raises HookFileError.
-    With `automigrate_dir`, collection changes made through the API write migrations there."""
+    With `automigrate_dir`, collection changes made through the API write migrations there;
+    with `access_log`, one line per request is logged."""
     from roost.api import build_asgi
     from roost.plugins.hooks_dir import load_hooks
 
@@ -43,7 +46,7 @@ async def start(
         event = ServeEvent(app, app.router)
 
         async def build(e: ServeEvent) -> None:
-            e.handler = build_asgi(app)
+            e.handler = build_asgi(app, access_log)
 
         await app.hooks.serve.trigger(event, build)
         if event.handler is None:

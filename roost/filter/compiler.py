@@ -220,14 +220,14 @@ class _Compiler:
         if name == "geoDistance":
             if len(args) != 4:
                 raise FilterError("geoDistance() takes 4 arguments: lonA, latA, lonB, latB.")
-            a = [self.as_kind(x, NUMBER) for x in args]
-            lon1, lat1, lon2, lat2 = (x.sql for x in a)
+            coords = [self.as_kind(x, NUMBER) for x in args]
+            lon1, lat1, lon2, lat2 = (x.sql for x in coords)
             sql = (
                 f"(6371 * ACOS(MIN(1, MAX(-1, COS(RADIANS({lat1})) * COS(RADIANS({lat2})) * "
                 f"COS(RADIANS({lon2}) - RADIANS({lon1})) + SIN(RADIANS({lat1})) * SIN(RADIANS({lat2}))))))"
             )
             sql = sql.replace("MIN(", self.d.scalar_min + "(").replace("MAX(", self.d.scalar_max + "(")
-            params = [p for x in (a[1], a[3], a[2], a[0], a[1], a[3]) for p in x.params]
+            params = [p for i in (1, 3, 2, 0, 1, 3) for p in coords[i].params]
             return Operand(sql, params, NUMBER)
         raise FilterError(f"Unknown function {name}() at position {call.pos}.")
 

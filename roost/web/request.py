@@ -23,6 +23,7 @@ class Request:
         "path",
         "path_params",
         "receive",
+        "request_id",
         "scope",
         "state",
     )
@@ -39,6 +40,7 @@ class Request:
         self.auth: Any = None  # the authenticated record, set by the auth middleware
         self.state: dict[str, Any] = {}
         self.body_limit = DEFAULT_BODY_LIMIT
+        self.request_id = ""  # set by the app for each request (X-Request-Id, log lines)
 
     @property
     def query(self) -> dict[str, str]:
