@@ -32,6 +32,7 @@ from roost.core.events import (
 )
 from roost.core.record import Record
 from roost.core.routing import require_auth, require_guest_only, require_superuser
+from roost.cron import Cron, CronError
 from roost.errors import BadRequest as BadRequestError
 from roost.errors import Forbidden as ForbiddenError
 from roost.errors import NotFound as NotFoundError
@@ -52,6 +53,8 @@ __all__ = [
     "CollectionErrorEvent",
     "CollectionEvent",
     "CollectionRequestEvent",
+    "Cron",
+    "CronError",
     "Event",
     "FileDownloadRequestEvent",
     "ForbiddenError",

@@ -1,7 +1,7 @@
 """The composition root: one way to turn a data folder into a running app, for the CLI and the
 ASGI entry alike, so hook files load once per worker process the same way.
 
-    open -> broker -> hook files (setup(app)) -> on_bootstrap -> on_serve (builds the ASGI app)
+    open -> broker -> automigrate -> hook files (setup(app)) -> on_bootstrap -> on_serve (builds the ASGI app)
 """
 
 from __future__ import annotations
@@ -11,12 +11,20 @@ from typing import Any
 
 from roost.core.app import App
 from roost.core.events import BootstrapEvent, ServeEvent
+from roost.web.access_log import AccessLog
 
 
 async def start(
-    data_dir: str, db_url: str | None = None, redis_url: str | None = None, hooks_dir: str | None = None
+    data_dir: str,
+    db_url: str | None = None,
+    redis_url: str | None = None,
+    hooks_dir: str | None = None,
+    automigrate_dir: str | None = None,
+    access_log: AccessLog | None = None,
 ) -> tuple[App, Any]:
-    """Open the app, load hook files and build its ASGI application. Raises HookFileError."""
+    """Open the app, load hook files and build its ASGI application. Raises HookFileError.
+    With `automigrate_dir`, collection changes made through the API write migrations there;
+    with `access_log`, one line per request is logged."""
     from roost.api import build_asgi
     from roost.plugins.hooks_dir import load_hooks
 
@@ -28,13 +36,17 @@ async def start(
             # every instance on the same database shares one set of channels
             deployment = db_url or os.path.abspath(data_dir)  # noqa: ASYNC240 (startup only)
             app.broker = RedisBroker(redis_url, channel_prefix(deployment))
+        if automigrate_dir:
+            from roost.migrations import automigrate
+
+            automigrate.enable(app, automigrate_dir)
         if hooks_dir:
             await load_hooks(app, hooks_dir)
         await app.hooks.bootstrap.trigger(BootstrapEvent(app))
         event = ServeEvent(app, app.router)
 
         async def build(e: ServeEvent) -> None:
-            e.handler = build_asgi(app)
+            e.handler = build_asgi(app, access_log)
 
         await app.hooks.serve.trigger(event, build)
         if event.handler is None:

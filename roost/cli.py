@@ -1,14 +1,25 @@
-"""The `roost` command: serve, superuser upsert/delete, --version."""
+"""The `roost` command: serve, superuser upsert/delete, migrate, --version."""
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
+import signal
 import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from roost import __version__
+
+if TYPE_CHECKING:
+    from roost.core.app import App
+
+T = TypeVar("T")
 
 DEFAULT_DIR = "./roost_data"
 
@@ -28,6 +39,16 @@ def _db_option(f):  # type: ignore[no-untyped-def]
         show_default=True,
         envvar="ROOST_DIR",
         help="Data folder (SQLite database, uploaded files).",
+    )(f)
+
+
+def _migrations_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--migrationsDir",
+        "migrations_dir",
+        default=None,
+        envvar="ROOST_MIGRATIONS_DIR",
+        help="Folder of migration files (default: roost_migrations/ beside the data folder).",
     )(f)
 
 
@@ -69,13 +90,6 @@ def _exit_on_hook_error(fn) -> None:  # type: ignore[no-untyped-def]
         sys.exit(1)
 
 
-async def _watch_hooks(folder: str, server) -> None:  # type: ignore[no-untyped-def]
-    from roost.plugins.hooks_dir import watch
-
-    await watch(folder)
-    server.stop()
-
-
 @click.group()
 @click.version_option(__version__, prog_name="roost", message="roost version %(version)s")
 def main() -> None:
@@ -95,12 +109,39 @@ def main() -> None:
 @click.option(
     "--redis", "redis_url", default=None, envvar="ROOST_REDIS", help="Redis URL for events across processes."
 )
+@click.option(
+    "--automigrate",
+    type=click.BOOL,
+    default=True,
+    show_default=True,
+    help="Write a migration file for every collection change (--automigrate=false to turn off).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    envvar="ROOST_LOG_FORMAT",
+    help="Request and error log lines on stdout: text, or JSON lines with stable keys.",
+)
+@click.option(
+    "--quiet",
+    is_flag=True,
+    default=False,
+    envvar="ROOST_QUIET",
+    help="No line per request; warnings and errors are still logged.",
+)
+@_migrations_option
 @_hooks_options
 @_db_option
 def serve(
     http_addr: str,
     workers: int,
     redis_url: str | None,
+    log_format: str,
+    quiet: bool,
+    automigrate: bool,
+    migrations_dir: str | None,
     data_dir: str,
     db_url: str | None,
     hooks_dir: str | None = None,
@@ -108,104 +149,125 @@ def serve(
     dev: bool = False,
 ) -> None:
     """Start the server."""
-    from granian import Granian
-    from granian.constants import Interfaces, Loops
-
-    host, _, port = http_addr.rpartition(":")
-    if not host or not port.isdigit():
-        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8090", param_hint="--http")
+    host, port = _parse_http(http_addr)
     if workers > 1 and not redis_url:
         # each worker holds its own realtime clients; without a broker a write in one worker
         # would never reach subscribers connected to another
         raise click.UsageError("--workers above 1 needs --redis URL, so realtime events reach every worker.")
+    _check_address_free(host, port)
     data_dir = os.path.abspath(data_dir)
     os.makedirs(data_dir, exist_ok=True)
     os.environ["ROOST_DIR"] = data_dir
     os.environ["ROOST_DB"] = db_url or ""
     if redis_url:
         os.environ["ROOST_REDIS"] = redis_url
+    os.environ["ROOST_LOG_FORMAT"] = log_format
+    os.environ["ROOST_QUIET"] = "1" if quiet else ""
+    # migrations: the schema is created and pending migrations applied once here, before any
+    # worker starts (so workers do not race to bootstrap); a failing migration stops the start
+    folder = _migrations_dir(data_dir, migrations_dir)
+    os.environ["ROOST_AUTOMIGRATE_DIR"] = folder if automigrate else ""
+    _apply_migrations(data_dir, db_url, folder)
     hooks_dir = _hooks_env(data_dir, hooks_dir)
-    click.echo(
-        f"Roost {__version__} serving http://{host}:{port}/api/ (data: {data_dir}, "
-        f"database: {'PostgreSQL' if db_url else 'SQLite'})"
-    )
-    watch = dev if hooks_watch is None else hooks_watch
-    if workers == 1:
-        # one process: the server runs embedded in this one (less memory, no worker to supervise)
-        _serve_embedded(host.strip("[]"), int(port), data_dir, db_url, redis_url, hooks_dir, watch)
-        return
-    # create the schema once before workers start, so they do not race to bootstrap it
-    asyncio.run(_bootstrap(data_dir, db_url))
+    # hook files load (or fail with their file and line) before the port is taken
     _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
-    Granian(
-        target="roost.asgi:app",
-        address=host.strip("[]"),
-        port=int(port),
-        interface=Interfaces.ASGI,
-        workers=workers,
-        loop=Loops.uvloop if sys.platform != "win32" else Loops.auto,
-        log_access=False,
-        websockets=True,
-    ).serve()
-
-
-def _serve_embedded(
-    host: str,
-    port: int,
-    data_dir: str,
-    db_url: str | None,
-    redis_url: str | None,
-    hooks_dir: str | None = None,
-    watch: bool = False,
-) -> None:
-    """Granian's embedded server on this process's event loop; SIGINT/SIGTERM stop it gracefully
-    (requests in flight finish, then the lifespan shutdown closes storage)."""
-    import signal
-
-    from granian.constants import Interfaces
-    from granian.server.embed import Server
-
-    from roost.asgi import LazyApp
-
-    restart = False
-
-    async def run() -> None:
-        nonlocal restart
-        lazy = LazyApp(data_dir, db_url, redis_url, hooks_dir)
-        await lazy._ensure()  # hook files load (or fail) before the port is taken
-        server = Server(
-            lazy,
-            address=host,
-            port=port,
-            interface=Interfaces.ASGI,
-            websockets=True,
-            log_access=False,
-            backlog=1024,
-        )
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, server.stop)
-        watcher = asyncio.ensure_future(_watch_hooks(hooks_dir, server)) if watch and hooks_dir else None
-        await server.serve()
-        if watcher is not None:
-            restart = watcher.done() and not watcher.cancelled()
-            watcher.cancel()
-
-    def main() -> None:
-        if os.environ.get("ROOST_LOOP", "uvloop") == "uvloop":
-            try:
-                import uvloop
-
-                uvloop.run(run())
-                return
-            except ImportError:
-                pass
-        asyncio.run(run())
-
-    _exit_on_hook_error(main)
-    if restart:  # a hook file changed: start afresh, as PocketBase does (no stale handlers)
+    try:
+        superusers = asyncio.run(_count_superusers(data_dir, db_url))
+    except Exception as exc:
+        raise click.ClickException(
+            f"Cannot open the database {_describe_database(data_dir, db_url)}: {exc}"
+        ) from None
+    click.echo(_banner(host, port, data_dir, db_url, superusers))
+    watch = dev if hooks_watch is None else hooks_watch
+    if _run_server(host, port, workers, hooks_dir if watch else None):
+        # a hook file changed: start afresh, as PocketBase does (no stale handlers)
         click.echo("Hook files changed: restarting.")
         os.execv(sys.executable, [sys.executable, "-m", "roost", *sys.argv[1:]])  # noqa: S606
+
+
+def _parse_http(http_addr: str) -> tuple[str, int]:
+    host, _, port = http_addr.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8090", param_hint="--http")
+    return host.strip("[]"), int(port)
+
+
+def _check_address_free(host: str, port: int) -> None:
+    """Exit 1 when something already listens on the address, as PocketBase does.
+
+    The server's own sockets use SO_REUSEPORT, which would let a second server share the port
+    with the first and split the requests between two data folders. A plain socket (with
+    SO_REUSEADDR only, so connections closing from a previous run do not count) cannot bind a
+    port that another socket listens on, whatever options that one has."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(addr)
+        except OSError as exc:
+            reason = "address already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+            raise click.ClickException(f"cannot listen on {_host_port(host, port)}: {reason}") from None
+
+
+def _host_port(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _run_server(host: str, port: int, workers: int, watch_dir: str | None = None) -> bool:
+    """Granian's regular server: a supervisor process and `workers` worker processes, each
+    loading `roost.asgi:app` (configured through the ROOST_* environment set above).
+
+    Granian's embedded server (the app on this process's own loop) is marked experimental by
+    granian itself; the regular server is the mode granian supports for production, restarts
+    nothing silently, and stops gracefully on SIGINT/SIGTERM (requests in flight finish, then
+    the lifespan shutdown closes storage). The cost of the supervisor process is measured in
+    benchmarks/README.md.
+
+    With `watch_dir`, a change to a hook file there stops the server gracefully and this returns
+    True, so the caller starts a fresh process."""
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+    from granian.log import LogLevels
+
+    use_uvloop = sys.platform != "win32" and os.environ.get("ROOST_LOOP", "uvloop") == "uvloop"
+    changed = _watch_in_background(watch_dir) if watch_dir else None
+    Granian(
+        target="roost.asgi:app",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        loop=Loops.uvloop if use_uvloop else Loops.asyncio,
+        log_level=LogLevels.warning,  # the banner says where it listens; granian reports problems
+        log_access=False,  # Roost logs requests itself (roost.web.access_log)
+        websockets=True,
+        backlog=1024,
+    ).serve()
+    return changed is not None and changed.is_set()
+
+
+def _watch_in_background(folder: str) -> threading.Event:
+    """A daemon thread that sends this process SIGTERM once a hook file in `folder` changes (the
+    server then stops as on Ctrl+C); the returned event tells the caller why it stopped."""
+    from roost.plugins.hooks_dir import snapshot
+
+    changed = threading.Event()
+
+    def poll() -> None:
+        before = snapshot(folder)
+        while snapshot(folder) == before:
+            time.sleep(0.5)
+        changed.set()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=poll, name="roost-hooks-watch", daemon=True).start()
+    return changed
 
 
 async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) -> None:
@@ -214,11 +276,71 @@ async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) 
     await check(data_dir, db_url, hooks_dir)
 
 
-async def _bootstrap(data_dir: str, db_url: str | None) -> None:
+def _apply_migrations(data_dir: str, db_url: str | None, folder: str) -> None:
+    """Create the schema and apply pending migrations once, before workers start (so they do
+    not race to bootstrap); a failing migration stops the server from starting."""
+    from roost.migrations import up
+
+    _with_app(data_dir, db_url, lambda app: up(app, folder, click.echo))
+
+
+def _describe_database(data_dir: str, db_url: str | None) -> str:
+    """`SQLite /abs/data.db` or `PostgreSQL postgresql://user@host:5432/name`, never a password."""
+    if not db_url:
+        return f"SQLite {os.path.join(data_dir, 'data.db')}"
+    if db_url.startswith("sqlite:///"):
+        return f"SQLite {os.path.abspath(db_url[len('sqlite:///') :])}"
+    return f"PostgreSQL {_redact_url(db_url)}"
+
+
+def _redact_url(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rpartition("@")
+    user = (parts.username or "") + ":***"
+    return urlunsplit(parts._replace(netloc=f"{user}@{netloc[2]}"))
+
+
+def _storage_flags(data_dir: str, db_url: str | None) -> str:
+    import shlex
+
+    flags = f"--dir {shlex.quote(data_dir)}"
+    if db_url:
+        flags += f" --db {shlex.quote(_redact_url(db_url))}"
+    return flags
+
+
+def _banner(host: str, port: int, data_dir: str, db_url: str | None, superusers: int) -> str:
+    url_host = f"[{host}]" if ":" in host else host
+    lines = [
+        f"Roost {__version__} server starting",
+        f"├─ REST API:  http://{url_host}:{port}/api/",
+        f"├─ Data:      {data_dir}",
+        f"└─ Database:  {_describe_database(data_dir, db_url)}",
+    ]
+    if not superusers:
+        lines += [
+            "",
+            "(!) There is no superuser yet. Create the first one with:",
+            f"    roost superuser upsert EMAIL PASSWORD {_storage_flags(data_dir, db_url)}",
+        ]
+    return "\n".join(lines)
+
+
+async def _count_superusers(data_dir: str, db_url: str | None) -> int:
     from roost.core.app import App
+    from roost.core.records import SUPERUSERS_ID
 
     app = await App.open(data_dir, db_url)
-    await app.close()
+    try:
+        table = app.dialect.quote(app.registry.by_id[SUPERUSERS_ID].table)
+        row = await app.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
+        return int(row[0]) if row else 0
+    finally:
+        await app.close()
 
 
 @main.group()
@@ -234,11 +356,14 @@ def superuser_upsert(email: str, password: str, data_dir: str, db_url: str | Non
     """Create a superuser, or set the password of an existing one."""
     from roost.core.superusers import upsert_superuser
 
+    data_dir = os.path.abspath(data_dir)
+    new_folder = _warn_if_new_storage(data_dir, db_url)
     try:
-        asyncio.run(upsert_superuser(os.path.abspath(data_dir), db_url, email, password))
+        asyncio.run(upsert_superuser(data_dir, db_url, email, password))
     except Exception as exc:
         raise click.ClickException(f"Failed to upsert superuser: {_describe(exc)}") from None
     click.echo(f'Successfully saved superuser "{email}"!')
+    click.echo(_changed(data_dir, db_url, new_folder))
 
 
 @superuser.command("delete")
@@ -248,11 +373,33 @@ def superuser_delete(email: str, data_dir: str, db_url: str | None) -> None:
     """Delete a superuser by email."""
     from roost.core.superusers import delete_superuser
 
+    data_dir = os.path.abspath(data_dir)
+    if not db_url and not os.path.exists(os.path.join(data_dir, "data.db")):
+        raise click.ClickException(f"Failed to delete superuser: there is no Roost data in {data_dir}.")
     try:
-        asyncio.run(delete_superuser(os.path.abspath(data_dir), db_url, email))
+        asyncio.run(delete_superuser(data_dir, db_url, email))
     except Exception as exc:
         raise click.ClickException(f"Failed to delete superuser: {_describe(exc)}") from None
     click.echo(f'Successfully deleted superuser "{email}"!')
+    click.echo(_changed(data_dir, db_url, False))
+
+
+def _warn_if_new_storage(data_dir: str, db_url: str | None) -> bool:
+    """True (with a note on stderr) when no SQLite database exists yet in `data_dir`: a mistyped
+    or forgotten --dir would otherwise silently create a second, empty data folder."""
+    if db_url or os.path.exists(os.path.join(data_dir, "data.db")):
+        return False
+    click.echo(
+        f"Note: there is no Roost data in {data_dir} yet; creating it there "
+        "(pass --dir to use an existing data folder).",
+        err=True,
+    )
+    return True
+
+
+def _changed(data_dir: str, db_url: str | None, new_folder: bool) -> str:
+    created = " (new)" if new_folder else ""
+    return f"Data folder: {data_dir}{created}\nDatabase:    {_describe_database(data_dir, db_url)}"
 
 
 def _describe(exc: Exception) -> str:
@@ -264,6 +411,116 @@ def _describe(exc: Exception) -> str:
         if details:
             message = f"{message} ({details})"
     return message
+
+
+# --- migrate ------------------------------------------------------------------------------------
+
+
+def _migrations_dir(data_dir: str, migrations_dir: str | None) -> str:
+    from roost.migrations import default_dir
+
+    return os.path.abspath(migrations_dir) if migrations_dir else default_dir(data_dir)
+
+
+def _with_app(data_dir: str, db_url: str | None, work: Callable[[App], Awaitable[T]]) -> T:
+    """Open the app, run `await work(app)`, close it; errors become a message and exit code 1."""
+    from roost.core.app import App
+
+    folder = os.path.abspath(data_dir)
+
+    async def run() -> T:
+        app = await App.open(folder, db_url)
+        try:
+            return await work(app)
+        finally:
+            await app.close()
+
+    try:
+        return asyncio.run(run())
+    except Exception as exc:
+        raise click.ClickException(_describe(exc)) from None
+
+
+@main.group()
+def migrate() -> None:
+    """Apply, revert and write migrations (Python files with up(app) and down(app))."""
+
+
+@migrate.command("up")
+@_migrations_option
+@_db_option
+def migrate_up(migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Apply every migration not applied yet."""
+    from roost.migrations import up
+
+    folder = _migrations_dir(data_dir, migrations_dir)
+    done = _with_app(data_dir, db_url, lambda app: up(app, folder, click.echo))
+    if not done:
+        click.echo("No new migrations to apply.")
+
+
+@migrate.command("down")
+@click.argument("count", default=1, type=click.IntRange(min=1))
+@_migrations_option
+@_db_option
+def migrate_down(count: int, migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Revert the last COUNT applied migrations (default 1)."""
+    from roost.migrations import down
+
+    if sys.stdin.isatty():
+        click.confirm(f"Do you really want to revert the last {count} applied migration(s)?", abort=True)
+    folder = _migrations_dir(data_dir, migrations_dir)
+    done = _with_app(data_dir, db_url, lambda app: down(app, folder, count, click.echo))
+    if not done:
+        click.echo("No migrations to revert.")
+
+
+@migrate.command("create")
+@click.argument("name")
+@_migrations_option
+@_db_option
+def migrate_create(name: str, migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Write a blank migration NAME to fill in."""
+    from roost.migrations.files import MigrationError, new_file_name, write_file
+    from roost.migrations.templates import blank
+
+    folder = _migrations_dir(data_dir, migrations_dir)
+    try:
+        file = new_file_name(folder, name)
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Successfully created file {write_file(folder, file, blank(name))!r}.")
+
+
+@migrate.command("collections")
+@_migrations_option
+@_db_option
+def migrate_collections(migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Write a migration that imports a snapshot of every collection."""
+    from roost.migrations.files import new_file_name, write_file
+    from roost.migrations.templates import all_collections
+
+    folder = _migrations_dir(data_dir, migrations_dir)
+
+    async def snapshot(app: App) -> str:
+        colls = sorted(app.registry.all(), key=lambda c: (c.created, c.id))
+        return write_file(folder, new_file_name(folder, "collections_snapshot"), all_collections(colls))
+
+    click.echo(f"Successfully created file {_with_app(data_dir, db_url, snapshot)!r}.")
+
+
+@migrate.command("history-sync")
+@_migrations_option
+@_db_option
+def migrate_history_sync(migrations_dir: str | None, data_dir: str, db_url: str | None) -> None:
+    """Forget applied migrations whose file no longer exists."""
+    from roost.migrations import history_sync
+
+    folder = _migrations_dir(data_dir, migrations_dir)
+    gone = _with_app(data_dir, db_url, lambda app: history_sync(app, folder))
+    for name in gone:
+        click.echo(f"Removed {name} from the migrations history.")
+    click.echo("Migrations history synced successfully.")
 
 
 if __name__ == "__main__":

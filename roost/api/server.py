@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from time import perf_counter
 from typing import Any
 
 from roost.api import batch, collections, crons, files, health, realtime, record_auth, records, settings
@@ -10,6 +11,7 @@ from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.routing import custom_handler, with_middlewares
 from roost.web import Request, Response, Router, json_response, to_api_error
+from roost.web.access_log import AccessLog, new_request_id, request_id_var
 from roost.web.response import SECURITY_HEADERS
 
 log = logging.getLogger("roost.api")
@@ -37,7 +39,8 @@ def _token_from(request: Request) -> str:
     return raw
 
 
-def build_asgi(app: App) -> Any:
+def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
+    """The ASGI callable; with `access_log`, one line per request is logged once it is answered."""
     router = build_router(app)
     extra_headers = SECURITY_HEADERS + _CORS
 
@@ -49,7 +52,12 @@ def build_asgi(app: App) -> Any:
             if scope["type"] == "websocket" and router.websocket_handler is not None:
                 await router.websocket_handler(scope, receive, send)
             return
+        started = perf_counter()
         request = Request(scope, receive)
+        # every request gets an id: sent back as X-Request-Id, logged with the request line, and
+        # carried by every log record emitted while answering it (`request.request_id` too)
+        request_id = request.request_id = new_request_id()
+        request_id_var.set(request_id)
         try:
             if request.method == "OPTIONS":
                 response = _preflight(request)
@@ -81,7 +89,14 @@ def build_asgi(app: App) -> Any:
         except Exception as exc:  # the one place errors become responses
             err = to_api_error(exc)
             response = json_response(err.body(), err.status)
-        await response.send(send, list(extra_headers))
+        headers = [*extra_headers, (b"x-request-id", request_id.encode())]
+        if access_log is None:
+            await response.send(send, headers)
+            return
+        try:
+            await response.send(send, headers)
+        finally:
+            access_log.request(scope, request_id, response.status, perf_counter() - started)
 
     return asgi
 

@@ -114,9 +114,6 @@ class App(HookCatalogue, LibraryApi):
         self.realtime: Any = None
         # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
         self.cron = Cron(DatabaseTickLock(db))
-        # async fn(old, new) after a collection was created (old None), changed, or deleted (new
-        # None) and committed; automigrate listens here
-        self.on_collection_after_success: list[Any] = []
 
     @classmethod
     async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:

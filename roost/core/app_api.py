@@ -21,7 +21,7 @@ import orjson
 from roost.core import collection_service, record_write
 from roost.core.collections import AUTH_RULE_NAMES, RULE_NAMES, Collection, Registry
 from roost.core.fields import RelationField
-from roost.core.record_model import Record
+from roost.core.record import Record
 from roost.core.record_shape import row_to_record, select_sql
 from roost.core.records import SUPERUSERS_ID, Caller, fetch_record
 from roost.errors import BadRequest, NotFound
@@ -33,6 +33,11 @@ log = logging.getLogger("roost")
 
 T = TypeVar("T")
 Model = Record | Collection
+
+
+def _loaded(coll: Collection, data: dict[str, Any]) -> Record:
+    """A stored record: not new, `original()` equal to its values."""
+    return Record(coll, data, original=dict(data))
 
 
 def _caller(app: App) -> Caller:
@@ -81,7 +86,7 @@ class _Access:
         data = await fetch_record(self.app, coll, record_id, self.reader)
         if data is None:
             raise NotFound(f"No record {record_id!r} in {coll.name!r}.")
-        return Record.loaded(coll, data)
+        return _loaded(coll, data)
 
     async def find_records_by_filter(
         self,
@@ -118,7 +123,7 @@ class _Access:
             sql += " LIMIT ? OFFSET ?"
             args += [limit if limit > 0 else 2**62, max(offset, 0)]
         rows = await self.reader.fetch_all(sql, args)
-        return [Record.loaded(coll, row_to_record(coll, row)) for row in rows]
+        return [_loaded(coll, row_to_record(coll, row)) for row in rows]
 
     async def save(self, model: Model) -> Any:
         if isinstance(model, Record):
@@ -146,22 +151,23 @@ class _Access:
     async def _save_record(self, record: Record) -> Record:
         app = self.app
         coll = self.collection(record.collection)
-        if record.is_new():
+        if record.is_new:
             existing = None
             data = record.to_dict()
         else:
             existing = await fetch_record(app, coll, record.id, self.reader)
             if existing is None:
                 raise NotFound(f"No record {record.id!r} in {coll.name!r}.")
-            data = record.changes()
+            before = record.original()
+            data = {k: v for k, v in record.data.items() if k not in before or before[k] != v}
         if coll.is_auth and data.get("password") and "passwordConfirm" not in data:
             data["passwordConfirm"] = data["password"]
         saved = await record_write.save(
             app, coll, _caller(app), existing, data, {}, False, rule=None, scope=self.scope
         )
-        fresh = Record.loaded(coll, saved)
         record.collection = coll
-        record.data, record._original = fresh.data, fresh._original
+        record.data = saved
+        record._original = dict(saved)  # saved: what it was "loaded" as from now on
         return record
 
     def _no_schema_in_tx(self) -> None:

@@ -13,6 +13,7 @@ import orjson
 from roost.core import collection_schema, collection_store
 from roost.core.collection_auth_options import unavailable_auth_options
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
+from roost.core.collection_format import INVALID_DATA, check_format
 from roost.core.collections import AUTH_OPTION_KEYS, NAME_RE, RULE_NAMES, Collection, Registry, collection_id
 from roost.core.events import CollectionErrorEvent, CollectionEvent
 from roost.core.fields import FIELD_TYPES, RelationField
@@ -162,11 +163,11 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         elif fname.lower() in RESERVED_FIELD_NAMES or (
             spec["type"] == "auth" and fname.lower() in AUTH_RESERVED
         ):
-            ferr["name"] = _err("validation_field_name_reserved", f"The field name {fname!r} is reserved.")
+            ferr["name"] = _err("validation_not_in_invalid", "Must not be in list.")
         else:
             seen.add(fname.lower())
-        if f.get("type") not in FIELD_TYPES:
-            ferr["type"] = _err("validation_invalid_field_type", f"Unknown field type {f.get('type')!r}.")
+        if f.get("type") not in FIELD_TYPES:  # only a kept system field can get here
+            ferr["type"] = _err("validation_invalid_field_type", "Unknown field type.")
         if ferr:
             field_errors[str(i)] = ferr
     if field_errors:
@@ -190,10 +191,8 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
                 f["collectionId"] = target.id
     try:
         coll = Collection(spec)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationError(
-            {"fields": _err("validation_invalid_fields", f"Invalid field options: {exc}.")}, _fail(existing)
-        ) from None
+    except (KeyError, TypeError, ValueError):
+        raise BadRequest(INVALID_DATA) from None
 
     # a registry as it would be after the change, to check relations and rules
     scratch = Registry()
@@ -279,6 +278,7 @@ def _with_table_name(indexes: list[str], table: str) -> list[str]:
 async def create_collection(app: App, data: dict[str, Any]) -> Collection:
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
+    check_format(data)
     spec = build_spec(data, None)
     coll = _validate(app, spec, None)
     spec = coll.spec
@@ -297,13 +297,13 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
             async with app.db.transaction() as tx:
                 await collection_store.insert(tx, e.collection)
                 await collection_schema.create_table(tx, e.collection)
-        except InvalidSchema as exc:
+        except InvalidSchema:
             raise ValidationError(
-                {"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(None)
+                {"indexes": _err("validation_invalid_index_expression", "Invalid index expression.")},
+                _fail(None),
             ) from None
         app.registry.put(e.collection)
         await app.collections_changed()
-        await after_success(app, None, e.collection)
 
     hooks = app.hooks
     await _run(
@@ -320,6 +320,7 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
 async def update_collection(app: App, existing: Collection, data: dict[str, Any]) -> Collection:
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
+    check_format(data)
     spec = build_spec(data, existing)
     coll = _validate(app, spec, existing)
     spec = coll.spec
@@ -333,9 +334,10 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
             async with app.db.transaction() as tx:
                 await collection_store.update(tx, e.collection)
                 await collection_schema.sync_table(tx, existing, e.collection)
-        except InvalidSchema as exc:
+        except InvalidSchema:
             raise ValidationError(
-                {"indexes": _err("validation_invalid_index_expression", exc.message)}, _fail(existing)
+                {"indexes": _err("validation_invalid_index_expression", "Invalid index expression.")},
+                _fail(existing),
             ) from None
         except UniqueViolation:
             raise ValidationError(
@@ -349,7 +351,6 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
             ) from None
         app.registry.put(e.collection)
         await app.collections_changed()
-        await after_success(app, existing, e.collection)
 
     hooks = app.hooks
     await _run(
@@ -383,7 +384,6 @@ async def delete_collection(app: App, coll: Collection) -> None:
         app.registry.remove(coll)
         app.storage.delete_prefix(coll.id)
         await app.collections_changed()
-        await after_success(app, e.collection, None)
 
     hooks = app.hooks
     await _run(
@@ -426,14 +426,6 @@ async def _run(
             await success.trigger(CollectionEvent(app, event.collection, event.original))
         except Exception:
             log.exception("collection after-success handler failed (the change was committed)")
-
-
-async def after_success(app: App, old: Collection | None, new: Collection | None) -> None:
-    """Trigger point after a collection change committed: `app.on_collection_after_success`
-    listeners get (old, new), old None for a create and new None for a delete. Automigrate
-    listens here; a listener's error reaches the caller (the change itself stays)."""
-    for listener in list(app.on_collection_after_success):
-        await listener(old, new)
 
 
 # `_collections` seen as a collection, so listing collections reuses the filter and sort engine

@@ -9,6 +9,7 @@ from typing import Any
 
 from roost.core.collection_defaults import TOKEN_TYPES
 from roost.core.fields import Field, make_field
+from roost.errors import ValidationError, field_error
 
 RULE_NAMES = ("listRule", "viewRule", "createRule", "updateRule", "deleteRule")
 AUTH_RULE_NAMES = ("authRule", "manageRule")
@@ -32,6 +33,23 @@ def collection_id(type_: str, name: str) -> str:
     return f"pbc_{zlib.crc32((type_ + name).encode())}"
 
 
+def _field(index: int, spec: Any) -> Field:
+    try:
+        return make_field(spec)
+    except (KeyError, AttributeError):
+        kind = spec.get("type") if isinstance(spec, dict) else None
+        raise ValidationError(
+            {
+                "fields": {
+                    str(index): {
+                        "type": field_error("validation_invalid_field_type", f"Unknown field type {kind!r}.")
+                    }
+                }
+            },
+            "Invalid collection fields.",
+        ) from None
+
+
 class Collection:
     """A collection definition. Immutable once built: updates build a new instance."""
 
@@ -41,7 +59,7 @@ class Collection:
         self.name: str = spec.get("name") or ""
         self.type: str = spec.get("type", "base")
         self.system = bool(spec.get("system", False))
-        self.fields: list[Field] = [make_field(f) for f in spec.get("fields", [])]
+        self.fields: list[Field] = [_field(i, f) for i, f in enumerate(spec.get("fields") or [])]
         self.indexes: list[str] = list(spec.get("indexes") or [])
         self.rules: dict[str, str | None] = {r: spec.get(r) for r in RULE_NAMES}
         self.created: str = spec.get("created", "")

@@ -90,14 +90,17 @@ class Record:
 
     def original(self) -> Record:
         """The record as it was loaded, before this write changed it (empty for a new record)."""
-        return Record.loaded(self.collection, copy.deepcopy(self._original or {}))
+        data = copy.deepcopy(self._original or {})
+        return Record(self.collection, data, original=dict(data))
 
     def changes(self) -> dict[str, Any]:
         """Values that differ from `original()`."""
         base = self._original or {}
         return {k: v for k, v in self.data.items() if k not in base or base[k] != v}
 
+    @property
     def is_new(self) -> bool:
+        """Not saved yet (built by hand, not loaded)."""
         return self._original is None
 
     def to_dict(self) -> dict[str, Any]:

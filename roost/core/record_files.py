@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
 from roost.core.fields import FileField
+from roost.core.fields.cast import to_string_list
 from roost.core.fields.multi import as_list
 from roost.errors import field_error
 from roost.security.ids import LOWER_ALNUM, random_string
 from roost.storage import mime
+from roost.storage.base import is_safe_key
 
 if TYPE_CHECKING:
     from roost.core.app import App
@@ -114,7 +116,7 @@ class PendingFiles:
 
 
 def delete_file(app: App, coll: Collection, record_id: str, name: str) -> None:
-    if not name or "/" in name or "\\" in name:
+    if not is_safe_key(f"{record_id}/{name}") or "/" in record_id or "/" in name:
         return  # not a plain stored name: never let it address another path
     app.storage.delete(file_key(coll, record_id, name))
     app.storage.delete_prefix(f"{coll.id}/{record_id}/thumbs_{name}")
@@ -166,7 +168,7 @@ def _resolve(
     value: list[str | Upload] = list(current)
     if plain:
         # names sent with the uploads are kept, everything else is replaced
-        sent = [str(v) for v in as_list(data.get(f.name)) if v not in (None, "")]
+        sent = to_string_list(as_list(data.get(f.name)))
         value = [*sent, *plain]
     value = [*prepend, *value, *append]
     seen: set[str] = set()
@@ -228,5 +230,7 @@ def removed_files(coll: Collection, old: dict[str, Any], new: dict[str, Any]) ->
 
 
 def delete_record_files(app: App, coll: Collection, record: dict[str, Any]) -> None:
-    if any(isinstance(f, FileField) for f in coll.fields) and record.get("id"):
-        app.storage.delete_prefix(f"{coll.id}/{record['id']}")
+    rid = str(record.get("id") or "")
+    if any(isinstance(f, FileField) for f in coll.fields) and is_safe_key(rid) and "/" not in rid:
+        # an id that is no plain folder name (stored before ids were checked) owns no folder
+        app.storage.delete_prefix(f"{coll.id}/{rid}")

@@ -250,10 +250,12 @@ class RecordResolver:
         if len(parts) == 1:
             f = self._field(coll, name, ident)
             column = f"{alias_sql}.{self.q(f.name)}"
+            op = _field_value_sql(f, column, ident.modifier, ctx, ident.raw, key, multi)
             if coll.is_auth and f.name == "email" and not self.allow_hidden:
-                # non-superusers filter by an email only where emailVisibility shows it (as PocketBase)
-                column = f"(CASE WHEN {alias_sql}.{self.q('emailVisibility')} THEN {column} END)"
-            return _field_value_sql(f, column, ident.modifier, ctx, ident.raw, key, multi)
+                # non-superusers filter by an email only where emailVisibility shows it: as PocketBase,
+                # the comparison as a whole also requires it (so `email != 'x'` skips hidden ones)
+                op.guard = f"{alias_sql}.{self.q('emailVisibility')} = TRUE"
+            return op
         if depth >= MAX_RELATION_DEPTH:
             raise FilterError(
                 f"Invalid filter identifier {ident.raw!r}: relations nested deeper than {MAX_RELATION_DEPTH}."

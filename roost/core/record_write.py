@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
 from roost.core.events import RecordErrorEvent, RecordEvent
-from roost.core.fields import AutodateField, JSONField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields import AutodateField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields.cast import infer_form_value
 from roost.core.fields.date import now
 from roost.core.fields.multi import as_list
 from roost.core.record import Record
-from roost.core.record_shape import row_to_record, select_sql
+from roost.core.record_shape import row_to_record
 from roost.db import UniqueViolation
 from roost.errors import BadRequest, ValidationError, field_error
 from roost.security.ids import random_id
@@ -67,8 +68,8 @@ def _apply_input(
         if mod:
             modifiers.append((f, mod, value))
             continue
-        if from_form and isinstance(f, JSONField) and isinstance(value, str):
-            value = f.prepare_form(value)
+        if from_form:
+            value = infer_form_value(value)
         record[f.name] = f.prepare(value)
         body[f.name] = record[f.name]
     for f, mod, value in modifiers:
@@ -249,12 +250,12 @@ async def save_draft(
         )
     except Exception as exc:
         error_hook = hooks.record_after_create_error if draft.creating else hooks.record_after_update_error
-        await _trigger_error(app, error_hook, record, exc)
+        await trigger_error(app, error_hook, record, exc)
         raise
     return draft.saved if draft.saved is not None else draft.record
 
 
-async def _trigger_error(app: App, hook: Any, record: Record, exc: BaseException) -> None:
+async def trigger_error(app: App, hook: Any, record: Record, exc: BaseException) -> None:
     if not hook.handlers:
         return
     try:
@@ -270,6 +271,8 @@ async def _validate(app: App, draft: Draft, scope: WriteScope | None) -> None:
     reader = scope.tx if scope is not None else app.db
     coll, caller, record, old, creating = draft.coll, draft.caller, draft.record, draft.old, draft.creating
     fail_message = draft.fail_message
+    if any(isinstance(f, PasswordField) and f.unhashable(record.get(f.name)) for f in coll.columns):
+        raise BadRequest(fail_message)
     manager = False if creating else await is_manager(app, coll, record["id"], caller, reader)
     errors: dict[str, Any] = {}
 
@@ -337,7 +340,7 @@ async def _execute(
         if scope is not None:
             error_hook = hooks.record_after_create_error if creating else hooks.record_after_update_error
             record = Record(draft.coll, draft.saved, original=None if creating else draft.old)
-            ws.on_failure.append(lambda exc: _trigger_error(app, error_hook, record, exc))
+            ws.on_failure.append(lambda exc: trigger_error(app, error_hook, record, exc))
 
 
 async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> None:
@@ -356,9 +359,8 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
                 f"VALUES ({', '.join('?' for _ in cols)})"
             )
             await tx.execute(sql, [f.to_db(record.get(f.name, f.zero()), d) for f in cols])
-            if rule:
-                if not await rule_matches(app, coll, rule, record["id"], draft.caller, tx):
-                    raise BadRequest(draft.fail_message)
+            if rule and not await rule_matches(app, coll, rule, record["id"], draft.caller, tx):
+                raise BadRequest(draft.fail_message)
         else:
             cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
             if cols:
@@ -433,109 +435,7 @@ async def _auth_fields(
 
 
 async def delete(app: App, coll: Collection, record: dict[str, Any], scope: WriteScope | None = None) -> None:
-    """Delete with cascade: cascadeDelete relations go too, others drop the id or block the delete.
-    on_record_delete wraps it; the cascade runs inside the transaction (on_record_delete_execute)."""
-    hooks = app.hooks
-    event = RecordEvent(app, Record(coll, record, original=record))
-    deleted: list[tuple[Collection, dict[str, Any]]] = []
+    """Delete a record with its cascade (roost/core/record_delete.py)."""
+    from roost.core.record_delete import delete_record
 
-    async def default(e: RecordEvent) -> None:
-        async with write_scope(app, scope) as ws:
-            await _delete_one(app, ws.tx, e, deleted, depth=0)
-            if deleted:
-                ws.after_commit.append(lambda: _after_delete(app, coll, deleted))
-                if scope is not None:
-                    ws.on_failure.append(lambda exc: _deletes_failed(app, deleted, exc))
-
-    try:
-        await hooks.record_delete.trigger(event, default)
-    except Exception as exc:
-        await _trigger_error(app, hooks.record_after_delete_error, event.record, exc)
-        raise
-
-
-async def _deletes_failed(
-    app: App, deleted: list[tuple[Collection, dict[str, Any]]], exc: BaseException
-) -> None:
-    for c, r in deleted:
-        await _trigger_error(app, app.hooks.record_after_delete_error, Record(c, r, original=r), exc)
-
-
-async def _after_delete(app: App, coll: Collection, deleted: list[tuple[Collection, dict[str, Any]]]) -> None:
-    from roost.core.record_files import delete_record_files
-
-    if coll.is_auth:
-        app.token_cache.clear()
-    hook = app.hooks.record_after_delete_success
-    for c, r in deleted:
-        try:
-            delete_record_files(app, c, r)
-        except Exception:
-            log.exception("removing the files of a deleted record failed")
-        if hook.handlers:
-            try:
-                await hook.trigger(RecordEvent(app, Record(c, r, original=r)))
-            except Exception:
-                log.exception("after-delete handler failed (the delete was committed)")
-
-
-async def _delete_one(
-    app: App, tx: Any, e: RecordEvent, deleted: list[tuple[Collection, dict[str, Any]]], depth: int
-) -> None:
-    e.tx = tx
-    try:
-        await app.hooks.record_delete_execute.trigger(
-            e, lambda _: _delete_in_tx(app, tx, e.collection, e.record.data, deleted, depth)
-        )
-    finally:
-        e.tx = None
-
-
-async def _delete_in_tx(
-    app: App,
-    tx: Any,
-    coll: Collection,
-    record: dict[str, Any],
-    deleted: list[tuple[Collection, dict[str, Any]]],
-    depth: int,
-) -> None:
-    if depth > 32:
-        raise BadRequest("Failed to delete record: the cascade is too deep.")
-    q = app.dialect.quote
-    d = app.dialect
-    rid = record["id"]
-    for other in app.registry.all():
-        for f in other.fields:
-            if not isinstance(f, RelationField) or f.collection_id != coll.id:
-                continue
-            col = f"{q(other.table)}.{q(f.name)}"
-            if f.is_multi:
-                je = "__je"
-                cond = f"EXISTS (SELECT 1 FROM {d.json_each(col, je)} WHERE {je}.value = ?)"
-            else:
-                cond = f"{col} = ?"
-            rows = await tx.fetch_all(select_sql(other, q) + f" WHERE {cond}", (rid,))
-            for row in rows:
-                ref = row_to_record(other, row)
-                if other is coll and ref["id"] == rid:
-                    continue
-                remaining = [v for v in as_list(ref.get(f.name)) if v != rid]
-                if f.options.get("cascadeDelete") and not remaining:
-                    child = RecordEvent(app, Record(other, ref, original=ref))
-
-                    async def cascade(e: RecordEvent, depth: int = depth) -> None:
-                        await _delete_one(app, tx, e, deleted, depth + 1)
-
-                    await app.hooks.record_delete.trigger(child, cascade)
-                    continue
-                if f.required and not remaining:
-                    raise BadRequest(
-                        "Failed to delete record. Make sure that the record is not part of a required relation reference."
-                    )
-                value = remaining if f.is_multi else ""
-                await tx.execute(
-                    f"UPDATE {q(other.table)} SET {q(f.name)} = ? WHERE {q('id')} = ?",
-                    (f.to_db(value, d), ref["id"]),
-                )
-    await tx.execute(f"DELETE FROM {q(coll.table)} WHERE {q('id')} = ?", (rid,))
-    deleted.append((coll, record))
+    await delete_record(app, coll, record, scope)

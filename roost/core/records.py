@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -67,17 +68,29 @@ async def is_manager(
     return await rule_matches(app, coll, rule, record_id, caller, executor)
 
 
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+
+
 def page_params(query: dict[str, str]) -> tuple[int, int]:
-    try:
-        page = int(query.get("page") or 1)
-        per_page = int(query.get("perPage") or DEFAULT_PER_PAGE)
-    except ValueError:
-        raise BadRequest("Invalid page or perPage: both must be integers.") from None
+    """`page` and `perPage` read as Go's strconv.Atoi reads them: int64 digits only, else a 400."""
+    page = _int64(query.get("page") or "1")
+    per_page = _int64(query.get("perPage") or str(DEFAULT_PER_PAGE))
     if page <= 0:
         page = 1
     if per_page <= 0:
         per_page = DEFAULT_PER_PAGE
-    return page, min(per_page, MAX_PER_PAGE)
+    per_page = min(per_page, MAX_PER_PAGE)
+    # past this page the offset would not fit the engines' 64-bit integers; every such page is empty
+    return min(page, (2**63 - 1) // per_page), per_page
+
+
+def _int64(text: str) -> int:
+    if not _INT_RE.fullmatch(text):
+        raise BadRequest()
+    value = int(text)
+    if not -(2**63) <= value < 2**63:
+        raise BadRequest()
+    return value
 
 
 async def list_records(app: App, coll: Collection, caller: Caller, query: dict[str, str]) -> dict[str, Any]:

@@ -127,8 +127,9 @@ class Cron:
             self._ticker.cancel()
         self._ticker = asyncio.get_running_loop().create_task(self._tick_loop(), name="cron:ticker")
 
-    async def stop(self) -> None:
-        """Stop ticking and wait for the jobs still running."""
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop ticking; jobs still running get `grace` seconds to finish, then are cancelled
+        (a plain function already running on its thread cannot be interrupted)."""
         ticker, self._ticker = self._ticker, None
         if ticker is not None:
             ticker.cancel()
@@ -137,7 +138,12 @@ class Cron:
             except asyncio.CancelledError:
                 pass
         if self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
+            _, late = await asyncio.wait(set(self._running), timeout=grace)
+            for task in late:
+                log.warning("cron job %r still running at shutdown; cancelling it", task.get_name()[5:])
+                task.cancel()
+            if late:
+                await asyncio.wait(late, timeout=1.0)
 
     async def _tick_loop(self) -> None:
         while True:

@@ -51,6 +51,8 @@ class Operand:
     null: bool = False
     multi: bool = False
     fresh: Callable[[Context], Operand] | None = None
+    # a condition the whole comparison must also meet (an auth record's email: its emailVisibility)
+    guard: str = ""
 
 
 @dataclass(slots=True)
@@ -202,6 +204,9 @@ class _Compiler:
     def call(self, call: Call) -> Operand:
         name = call.name
         args = [self.operand(a) for a in call.args]
+        for a in args:
+            if a.guard:  # a guarded value inside a function reads NULL where the guard fails
+                a.sql, a.guard = f"(CASE WHEN {a.guard} THEN {a.sql} END)", ""
         if any(a.multi for a in args):
             raise FilterError(f"Function {name}() does not accept multi-valued arguments.")
         if name == "strftime":
@@ -215,14 +220,14 @@ class _Compiler:
         if name == "geoDistance":
             if len(args) != 4:
                 raise FilterError("geoDistance() takes 4 arguments: lonA, latA, lonB, latB.")
-            a = [self.as_kind(x, NUMBER) for x in args]
-            lon1, lat1, lon2, lat2 = (x.sql for x in a)
+            coords = [self.as_kind(x, NUMBER) for x in args]
+            lon1, lat1, lon2, lat2 = (x.sql for x in coords)
             sql = (
                 f"(6371 * ACOS(MIN(1, MAX(-1, COS(RADIANS({lat1})) * COS(RADIANS({lat2})) * "
                 f"COS(RADIANS({lon2}) - RADIANS({lon1})) + SIN(RADIANS({lat1})) * SIN(RADIANS({lat2}))))))"
             )
             sql = sql.replace("MIN(", self.d.scalar_min + "(").replace("MAX(", self.d.scalar_max + "(")
-            params = [p for x in (a[1], a[3], a[2], a[0], a[1], a[3]) for p in x.params]
+            params = [p for i in (1, 3, 2, 0, 1, 3) for p in coords[i].params]
             return Operand(sql, params, NUMBER)
         raise FilterError(f"Unknown function {name}() at position {call.pos}.")
 
@@ -265,6 +270,10 @@ class _Compiler:
         if any_mode:
             op = op[1:]
         cond, params = self.compare(left, op, right)
+        guards = [g for g in (left.guard, right.guard) if g]
+        if guards:
+            # as PocketBase, the condition is wrapped as a whole: `(cond AND visibility)`
+            cond = f"({cond} AND {' AND '.join(guards)})"
         if any_mode or not (left.multi or right.multi):
             return cond, params
         # match-all, as PocketBase's multi-match subquery: no value of a multi-valued side (each side
@@ -436,6 +445,9 @@ def compile_sort(
             op = resolver.resolve(ident, ctx)
             if op.literal or op.null or any(isinstance(p, Deferred) for p in op.params):
                 raise FilterError(f"Invalid sort field {ident.raw!r}: it must be a field.")
+            if op.guard:
+                # a hidden email sorts as NULL (PocketBase sorts by it: see BUGS "email-sort")
+                op.sql = f"(CASE WHEN {op.guard} THEN {op.sql} END)"
             if ctx.joins:
                 # a relation path: the first related value (PocketBase sorts over its LEFT JOIN)
                 joins, jparams = ctx.render_joins()

@@ -4,6 +4,13 @@ import abc
 from dataclasses import dataclass
 
 
+def is_safe_key(key: str) -> bool:
+    """A `collectionId/recordId/filename` style key whose segments are all plain names."""
+    if not key or "\\" in key or "\x00" in key:
+        return False
+    return all(segment not in ("", ".", "..") for segment in key.split("/"))
+
+
 @dataclass(frozen=True, slots=True)
 class FileInfo:
     size: int

@@ -6,15 +6,19 @@ import shutil
 import stat
 
 from roost.errors import BadRequest
-from roost.storage.base import FileInfo, Storage
+from roost.storage.base import FileInfo, Storage, is_safe_key
 
 
 class LocalStorage(Storage):
     def __init__(self, root: str) -> None:
-        self.root = os.path.abspath(root)
+        self.root = os.path.realpath(root)
 
     def _path(self, key: str) -> str:
-        path = os.path.abspath(os.path.join(self.root, key))
+        """The file for `key`, refused unless every segment is a plain name and the resolved
+        path (symbolic links followed) stays inside the storage root."""
+        if not is_safe_key(key):
+            raise BadRequest("Invalid file path.")
+        path = os.path.realpath(os.path.join(self.root, key))
         if not path.startswith(self.root + os.sep):
             raise BadRequest("Invalid file path.")
         return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 from roost.errors import RoostError
@@ -42,10 +43,17 @@ class ApiError(Exception):
         return {"data": self.data, "message": self.message, "status": self.status}
 
 
-def to_api_error(exc: BaseException) -> ApiError:
-    if isinstance(exc, ApiError):
+def to_api_error(exc: BaseException, request_id: str = "") -> ApiError:
+    """The error as PocketBase's body. Anything unexpected (not a RoostError, or one meant as a
+    500, such as a database failure) is logged with a request id and answered with the generic
+    500 message: its text never reaches the client."""
+    if isinstance(exc, ApiError) and exc.status < 500:
         return exc
-    if isinstance(exc, RoostError):
+    if isinstance(exc, RoostError) and exc.status < 500:
         return ApiError(exc.status, exc.message, exc.data)
-    log.exception("unhandled error", exc_info=exc)
+    log.error("unexpected error [request %s]: %s", request_id or new_request_id(), exc, exc_info=exc)
     return ApiError(500)
+
+
+def new_request_id() -> str:
+    return secrets.token_hex(8)

@@ -23,6 +23,7 @@ class Request:
         "path",
         "path_params",
         "receive",
+        "request_id",
         "scope",
         "state",
     )
@@ -39,6 +40,7 @@ class Request:
         self.auth: Any = None  # the authenticated record, set by the auth middleware
         self.state: dict[str, Any] = {}
         self.body_limit = DEFAULT_BODY_LIMIT
+        self.request_id = ""  # set by the app for each request (X-Request-Id, log lines)
 
     @property
     def query(self) -> dict[str, str]:
@@ -102,8 +104,8 @@ class Request:
             return {}
         try:
             return orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise BadRequest(f"Invalid JSON body: {exc.msg} at position {exc.pos}.") from None
+        except orjson.JSONDecodeError:
+            raise BadRequest() from None
 
     async def data(self) -> tuple[dict[str, Any], dict[str, list[Any]]]:
         """The submitted body as (fields, files), for JSON, urlencoded and multipart bodies.

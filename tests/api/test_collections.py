@@ -91,10 +91,22 @@ async def test_validation_errors(client, su):
         headers=su,
         json={"name": "other", "fields": [{"name": "x", "type": "wat"}, {"name": "expand", "type": "text"}]},
     )
-    assert set(r.json()["data"]["fields"]) == {
-        "1",
-        "2",
-    }  # positions after the implicit id field, as PocketBase
+    # an unknown field type fails the whole definition, as in PocketBase
+    assert r.status_code == 400
+    assert r.json() == {
+        "data": {},
+        "message": "Failed to load the submitted data due to invalid formatting.",
+        "status": 400,
+    }
+    r = await client.post(
+        "/api/collections",
+        headers=su,
+        json={"name": "other", "fields": [{"name": "x", "type": "text"}, {"name": "expand", "type": "text"}]},
+    )
+    # positions after the implicit id field, as PocketBase
+    assert r.json()["data"]["fields"] == {
+        "2": {"name": {"code": "validation_not_in_invalid", "message": "Must not be in list."}}
+    }
     r = await client.post("/api/collections", headers=su, json={"name": "bad name!"})
     assert r.json()["data"]["name"]["code"] == "validation_invalid_name"
 

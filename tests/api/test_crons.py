@@ -107,3 +107,23 @@ async def test_add_refuses_bad_expressions(app: App) -> None:
     with pytest.raises(CronError):
         app.cron.add("x", "* * * * MON", lambda: None)
     assert app.cron.get("x") is None
+
+
+async def test_stop_waits_for_running_jobs_then_cancels(app: App) -> None:
+    finished: list[str] = []
+
+    async def quick() -> None:
+        await asyncio.sleep(0.1)
+        finished.append("quick")
+
+    async def stuck() -> None:
+        await asyncio.sleep(3600)
+        finished.append("stuck")
+
+    app.cron.add("quick", "* * * * *", quick)
+    app.cron.add("stuck", "* * * * *", stuck)
+    app.cron.run_now("quick")
+    slow = app.cron.run_now("stuck")
+    await app.cron.stop(grace=0.5)
+    assert finished == ["quick"]
+    assert slow is not None and slow.cancelled()

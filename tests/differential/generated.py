@@ -36,6 +36,7 @@ LITERALS: dict[str, tuple[str, ...]] = {
     "multi": ("'x'", "'y'"),
     "skills": ("'py'", "'go'"),
     "email": ("'a@x.io'", "'x.io'"),
+    "user-email": ("'alice@example.com'", "'example'", "'bob@example.com'"),
     "json": ("1", "'s'"),
     "autodate": ("'2000-01-01 00:00:00.000Z'", "@yesterday"),
     "user": (f"'{U['alice']}'", f"'{U['bob']}'"),
@@ -71,6 +72,8 @@ DOCS_OPERANDS: list[tuple[str, str, str]] = [
     ("owner.id", "user", ""),
     ("owner.age", "number", "users"),
     ("owner.verified", "bool", "users"),
+    ("owner.email", "user-email", "users"),
+    ("owner.email:lower", "user-email", "users"),
     ("lead.name", "text", "staff"),
     ("lead.id", "staff", ""),
     ("lead.level", "number", "staff"),
@@ -96,6 +99,7 @@ DOCS_OPERANDS: list[tuple[str, str, str]] = [
     ("reviewers.user", "user", "staff"),
     ("reviewers.name:lower", "text", "staff"),
     ("reviewers.skills:length", "length", "staff"),
+    ("reviewers.skills:each", "skills", "staff"),
     # nested, 2 and 3 levels
     ("lead.mentor.name", "text", "staff"),
     ("lead.mentor.level", "number", "staff"),
@@ -106,6 +110,7 @@ DOCS_OPERANDS: list[tuple[str, str, str]] = [
     ("reviewers.team.name", "text", "staff"),
     ("reviewers.mentor.level", "number", "staff"),
     ("reviewers.user.name", "text", "users"),
+    ("reviewers.user.email", "user-email", "users"),
     ("team.members.name", "text", "users"),
     ("team.members.age", "number", "users"),
     ("lead.mentor.mentor.name", "text", "staff"),
@@ -133,12 +138,15 @@ POSTS_OPERANDS: list[tuple[str, str, str]] = [
     ("coauthors.name", "text", "users"),
     ("coauthors.age", "number", "users"),
     ("coauthors.verified", "bool", "users"),
+    ("coauthors.email", "user-email", "users"),
+    ("author.email", "user-email", "users"),
     ("team.members.name", "text", "users"),
     ("author.team.name", "text", "users"),
     ("related.author.name", "text", "users"),
     ("comments_via_post.likes", "number", ""),
     ("comments_via_post.user.name", "text", "users"),
     ("team.users_via_team.age", "number", "users"),
+    ("author.profiles_via_user.bio", "text", "users"),
 ]
 
 # two paths compared with each other (multi vs multi pairs every value with every value)
@@ -188,6 +196,7 @@ SORT_PATHS: list[tuple[str, str, str]] = [
     ("docs", "labels", ""),
     ("docs", "owner.name", "users"),
     ("docs", "owner.id", ""),
+    ("docs", "owner.email", "users"),
     ("docs", "lead.name", "staff"),
     ("docs", "lead.level", "staff"),
     ("docs", "lead.active", "staff"),
@@ -253,6 +262,18 @@ def _bug(flt: str, kind: str) -> str:
         return "bool-literal"  # a bool column against '': compared as text by PocketBase
     if kind == "json" and flt.endswith(" ''"):
         return "json-compare"  # JSON values compare with IS, without the NULL/'' fallback
+    if kind == "json" and re.search(r" \??[=>] 1$", flt):
+        return "json-types"  # on PostgreSQL meta.a = 1 also matches "1"
+    return ""
+
+
+def _sort_bug(path: str, who: str, desc: bool) -> str:
+    if path.endswith(".email") and who == "bob":
+        return "email-sort"  # bob's own email is hidden (emailVisibility off); he may list his own user only
+    if path == "labels":
+        return "json-raw-text"  # on PostgreSQL a multiple select sorts as jsonb, not as its JSON text
+    if path == "meta.a" and desc:
+        return "json-types"  # on PostgreSQL a JSON path sorts as text
     return ""
 
 
@@ -282,11 +303,25 @@ def build() -> list[Case]:
             sort = f"{sign}{path},id"
             for who in IDENTITIES:
                 name = f"gen-{collection}-sort-{direction}-{_slug(path)}-{who}"
-                cases.append(_list(name, collection, None, sort, who, check=check))
+                cases.append(
+                    _list(
+                        name, collection, None, sort, who, check=check, bug=_sort_bug(path, who, sign == "-")
+                    )
+                )
             # a sort together with a filter through the same relation
             flt = f"{path} != null"
             name = f"gen-{collection}-sort-{direction}-{_slug(path)}-filtered-guest"
-            cases.append(_list(name, collection, flt, sort, "guest", check=check))
+            cases.append(
+                _list(
+                    name,
+                    collection,
+                    flt,
+                    sort,
+                    "guest",
+                    check=check,
+                    bug=_sort_bug(path, "guest", sign == "-"),
+                )
+            )
     return cases
 
 

@@ -31,7 +31,7 @@ class RoostServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log_path = os.path.join(data_dir, "..", f"server-{self.port}.log")
+        self.log_path = os.path.join(os.path.dirname(os.path.abspath(data_dir)), f"server-{self.port}.log")
 
     def storage_args(self) -> list[str]:
         return ["--dir", self.data_dir] + (["--db", self.db_url] if self.db_url else [])

@@ -89,18 +89,34 @@ def test_sigterm_finishes_inflight_requests(tmp_path, db_url):
     server.start()
 
     async def many_logins() -> list[int]:
+        # each body is sent in two parts with the signal in between, so every request is surely
+        # in progress (not merely connecting) when the server is asked to stop
+        halves_sent = [asyncio.Event() for _ in range(6)]
+        finish = asyncio.Event()
+
+        async def body(i: int):
+            yield b'{"identity": "su@example.com",'
+            halves_sent[i].set()
+            await finish.wait()
+            yield b' "password": "Passw0rd123!"}'
+
         async with httpx.AsyncClient(timeout=30) as c:
             tasks = [
                 asyncio.create_task(
                     c.post(
                         f"{server.url}/api/collections/_superusers/auth-with-password",
-                        json={"identity": "su@example.com", "password": "Passw0rd123!"},
+                        content=body(i),
+                        headers={"content-type": "application/json"},
                     )
                 )
-                for _ in range(6)
+                for i in range(6)
             ]
-            await asyncio.sleep(0.05)  # the bcrypt checks are now in flight
+            for sent in halves_sent:
+                await asyncio.wait_for(sent.wait(), 10)
+            await asyncio.sleep(0.1)
             server.proc.send_signal(signal.SIGTERM)
+            await asyncio.sleep(0.3)
+            finish.set()
             return [(await t).status_code for t in tasks]
 
     statuses = asyncio.run(many_logins())

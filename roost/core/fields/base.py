@@ -5,6 +5,7 @@ from __future__ import annotations
 import zlib
 from typing import Any, ClassVar
 
+from roost.core.fields.cast import to_string
 from roost.db.dialects.base import JSON, TEXT
 from roost.errors import field_error
 
@@ -74,8 +75,9 @@ class Field:
 
     # --- input -------------------------------------------------------------------------------------
     def prepare(self, value: Any) -> Any:
-        """Normalise a submitted value (JSON or form string) to the stored Python value."""
-        return "" if value is None else str(value)
+        """Normalise a submitted value (JSON, or a form value typed by cast.infer_form_value) to the
+        stored Python value; the base is cast.ToString (text, editor)."""
+        return to_string(value)
 
     def apply_modifier(self, current: Any, modifier: str, value: Any) -> Any:
         """`field+`, `+field` and `field-` setters; fields without them ignore the key."""

@@ -3,15 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from roost.core.fields.base import Field
+from roost.core.fields.cast import to_bool
 from roost.db.dialects.base import BOOL
-
-
-def to_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return value != 0
-    return str(value).strip().lower() in ("1", "true", "on", "yes", "t")
 
 
 class BoolField(Field):

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from roost.core.fields.base import Field
+from roost.core.fields.cast import to_string
 from roost.errors import field_error
 
+_DATE_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FORMATS = (
     "%Y-%m-%d %H:%M:%S.%fZ",
     "%Y-%m-%d %H:%M:%S.%f",
@@ -30,12 +33,14 @@ def now() -> str:
 
 
 def parse_datetime(value: Any) -> str | None:
-    """A submitted date in any common form, normalised; None when it is not a date."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_datetime(datetime.fromtimestamp(value, UTC))
-    s = str(value).strip()
+    """A submitted date in one of the forms PocketBase reads, normalised; None when it is not one.
+
+    Numbers are not timestamps: like PocketBase, they are read as text (and so are no date)."""
+    s = to_string(value).strip()
     if not s:
         return ""
+    if not _DATE_START.match(s):
+        return None
     dt: datetime | None
     try:
         dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
@@ -51,7 +56,10 @@ def parse_datetime(value: Any) -> str | None:
             return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return format_datetime(dt)
+    try:
+        return format_datetime(dt)
+    except (OverflowError, ValueError):
+        return None
 
 
 class DateField(Field):
@@ -59,14 +67,10 @@ class DateField(Field):
     defaults = {"max": "", "min": "", "required": False}
 
     def prepare(self, value: Any) -> Any:
-        if value is None or value == "":
-            return ""
-        parsed = parse_datetime(value)
-        return parsed if parsed is not None else _Invalid(str(value))
+        # PocketBase stores an unreadable date as empty rather than refusing it
+        return parse_datetime(value) or ""
 
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
-        if isinstance(value, _Invalid):
-            return field_error("validation_invalid_date", "Must be a valid date.")
         if value == "":
             return super().validate(value, record)
         lo, hi = self.options["min"], self.options["max"]
@@ -75,7 +79,3 @@ class DateField(Field):
         if hi and value > hi:
             return field_error("validation_max_date_constraint", f"Must be no later than {hi}.", max=hi)
         return None
-
-
-class _Invalid(str):
-    """A submitted value that failed to parse; validation reports it."""

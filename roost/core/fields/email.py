@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from roost.core.fields.base import Field
+from roost.core.fields.cast import to_string
 from roost.errors import field_error
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -23,7 +24,7 @@ class EmailField(Field):
     defaults = {"exceptDomains": [], "onlyDomains": [], "required": False}
 
     def prepare(self, value: Any) -> Any:
-        return "" if value is None else str(value).strip()
+        return to_string(value).strip()
 
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
         if value == "":

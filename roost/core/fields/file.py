@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from roost.core.fields.multi import MultiValueField
 from roost.errors import field_error
 
@@ -36,6 +38,12 @@ class FileField(MultiValueField):
     @property
     def thumbs(self) -> list[str]:
         return [str(t) for t in self.options.get("thumbs") or []]
+
+    def prepare(self, value: Any) -> Any:
+        # a nested list or object among the names is no file name: keep it as text so it is refused
+        if isinstance(value, list):
+            value = [orjson.dumps(v).decode() if isinstance(v, (list, dict)) else v for v in value]
+        return super().prepare(value)
 
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
         items = value if isinstance(value, list) else ([value] if value else [])

@@ -5,6 +5,7 @@ from typing import Any
 import orjson
 
 from roost.core.fields.base import Field
+from roost.core.fields.cast import json_value
 from roost.db.dialects.base import JSON
 from roost.errors import field_error
 
@@ -33,17 +34,15 @@ class JSONField(Field):
     def prepare(self, value: Any) -> Any:
         # a string holding JSON is stored as that JSON, as PocketBase does; other strings stay strings
         if isinstance(value, str):
-            return self.prepare_form(value)
-        return value
-
-    def prepare_form(self, value: str) -> Any:
-        """Form fields carry JSON as text; a non-JSON string is kept as a JSON string."""
-        try:
-            return orjson.loads(value)
-        except orjson.JSONDecodeError:
-            return value
+            try:
+                return orjson.loads(value)  # kept as written, as PocketBase keeps the raw text
+            except orjson.JSONDecodeError:
+                return value
+        return json_value(value)
 
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
+        if isinstance(value, str) and "\x00" in value:
+            return field_error("validation_invalid_json", "Must be a valid json value.")
         limit = self.options["maxSize"] or DEFAULT_MAX_SIZE
         if value is not None and len(orjson.dumps(value)) > limit:
             return field_error(

@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 
 from roost.core.fields.base import Field
+from roost.core.fields.cast import to_string_list
 from roost.db.dialects.base import JSON, TEXT
 
 
@@ -20,7 +21,10 @@ def as_list(value: Any) -> list[Any]:
             parsed = orjson.loads(value)
         except orjson.JSONDecodeError:
             return [value]
-        return parsed if isinstance(parsed, list) else [value]
+        # a JSON list of strings, as PocketBase reads it into []string; any other text is one value
+        if isinstance(parsed, list) and all(isinstance(v, str) for v in parsed):
+            return parsed
+        return [value]
     return [value]
 
 
@@ -48,17 +52,15 @@ class MultiValueField(Field):
         return "" if raw is None else raw
 
     def prepare(self, value: Any) -> Any:
-        items = [str(v) for v in as_list(value) if v not in (None, "")]
-        # duplicates are dropped, keeping the first occurrence
-        seen: dict[str, None] = dict.fromkeys(items)
-        items = list(seen)
+        # cast.ToString per item; empty values and duplicates are dropped, first occurrence kept
+        items = to_string_list(as_list(value))
         if self.is_multi:
             return items
         return items[-1] if items else ""
 
     def apply_modifier(self, current: Any, modifier: str, value: Any) -> Any:
         cur = as_list(current)
-        vals = [str(v) for v in as_list(value)]
+        vals = to_string_list(as_list(value))
         if modifier == "+":  # append
             merged = cur + [v for v in vals if v not in cur]
         elif modifier == "prepend":

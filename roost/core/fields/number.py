@@ -4,26 +4,19 @@ import math
 from typing import Any
 
 from roost.core.fields.base import Field
+from roost.core.fields.cast import to_float
 from roost.db.dialects.base import NUMBER
 from roost.errors import field_error
 
 
 def to_number(value: Any) -> int | float:
-    """PocketBase's cast: bools to 0/1, numeric strings parsed, anything else 0."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)):
-        f = value
-    else:
-        try:
-            f = float(str(value).strip()) if value not in (None, "") else 0
-        except ValueError:
-            return 0
-    if isinstance(f, float):
-        if not math.isfinite(f):
-            return 0
-        if f.is_integer() and abs(f) < 2**53:
-            return int(f)
+    """PocketBase's cast: bools to 0/1, numbers as float64, numeric text parsed, anything else 0;
+    integral values come back as int. Not-a-number and infinities stay floats (validation refuses them)."""
+    if type(value) is int and -(2**53) < value < 2**53:
+        return value
+    f = to_float(value)
+    if math.isfinite(f) and f.is_integer() and abs(f) < 2**53:
+        return int(f)
     return f
 
 
@@ -52,6 +45,8 @@ class NumberField(Field):
         return current
 
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
+        if isinstance(value, float) and not math.isfinite(value):
+            return field_error("validation_not_a_number", "The submitted number is not properly formatted.")
         if value == 0:
             return super().validate(value, record)
         if self.options["onlyInt"] and not float(value).is_integer():

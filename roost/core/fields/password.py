@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from roost.core.fields.base import Field
+from roost.core.fields.cast import to_string
 from roost.errors import field_error
 
 
@@ -17,7 +18,12 @@ class PasswordField(Field):
     defaults = {"cost": 0, "max": 0, "min": 0, "pattern": "", "required": False}
 
     def prepare(self, value: Any) -> Any:
-        return PlainPassword("" if value is None else str(value))
+        return PlainPassword(to_string(value))
+
+    @staticmethod
+    def unhashable(value: Any) -> bool:
+        """bcrypt takes at most 72 bytes; PocketBase fails such a write as a whole, with no field error."""
+        return isinstance(value, PlainPassword) and len(value.encode("utf-8", "surrogatepass")) > 72
 
     def validate(self, value: Any, record: Any) -> dict[str, Any] | None:
         if not isinstance(value, PlainPassword):  # unchanged stored hash
@@ -35,7 +41,7 @@ class PasswordField(Field):
             return field_error(
                 "validation_min_text_constraint", f"Must be at least {lo} character(s).", min=lo
             )
-        if n > hi or len(value.encode()) > 72:
+        if n > hi:
             return field_error(
                 "validation_max_text_constraint", f"Must be less than {hi} character(s).", max=hi
             )

@@ -8,6 +8,37 @@ from roost.errors import field_error
 from roost.security.ids import random_string
 
 _CLASS_RE = re.compile(r"^\[([^\]]+)\]\{(\d+)\}$")
+DEFAULT_ID_PATTERN = "^[a-z0-9]+$"
+# a record id names its storage folder: with a relaxed pattern these still never make one
+FORBIDDEN_PK_CHARACTERS = (
+    ".",
+    "/",
+    "\\",
+    "|",
+    '"',
+    "'",
+    "`",
+    "<",
+    ">",
+    ":",
+    "?",
+    "*",
+    "%",
+    "$",
+    "\x00",
+    "\t",
+    "\n",
+    "\r",
+    " ",
+)
+RESERVED_PKS = (
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+)
 
 
 def _expand_class(cls: str) -> str:
@@ -29,6 +60,24 @@ def generate(pattern: str) -> str:
     if not m:
         return random_string(15, "abcdefghijklmnopqrstuvwxyz0123456789")
     return random_string(int(m.group(2)), _expand_class(m.group(1)))
+
+
+def primary_key_error(value: str) -> dict[str, Any] | None:
+    """PocketBase's checks of an id whatever the field's pattern: no path or shell characters
+    and no reserved device name, since the id is a folder name in the storage."""
+    for ch in FORBIDDEN_PK_CHARACTERS:
+        if ch in value:
+            return field_error(
+                "validation_forbidden_pk_character", f"'{ch}' is not a valid primary key character.", ch=ch
+            )
+    for reserved in RESERVED_PKS:
+        if value.upper() == reserved:
+            return field_error(
+                "validation_reserved_pk",
+                f"The primary key '{reserved}' is reserved and cannot be used.",
+                reserved=reserved,
+            )
+    return None
 
 
 class TextField(Field):
@@ -72,6 +121,8 @@ class TextField(Field):
             )
         if self._pattern is not None and not self._pattern.search(value):
             return field_error("validation_invalid_format", "Invalid value format.")
+        if self.options.get("primaryKey") and self.options.get("pattern") != DEFAULT_ID_PATTERN:
+            return primary_key_error(value)
         return None
 
     def check_options(self, collection: Any, registry: Any) -> dict[str, Any] | None:

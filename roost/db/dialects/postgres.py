@@ -16,7 +16,7 @@ import asyncpg
 import orjson
 
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
-from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
+from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation, UnstorableValue
 
 _KEY_RE = re.compile(r"Key \((.+?)\)=")
 
@@ -121,9 +121,11 @@ def _translate(exc: Exception) -> Exception:
             detail,
             index=getattr(exc, "constraint_name", "") or "",
         )
+    if isinstance(exc, (asyncpg.CharacterNotInRepertoireError, asyncpg.UntranslatableCharacterError)):
+        return UnstorableValue(detail=str(exc))
     if isinstance(exc, (asyncpg.SyntaxOrAccessError, asyncpg.DataError, asyncpg.FeatureNotSupportedError)):
-        return InvalidSchema(f"Invalid SQL: {exc}.")
-    return DatabaseError(f"Database error: {exc}.")
+        return InvalidSchema(detail=str(exc))
+    return DatabaseError(detail=str(exc))
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

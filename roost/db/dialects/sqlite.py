@@ -53,8 +53,8 @@ def _translate(exc: Exception) -> Exception:
         if "UNIQUE" in str(exc):
             return UniqueViolation(detail=str(exc))
     if isinstance(exc, apsw.SQLError):
-        return InvalidSchema(f"Invalid SQL: {exc}.")
-    return DatabaseError(f"Database error: {exc}.")
+        return InvalidSchema(detail=str(exc))
+    return DatabaseError(detail=str(exc))
 
 
 class _Conn:
