@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import drop_db_url, new_db_url
-from tests.e2e.server import RoostServer, roost_cmd
+from tests.e2e.server import RoostServer, free_port, roost_cmd
 
 pytestmark = pytest.mark.e2e
 
@@ -147,7 +147,13 @@ def test_an_error_in_a_hook_file_names_the_file_and_line_and_exits_1(tmp_path):
     write_hooks(hooks, {"broken.py": "import roost\n\n\ndef setup(app):\n    raise ValueError('bad hook')\n"})
     out = subprocess.run(
         roost_cmd(
-            "serve", "--http", "127.0.0.1:0", "--dir", str(tmp_path / "data"), "--hooksDir", str(hooks)
+            "serve",
+            "--http",
+            f"127.0.0.1:{free_port()}",
+            "--dir",
+            str(tmp_path / "data"),
+            "--hooksDir",
+            str(hooks),
         ),
         capture_output=True,
         text=True,

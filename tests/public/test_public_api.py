@@ -21,6 +21,8 @@ PUBLIC = {
     "CollectionErrorEvent",
     "CollectionEvent",
     "CollectionRequestEvent",
+    "Cron",
+    "CronError",
     "Event",
     "FileDownloadRequestEvent",
     "ForbiddenError",
