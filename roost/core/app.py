@@ -13,7 +13,7 @@ from roost.core.collections import Collection, Registry
 from roost.core.record_resolver import RecordResolver
 from roost.db import Database, open_database
 from roost.errors import Forbidden
-from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
+from roost.filter import Compiled, compile_filter, compile_sort, compile_together, parse, parse_sort
 from roost.realtime import Broker, MemoryBroker
 from roost.storage import LocalStorage
 
@@ -169,6 +169,25 @@ class App:
             if len(self._filters) > 4096:
                 self._filters.clear()
             self._filters[key] = hit
+        return hit
+
+    def compile_rule_and_filter(
+        self, coll: Collection, rule: str, text: str, auth_coll: Collection | None
+    ) -> Compiled | None:
+        """A non-superuser's listRule and client filter as one condition when both walk relations, so
+        that a path named in both is one join (as PocketBase's list query); None otherwise."""
+        key = ("rf", self.registry.version, coll.id, rule, text, auth_coll.id if auth_coll else None)
+        if key in self._filters:
+            return self._filters[key]
+        hit: Compiled | None = None
+        if " JOIN " in self.compile_filter(coll, rule, auth_coll, client=False, superuser=False).sql:
+            forbid_request_refs(text)
+            rule_resolver = RecordResolver(self.registry, coll, auth_coll)
+            resolver = RecordResolver(
+                self.registry, coll, auth_coll, allow_request=False, allow_hidden=False, join_rules=True
+            )
+            hit = compile_together([(parse(rule), rule_resolver), (parse(text), resolver)], self.dialect)
+        self._filters[key] = hit
         return hit
 
     def compile_sort(

@@ -86,15 +86,24 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
     q = app.dialect.quote
     where: list[str] = []
     params: list[Any] = []
-    if rule and not caller.superuser:
-        c = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=False)
-        where.append(c.sql)
-        params += c.bind(caller.info)
     flt = query.get("filter", "")
-    if flt:
-        c = app.compile_filter(coll, flt, caller.auth_coll, client=True, superuser=caller.superuser)
-        where.append(c.sql)
-        params += c.bind(caller.info)
+    both = (
+        app.compile_rule_and_filter(coll, rule, flt, caller.auth_coll)
+        if rule and flt and not caller.superuser
+        else None
+    )
+    if both is not None:
+        where.append(both.sql)
+        params += both.bind(caller.info)
+    else:
+        if rule and not caller.superuser:
+            c = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=False)
+            where.append(c.sql)
+            params += c.bind(caller.info)
+        if flt:
+            c = app.compile_filter(coll, flt, caller.auth_coll, client=True, superuser=caller.superuser)
+            where.append(c.sql)
+            params += c.bind(caller.info)
     order = ""
     order_params: list[Any] = []
     sort = query.get("sort", "")
