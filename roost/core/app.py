@@ -171,22 +171,29 @@ class App:
             self._filters[key] = hit
         return hit
 
-    def compile_rule_and_filter(
-        self, coll: Collection, rule: str, text: str, auth_coll: Collection | None
+    def compile_list_where(
+        self, coll: Collection, rule: str, text: str, sort: str, auth_coll: Collection | None
     ) -> Compiled | None:
-        """A non-superuser's listRule and client filter as one condition when both walk relations, so
-        that a path named in both is one join (as PocketBase's list query); None otherwise."""
-        key = ("rf", self.registry.version, coll.id, rule, text, auth_coll.id if auth_coll else None)
+        """A non-superuser's listRule, client filter and sort joins as one condition when the rule walks
+        relations, so that a path named twice is one join (as PocketBase's list query); else None."""
+        key = ("lw", self.registry.version, coll.id, rule, text, sort, auth_coll.id if auth_coll else None)
         if key in self._filters:
             return self._filters[key]
         hit: Compiled | None = None
         if " JOIN " in self.compile_filter(coll, rule, auth_coll, client=False, superuser=False).sql:
-            forbid_request_refs(text)
-            rule_resolver = RecordResolver(self.registry, coll, auth_coll)
-            resolver = RecordResolver(
+            client = RecordResolver(
                 self.registry, coll, auth_coll, allow_request=False, allow_hidden=False, join_rules=True
             )
-            hit = compile_together([(parse(rule), rule_resolver), (parse(text), resolver)], self.dialect)
+            parts = [(parse(rule), RecordResolver(self.registry, coll, auth_coll))]
+            if text:
+                forbid_request_refs(text)
+                parts.append((parse(text), client))
+            joined = tuple(
+                (ident, client)
+                for ident, _ in (parse_sort(sort) if sort else ())
+                if ident.path not in (("@random",), ("@rowid",))
+            )
+            hit = compile_together(parts, self.dialect, joined)
         self._filters[key] = hit
         return hit
 

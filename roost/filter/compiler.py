@@ -427,10 +427,15 @@ def compile_filter(node: Node, resolver: Resolver, dialect: Dialect, ctx: Contex
     return Compiled(sql, params)
 
 
-def compile_together(parts: list[tuple[Node, Resolver]], dialect: Dialect) -> Compiled:
+def compile_together(
+    parts: list[tuple[Node, Resolver]],
+    dialect: Dialect,
+    joined: tuple[tuple[Identifier, Resolver], ...] = (),
+) -> Compiled:
     """Several filters ANDed over one set of joins, each with its own resolver: as PocketBase's list
-    query, where a collection's listRule and the client filter share the join of a path they both
-    name (`watchers.level ?> 3` in the rule, `watchers.name ?= 'x'` in the filter: the same row)."""
+    query, where a collection's listRule, the client filter and the sort share the join of a path
+    they name (`watchers.level ?> 3` in the rule, `watchers.name ?= 'x'` in the filter or the sort:
+    the same row). `joined` identifiers (the sort's) only add their joins and their conditions."""
     ctx = Context(dialect)
     sqls: list[str] = []
     params: list[Any] = []
@@ -438,6 +443,8 @@ def compile_together(parts: list[tuple[Node, Resolver]], dialect: Dialect) -> Co
         sql, ps = _Compiler(resolver, dialect, ctx).node(node)
         sqls.append(f"({sql})")
         params += ps
+    for ident, resolver in joined:
+        resolver.resolve(ident, ctx)
     sql, params = ctx.wrap(" AND ".join(sqls), params)
     return Compiled(sql, params)
 

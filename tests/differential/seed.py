@@ -959,6 +959,7 @@ BOARDS: list[dict[str, Any]] = [
     {"id": rid("board", 4), "name": "b4", "watchers": [S[6], S[8]], "members": []},
     {"id": rid("board", 5), "name": "b5", "watchers": []},
     {"id": rid("board", 6), "name": "b6", "public": True, "watchers": [S[4], S[5]], "members": [U["bob"]]},
+    {"id": rid("board", 7), "name": "b7", "watchers": [S[8], S[5]], "members": [U["carol"], U["bob"]]},
 ]
 
 RECORDS: list[tuple[str, list[dict[str, Any]]]] = [
