@@ -23,8 +23,8 @@ __all__ = [
     "Operand",
     "Resolver",
     "compile_filter",
-    "compile_together",
     "compile_sort",
+    "compile_together",
     "parse",
     "parse_sort",
 ]
