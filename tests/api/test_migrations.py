@@ -346,3 +346,28 @@ def test_generated_migrations_type_check(tmp_path: Path) -> None:
         timeout=300,
     )
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+async def test_internal_table_names_are_refused(
+    app: roost.App, client: httpx.AsyncClient, su: dict[str, str]
+) -> None:
+    """As PocketBase: a collection may not take the name of an internal table."""
+    await runner.ensure_table(app)
+    expected = {
+        "data": {
+            "name": {
+                "code": "validation_collection_name_invalid",
+                "message": "The name shouldn't match with an existing internal table.",
+            }
+        },
+        "message": "Failed to create collection.",
+        "status": 400,
+    }
+    for name in ("_migrations", "_params", "_collections"):
+        r = await client.post("/api/collections", json={"name": name}, headers=su)
+        assert r.status_code == 400 and r.json() == expected, r.text
+    r = await client.post("/api/collections", json={"name": "_notes"}, headers=su)
+    assert r.status_code == 200  # an underscore alone is fine
+    r = await client.patch("/api/collections/_notes", json={"name": "_migrations"}, headers=su)
+    assert r.status_code == 400
+    assert r.json()["data"]["name"]["code"] == "validation_collection_name_invalid"
