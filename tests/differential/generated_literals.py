@@ -148,6 +148,25 @@ def _cases() -> list[Case]:
     for a, b in itertools.product(("'5'", "5", "true", "''", "null", "@year", "'abc'"), repeat=2):
         for op in ("=", ">"):
             out.append(L(f"lits-{a}-{op}-{b}", COLLECTION, f"{a} {op} {b}", fields="id"))
+    # request values: PocketBase binds them as they are and builds = / != by whether they are empty
+    for field, value, op in itertools.product(("t", "n", "b", "s", "ms", "j", "r", "ed"), ("", "5", "5.0", "abc", "1", "true"), ("=", "!=", ">", "~")):  # fmt: skip
+        out.append(
+            Case(
+                f"request-{field}-{op}-{value!r}",
+                COLLECTION,
+                {
+                    "filter": f"{field} {op} @request.query.v",
+                    "v": value,
+                    "sort": "id",
+                    "fields": "id",
+                    "perPage": 100,
+                },
+            )
+        )
+    for flt in ("t = @request.auth.id", "r = @request.auth.id", "r != @request.auth.id", "@request.auth.id = ''",
+                "n > @request.auth.age", "t = @request.auth.email", "@request.query.nosuch = t",
+                "@request.query.nosuch != ''", "@request.auth.verified = b"):  # fmt: skip
+        out.append(L(f"request-{flt}", COLLECTION, flt, fields="id"))
     return out + _edge_cases()
 
 
