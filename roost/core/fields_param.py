@@ -6,7 +6,10 @@ import html
 import re
 from typing import Any
 
-_EXCERPT_RE = re.compile(r"^(.+?):excerpt\((\d+)(?:\s*,\s*(true|false|1|0))?\)$")
+from roost.errors import BadRequest
+
+_MODIFIER_SPLIT_RE = re.compile(r"[(),\s]+")
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _TAG_RE = re.compile(r"<[^>]*>")
 _WS_RE = re.compile(r"\s+")
 
@@ -26,9 +29,9 @@ def parse_fields(raw: str) -> dict[str, Any]:
         if not part:
             continue
         mod = None
-        m = _EXCERPT_RE.match(part)
-        if m:
-            part, mod = m.group(1), ("excerpt", int(m.group(2)), m.group(3) in ("true", "1"))
+        if ":" in part:
+            part, raw_mod = part.split(":", 1)
+            mod = _modifier(raw_mod)
         node = tree
         keys = part.split(".")
         for k in keys[:-1]:
@@ -40,6 +43,34 @@ def parse_fields(raw: str) -> dict[str, Any]:
         if keys[-1] not in node or not isinstance(node[keys[-1]], dict):
             node[keys[-1]] = mod
     return tree
+
+
+def _modifier(raw: str) -> tuple[str, int, bool]:
+    """`excerpt(max, withEllipsis?)`, the one modifier PocketBase's picker knows; anything else,
+    or a max that is not a positive integer, is a 400."""
+    tokens = [t for t in _MODIFIER_SPLIT_RE.split(raw) if t]
+    if not tokens or tokens[0] != "excerpt" or not 1 <= len(tokens) - 1 <= 2:
+        raise BadRequest("Something went wrong while processing your request.")
+    max_len = _go_int(tokens[1])
+    if max_len <= 0:
+        raise BadRequest("Something went wrong while processing your request.")
+    return "excerpt", max_len, len(tokens) > 2 and tokens[2] in _GO_TRUE
+
+
+def _go_int(text: str) -> int:
+    """Go's cast.ToInt of a string: base prefixes allowed, decimals truncated, anything else 0."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"[+-]?0[0-7]+", text):
+            return int(text, 8)
+        return int(text, 0)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return 0
+    return int(value) if value == value and abs(value) != float("inf") else 0
 
 
 def _split(raw: str) -> list[str]:
@@ -76,7 +107,8 @@ def pick(data: Any, tree: dict[str, Any]) -> Any:
         if isinstance(sub, dict):
             out[key] = pick(value, sub)
         elif isinstance(sub, tuple):
-            out[key] = _excerpt(value, sub[1], sub[2])
+            # only text values are shortened (PocketBase leaves numbers, JSON, ... as they are)
+            out[key] = _excerpt(value, sub[1], sub[2]) if isinstance(value, str) else value
         else:
             out[key] = value
     return out

@@ -14,11 +14,12 @@ from typing import Any
 from roost.core.collections import Collection, Registry
 from roost.core.fields import Field, RelationField
 from roost.core.fields.date import format_datetime
+from roost.core.fields.multi import MultiValueField
 from roost.core.record_expand import has_unique_index
-from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT
+from roost.db.dialects.base import AFF_NONE, BOOL, JSON, NUMBER, TEXT
 from roost.errors import Forbidden
 from roost.filter.ast import Identifier
-from roost.filter.compiler import ANY, Context, Deferred, Join, Operand
+from roost.filter.compiler import ANY, NF_DISABLED, Context, Deferred, Join, Operand
 from roost.filter.errors import FilterError
 
 MAX_RELATION_DEPTH = 6
@@ -105,34 +106,58 @@ _INT_MACROS = {"second", "minute", "hour", "day", "month", "weekday", "year"}
 def _field_value_sql(
     field: Field, column_sql: str, modifier: str, ctx: Context, raw: str, key: tuple[Any, ...], multi: bool
 ) -> Operand:
+    """A field's value as PocketBase resolves it (finalizeActivePropsProcessing): :length and :each
+    apply to select, relation and file fields, :lower to any; other modifiers leave the value as is."""
     d = ctx.dialect
-    if modifier == "":
-        return Operand(column_sql, [], field.kind, multi=multi)
+    multi_valuer = isinstance(field, MultiValueField)
+    if modifier == "length" and multi_valuer:
+        if field.is_multi:
+            return Operand(
+                d.json_array_length(column_sql), [], NUMBER, multi=multi, aff=AFF_NONE, shape="num"
+            )
+        sql = f"(CASE WHEN {column_sql} IS NULL OR {column_sql} = '' THEN 0 ELSE 1 END)"
+        return Operand(sql, [], NUMBER, multi=multi, aff=AFF_NONE, shape="num")
+    if modifier == "each" and multi_valuer:
+        if not field.is_multi:
+            # one value: json_each(json_array(value)) yields it, without the column's affinity
+            return Operand(f"({column_sql} || '')", [], TEXT, multi=multi, aff=AFF_NONE)
+        alias, _ = ctx.join(
+            key + (field.name + ":each",),
+            "__je",
+            lambda a: Join(f"{d.join_each(column_sql, a)} ON TRUE", [], True),
+        )
+        return Operand(f"{alias}.value", [], TEXT, multi=True, aff=AFF_NONE)
+    if field.type == "json":
+        # PocketBase compares a json field through JSON_EXTRACT(col, '$'), with IS
+        value = Operand(
+            d.json_value(column_sql, []), [], ANY, multi=multi, aff=AFF_NONE, shape="json", nf=NF_DISABLED
+        )
+        if modifier == "lower":
+            text = d.json_text(value.sql)
+            return Operand(d.lower(text), [], TEXT, multi=multi, aff=AFF_NONE, nf=NF_DISABLED)
+        return value
     if modifier == "lower":
         text = (
             column_sql
             if field.kind == TEXT
             else (d.bool_text(column_sql) if field.kind == BOOL else d.cast_text(column_sql))
         )
-        return Operand(d.lower(text), [], TEXT, multi=multi)
-    if modifier == "length":
-        if not field.is_multi:
-            raise FilterError(
-                f"Invalid filter identifier {raw!r}: :length applies to multiple-value fields only."
-            )
-        return Operand(d.json_array_length(column_sql), [], NUMBER, multi=multi)
-    if modifier == "each":
-        if not field.is_multi:
-            raise FilterError(
-                f"Invalid filter identifier {raw!r}: :each applies to multiple-value fields only."
-            )
-        alias, _ = ctx.join(
-            key + (field.name + ":each",),
-            "__je",
-            lambda a: Join(f"{d.join_each(column_sql, a)} ON TRUE", [], True),
-        )
-        return Operand(f"{alias}.value", [], TEXT, multi=True)
+        return Operand(d.lower(text), [], TEXT, multi=multi, aff=AFF_NONE)
+    if modifier in ("", "isset", "changed", "length", "each"):
+        return Operand(column_sql, [], field.kind, multi=multi)
     raise FilterError(f"Invalid filter identifier {raw!r}: unknown modifier :{modifier}.")
+
+
+_COLUMNIFY_RE = re.compile(r"[^\w.*\-_@#]+")
+
+
+def _json_path(parts: list[str], modifier: str) -> list[str]:
+    """PocketBase's JSON path: a trailing `:modifier` is part of the last key, and every key keeps
+    only the characters of a column name (inflector.Columnify)."""
+    keys = list(parts)
+    if modifier:
+        keys[-1] = keys[-1] + ":" + modifier
+    return [_COLUMNIFY_RE.sub("", k) for k in keys]
 
 
 class RecordResolver:
@@ -288,22 +313,26 @@ class RecordResolver:
             # `rel.id` reads the relation column itself, without a join (as PocketBase): '' when unset
             return self._walk(key, coll, alias_sql, [name], ident, ctx, depth, multi)
         if not isinstance(f, RelationField):
-            if f.type == "json":
+            if f.type in ("json", "geoPoint"):
+                # the rest of the path is a JSON path (PocketBase: JSON_EXTRACT, compared with IS)
+                path = _json_path(parts[1:], ident.modifier)
                 return Operand(
-                    d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:]), [], ANY, multi=multi
-                )
-            if f.type == "geoPoint" and len(parts) == 2 and parts[1] in ("lon", "lat"):
-                return Operand(
-                    d.cast_number(d.json_extract_text(f"{alias_sql}.{self.q(f.name)}", parts[1:])),
+                    d.json_value(f"{alias_sql}.{self.q(f.name)}", path),
                     [],
-                    NUMBER,
+                    ANY,
                     multi=multi,
+                    aff=AFF_NONE,
+                    shape="json",
+                    nf=NF_DISABLED,
                 )
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: {name!r} is not a relation field.")
         target = self.registry.find(f.collection_id)
         if target is None:
             raise FilterError(f"Invalid filter identifier {ident.raw!r}: the related collection is missing.")
         col = f"{alias_sql}.{self.q(f.name)}"
+        if not f.is_multi and len(parts) == 2 and parts[1] == "id" and not ident.modifier:
+            # PocketBase reads `rel.id` of a single relation from the relation column itself
+            return _field_value_sql(f, col, "", ctx, ident.raw, key, multi)
         if f.is_multi:
             je, _ = ctx.join(
                 key + (name, "#each"), "__je", lambda a: Join(f"{d.join_each(col, a)} ON TRUE", [], True)

@@ -93,11 +93,26 @@ def _int64(text: str) -> int:
     return value
 
 
+_GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True}
+_GO_BOOLS.update({"0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False})
+
+
+def skip_total_param(query: dict[str, str]) -> bool:
+    """`skipTotal` as PocketBase reads it (Go's strconv.ParseBool; other values are a 400)."""
+    raw = query.get("skipTotal", "")
+    if raw == "":
+        return False
+    if raw not in _GO_BOOLS:
+        raise BadRequest("Something went wrong while processing your request.")
+    return _GO_BOOLS[raw]
+
+
 async def list_records(app: App, coll: Collection, caller: Caller, query: dict[str, str]) -> dict[str, Any]:
     rule = coll.rules["listRule"]
     if rule is None and not caller.superuser:
         raise locked_error()
     page, per_page = page_params(query)
+    skip_total = skip_total_param(query)
     q = app.dialect.quote
     where: list[str] = []
     params: list[Any] = []
@@ -137,7 +152,6 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
             params += sort_filter.bind(caller.info)
     where_sql = (" WHERE " + " AND ".join(f"({w})" for w in where)) if where else ""
     sql = select_sql(coll, q) + where_sql + order + " LIMIT ? OFFSET ?"
-    skip_total = query.get("skipTotal", "").lower() in ("1", "true")
     page_args = [*params, *order_params, per_page, (page - 1) * per_page]
     count_sql = f"SELECT COUNT(*) FROM {q(coll.table)}{where_sql}"
     counted: list[Any] | None

@@ -17,11 +17,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
+from roost.db.dialects.base import (
+    AFF_NONE,
+    AFF_NUMERIC,
+    AFF_TEXT,
+    BOOL,
+    JSON,
+    NO_CONST,
+    NUMBER,
+    TEXT,
+    Dialect,
+    Val,
+)
 from roost.filter.ast import Call, Expr, Group, Identifier, Literal, Node
 from roost.filter.errors import FilterError
 
 ANY = "any"  # kind of a value whose type is not known (e.g. a request value)
+
+# PocketBase's NullFallback preference of an operand: "auto" compares with NULL and '' alike,
+# "disabled" compares with IS (JSON values), "enforced" never takes the operand as non-empty.
+NF_AUTO, NF_DISABLED, NF_ENFORCED = "auto", "disabled", "enforced"
+_KIND_AFF = {TEXT: AFF_TEXT, NUMBER: AFF_NUMERIC, BOOL: AFF_NUMERIC, JSON: AFF_NUMERIC, ANY: AFF_NONE}
+_KIND_SHAPE = {TEXT: "text", NUMBER: "num", BOOL: "bool", JSON: "jsonraw", ANY: "text"}
 
 
 class Deferred:
@@ -53,6 +70,23 @@ class Operand:
     fresh: Callable[[Context], Operand] | None = None
     # a condition the whole comparison must also meet (an auth record's email: its emailVisibility)
     guard: str = ""
+    aff: str | None = None  # SQLite affinity; None: the column affinity of `kind`
+    shape: str | None = None  # how the engine holds it (see dialects.base.Val); None: from `kind`
+    nf: str = NF_AUTO
+    const: Any = NO_CONST  # a literal's value
+    nonempty: bool = False  # a request value taken as non-empty (see _Compiler.equality)
+
+    def val(self) -> Val:
+        aff = self.aff
+        if aff is None:
+            aff = AFF_NONE if self.literal else _KIND_AFF.get(self.kind, AFF_NONE)
+        return Val(
+            self.sql,
+            list(self.params),
+            aff,
+            self.shape if self.shape is not None else _KIND_SHAPE.get(self.kind, "text"),
+            self.const,
+        )
 
 
 @dataclass(slots=True)
@@ -188,10 +222,7 @@ class _Compiler:
 
     def operand(self, op: Any) -> Operand:
         if isinstance(op, Literal):
-            if op.value is None:
-                return Operand("NULL", [], ANY, literal=True, null=True)
-            kind = literal_kind(op.value)
-            return Operand(self.placeholder(kind), [op.value], kind, literal=True)
+            return self.literal(op.value)
         if isinstance(op, Identifier):
             res = self.resolver.resolve(op, self.ctx)
             if res.literal and res.sql == "?":
@@ -202,40 +233,82 @@ class _Compiler:
             return self.call(op)
         raise FilterError("Invalid filter operand.")
 
+    def literal(self, value: Any) -> Operand:
+        """PocketBase's literals: text bound as text, numbers as float64, true/false as 1/0."""
+        if value is None:
+            return Operand("NULL", [], ANY, literal=True, null=True, aff=AFF_NONE)
+        if isinstance(value, bool):
+            value = 1 if value else 0
+            kind = NUMBER
+        elif isinstance(value, (int, float)):
+            value = float(value)
+            kind = NUMBER
+        else:
+            kind = TEXT
+        sql, params = self.d.literal_sql(value)
+        return Operand(sql, params, kind, literal=True, aff=AFF_NONE, const=value)
+
     def call(self, call: Call) -> Operand:
         name = call.name
-        args = [self.operand(a) for a in call.args]
-        for a in args:
-            if a.guard:  # a guarded value inside a function reads NULL where the guard fails
-                a.sql, a.guard = f"(CASE WHEN {a.guard} THEN {a.sql} END)", ""
-        if any(a.multi for a in args):
-            raise FilterError(f"Function {name}() does not accept multi-valued arguments.")
         if name == "strftime":
-            if not 1 <= len(args) <= 10:
+            # PocketBase: a text format, a text/number/field time value, text modifiers
+            if not 1 <= len(call.args) <= 10:
                 raise FilterError("strftime() takes a format, a time value and up to 8 modifiers.")
-            fmt = self.as_kind(args[0], TEXT)
-            value = self.as_kind(args[1], TEXT) if len(args) > 1 else Operand("'now'")
-            mods = [self.as_kind(a, TEXT) for a in args[2:]]
-            sql = f"COALESCE({self.d.strftime([fmt.sql, value.sql, *(m.sql for m in mods)])}, '')"
-            return Operand(sql, fmt.params + value.params + [p for m in mods for p in m.params], TEXT)
-        if name == "geoDistance":
-            if len(args) != 4:
+            if not _is_text(call.args[0]):
+                raise FilterError("strftime() expects the first argument to be a format string.")
+            if len(call.args) > 1 and isinstance(call.args[1], Call):
+                raise FilterError("strftime() expects the second argument to be a valid time value.")
+            if any(not _is_text(a) for a in call.args[2:]):
+                raise FilterError("strftime() modifiers can be only strings.")
+        elif name == "geoDistance":
+            if len(call.args) != 4:
                 raise FilterError("geoDistance() takes 4 arguments: lonA, latA, lonB, latB.")
-            coords = [self.as_kind(x, NUMBER) for x in args]
-            lon1, lat1, lon2, lat2 = (x.sql for x in coords)
-            sql = (
-                f"(6371 * ACOS(MIN(1, MAX(-1, COS(RADIANS({lat1})) * COS(RADIANS({lat2})) * "
-                f"COS(RADIANS({lon2}) - RADIANS({lon1})) + SIN(RADIANS({lat1})) * SIN(RADIANS({lat2}))))))"
-            )
-            sql = sql.replace("MIN(", self.d.scalar_min + "(").replace("MAX(", self.d.scalar_max + "(")
-            params = [p for i in (1, 3, 2, 0, 1, 3) for p in coords[i].params]
-            return Operand(sql, params, NUMBER)
-        raise FilterError(f"Unknown function {name}() at position {call.pos}.")
+            if any(isinstance(a, Call) or _is_text(a) for a in call.args):
+                raise FilterError("geoDistance() arguments must be fields or numbers.")
+        else:
+            raise FilterError(f"Unknown function {name}() at position {call.pos}.")
+        args = [self.operand(a) for a in call.args]
+        for arg in args:
+            if arg.guard:  # a guarded value inside a function reads NULL where the guard fails
+                arg.sql, arg.guard = f"(CASE WHEN {arg.guard} THEN {arg.sql} END)", ""
+        if name == "strftime":
+            fmt = self.as_kind(args[0], TEXT)
+            mods = [self.as_kind(a, TEXT) for a in args[2:]]
+
+            def build(value_op: Operand | None) -> Operand:
+                value = self.as_kind(value_op, TEXT) if value_op is not None else Operand("'now'")
+                sql = self.d.strftime([fmt.sql, value.sql, *(m.sql for m in mods)])
+                params = fmt.params + value.params + [p for m in mods for p in m.params]
+                multi = value_op is not None and value_op.multi
+                return Operand(sql, params, TEXT, aff=AFF_NONE, nf=NF_ENFORCED, multi=multi)
+
+            time_value = args[1] if len(args) > 1 else None
+            result = build(time_value)
+            if time_value is not None and time_value.multi and time_value.fresh is not None:
+                # a multi-valued time value: match-all, as for the value itself (PocketBase)
+                inner = time_value.fresh
+                result.fresh = lambda sub: build(inner(sub))
+            return result
+        # geoDistance reads its arguments on the joined rows: any related value may match
+        a = [self.as_kind(x, NUMBER) for x in args]
+        lon1, lat1, lon2, lat2 = (x.sql for x in a)
+        cosine = (
+            f"COS(RADIANS({lat1})) * COS(RADIANS({lat2})) * "
+            f"COS(RADIANS({lon2}) - RADIANS({lon1})) + SIN(RADIANS({lat1})) * SIN(RADIANS({lat2}))"
+        )
+        sql = f"(6371 * ACOS({self.d.clamp_unit(cosine)}))"
+        params = [p for x in (a[1], a[3], a[2], a[0], a[1], a[3]) for p in x.params]
+        return Operand(sql, params, NUMBER, aff=AFF_NONE, nf=NF_DISABLED)
 
     def as_kind(self, op: Operand, kind: str) -> Operand:
         """An operand rendered as `kind`: literals are coerced, columns cast when needed."""
         if op.null:
             return op
+        if op.const is not NO_CONST:
+            coerced, ok = coerce(op.const, kind)
+            if ok:
+                return Operand(self.placeholder(kind), [coerced], kind, literal=True)
+            return Operand(self.placeholder(TEXT), [str(op.const)], TEXT, literal=True)
         if op.literal or (any(isinstance(p, Deferred) for p in op.params) and op.sql == "?"):
             value = op.params[0]
             if isinstance(value, Deferred):
@@ -291,108 +364,127 @@ class _Compiler:
         )
         return f"({cond} AND {all_sql})", params + ljparams + rjparams + fparams
 
-    def unify(self, left: Operand, right: Operand) -> tuple[Operand, Operand, str]:
-        if left.null or right.null:
-            return left, right, (right.kind if left.null else left.kind)
-        if left.literal and not right.literal:
-            if right.kind == ANY:
-                right = self.as_kind(right, left.kind)
-            left = self.as_kind(left, right.kind)
-            if left.kind != right.kind and right.kind != ANY:
-                right = self.as_kind(right, TEXT)
-            return left, right, left.kind
-        if right.literal and not left.literal:
-            if left.kind == ANY:
-                left = self.as_kind(left, right.kind)
-            right = self.as_kind(right, left.kind)
-            if right.kind != left.kind and left.kind != ANY:  # the literal did not convert
-                left = self.as_kind(left, TEXT)
-            return left, right, right.kind
-        if left.kind == right.kind:
-            kind = left.kind
-            if left.literal and right.literal:
-                left, right = self.as_kind(left, kind), self.as_kind(right, kind)
-            return left, right, kind
-        if ANY in (left.kind, right.kind) and not (left.literal and right.literal):
-            kind = right.kind if left.kind == ANY else left.kind
-            return self.as_kind(left, kind), self.as_kind(right, kind), kind
-        # different kinds: compare as text (SQLite would, through affinity)
-        return self.as_kind(left, TEXT), self.as_kind(right, TEXT), TEXT
-
     def compare(self, left: Operand, op: str, right: Operand) -> tuple[str, list[Any]]:
+        """PocketBase's expression for `left op right` (tools/search/filter.go), SQLite's answer."""
         if op in ("~", "!~"):
-            return self.like(left, op, right)  # text matching: the pattern is never converted
-        left, right, kind = self.unify(left, right)
+            return self.like(left, op, right)
         if op in ("=", "!="):
-            return self.equality(left, op, right, kind)
-        if left.null or right.null:
-            return "FALSE", []
-        if kind in (JSON, BOOL) and not self.d.orders_kind(kind):
-            left, right = self.as_kind(left, TEXT), self.as_kind(right, TEXT)
-        return f"{left.sql} {op} {right.sql}", left.params + right.params
+            return self.equality(left, op == "=", right)
+        return self.d.compare(left.val(), op, right.val())
+
+    # --- = and != : resolveEqualExpr ------------------------------------------------------------------
+    @staticmethod
+    def deferred(op: Operand) -> bool:
+        """A request value: whether it is empty is known only at bind time."""
+        return len(op.params) == 1 and isinstance(op.params[0], Deferred) and not op.nonempty
 
     @staticmethod
-    def known_value(op: Operand) -> bool:
-        """A literal of the filter text with a non-empty value (not a request value)."""
-        return (
-            op.literal
-            and not op.null
-            and len(op.params) == 1
-            and not isinstance(op.params[0], Deferred)
-            and op.params[0] != ""
-        )
+    def empty_ident(op: Operand) -> bool:
+        return op.sql.strip().lower() in ("", "null", "''", '""', "``")
 
     def is_empty(self, op: Operand) -> bool:
-        if op.null:
+        if self.empty_ident(op):
             return True
-        return op.literal and not isinstance(op.params[0], Deferred) and op.params[0] == ""
+        return op.nf == NF_AUTO and op.const == "" and isinstance(op.const, str)
 
-    def empty_test(self, op: Operand, negate: bool) -> tuple[str, list[Any]]:
-        """`x = ""` / `x = null` treat NULL and the empty value alike, per column kind."""
-        if op.kind == TEXT or op.kind == ANY:
-            t = self.as_kind(op, TEXT) if op.kind == ANY and not op.literal else op
-            sql = f"({t.sql} IS NULL OR {t.sql} = '')"
-            params = t.params + t.params
-        elif op.kind == JSON:
-            sql = f"({op.sql} IS NULL OR {self.d.cast_text(op.sql)} IN ('', 'null', '\"\"'))"
-            params = op.params + op.params
-        else:
-            sql, params = f"({op.sql} IS NULL)", list(op.params)
-        return (f"NOT {sql}" if negate else sql), params
+    def known_non_empty(self, op: Operand) -> bool:
+        if op.nf == NF_ENFORCED:
+            return False
+        if op.nonempty:
+            return True
+        if op.sql.strip().lower() in ("1", "0", "false", "true"):
+            return True
+        if op.const is not NO_CONST:
+            return op.const != "" or not isinstance(op.const, str)
+        return (
+            bool(op.params) and not self.empty_ident(op) and not any(p is None or p == "" for p in op.params)
+        )
 
-    def equality(self, left: Operand, op: str, right: Operand, kind: str) -> tuple[str, list[Any]]:
-        negate = op == "!="
-        if self.is_empty(right) and not left.literal:
-            return self.empty_test(left, negate)
-        if self.is_empty(left) and not right.literal:
-            return self.empty_test(right, negate)
-        if self.is_empty(left) and self.is_empty(right):
-            return ("FALSE" if negate else "TRUE"), []
-        if left.null or right.null:
-            other = right if left.null else left
-            return self.empty_test(other, negate)
-        if kind == JSON:
-            left, right = self.as_kind(left, TEXT), self.as_kind(right, TEXT)
-        elif kind in (TEXT, ANY) and not (self.known_value(left) or self.known_value(right)):
-            # two columns, or a column and a request value: PocketBase compares
-            # COALESCE(a, '') with COALESCE(b, ''), so a missing value equals an empty one
-            l_sql = f"COALESCE({left.sql}, '')"
-            r_sql = f"COALESCE({right.sql}, '')"
-            return f"{l_sql} {'<>' if negate else '='} {r_sql}", left.params + right.params
-        if not negate and (self.known_value(left) or self.known_value(right)):
-            # a plain `=` (NULL with a NULL value, as PocketBase's): it matters under NOT in match-all
-            return f"{left.sql} = {right.sql}", left.params + right.params
-        fn = self.d.is_distinct if negate else self.d.is_not_distinct
-        return fn(left.sql, right.sql), left.params + right.params
+    def equality(self, left: Operand, equal: bool, right: Operand) -> tuple[str, list[Any]]:
+        for side in (left, right):
+            if self.deferred(side) and side.nf != NF_DISABLED:
+                return self.equality_deferred(left, equal, right, side)
+        eq, null_eq = ("=", "IS") if equal else ("IS NOT", "IS NOT")
+        concat, null_expr = ("OR", "IS NULL") if equal else ("AND", "IS NOT NULL")
+        if left.nf == NF_DISABLED or right.nf == NF_DISABLED:
+            return self.cmp(left, null_eq, right)
+        l_empty, r_empty = self.is_empty(left), self.is_empty(right)
+        if l_empty and r_empty:
+            return ("TRUE" if equal else "FALSE"), []
+        if self.known_non_empty(left) or self.known_non_empty(right):
+            lo = self.empty_text() if l_empty else left
+            ro = self.empty_text() if r_empty else right
+            return self.cmp(lo, eq, ro)
+        if l_empty or r_empty:
+            other = right if l_empty else left
+            a, ap = (
+                self.cmp(self.empty_text(), eq, other) if l_empty else self.cmp(other, eq, self.empty_text())
+            )
+            return f"({a} {concat} {other.sql} {null_expr})", ap + list(other.params)
+        lv, rv = left.val(), right.val()
+        lv.coalesce = rv.coalesce = True
+        return self.d.compare(lv, "=" if equal else "<>", rv)
 
+    def equality_deferred(
+        self, left: Operand, equal: bool, right: Operand, side: Operand
+    ) -> tuple[str, list[Any]]:
+        """PocketBase builds the expression with the request value in hand, so its form depends on
+        whether the value is empty: both forms, chosen at bind time."""
+        fn = side.params[0].fn
+        is_empty = Deferred(lambda c: fn(c) in (None, ""), BOOL)
+        empty = Operand("''", [], TEXT, literal=True, aff=AFF_NONE)
+        known = Operand(
+            side.sql,
+            side.params,
+            side.kind,
+            literal=True,
+            aff=side.aff,
+            shape=side.shape,
+            nf=side.nf,
+            nonempty=True,
+        )
+        forms = []
+        for stand_in in (empty, known):
+            lo = stand_in if left is side else left
+            ro = stand_in if right is side else right
+            forms.append(self.equality(lo, equal, ro))
+        (e_sql, e_params), (k_sql, k_params) = forms
+        cond = self.placeholder(BOOL)
+        return f"(CASE WHEN {cond} THEN {e_sql} ELSE {k_sql} END)", [is_empty, *e_params, *k_params]
+
+    def empty_text(self) -> Operand:
+        return Operand("''", [], TEXT, literal=True, aff=AFF_NONE, const="")
+
+    def cmp(self, left: Operand, op: str, right: Operand) -> tuple[str, list[Any]]:
+        return self.d.compare(left.val(), op, right.val())
+
+    # --- ~ and !~ -------------------------------------------------------------------------------------
     def like(self, left: Operand, op: str, right: Operand) -> tuple[str, list[Any]]:
-        left = self.as_kind(left, TEXT) if left.kind != TEXT else left
-        not_ = "NOT " if op == "!~" else ""
-        if right.literal and not right.null and not isinstance(right.params[0], Deferred):
-            pattern = like_pattern(str(right.params[0]))
-            return self.d.like(left.sql, self.placeholder(TEXT), bool(not_)), left.params + [pattern]
-        r = self.as_kind(right, TEXT)
-        return self.d.like(left.sql, f"('%' || {r.sql} || '%')", bool(not_)), left.params + r.params
+        negate = op == "!~"
+        l_sql, l_params = self.d.text_of(left.val())
+        if right.params and not self.deferred(right) and right.const is not NO_CONST:
+            pattern = like_pattern(go_string(right.const))
+            return self.d.like(l_sql, self.placeholder(TEXT), negate), [*l_params, pattern]
+        if self.deferred(right):
+            r_sql, r_params = self.d.text_of(
+                Operand(self.placeholder(TEXT), [Deferred(right.params[0].fn, TEXT)], TEXT).val()
+            )
+        else:
+            r_sql, r_params = self.d.text_of(right.val())
+        return self.d.like(l_sql, f"('%' || {r_sql} || '%')", negate), l_params + r_params
+
+
+def go_string(value: Any) -> str:
+    """Go's cast.ToString of a bound literal (a float64 prints without a trailing .0)."""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def _is_text(node: Any) -> bool:
+    return isinstance(node, Literal) and isinstance(node.value, str)
 
 
 _LIKE_SPECIALS = "\\%_"
@@ -471,6 +563,8 @@ def compile_sort(
             if op.guard:
                 # a hidden email sorts as NULL (PocketBase sorts by it: see BUGS "email-sort")
                 op.sql = f"(CASE WHEN {op.guard} THEN {op.sql} END)"
+            if op.shape == "json":
+                op.sql = dialect.json_sort_value(op.sql)
             if ctx.joins:
                 # a relation path: the first related value (PocketBase sorts over its LEFT JOIN)
                 joins, jparams = ctx.render_joins()

@@ -26,7 +26,9 @@ OPERATORS = ("?!=", "?>=", "?<=", "?!~", "!=", ">=", "<=", "!~", "?=", "?>", "?<
 _OP_RE = re.compile("|".join(re.escape(o) for o in OPERATORS))
 _NUMBER_RE = re.compile(r"-?\d+(\.\d+)?(?![\w.])")
 _IDENT_RE = re.compile(r"[A-Za-z_@#][\w.:]*")
-_WS_RE = re.compile(r"\s+")
+_FILTER_IDENT_RE = re.compile(r"[A-Za-z_@#][\w.:]*", re.ASCII)  # fexpr: ASCII letters and digits only
+_WHITESPACE = " \t\n"  # fexpr's whitespace: \r and the like are not
+_WS_RE = re.compile(r"[ \t\n]+")
 _ESCAPES = {"\\": "\\", "n": "\n", "t": "\t", "r": "\r", '"': '"', "'": "'"}
 
 
@@ -52,7 +54,7 @@ def tokenize(text: str) -> list[_Token]:
     i, n = 0, len(text)
     while i < n:
         c = text[i]
-        if c.isspace():
+        if c in _WHITESPACE:
             i = _WS_RE.match(text, i).end()  # type: ignore[union-attr]
             continue
         if text.startswith("//", i):
@@ -103,7 +105,7 @@ def tokenize(text: str) -> list[_Token]:
             i = m.end()
             continue
         if (c.isascii() and c.isalpha()) or c in "_@#":
-            m = _IDENT_RE.match(text, i)
+            m = _FILTER_IDENT_RE.match(text, i)
             assert m is not None
             raw = m.group(0)
             if raw.endswith((".", ":")):
@@ -126,6 +128,7 @@ class _Parser:
         self.tokens = tokenize(text)
         self.i = 0
         self.count = 0
+        self.joins = ["&&"]  # per group level: the last join, which a group written without one takes
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -146,35 +149,56 @@ class _Parser:
             raise _err(self.text, tok.pos, f"unexpected {tok.kind} {tok.value!r}")
         return node
 
+    def joined(self, join: str) -> bool:
+        """Whether a `join` follows: written, or a group right after a term (fexpr joins it with
+        the last join of its level)."""
+        tok = self.peek()
+        if tok is None:
+            return False
+        if tok.kind == "join" and tok.value == join:
+            self.i += 1
+            self.joins[-1] = join
+            return True
+        return tok.kind == "lparen" and self.joins[-1] == join
+
     def parse_or(self) -> Node:
         items = [self.parse_and()]
-        while (tok := self.peek()) is not None and tok.kind == "join" and tok.value == "||":
-            self.i += 1
+        while self.joined("||"):
             items.append(self.parse_and())
         return items[0] if len(items) == 1 else Group("||", tuple(items))
 
     def parse_and(self) -> Node:
         items = [self.parse_term()]
-        while (tok := self.peek()) is not None and tok.kind == "join" and tok.value == "&&":
-            self.i += 1
+        while self.joined("&&"):
             items.append(self.parse_term())
         return items[0] if len(items) == 1 else Group("&&", tuple(items))
+
+    def parse_group(self) -> Node:
+        self.i += 1
+        if (nxt := self.peek()) is not None and nxt.kind == "rparen":
+            raise _err(self.text, nxt.pos, "empty group")
+        self.joins.append("&&")
+        node = self.parse_or()
+        self.joins.pop()
+        close = self.take()
+        if close.kind != "rparen":
+            raise _err(self.text, close.pos, "expected ')'")
+        return node
 
     def parse_term(self) -> Node:
         tok = self.peek()
         if tok is not None and tok.kind == "lparen":
-            self.i += 1
-            if (nxt := self.peek()) is not None and nxt.kind == "rparen":
-                raise _err(self.text, nxt.pos, "empty group")
-            node = self.parse_or()
-            close = self.take()
-            if close.kind != "rparen":
-                raise _err(self.text, close.pos, "expected ')'")
-            return node
+            return self.parse_group()
         left = self.parse_operand(0)
         op = self.take()
+        if op.kind == "lparen":
+            # fexpr drops an unfinished expression that a group interrupts: `a (b = 1)` is `(b = 1)`
+            self.i -= 1
+            return self.parse_group()
         if op.kind != "op":
             raise _err(self.text, op.pos, f"expected an operator, got {op.kind} {op.value!r}")
+        if (nxt := self.peek()) is not None and nxt.kind == "lparen":
+            return self.parse_group()  # `a = (b = 1)` is `(b = 1)`
         right = self.parse_operand(0)
         self.count += 1
         if self.count > MAX_EXPRESSIONS:

@@ -5,10 +5,31 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from typing import Any
 
 # Storage kinds of record columns; core/fields maps each field type to one of these.
 TEXT, NUMBER, BOOL, JSON = "text", "number", "bool", "json"
+
+# SQLite type affinities of filter operands (https://sqlite.org/datatype3.html#affinity):
+# columns have their declared type's, other expressions (functions, CASE, literals) have none.
+AFF_TEXT, AFF_NUMERIC, AFF_NONE = "text", "numeric", "none"
+# How a value is held by the engine, for engines that must emulate SQLite's comparisons:
+# "text", "num" (a number), "bool", "jsonraw" (a JSON column read as its text), "json" (a JSON value
+# whose SQLite storage class depends on its JSON type, as JSON_EXTRACT returns it).
+NO_CONST = object()
+
+
+@dataclass(slots=True)
+class Val:
+    """One side of a comparison: its SQL, SQLite affinity, engine shape and, for literals, its value."""
+
+    sql: str
+    params: list[Any] = field(default_factory=list)
+    aff: str = AFF_NONE
+    shape: str = "text"
+    const: Any = NO_CONST  # the value of a literal (str, float, int) known at compile time
+    coalesce: bool = False  # COALESCE(sql, ''): NULL reads as '' and the affinity is lost
 
 
 class Dialect(abc.ABC):
@@ -168,6 +189,41 @@ class Dialect(abc.ABC):
         return f"{a} IS NOT {b}"
 
     random = "RANDOM()"
+
+    def compare(self, left: Val, op: str, right: Val) -> tuple[str, list[Any]]:
+        """`left op right` with SQLite's comparison rules (affinity, storage classes, NULL);
+        `op` is one of = <> < <= > >= IS, IS NOT. SQLite itself needs nothing more."""
+        lsql = f"COALESCE({left.sql}, '')" if left.coalesce else left.sql
+        rsql = f"COALESCE({right.sql}, '')" if right.coalesce else right.sql
+        return f"{lsql} {op} {rsql}", left.params + right.params
+
+    def text_of(self, value: Val) -> tuple[str, list[Any]]:
+        """A value as the text SQLite reads where it wants text (LIKE, ||)."""
+        sql = f"COALESCE({value.sql}, '')" if value.coalesce else value.sql
+        return sql, list(value.params)
+
+    def json_value(self, column_sql: str, path: list[str]) -> str:
+        """A JSON column's value at `path` ([] for the whole value) as JSON_EXTRACT returns it."""
+        jpath = "$" + "".join(f"[{p}]" if p.isdigit() else f'."{p}"' for p in path)
+        return f"JSON_EXTRACT({column_sql}, '{jpath}')"
+
+    def clamp_unit(self, sql: str) -> str:
+        """`sql` limited to [-1, 1] (rounding can leave a cosine just outside), NULL staying NULL."""
+        return f"{self.scalar_min}(1, {self.scalar_max}(-1, {sql}))"
+
+    def json_sort_value(self, sql: str) -> str:
+        """A `json_value` as an ORDER BY term that sorts as SQLite sorts JSON_EXTRACT's values."""
+        return sql
+
+    def json_text(self, sql: str) -> str:
+        """A `json_value` as the text SQLite functions (LOWER) read from it."""
+        return sql
+
+    def literal_sql(self, value: Any) -> tuple[str, list[Any]]:
+        """A literal of the filter text: numbers bound as reals (PocketBase's float64), 1/0 inline."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value), []
+        return "?", [value]
 
     @abc.abstractmethod
     def strftime(self, args_sql: list[str]) -> str:

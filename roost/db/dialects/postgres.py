@@ -15,7 +15,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import asyncpg
 import orjson
 
-from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
+from roost.db.dialects import sqlite_values
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect, Val
 from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation, UnstorableValue
 
 _KEY_RE = re.compile(r"Key \((.+?)\)=")
@@ -203,6 +204,37 @@ class PostgresDialect(Dialect):
 
     def orders_kind(self, kind: str) -> bool:
         return kind not in (JSON,)
+
+    def compare(self, left: Val, op: str, right: Val) -> tuple[str, list[Any]]:
+        # typed columns: SQLite's affinity and storage-class rules are emulated
+        return sqlite_values.render(left, op, right)
+
+    def literal_sql(self, value: Any) -> tuple[str, list[Any]]:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value), []
+        return ("?::float8" if isinstance(value, float) else "?::text"), [value]
+
+    def text_of(self, value: Val) -> tuple[str, list[Any]]:
+        return sqlite_values.text_of(value)
+
+    def clamp_unit(self, sql: str) -> str:
+        # LEAST/GREATEST skip NULLs, SQLite's MIN/MAX return NULL: the value is named once instead
+        return (
+            "(SELECT CASE WHEN __v > 1 THEN 1 WHEN __v < -1 THEN -1 ELSE __v END "
+            f"FROM (SELECT ({sql})::float8 AS __v) __clamp)"
+        )
+
+    def json_sort_value(self, sql: str) -> str:
+        return sqlite_values.sort_value(Val(sql, [], shape="json"))
+
+    def json_text(self, sql: str) -> str:
+        text, _ = sqlite_values.text_of(Val(sql, [], shape="json"))
+        return text
+
+    def json_value(self, column_sql: str, path: list[str]) -> str:
+        if not path:
+            return column_sql
+        return f"({column_sql} #> '{{{','.join(path)}}}')"
 
     def is_not_distinct(self, a: str, b: str) -> str:
         return f"{a} IS NOT DISTINCT FROM {b}"

@@ -101,3 +101,36 @@ def test_sort():
         parse_sort(",".join(["a"] * 9))
     with pytest.raises(FilterError):
         parse_sort("a b")
+
+
+def _shape(node: object) -> object:
+    """A parse tree as nested tuples of joins and `left op right` texts (positions left out)."""
+    if isinstance(node, Group):
+        return (node.join, *(_shape(i) for i in node.items))
+    assert isinstance(node, Expr)
+    side = [s.raw if isinstance(s, Identifier) else s.value for s in (node.left, node.right)]  # type: ignore[union-attr]
+    return f"{side[0]} {node.op} {side[1]}"
+
+
+@pytest.mark.parametrize(
+    "text, shape",
+    [
+        # fexpr drops an expression a group interrupts, and joins a group written without && or ||
+        # with the last join of its level
+        ("title = (views > 10)", "views > 10"),
+        ("title (views > 10)", "views > 10"),
+        ("a = 1 (b = 2)", ("&&", "a = 1", "b = 2")),
+        ("a = 1 || b = 2 (c = 3)", ("||", "a = 1", "b = 2", "c = 3")),
+        ("a = 1 && (b = 2 || c = 3) (d = 4)", ("&&", "a = 1", ("||", "b = 2", "c = 3"), "d = 4")),
+    ],
+)
+def test_groups_as_fexpr_reads_them(text, shape):
+    assert _shape(parse(text)) == shape
+
+
+@pytest.mark.parametrize(
+    "text", ["views > 10\r\n", "\rviews > 1", "meta.ключ = 1", "é = 1", "(title) = 'x'", "a\u00a0= 1"]
+)
+def test_what_fexpr_rejects(text):
+    with pytest.raises(FilterError):
+        parse(text)

@@ -139,23 +139,7 @@ INVALID_OPERANDS = ["nosuch", "t:upper", "r.nosuch", "t.x", "s:each:lower"]
 
 # Known divergences, key -> reason. The generator avoids what triggers them; each has a minimal
 # strict-xfail example in KNOWN below. A key ending in "@postgres" applies to PostgreSQL runs only.
-BUG_REASONS: dict[str, str] = {
-    "modifier-leniency": "PocketBase accepts :each/:length on a single relation and ignores :isset/:length/:each "
-    "on plain fields; Roost answers 400",
-    "coalesce-columns": "PocketBase compares two non-literal operands with COALESCE(a, '') = COALESCE(b, '') "
-    "(NULL equals '', no type affinity); Roost compares them with IS and converts types",
-    "untyped-compare": "PocketBase compares expressions without affinity (LOWER(), :length, :each values, two "
-    "literals) with a value of another storage class as unequal (n:lower = 5, '5' = 5, "
-    "s:length = '1' are false); Roost converts one side",
-    "bool-literal": "PocketBase compares a bool column with text literals as text and with numbers as numbers "
-    "(b = '', b = 'true', 5.0 <= b match nothing); Roost converts the literal to a boolean",
-    "number-literal-real": "PocketBase binds number literals as float64, so as text they read '5.0' (t = 5 "
-    "matches '5.0', not '5'; 5 ~ n matches n = 0); Roost uses '5'",
-    "column-affinity": "PocketBase compares a text column with a number column by SQLite's affinity rules "
-    "(numeric text as a number, other text above every number: '' >= 0 is true); Roost casts",
-    "json-raw-text@postgres": 'on PostgreSQL the raw text of a multiple select is jsonb\'s (\'["a", "b"]\', with '
-    'a space), not PocketBase\'s \'["a","b"]\'',
-}
+BUG_REASONS: dict[str, str] = {}
 AVOID: dict[str, str] = {}  # filled by configure() for the engines under test
 
 
