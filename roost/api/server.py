@@ -49,8 +49,12 @@ def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
             await _lifespan(receive, send)
             return
         if scope["type"] != "http":
-            if scope["type"] == "websocket" and router.websocket_handler is not None:
-                await router.websocket_handler(scope, receive, send)
+            handler = router.websocket_handler
+            if scope["type"] == "websocket" and handler is not None:
+                if access_log is None:
+                    await handler(scope, receive, send)
+                else:
+                    await _logged_websocket(handler, access_log, scope, receive, send)
             return
         started = perf_counter()
         request = Request(scope, receive)
@@ -99,6 +103,28 @@ def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
             access_log.request(scope, request_id, response.status, perf_counter() - started)
 
     return asgi
+
+
+async def _logged_websocket(
+    handler: Any, access_log: AccessLog, scope: dict[str, Any], receive: Any, send: Any
+) -> None:
+    """A WebSocket connection logs one line when it ends: 101 if it was accepted, 403 if the
+    upgrade was refused; the duration is the connection's lifetime."""
+    started = perf_counter()
+    request_id = new_request_id()
+    request_id_var.set(request_id)
+    status = 403
+
+    async def watched_send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "websocket.accept":
+            status = 101
+        await send(message)
+
+    try:
+        await handler(scope, receive, watched_send)
+    finally:
+        access_log.request(scope, request_id, status, perf_counter() - started)
 
 
 def _preflight(request: Request) -> Response:

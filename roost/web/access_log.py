@@ -192,7 +192,7 @@ class AccessLog:
                 "req",
                 time.time(),
                 request_id,
-                scope["method"],
+                scope.get("method", "WS"),  # a WebSocket scope has no method
                 scope["path"],
                 scope.get("query_string", b""),
                 status,

@@ -203,3 +203,19 @@ def test_request_log_flags(tmp_path, db_url):
         rid = httpx.get(f"{server.url}/api/health").headers["x-request-id"]
         server.stop()
         assert rid not in server.log()
+
+
+def test_websocket_connections_are_logged_when_they_end(tmp_path, db_url):
+    from tests.e2e.ws import WebSocket
+
+    with RoostServer(str(tmp_path / "data"), db_url) as server:
+        ws = WebSocket(server.port, "/api/realtime/ws?token=ws-secret")
+        assert ws.status == 101
+        assert ws.recv()["event"] == "PB_CONNECT"
+        ws.close()
+        refused = WebSocket(server.port, "/api/not-realtime")
+        refused.close()
+        assert refused.status == 403
+        log = wait_for_log(server, " WS /api/not-realtime 403 ")
+        log = wait_for_log(server, " WS /api/realtime/ws?token=*** 101 ")
+    assert "ws-secret" not in log
