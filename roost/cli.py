@@ -224,10 +224,12 @@ def _run_server(host: str, port: int, workers: int, watch_dir: str | None = None
     loading `roost.asgi:app` (configured through the ROOST_* environment set above).
 
     Granian's embedded server (the app on this process's own loop) is marked experimental by
-    granian itself; the regular server is the mode granian supports for production, restarts
-    nothing silently, and stops gracefully on SIGINT/SIGTERM (requests in flight finish, then
-    the lifespan shutdown closes storage). The cost of the supervisor process is measured in
-    benchmarks/README.md.
+    granian itself; the regular server is the mode granian supports for production, and stops
+    gracefully on SIGINT/SIGTERM (requests in flight finish, then the lifespan shutdown closes
+    storage). Its cost is the supervisor process: idle, about 9 MB more memory actually used
+    (PSS 42 MB for both processes instead of 33 MB for the embedded one; the RSS sum, which
+    counts shared pages twice, 76 MB instead of 44 MB); throughput is the same, as the same
+    Rust server and event loop answer the requests.
 
     With `watch_dir`, a change to a hook file there stops the server gracefully and this returns
     True, so the caller starts a fresh process."""

@@ -19,7 +19,16 @@ from roost.core.routing import Routes
 from roost.cron import Cron
 from roost.db import Database, open_database
 from roost.errors import Forbidden
-from roost.filter import Compiled, compile_filter, compile_sort, parse, parse_sort
+from roost.filter import (
+    Compiled,
+    Node,
+    Resolver,
+    compile_filter,
+    compile_sort,
+    compile_together,
+    parse,
+    parse_sort,
+)
 from roost.realtime import Broker, MemoryBroker
 from roost.storage import LocalStorage
 
@@ -191,6 +200,35 @@ class App(HookCatalogue, LibraryApi):
             if len(self._filters) > 4096:
                 self._filters.clear()
             self._filters[key] = hit
+        return hit
+
+    def compile_list_where(
+        self, coll: Collection, rule: str, text: str, sort: str, auth_coll: Collection | None
+    ) -> Compiled | None:
+        """A non-superuser's listRule, client filter and sort joins as one condition when the rule walks
+        relations, so that a path named twice is one join (as PocketBase's list query); else None."""
+        key = ("lw", self.registry.version, coll.id, rule, text, sort, auth_coll.id if auth_coll else None)
+        if key in self._filters:
+            cached: Compiled | None = self._filters[key]
+            return cached
+        hit: Compiled | None = None
+        if " JOIN " in self.compile_filter(coll, rule, auth_coll, client=False, superuser=False).sql:
+            client = RecordResolver(
+                self.registry, coll, auth_coll, allow_request=False, allow_hidden=False, join_rules=True
+            )
+            parts: list[tuple[Node, Resolver]] = [
+                (parse(rule), RecordResolver(self.registry, coll, auth_coll))
+            ]
+            if text:
+                forbid_request_refs(text)
+                parts.append((parse(text), client))
+            joined = tuple(
+                (ident, client)
+                for ident, _ in (parse_sort(sort) if sort else ())
+                if ident.path not in (("@random",), ("@rowid",))
+            )
+            hit = compile_together(parts, self.dialect, joined)
+        self._filters[key] = hit
         return hit
 
     def compile_sort(

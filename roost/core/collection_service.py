@@ -105,7 +105,18 @@ def _normalize_fields(spec: dict[str, Any], existing: Collection | None, errors:
     spec["fields"] = fields
 
 
-def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Collection:
+async def _internal_table(app: App, spec: dict[str, Any]) -> bool:
+    """Whether the submitted name is a table of Roost's own (`_params`, `_migrations`, ...),
+    which PocketBase refuses as a collection name."""
+    name = spec.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name) or app.registry.find(name) is not None:
+        return False
+    return await app.dialect.table_exists(app.db, name)
+
+
+def _validate(
+    app: App, spec: dict[str, Any], existing: Collection | None, internal_table: bool = False
+) -> Collection:
     errors: dict[str, Any] = {}
     name = spec.get("name")
     if not isinstance(name, str) or not name:
@@ -123,6 +134,11 @@ def _validate(app: App, spec: dict[str, Any], existing: Collection | None) -> Co
         elif existing is not None and existing.system and name != existing.name:
             errors["name"] = _err(
                 "validation_collection_system_name_change", "System collection name cannot be changed."
+            )
+        elif internal_table:
+            errors["name"] = _err(
+                "validation_collection_name_invalid",
+                "The name shouldn't match with an existing internal table.",
             )
     if spec.get("type") not in ("base", "auth"):
         if spec.get("type") == "view":
@@ -280,7 +296,7 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
         raise BadRequest("The request body must be a JSON object.")
     check_format(data)
     spec = build_spec(data, None)
-    coll = _validate(app, spec, None)
+    coll = _validate(app, spec, None, await _internal_table(app, spec))
     spec = coll.spec
     spec["indexes"] = _with_table_name(spec.get("indexes") or [], coll.name)
     if coll.is_auth:
@@ -322,7 +338,7 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
         raise BadRequest("The request body must be a JSON object.")
     check_format(data)
     spec = build_spec(data, existing)
-    coll = _validate(app, spec, existing)
+    coll = _validate(app, spec, existing, await _internal_table(app, spec))
     spec = coll.spec
     spec["indexes"] = _with_table_name(spec.get("indexes") or [], coll.name)
     spec["created"] = existing.created

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from roost.db import Database, DatabaseError
@@ -28,7 +28,7 @@ class DatabaseTickLock:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._ready = False
-        self._pruned_at = 0.0
+        self._pruned_at: float | None = None
 
     async def _ensure(self) -> None:
         d = self.db.dialect
@@ -52,14 +52,19 @@ class DatabaseTickLock:
             f"INSERT INTO {q(TABLE)} ({q('job')}, {q('tick')}) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (job_id, tick),
         )
-        if time.monotonic() - self._pruned_at > _PRUNE_EVERY:
+        if self._pruned_at is None or time.monotonic() - self._pruned_at > _PRUNE_EVERY:
             self._pruned_at = time.monotonic()
-            await self._prune()
+            await self._prune(tick)
         return inserted == 1
 
-    async def _prune(self) -> None:
+    async def _prune(self, tick: str) -> None:
+        """Forget ticks a day older than the one just claimed (never that one or newer)."""
+        try:
+            claimed = datetime.strptime(tick, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            return
         q = self.db.dialect.quote
-        cutoff = datetime.fromtimestamp(time.time() - KEEP_SECONDS, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        cutoff = (claimed - timedelta(seconds=KEEP_SECONDS)).strftime("%Y-%m-%dT%H:%M:%SZ")
         try:
             await self.db.execute(f"DELETE FROM {q(TABLE)} WHERE {q('tick')} < ?", (cutoff,))
         except DatabaseError:

@@ -165,9 +165,10 @@ class RecordResolver:
         self, ctx: Context, key: tuple[Any, ...], prefix: str, target: Collection, make: Any
     ) -> str:
         """ctx.join for a join onto `target`'s rows, adding target's listRule when it applies."""
-        created = key not in ctx.joins
         alias, _ = ctx.join(key, prefix, make)
-        if created and self.join_rules:
+        if self.join_rules and key not in ctx.ruled:
+            # once per join, also when a rule compiled in the same context made it (a shared join)
+            ctx.ruled.add(key)
             rule = target.rules.get("listRule")
             if rule is None:
                 raise FilterError(f"Only superusers can filter by fields of the {target.name!r} collection.")

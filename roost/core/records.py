@@ -101,27 +101,40 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
     q = app.dialect.quote
     where: list[str] = []
     params: list[Any] = []
-    if rule and not caller.superuser:
-        c = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=False)
-        where.append(c.sql)
-        params += c.bind(caller.info)
     flt = query.get("filter", "")
-    if flt:
-        c = app.compile_filter(coll, flt, caller.auth_coll, client=True, superuser=caller.superuser)
-        where.append(c.sql)
-        params += c.bind(caller.info)
-    order = ""
-    order_params: list[Any] = []
     sort = query.get("sort", "")
+    # the filter is compiled (and its errors reported) before the sort, as PocketBase does
+    flt_c = (
+        app.compile_filter(coll, flt, caller.auth_coll, client=True, superuser=caller.superuser)
+        if flt
+        else None
+    )
+    order_params: list[Any] = []
+    sort_filter = None
     if sort:
         s, sort_filter = app.compile_sort(coll, sort, caller.auth_coll, caller.superuser)
         order = " ORDER BY " + s.sql
         order_params = s.bind(caller.info)
+    else:
+        order = app.dialect.insertion_order(q(coll.table))
+    shared = None
+    if rule and not caller.superuser and (flt or sort):
+        shared = app.compile_list_where(coll, rule, flt, sort, caller.auth_coll)
+    if shared is not None:
+        # the rule walks relations: rule, filter and sort share their joins
+        where.append(shared.sql)
+        params += shared.bind(caller.info)
+    else:
+        if rule and not caller.superuser:
+            c = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=False)
+            where.append(c.sql)
+            params += c.bind(caller.info)
+        if flt_c is not None:
+            where.append(flt_c.sql)
+            params += flt_c.bind(caller.info)
         if sort_filter is not None:
             where.append(sort_filter.sql)
             params += sort_filter.bind(caller.info)
-    else:
-        order = app.dialect.insertion_order(q(coll.table))
     where_sql = (" WHERE " + " AND ".join(f"({w})" for w in where)) if where else ""
     sql = select_sql(coll, q) + where_sql + order + " LIMIT ? OFFSET ?"
     skip_total = query.get("skipTotal", "").lower() in ("1", "true")

@@ -74,7 +74,8 @@ _UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
     (("superuserIPs",), bool, "Restricting superusers to IP addresses is not available yet."),
 )
 # PocketBase's request logs kept in its database (`/api/logs`); Roost logs requests to the
-# console instead (`roost serve --log-format`), so these keep their defaults.
+# console instead (`roost serve --log-format`), so these keep their defaults, or `maxDays: 0`
+# (PocketBase's way of switching those logs off, which is what Roost does anyway).
 _LOGS_MESSAGE = (
     "Request logs stored in the database are not available yet; requests are logged to the console."
 )
@@ -92,9 +93,10 @@ def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
                 target = target.setdefault(key, {})
             target[path[-1]] = _not_available(message)
     logs, default_logs = settings.get("logs", {}), DEFAULT_SETTINGS["logs"]
-    for key, default in default_logs.items():
-        if logs.get(key, default) != default:
-            errors.setdefault("logs", {})[key] = _not_available(_LOGS_MESSAGE)
+    if logs.get("maxDays") != 0:
+        for key, default in default_logs.items():
+            if logs.get(key, default) != default:
+                errors.setdefault("logs", {})[key] = _not_available(_LOGS_MESSAGE)
     return errors
 
 

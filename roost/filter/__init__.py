@@ -5,7 +5,7 @@ an identifier means (a column, a relation path, a request value) via the resolve
 """
 
 from roost.filter.ast import Call, Expr, Group, Identifier, Literal, Node
-from roost.filter.compiler import Compiled, Operand, Resolver, compile_filter, compile_sort
+from roost.filter.compiler import Compiled, Operand, Resolver, compile_filter, compile_sort, compile_together
 from roost.filter.errors import FilterError
 from roost.filter.parser import MAX_EXPRESSIONS, MAX_FILTER_LENGTH, parse, parse_sort
 
@@ -24,6 +24,7 @@ __all__ = [
     "Resolver",
     "compile_filter",
     "compile_sort",
+    "compile_together",
     "parse",
     "parse_sort",
 ]

@@ -80,6 +80,7 @@ class Context:
         self.dialect = dialect
         self._n = counter if counter is not None else [0]
         self.joins: dict[Any, tuple[str, Join]] = {}  # key -> (alias, join)
+        self.ruled: set[Any] = set()  # keys of the joins whose listRule is in `conditions`
         # conditions joined rows must meet (a related collection's listRule in client filters)
         self.conditions: list[tuple[str, list[Any]]] = []
         # False in match-all subqueries: PocketBase checks every related value there, listed or not
@@ -423,6 +424,28 @@ def compile_filter(node: Node, resolver: Resolver, dialect: Dialect, ctx: Contex
     comp = _Compiler(resolver, dialect, ctx)
     sql, params = comp.node(node)
     sql, params = comp.ctx.wrap(sql, params)
+    return Compiled(sql, params)
+
+
+def compile_together(
+    parts: list[tuple[Node, Resolver]],
+    dialect: Dialect,
+    joined: tuple[tuple[Identifier, Resolver], ...] = (),
+) -> Compiled:
+    """Several filters ANDed over one set of joins, each with its own resolver: as PocketBase's list
+    query, where a collection's listRule, the client filter and the sort share the join of a path
+    they name (`watchers.level ?> 3` in the rule, `watchers.name ?= 'x'` in the filter or the sort:
+    the same row). `joined` identifiers (the sort's) only add their joins and their conditions."""
+    ctx = Context(dialect)
+    sqls: list[str] = []
+    params: list[Any] = []
+    for node, resolver in parts:
+        sql, ps = _Compiler(resolver, dialect, ctx).node(node)
+        sqls.append(f"({sql})")
+        params += ps
+    for ident, resolver in joined:
+        resolver.resolve(ident, ctx)
+    sql, params = ctx.wrap(" AND ".join(sqls), params)
     return Compiled(sql, params)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import roost
 '''
+_HEAD_DATA = _HEAD.replace("import roost", "from typing import Any\n\nimport roost")
 
 
 def blank(name: str) -> str:
@@ -47,9 +48,9 @@ def snapshot_json(coll: Collection) -> dict[str, Any]:
 def all_collections(collections: list[Collection]) -> str:
     snapshot = [snapshot_json(c) for c in collections]
     return (
-        _HEAD.format(title="Snapshot of every collection (roost migrate collections).")
+        _HEAD_DATA.format(title="Snapshot of every collection (roost migrate collections).")
         + f"""
-SNAPSHOT = {python_literal(snapshot)}
+SNAPSHOT: list[dict[str, Any]] = {python_literal(snapshot)}
 
 
 async def up(app: roost.App) -> None:
@@ -64,9 +65,9 @@ async def down(app: roost.App) -> None:
 
 def created(coll: Collection) -> str:
     return (
-        _HEAD.format(title=f'Created collection "{coll.name}" (written by automigrate).')
+        _HEAD_DATA.format(title=f'Created collection "{coll.name}" (written by automigrate).')
         + f"""
-COLLECTION = {python_literal(snapshot_json(coll))}
+COLLECTION: dict[str, Any] = {python_literal(snapshot_json(coll))}
 
 
 async def up(app: roost.App) -> None:
@@ -85,11 +86,11 @@ def updated(old: Collection, new: Collection) -> str | None:
     if before == after:
         return None
     return (
-        _HEAD.format(title=f'Updated collection "{old.name}" (written by automigrate).')
+        _HEAD_DATA.format(title=f'Updated collection "{old.name}" (written by automigrate).')
         + f"""
-BEFORE = {python_literal(before)}
+BEFORE: dict[str, Any] = {python_literal(before)}
 
-AFTER = {python_literal(after)}
+AFTER: dict[str, Any] = {python_literal(after)}
 
 
 async def up(app: roost.App) -> None:
@@ -104,9 +105,9 @@ async def down(app: roost.App) -> None:
 
 def deleted(coll: Collection) -> str:
     return (
-        _HEAD.format(title=f'Deleted collection "{coll.name}" (written by automigrate).')
+        _HEAD_DATA.format(title=f'Deleted collection "{coll.name}" (written by automigrate).')
         + f"""
-COLLECTION = {python_literal(snapshot_json(coll))}
+COLLECTION: dict[str, Any] = {python_literal(snapshot_json(coll))}
 
 
 async def up(app: roost.App) -> None:

@@ -68,14 +68,16 @@ def safe_query(raw: bytes) -> str:
     return "&".join(parts)
 
 
-_second: list[Any] = [None, ""]  # the last formatted second (only the writer thread formats)
+_second: tuple[int, str] = (-1, "")  # the last second formatted, replaced as a whole
 
 
 def _iso(ts: float) -> str:
+    global _second
     second = int(ts)
-    if _second[0] != second:
-        _second[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
-    return f"{_second[1]}.{int((ts - second) * 1000):03d}Z"
+    cached = _second
+    if cached[0] != second:
+        cached = _second = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+    return f"{cached[1]}.{int((ts - second) * 1000):03d}Z"
 
 
 class LogWriter:

@@ -28,7 +28,7 @@ async def parse_multipart(request: Request) -> tuple[dict[str, Any], dict[str, l
     _, params = parse_options_header(ctype_header)
     boundary = params.get(b"boundary")
     if not boundary:
-        raise BadRequest("Missing multipart boundary in the Content-Type header.")
+        raise BadRequest()
     body = await request.body()
 
     parts: list[dict[str, Any]] = []
@@ -59,22 +59,29 @@ async def parse_multipart(request: Request) -> tuple[dict[str, Any], dict[str, l
     def on_part_end() -> None:
         parts.append({"headers": dict(current["headers"]), "data": bytes(data)})
 
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_part_begin": on_part_begin,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-        },
-    )
+    ended: list[bool] = []
+    try:
+        parser = MultipartParser(
+            boundary,
+            {
+                "on_part_begin": on_part_begin,
+                "on_header_field": on_header_field,
+                "on_header_value": on_header_value,
+                "on_header_end": on_header_end,
+                "on_part_data": on_part_data,
+                "on_part_end": on_part_end,
+                "on_end": lambda: ended.append(True),
+            },
+        )
+    except Exception:  # python-multipart refuses e.g. a boundary over 256 bytes
+        raise BadRequest() from None
     try:
         parser.write(body)
         parser.finalize()
-    except Exception as exc:  # python-multipart raises its own error types
-        raise BadRequest(f"Invalid multipart body: {exc}.") from None
+    except Exception:  # python-multipart raises its own error types; PocketBase answers a bare 400
+        raise BadRequest() from None
+    if not ended:  # cut off before the closing boundary
+        raise BadRequest()
 
     fields: dict[str, Any] = {}
     files: dict[str, list[UploadedFile]] = {}
@@ -100,9 +107,9 @@ async def parse_multipart(request: Request) -> tuple[dict[str, Any], dict[str, l
             try:
                 payload = orjson.loads(value)
             except orjson.JSONDecodeError:
-                raise BadRequest("Invalid @jsonPayload: it must be a JSON object.") from None
+                raise BadRequest() from None
             if not isinstance(payload, dict):
-                raise BadRequest("Invalid @jsonPayload: it must be a JSON object.")
+                raise BadRequest()
             json_payloads.append(payload)
             continue
         add_form_value(fields, name, value)

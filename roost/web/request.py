@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -9,6 +10,7 @@ import orjson
 
 from roost.errors import BadRequest, PayloadTooLarge
 
+_BAD_ESCAPE_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 DEFAULT_BODY_LIMIT = 32 << 20  # 32 MiB, as PocketBase
 
 
@@ -119,6 +121,8 @@ class Request:
             return await parse_multipart(self)
         if ctype == "application/x-www-form-urlencoded":
             raw = (await self.body()).decode("utf-8", "replace")
+            if _BAD_ESCAPE_RE.search(raw):
+                raise BadRequest()  # Go's url.ParseQuery refuses a malformed %-escape
             fields: dict[str, Any] = {}
             for k, v in parse_qsl(raw, keep_blank_values=True):
                 _add_form_value(fields, k, v)

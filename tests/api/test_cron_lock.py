@@ -96,3 +96,13 @@ async def test_redis_lock() -> None:
     finally:
         await a.close()
         await b.close()
+
+
+async def test_old_ticks_are_pruned_but_never_the_claimed_one(two_apps: list[App]) -> None:
+    a, b = (DatabaseTickLock(app.db) for app in two_apps)
+    assert await a.claim("j", "2026-05-01T12:00:00Z") is True
+    assert await a.claim("j", "2026-05-03T12:00:00Z") is True
+    assert await b.claim("j", "2026-05-03T12:01:00Z") is True
+    rows = await two_apps[0].db.fetch_all('SELECT "tick" FROM "_cron_ticks" ORDER BY "tick"')
+    assert [r[0] for r in rows] == ["2026-05-03T12:00:00Z", "2026-05-03T12:01:00Z"]
+    assert await a.claim("j", "2026-05-03T12:00:00Z") is False

@@ -314,3 +314,60 @@ def test_snapshot_leaves_out_secrets() -> None:
     text = created(coll)
     assert "TOPSECRET" not in text and "TOKENSECRET" not in text
     compile(text, "migration.py", "exec")
+
+
+def test_generated_migrations_type_check(tmp_path: Path) -> None:
+    """mypy --strict accepts every kind of generated migration, as it accepts hook files."""
+    from roost.core.collection_defaults import users_spec
+    from roost.migrations import templates
+
+    users = roost.Collection(users_spec())
+    changed = roost.Collection({**users_spec(), "listRule": "id = @request.auth.id"})
+    texts = {
+        "1700000000_blank.py": templates.blank("blank"),
+        "1700000001_created_users.py": templates.created(users),
+        "1700000002_updated_users.py": templates.updated(users, changed) or "",
+        "1700000003_deleted_users.py": templates.deleted(users),
+        "1700000004_collections_snapshot.py": templates.all_collections([users, changed]),
+    }
+    for name, text in texts.items():
+        write(tmp_path / name, text)
+    # roost read as an installed package is: its own modules are not the user's to check
+    root = Path(roost.__file__).parent.parent
+    write(
+        tmp_path / "mypy.ini",
+        f"[mypy]\nstrict = True\nmypy_path = {root}\n\n[mypy-roost.*]\nfollow_imports = silent\n",
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--config-file", "mypy.ini", *sorted(texts)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+async def test_internal_table_names_are_refused(
+    app: roost.App, client: httpx.AsyncClient, su: dict[str, str]
+) -> None:
+    """As PocketBase: a collection may not take the name of an internal table."""
+    await runner.ensure_table(app)
+    expected = {
+        "data": {
+            "name": {
+                "code": "validation_collection_name_invalid",
+                "message": "The name shouldn't match with an existing internal table.",
+            }
+        },
+        "message": "Failed to create collection.",
+        "status": 400,
+    }
+    for name in ("_migrations", "_params", "_collections"):
+        r = await client.post("/api/collections", json={"name": name}, headers=su)
+        assert r.status_code == 400 and r.json() == expected, r.text
+    r = await client.post("/api/collections", json={"name": "_notes"}, headers=su)
+    assert r.status_code == 200  # an underscore alone is fine
+    r = await client.patch("/api/collections/_notes", json={"name": "_migrations"}, headers=su)
+    assert r.status_code == 400
+    assert r.json()["data"]["name"]["code"] == "validation_collection_name_invalid"

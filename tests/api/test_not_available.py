@@ -108,6 +108,12 @@ async def test_settings_accept_defaults_and_inert_details_while_off(client, su):
     # and switching a feature off again is always accepted
     r = await client.patch("/api/settings", headers=su, json={"smtp": {"enabled": False}})
     assert r.status_code == 200
+    # database request logs switched off (maxDays 0) is what Roost does: accepted
+    r = await client.patch("/api/settings", headers=su, json={"logs": {"maxDays": 0}})
+    assert r.status_code == 200, r.text
+    assert r.json()["logs"]["maxDays"] == 0
+    r = await client.patch("/api/settings", headers=su, json={"logs": {"maxDays": 7}})
+    assert r.status_code == 400
 
 
 AUTH_REFUSED = [

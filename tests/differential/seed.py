@@ -311,6 +311,21 @@ SCHEMA: list[tuple[str, str, dict[str, Any]]] = [
             ],
         },
     ),
+    (
+        "create",
+        "boards",
+        {
+            "type": "base",
+            "listRule": "public = true || watchers.level ?> 3",
+            "viewRule": "",
+            "fields": [
+                text("name"),
+                {"name": "public", "type": "bool"},
+                rel("watchers", "staff", 5),
+                rel("members", "users", 5),
+            ],
+        },
+    ),
 ]
 
 # --- data ---------------------------------------------------------------------------------------------
@@ -936,6 +951,17 @@ REVIEWS: list[dict[str, Any]] = [
     _review(12, D[10], "late", 5, True, author=U["carol"], staffer=S[2]),
 ]
 
+# boards: a listRule through a multiple relation, which client filters through the same relation share
+BOARDS: list[dict[str, Any]] = [
+    {"id": rid("board", 1), "name": "b1", "public": True, "watchers": [S[2]], "members": [U["alice"]]},
+    {"id": rid("board", 2), "name": "b2", "watchers": [S[2], S[7]], "members": [U["bob"], U["alice"]]},
+    {"id": rid("board", 3), "name": "b3", "watchers": [S[3]], "members": [U["carol"]]},
+    {"id": rid("board", 4), "name": "b4", "watchers": [S[6], S[8]], "members": []},
+    {"id": rid("board", 5), "name": "b5", "watchers": []},
+    {"id": rid("board", 6), "name": "b6", "public": True, "watchers": [S[4], S[5]], "members": [U["bob"]]},
+    {"id": rid("board", 7), "name": "b7", "watchers": [S[8], S[5]], "members": [U["carol"], U["bob"]]},
+]
+
 RECORDS: list[tuple[str, list[dict[str, Any]]]] = [
     ("teams", TEAMS),
     ("users", USERS),
@@ -952,6 +978,7 @@ RECORDS: list[tuple[str, list[dict[str, Any]]]] = [
     ("staff", STAFF),
     ("docs", DOCS),
     ("reviews", REVIEWS),
+    ("boards", BOARDS),
 ]
 USER_NAMES = tuple(U)
 

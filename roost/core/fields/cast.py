@@ -135,5 +135,6 @@ def infer_form_value(value: Any) -> Any:
     if value[0] == "-" or "0" <= value[0] <= "9":
         parsed = parse_float(value)
         if parsed is not None and format_float(parsed) == value:
-            return int(parsed) if parsed.is_integer() else parsed
+            keep_float = not parsed.is_integer() or (parsed == 0 and math.copysign(1, parsed) < 0)  # -0
+            return parsed if keep_float else int(parsed)
     return value

@@ -41,25 +41,28 @@ def parse_datetime(value: Any) -> str | None:
         return ""
     if not _DATE_START.match(s):
         return None
-    dt: datetime | None
-    try:
-        dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
-    except ValueError:
-        dt = None
-        for fmt in _FORMATS:
-            try:
-                dt = datetime.strptime(s, fmt)
-                break
-            except ValueError:
-                continue
-        if dt is None:
-            return None
+    dt = _read(s)
+    if dt is None:
+        return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     try:
         return format_datetime(dt)
     except (OverflowError, ValueError):
         return None
+
+
+def _read(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    for fmt in _FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
 
 
 class DateField(Field):
