@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import logging
+import os
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any, Generic, TypeVar
 
 __all__ = ["Event", "Handler", "Hook", "TaggedHook"]
 
 _ids = itertools.count(1)
+log = logging.getLogger("roost.hooks")
+# ROOST_TRACE_HOOKS=1 logs every triggered hook with the handlers it runs
+TRACE = os.environ.get("ROOST_TRACE_HOOKS", "") not in ("", "0", "false")
 
 
 class _Step:
@@ -118,6 +123,8 @@ class Hook(Generic[E]):
         """Run the handlers in order, each choosing whether to continue with `next()`; the
         default action runs last, when every handler continued."""
         handlers = self._handlers
+        if TRACE:
+            log.info("hook %s: %s", self.name or "?", [h.id for h in handlers])
         if not handlers:
             if default is not None:
                 await default(event)

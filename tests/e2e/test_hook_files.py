@@ -39,8 +39,8 @@ def setup(app: roost.App) -> None:
 
     @app.on_record_after_create_success("posts")
     async def remember(e: roost.RecordEvent) -> None:
-        stored = await e.app.db.fetch_val('SELECT "title" FROM "posts" WHERE "id" = ?', [e.record.id])
-        seen.append({"id": e.record.id, "title": e.record["title"], "stored": stored})
+        stored = await e.app.find_record_by_id("posts", e.record.id)  # committed: readable anywhere
+        seen.append({"id": e.record.id, "title": e.record["title"], "stored": stored["title"]})
         await e.next()
 """
 

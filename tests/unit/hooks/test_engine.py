@@ -116,3 +116,14 @@ async def test_errors_propagate_to_the_caller() -> None:
     hook.bind(fail)
     with pytest.raises(ValueError):
         await hook.trigger(Ev())
+
+
+async def test_trace_logs_every_trigger(monkeypatch, caplog) -> None:
+    from roost.hooks import engine
+
+    monkeypatch.setattr(engine, "TRACE", True)
+    hook: Hook[Ev] = Hook("record_create")
+    hook.bind(lambda e: e.next(), id="mine")
+    with caplog.at_level("INFO", logger="roost.hooks"):
+        await hook.trigger(Ev())
+    assert "hook record_create: ['mine']" in caplog.text
