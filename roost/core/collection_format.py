@@ -11,7 +11,7 @@ from typing import Any
 
 from roost.core.collections import RULE_NAMES
 from roost.core.fields import FIELD_TYPES
-from roost.errors import BadRequest
+from roost.errors import BadRequest, field_error
 
 INVALID_DATA = "Failed to load the submitted data due to invalid formatting."
 INVALID_TYPE_DATA = "Failed to load the collection type data due to invalid formatting."
@@ -71,3 +71,33 @@ def check_format(data: Any) -> None:
         for key, value in spec.items():
             if key in expected and not _fits(value, expected[key]):
                 raise BadRequest(INVALID_DATA)
+
+
+def _at_least(threshold: int) -> dict[str, Any]:
+    return field_error(
+        "validation_min_greater_equal_than_required",
+        f"Must be no less than {threshold}.",
+        threshold=threshold,
+    )
+
+
+def bound_errors(field: Any) -> dict[str, Any] | None:
+    """Integer options below their lower bound (sizes and counts are never negative; a set
+    password minimum is at least 1; a set `max` is at least `min`), as PocketBase reports them."""
+    errors: dict[str, Any] = {}
+    for key, default in type(field).defaults.items():
+        value = field.options.get(key)
+        if (
+            key == "cost"
+            or isinstance(default, bool)
+            or not isinstance(default, int)
+            or type(value) is not int
+        ):
+            continue
+        threshold = 1 if field.type == "password" and key == "min" else 0
+        if value < threshold and not (threshold and value == 0):
+            errors[key] = _at_least(threshold)
+    lo, hi = field.options.get("min"), field.options.get("max")
+    if field.type != "number" and type(lo) is int and type(hi) is int and hi and lo > 0 and hi < lo:
+        errors.setdefault("max", _at_least(lo))
+    return errors or None

@@ -13,7 +13,7 @@ import orjson
 from roost.core import collection_schema, collection_store
 from roost.core.collection_auth_options import unavailable_auth_options
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
-from roost.core.collection_format import INVALID_DATA, check_format
+from roost.core.collection_format import INVALID_DATA, bound_errors, check_format
 from roost.core.collections import AUTH_OPTION_KEYS, NAME_RE, RULE_NAMES, Collection, Registry, collection_id
 from roost.core.events import CollectionErrorEvent, CollectionEvent
 from roost.core.fields import FIELD_TYPES, RelationField
@@ -216,7 +216,7 @@ def _validate(
         scratch.put(c)
     scratch.put(coll)
     for i, f in enumerate(coll.fields):
-        opt_err = f.check_options(coll, scratch)
+        opt_err = {**(bound_errors(f) or {}), **(f.check_options(coll, scratch) or {})}
         if opt_err:
             field_errors[str(i)] = opt_err
         if existing is not None:

@@ -56,3 +56,31 @@ async def test_huge_number_option_and_free_date_text_are_accepted(client: Any, s
         b'{"name":"d","type":"date","min":"garbage"}]}',
     )
     assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize(
+    ("field", "option", "threshold"),
+    [
+        ({"type": "json", "maxSize": -1}, "maxSize", 0),
+        ({"type": "select", "values": ["x"], "maxSelect": -1}, "maxSelect", 0),
+        ({"type": "editor", "maxSize": -1}, "maxSize", 0),
+        ({"type": "text", "min": -1}, "min", 0),
+        ({"type": "text", "max": -1}, "max", 0),
+        ({"type": "password", "min": -1}, "min", 1),
+        ({"type": "file", "maxSelect": -1}, "maxSelect", 0),
+        ({"type": "file", "maxSize": -5}, "maxSize", 0),
+        ({"type": "text", "min": 5, "max": 2}, "max", 5),
+    ],
+)
+async def test_out_of_range_options(
+    client: Any, su: dict[str, str], field: dict[str, Any], option: str, threshold: int
+) -> None:
+    r = await client.post(
+        "/api/collections", json={"name": "c", "fields": [{"name": "a", **field}]}, headers=su
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["data"]["fields"]["1"][option] == {
+        "code": "validation_min_greater_equal_than_required",
+        "message": f"Must be no less than {threshold}.",
+        "params": {"threshold": threshold},
+    }
