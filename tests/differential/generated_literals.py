@@ -75,6 +75,19 @@ _ROWS: list[tuple[Any, ...]] = [
     ("-1", 0, True, "2100-01-01 00:00:00.000Z", "", "", "", "5", [], {"a": 1}, None),
     ("Abc", 3, False, "", "", "", "", "", ["a"], [1, 2], None),
     ("null", 7, True, "", "", "", "", "", [], {"a": "x"}, "bob"),
+    (
+        "x y",
+        1.5,
+        False,
+        "",
+        "",
+        "",
+        "",
+        "a",
+        ["a", "b", "5"],
+        {"b": 1, "aa": [1, "x, y: z"], "h": "<b>&", "f": 2.0},
+        None,
+    ),
 ]
 NAMES = ("t", "n", "b", "d", "e", "u", "ed", "s", "ms", "j", "r")
 ROWS = [
@@ -182,6 +195,13 @@ def _edge_cases() -> list[Case]:
                  "ed:nosuch(3)", "ed:", "n:excerpt(2)", "j:excerpt(2)", "ms:excerpt(1)", "b:excerpt(1,true)",
                  "j.a", "j.a.b", "j.0", "ms.0", "*,ed:excerpt(2)", "t:excerpt(1)"):  # fmt: skip
         out.append(L(f"fields-{spec}", COLLECTION, None, fields=f"id,{spec}"))
+    for flt in (
+        "j = '{\"a\":1}'", "j = '[1,2]'", "j ~ '\"a\":1'", "ms = '[\"a\",\"5\"]'", "ms ~ '\"a\",\"5\"'",
+        "j:lower ~ '\"a\":'", "j > '['", "j = '{\"a\":\"x\"}'", "j ~ 'x, y: z'", "j ~ '\"aa\":'", "j.aa ~ ', y'",
+        "j = '{\"aa\":[1,\"x, y: z\"],\"b\":1}'", "j = '{\"b\":1,\"aa\":[1,\"x, y: z\"]}'", "j.aa = '[1,\"x, y: z\"]'",
+        "ms:each > 1", "ms:each = 5", "j.aa.1 = 'x, y: z'", "j.aa.0 = '1'", "j.aa.0 = 1", "j ~ 'u003c'", "j ~ '<b>'", "j.h = '<b>&'", "j ~ '\"f\":2,'", "j.f = 2",
+    ):  # fmt: skip
+        out.append(L(f"json-text-{flt}", COLLECTION, flt, fields="id"))
     for flt in (
         "title = (views > 10)", "title (views > 10)", "views > 1 (views < 10)", "views > 100 || views < 0 (views = 5)",
         "views > 10\r\n", "views > 10\r", "\rviews > 10", "meta.ключ = 1", "é = 1", "title = 'é'",

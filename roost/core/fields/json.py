@@ -23,6 +23,12 @@ class JSONField(Field):
     def zero(self) -> Any:
         return None
 
+    def to_db(self, value: Any, dialect: Any) -> Any:
+        if dialect.name != "sqlite" or value is None:
+            return dialect.encode_json(value)
+        # the text PocketBase stores (Go's encoding/json), which filters compare against
+        return go_json(value)
+
     def from_db(self, raw: Any) -> Any:
         if isinstance(raw, str):
             try:
@@ -53,3 +59,25 @@ class JSONField(Field):
         if self.required and value in (None, "", [], {}, False, 0):
             return field_error("validation_required", "Cannot be blank.")
         return None
+
+
+_GO_ESCAPES = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _go_numbers(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)  # float64 values print without a fraction
+    if isinstance(value, dict):
+        return {k: _go_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_go_numbers(v) for v in value]
+    return value
+
+
+def go_json(value: Any) -> str:
+    """JSON as PocketBase writes a decoded value (Go's encoder without HTML escaping): object keys
+    sorted, whole floats without a fraction, the line separators escaped (only inside strings)."""
+    text = orjson.dumps(_go_numbers(value), option=orjson.OPT_SORT_KEYS).decode()
+    if any(c in text for c in _GO_ESCAPES):
+        text = "".join(_GO_ESCAPES.get(c, c) for c in text)
+    return text

@@ -84,6 +84,41 @@ $fn$
 """
 
 
+# A JSON value's text as PocketBase stores it on SQLite (Go's encoding/json): object keys in byte
+# order, no spaces, whole numbers without a fraction. Filters compare it as text.
+_JSON_TEXT_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION roost_json_text(j jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $fn$
+DECLARE
+    t text := jsonb_typeof(j); r text; k text; v jsonb; sep text := ''; n numeric;
+BEGIN
+    IF j IS NULL THEN RETURN NULL; END IF;
+    IF t = 'object' THEN
+        r := '{';
+        FOR k, v IN SELECT e.key, e.value FROM jsonb_each(j) e ORDER BY e.key COLLATE "C" LOOP
+            r := r || sep || roost_json_text(to_jsonb(k)) || ':' || roost_json_text(v);
+            sep := ',';
+        END LOOP;
+        RETURN r || '}';
+    ELSIF t = 'array' THEN
+        r := '[';
+        FOR v IN SELECT e.value FROM jsonb_array_elements(j) WITH ORDINALITY e(value, o) ORDER BY e.o LOOP
+            r := r || sep || roost_json_text(v);
+            sep := ',';
+        END LOOP;
+        RETURN r || ']';
+    ELSIF t = 'string' THEN
+        RETURN replace(replace(j::text, chr(8232), '\u2028'), chr(8233), '\u2029');
+    ELSIF t = 'number' THEN
+        n := j::text::numeric;
+        IF n = trunc(n) AND abs(n) < 1e21 THEN RETURN trunc(n)::text; END IF;
+        RETURN j::text;
+    END IF;
+    RETURN j::text;
+END
+$fn$
+"""
+
+
 class _Connection(asyncpg.Connection):  # type: ignore[misc]
     def get_reset_query(self) -> str:
         return ""
@@ -378,7 +413,7 @@ class PostgresDialect(Dialect):
     def setup_statements(self) -> list[str]:
         # workers start together; concurrent CREATE OR REPLACE FUNCTION fails ("tuple concurrently
         # updated"), so the transaction first takes a lock that serialises bootstraps
-        return ["SELECT pg_advisory_xact_lock(5402091)", _STRFTIME_FUNCTION]
+        return ["SELECT pg_advisory_xact_lock(5402091)", _STRFTIME_FUNCTION, _JSON_TEXT_FUNCTION]
 
     def lower(self, sql: str) -> str:
         return self._ascii_lower(sql)

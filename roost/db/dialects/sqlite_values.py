@@ -84,13 +84,7 @@ def _base(v: Val) -> SV:
     if v.shape == "bool":
         return SV(NUM, _j("(", x, ")::int::float8"), None, isnull)
     if v.shape == "jsonraw":
-        # the array's text as SQLite holds it: without jsonb's spaces after the commas
-        minified = _j(
-            "(CASE WHEN jsonb_typeof(", x, ") = 'array' THEN (SELECT '[' || COALESCE(string_agg(__e::text, ',' ",
-            "ORDER BY __o), '') || ']' FROM jsonb_array_elements(", x, ") WITH ORDINALITY __t(__e, __o)) ELSE (",
-            x, ")::text END)",
-        )  # fmt: skip
-        return SV(TXT, None, minified, isnull)
+        return SV(TXT, None, _minified(x), isnull)
     if v.shape == "json":
         t = _j("COALESCE(jsonb_typeof(", x, "), 'null')")
         cls = _j("(CASE ", t, " WHEN 'number' THEN 1 WHEN 'boolean' THEN 1 WHEN 'null' THEN NULL ELSE 2 END)")
@@ -100,10 +94,15 @@ def _base(v: Val) -> SV:
         )  # fmt: skip
         txt = _j(
             "(CASE ", t, " WHEN 'string' THEN ", x, " #>> '{}' WHEN 'boolean' THEN ",
-            "(CASE WHEN (", x, ")::text = 'true' THEN '1' ELSE '0' END) ELSE (", x, ")::text END)",
+            "(CASE WHEN (", x, ")::text = 'true' THEN '1' ELSE '0' END) ELSE ", _minified(x), " END)",
         )  # fmt: skip
         return SV(cls, num, txt, _j("(", x, " IS NULL OR jsonb_typeof(", x, ") = 'null')"))
     return SV(TXT, None, _j("(", x, ")::text"), isnull)
+
+
+def _minified(x: Frag) -> Frag:
+    """A JSON value's text as PocketBase holds it on SQLite (roost_json_text, a setup function)."""
+    return _j("roost_json_text(", x, ")")
 
 
 def _numeric_affinity(sv: SV) -> SV:
