@@ -8,7 +8,9 @@ Relations follow PocketBase's join model: every path the resolver meets (`tags.n
 that name the same path, so `tags.name ?= "a" && tags.color ?= "red"` needs one tag with both.
 The filter then reads `EXISTS (SELECT 1 FROM (SELECT 1) LEFT JOIN ... WHERE <filter>)`.
 A comparison on a multi-valued operand holds for *all* its values by default (a NOT EXISTS over
-a fresh copy of its joins) and for *any* value with the `?` operator prefix.
+a fresh copy of its joins, with no listRule on them: NOT (cond) must never hold) and for *any*
+value with the `?` operator prefix. In a non-superuser's filter or sort, a joined collection's
+listRule applies to the joined rows as `id = '' || (rule)`, so a missing related row passes.
 """
 
 from __future__ import annotations

@@ -129,6 +129,9 @@ DOCS_OPERANDS: list[tuple[str, str, str]] = [
     # another collection
     ("@collection.reviews.score", "number", ""),
     ("@collection.staff.name", "text", ""),
+    ("@collection.staff.team.name", "text", ""),
+    ("@collection.reviews.doc.pages", "number", ""),
+    ("@collection.staff.reviews_via_staffer.score", "number", ""),
 ]
 
 POSTS_OPERANDS: list[tuple[str, str, str]] = [
@@ -198,6 +201,9 @@ COMBINED: list[tuple[str, str, str]] = [
     ("docs", "reviewers ?= lead", ""),
     ("docs", "reviewers.skills ?~ 'py' && lead.skills ~ 'go'", "staff"),
     ("docs", "staff_via_watching.id ?= lead.id || staff_via_watching.name = 'Alice'", "staff"),
+    ("docs", "@collection.reviews.doc ?= id && @collection.reviews.score ?> 5", ""),
+    ("docs", "@collection.reviews:r.doc ?= id && @collection.reviews:r.score > 5", ""),
+    ("docs", "@collection.staff.id ?= lead && @collection.staff.level ?> 3", ""),
     ("posts", "author.name = 'bob' || coauthors.name ?= 'bob'", "users"),
     ("posts", "comments_via_post.likes > 2 && comments_via_post.user.name ?!= 'bob'", "users"),
     ("boards", "watchers.level ?> 3 && watchers.name ?= 'Bob'", "users"),
