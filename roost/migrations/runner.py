@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from roost.db import DatabaseError
 from roost.migrations.files import MigrationError, MigrationFile, list_files
 
 if TYPE_CHECKING:
@@ -28,11 +29,18 @@ TABLE = "_migrations"
 
 async def ensure_table(app: App) -> None:
     q = app.dialect.quote
-    if not await app.dialect.table_exists(app.db, TABLE):
+    if await app.dialect.table_exists(app.db, TABLE):
+        return
+    try:
         await app.db.execute(
             f"CREATE TABLE IF NOT EXISTS {q(TABLE)} ({q('file')} TEXT PRIMARY KEY NOT NULL, "
             f"{q('applied')} BIGINT NOT NULL)"
         )
+    except DatabaseError:
+        # another instance starting at the same moment created it (PostgreSQL reports the
+        # race as a unique violation on its catalog)
+        if not await app.dialect.table_exists(app.db, TABLE):
+            raise
 
 
 async def applied(app: App) -> list[str]:

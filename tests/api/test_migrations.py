@@ -371,3 +371,17 @@ async def test_internal_table_names_are_refused(
     r = await client.patch("/api/collections/_notes", json={"name": "_migrations"}, headers=su)
     assert r.status_code == 400
     assert r.json()["data"]["name"]["code"] == "validation_collection_name_invalid"
+
+
+async def test_instances_starting_together_share_the_migrations_table(target: tuple[str, str | None]) -> None:
+    """Several instances starting at once on one database all prepare `_migrations`."""
+    import asyncio
+
+    data_dir, url = target
+    apps = [await roost.App.open(dir=data_dir, db=url) for _ in range(4)]
+    try:
+        await asyncio.gather(*(runner.ensure_table(a) for a in apps))
+        assert await runner.applied(apps[0]) == []
+    finally:
+        for a in apps:
+            await a.close()
