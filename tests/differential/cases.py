@@ -50,6 +50,9 @@ BUGS = {
     # --- parsing ---
     # --- comparison semantics ---
     # --- PostgreSQL only ---
+    "json-sort@postgres": 'on PostgreSQL a multiple select sorts by jsonb\'s text (\'["a", "b"]\', with a '
+    'space), not by PocketBase\'s compact JSON text (\'["a","b"]\'), so arrays sharing a first value may '
+    "order differently",
     # --- response shape ---
 }
 

@@ -24,7 +24,7 @@ class JSONField(Field):
         return None
 
     def to_db(self, value: Any, dialect: Any) -> Any:
-        if dialect.name != "sqlite" or value is None:
+        if not dialect.json_stored_as_text or value is None:
             return dialect.encode_json(value)
         # the text PocketBase stores (Go's encoding/json), which filters compare against
         return go_json(value)

@@ -159,6 +159,9 @@ class Dialect(abc.ABC):
     scalar_max = "MAX"
 
     json_values_typed = True  # whether JSON path extraction yields numbers/bools (not only text)
+    # whether a JSON column holds the JSON as text, so Roost writes PocketBase's own text (sorted keys,
+    # whole numbers without a fraction) that filters compare against; else the engine's JSON type
+    json_stored_as_text = False
 
     def text_as_bool(self, sql: str) -> str:
         return sql

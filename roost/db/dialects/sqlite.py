@@ -85,6 +85,7 @@ class _Conn:
 
 
 class SQLiteDialect(Dialect):
+    json_stored_as_text = True
     name = "sqlite"
 
     def __init__(self, path: str) -> None:
