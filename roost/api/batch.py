@@ -145,7 +145,7 @@ async def _one(
             break
     if action is None or match is None:
         raise BadRequest(
-            f"Unsupported batch action {method} {url.path!r}: use POST/PUT .../records "
+            f"Unsupported batch action {method} '{url.path}': use POST/PUT .../records "
             "or PATCH/DELETE .../records/{id}."
         )
     query = dict(parse_qsl(url.query, keep_blank_values=True))

@@ -145,7 +145,7 @@ def _field_value_sql(
         return Operand(d.lower(text), [], TEXT, multi=multi, aff=AFF_NONE)
     if modifier in ("", "isset", "changed", "length", "each"):
         return Operand(column_sql, [], field.kind, multi=multi)
-    raise FilterError(f"Invalid filter identifier {raw!r}: unknown modifier :{modifier}.")
+    raise FilterError(f"Invalid filter identifier '{raw}': unknown modifier :{modifier}.")
 
 
 _COLUMNIFY_RE = re.compile(r"[^\w.*\-_@#]+")
@@ -196,7 +196,7 @@ class RecordResolver:
             ctx.ruled.add(key)
             rule = target.rules.get("listRule")
             if rule is None:
-                raise FilterError(f"Only superusers can filter by fields of the {target.name!r} collection.")
+                raise FilterError(f"Only superusers can filter by fields of the '{target.name}' collection.")
             if rule and ctx.apply_rules:
                 from roost.filter import compile_filter, parse
 
@@ -224,7 +224,7 @@ class RecordResolver:
                 return Operand("?", [Deferred(lambda _c: _macro(name), TEXT)], TEXT, literal=True)
             if len(ident.path) == 1 and name in _INT_MACROS:
                 return Operand("?", [Deferred(lambda _c: _macro(name), NUMBER)], NUMBER, literal=True)
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown macro.")
+            raise FilterError(f"Invalid filter identifier '{ident.raw}': unknown macro.")
         return self.walk(
             (), self.collection, self.q(self.table_alias), list(ident.path), ident, ctx, 0, False
         )
@@ -237,10 +237,10 @@ class RecordResolver:
         f = coll.field(name)
         if f is None:
             raise FilterError(
-                f"Invalid filter identifier {ident.raw!r}: unknown field {name!r} in {coll.name!r}."
+                f"Invalid filter identifier '{ident.raw}': unknown field '{name}' in '{coll.name}'."
             )
         if f.hidden and not self.allow_hidden:
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}: field {name!r} is hidden.")
+            raise FilterError(f"Invalid filter identifier '{ident.raw}': field '{name}' is hidden.")
         return f
 
     def walk(
@@ -284,7 +284,7 @@ class RecordResolver:
             return op
         if depth >= MAX_RELATION_DEPTH:
             raise FilterError(
-                f"Invalid filter identifier {ident.raw!r}: relations nested deeper than {MAX_RELATION_DEPTH}."
+                f"Invalid filter identifier '{ident.raw}': relations nested deeper than {MAX_RELATION_DEPTH}."
             )
         d = ctx.dialect
         via = _VIA_RE.match(name)
@@ -292,7 +292,7 @@ class RecordResolver:
             target = self.registry.find(via.group(1))
             back = target.field(via.group(2)) if target else None
             if target is None or not isinstance(back, RelationField) or back.collection_id != coll.id:
-                raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown back-relation {name!r}.")
+                raise FilterError(f"Invalid filter identifier '{ident.raw}': unknown back-relation '{name}'.")
 
             def make_back(a: str) -> Join:
                 col = f"{a}.{self.q(back.name)}"
@@ -325,10 +325,10 @@ class RecordResolver:
                     shape="json",
                     nf=NF_DISABLED,
                 )
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}: {name!r} is not a relation field.")
+            raise FilterError(f"Invalid filter identifier '{ident.raw}': '{name}' is not a relation field.")
         target = self.registry.find(f.collection_id)
         if target is None:
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}: the related collection is missing.")
+            raise FilterError(f"Invalid filter identifier '{ident.raw}': the related collection is missing.")
         col = f"{alias_sql}.{self.q(f.name)}"
         if not f.is_multi and len(parts) == 2 and parts[1] == "id" and not ident.modifier:
             # PocketBase reads `rel.id` of a single relation from the relation column itself
@@ -357,12 +357,12 @@ class RecordResolver:
     # --- @collection ------------------------------------------------------------------------------------
     def other_collection(self, ident: Identifier, ctx: Context) -> Operand:
         if len(ident.path) < 3:
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}: expected @collection.name.field.")
+            raise FilterError(f"Invalid filter identifier '{ident.raw}': expected @collection.name.field.")
         ref = ident.path[1]
         name = ref.split(":", 1)[0]
         target = self.registry.find(name)
         if target is None:
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown collection {name!r}.")
+            raise FilterError(f"Invalid filter identifier '{ident.raw}': unknown collection '{name}'.")
         key = ("@collection", ref)
 
         def resolve_in(c: Context) -> Operand:
@@ -377,7 +377,7 @@ class RecordResolver:
     def request(self, ident: Identifier, ctx: Context) -> Operand:
         parts = ident.path[1:]
         if not parts:
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}.")
+            raise FilterError(f"Invalid filter identifier '{ident.raw}'.")
         section = parts[0]
         mod = ident.modifier
         if section in ("method", "context") and len(parts) == 1:
@@ -399,7 +399,7 @@ class RecordResolver:
             return self.request_body(parts[1:], ident, ctx)
         if section == "auth":
             return self.request_auth(parts[1:], ident, ctx)
-        raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown @request field.")
+        raise FilterError(f"Invalid filter identifier '{ident.raw}': unknown @request field.")
 
     def _value_modifier(self, op: Operand, mod: str, ctx: Context, ident: Identifier) -> Operand:
         if mod == "":
@@ -409,7 +409,7 @@ class RecordResolver:
             return Operand(
                 "?", [Deferred(lambda c: str(fn(c) or "").translate(_ASCII_LOWER), TEXT)], TEXT, literal=True
             )
-        raise FilterError(f"Invalid filter identifier {ident.raw!r}: modifier :{mod} is not allowed here.")
+        raise FilterError(f"Invalid filter identifier '{ident.raw}': modifier :{mod} is not allowed here.")
 
     def request_body(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
         key = parts[0]
@@ -422,7 +422,7 @@ class RecordResolver:
             return Operand("?", [Deferred(lambda c: key in c.body, BOOL)], BOOL, literal=True)
         if mod == "changed":
             if f is None:
-                raise FilterError(f"Invalid filter identifier {ident.raw!r}: unknown field {key!r}.")
+                raise FilterError(f"Invalid filter identifier '{ident.raw}': unknown field '{key}'.")
 
             def changed(c: RequestInfo) -> bool:
                 if key not in c.body:
@@ -440,7 +440,7 @@ class RecordResolver:
             return Operand("?", [Deferred(length, NUMBER)], NUMBER, literal=True)
         if mod == "each":
             raise FilterError(
-                f"Invalid filter identifier {ident.raw!r}: :each is not supported on @request.body yet."
+                f"Invalid filter identifier '{ident.raw}': :each is not supported on @request.body yet."
             )
 
         def value(c: RequestInfo) -> Any:
@@ -463,7 +463,7 @@ class RecordResolver:
 
     def request_auth(self, parts: tuple[str, ...] | list[str], ident: Identifier, ctx: Context) -> Operand:
         if not parts:
-            raise FilterError(f"Invalid filter identifier {ident.raw!r}.")
+            raise FilterError(f"Invalid filter identifier '{ident.raw}'.")
         name = parts[0]
         auth_coll = self.auth_collection
         if len(parts) == 1:
@@ -484,7 +484,7 @@ class RecordResolver:
                 )
             if f is None and auth_coll is not None and name != "id" and self.strict_auth:
                 raise FilterError(
-                    f"Invalid filter identifier {ident.raw!r}: unknown field {name!r} of the auth record."
+                    f"Invalid filter identifier '{ident.raw}': unknown field '{name}' of the auth record."
                 )
             kind = f.kind if f is not None else TEXT
             if f is not None and f.is_multi:
@@ -516,7 +516,7 @@ class RecordResolver:
                 return self._auth_subquery(parts, ident, ctx)
             if ident.modifier:
                 raise FilterError(
-                    f"Invalid filter identifier {ident.raw!r}: modifier :{ident.modifier} is not allowed here."
+                    f"Invalid filter identifier '{ident.raw}': modifier :{ident.modifier} is not allowed here."
                 )
             return op
         return self._auth_subquery(parts, ident, ctx)

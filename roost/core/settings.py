@@ -35,23 +35,23 @@ def _merge_typed(into: dict[str, Any], update: dict[str, Any], path: str = "") -
         where = f"{path}.{key}" if path else key
         if isinstance(current, dict):
             if not isinstance(value, dict):
-                raise BadRequest(f"Invalid settings value for {where!r}: expected an object.")
+                raise BadRequest(f"Invalid settings value for '{where}': expected an object.")
             _merge_typed(current, value, where)
         elif isinstance(current, bool):
             if not isinstance(value, bool):
-                raise BadRequest(f"Invalid settings value for {where!r}: expected true or false.")
+                raise BadRequest(f"Invalid settings value for '{where}': expected true or false.")
             into[key] = value
         elif isinstance(current, (int, float)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise BadRequest(f"Invalid settings value for {where!r}: expected a number.")
+                raise BadRequest(f"Invalid settings value for '{where}': expected a number.")
             into[key] = value
         elif isinstance(current, str):
             if not isinstance(value, str):
-                raise BadRequest(f"Invalid settings value for {where!r}: expected a string.")
+                raise BadRequest(f"Invalid settings value for '{where}': expected a string.")
             into[key] = value
         elif isinstance(current, list):
             if not isinstance(value, list):
-                raise BadRequest(f"Invalid settings value for {where!r}: expected a list.")
+                raise BadRequest(f"Invalid settings value for '{where}': expected a list.")
             into[key] = value
         else:
             into[key] = value

@@ -63,7 +63,7 @@ def parse(expression: str) -> Schedule:
     segments = expr.split(" ")
     if len(segments) != 5:
         raise CronError(
-            f"Invalid cron expression {expression!r}: use a macro or exactly 5 space separated segments."
+            f"Invalid cron expression '{expression}': use a macro or exactly 5 space separated segments."
         )
     slots = [_segment(seg, *spec) for seg, spec in zip(segments, _SEGMENTS, strict=True)]
     return Schedule(expr, *slots)
@@ -71,7 +71,7 @@ def parse(expression: str) -> Schedule:
 
 def _number(text: str, what: str) -> int:
     if not _NUMBER_RE.fullmatch(text):
-        raise CronError(f"Invalid {what} value {text!r}: expected a number.")
+        raise CronError(f"Invalid {what} value '{text}': expected a number.")
     return int(text)
 
 
@@ -80,12 +80,12 @@ def _segment(segment: str, what: str, low: int, high: int) -> frozenset[int]:
     for part in segment.split(","):
         step_parts = part.split("/")
         if len(step_parts) > 2:
-            raise CronError(f"Invalid {what} step {part!r}: use */n or 1-30/n.")
+            raise CronError(f"Invalid {what} step '{part}': use */n or 1-30/n.")
         step = 1
         if len(step_parts) == 2:
             step = _number(step_parts[1], what)
             if not 1 <= step <= high:
-                raise CronError(f"Invalid {what} step {part!r}: the step must be between 1 and {high}.")
+                raise CronError(f"Invalid {what} step '{part}': the step must be between 1 and {high}.")
         base = step_parts[0]
         if base == "*":
             first, last = low, high
@@ -93,18 +93,18 @@ def _segment(segment: str, what: str, low: int, high: int) -> frozenset[int]:
             range_parts = base.split("-")
             if len(range_parts) == 1:
                 if len(step_parts) == 2 and step != 1:
-                    raise CronError(f"Invalid {what} {part!r}: a step needs * or a range before it.")
+                    raise CronError(f"Invalid {what} '{part}': a step needs * or a range before it.")
                 first = last = _number(range_parts[0], what)
                 if not low <= first <= high:
-                    raise CronError(f"Invalid {what} {part!r}: must be between {low} and {high}.")
+                    raise CronError(f"Invalid {what} '{part}': must be between {low} and {high}.")
             elif len(range_parts) == 2:
                 first = _number(range_parts[0], what)
                 last = _number(range_parts[1], what)
                 if not low <= first <= high:
-                    raise CronError(f"Invalid {what} range {part!r}: must start between {low} and {high}.")
+                    raise CronError(f"Invalid {what} range '{part}': must start between {low} and {high}.")
                 if not first <= last <= high:
-                    raise CronError(f"Invalid {what} range {part!r}: must end between {first} and {high}.")
+                    raise CronError(f"Invalid {what} range '{part}': must end between {first} and {high}.")
             else:
-                raise CronError(f"Invalid {what} range {part!r}: use two numbers, as in 1-30.")
+                raise CronError(f"Invalid {what} range '{part}': use two numbers, as in 1-30.")
         slots.update(range(first, last + 1, step))
     return frozenset(slots)
