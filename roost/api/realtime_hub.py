@@ -18,11 +18,11 @@ from typing import Any
 
 import orjson
 
-from roost.api.realtime_access import Auth, Delivery, decide, fan_out, render
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.collections import Collection
 from roost.core.events import RealtimeMessageEvent, RecordEvent
+from roost.core.realtime_access import Auth, Delivery, decide, fan_out, render
 from roost.errors import Forbidden, NotFound
 from roost.realtime import Client, ClientRegistry, new_instance_id
 from roost.realtime.clients import INSTANCE_ID_LENGTH

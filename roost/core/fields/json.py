@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -77,7 +78,11 @@ def _go_numbers(value: Any) -> Any:
 def go_json(value: Any) -> str:
     """JSON as PocketBase writes a decoded value (Go's encoder without HTML escaping): object keys
     sorted, whole floats without a fraction, the line separators escaped (only inside strings)."""
-    text = orjson.dumps(_go_numbers(value), option=orjson.OPT_SORT_KEYS).decode()
+    decoded = _go_numbers(value)
+    try:
+        text = orjson.dumps(decoded, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:  # a whole number beyond 64 bits (e.g. 1e20 printed in full, as Go does)
+        text = json.dumps(decoded, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     if any(c in text for c in _GO_ESCAPES):
         text = "".join(_GO_ESCAPES.get(c, c) for c in text)
     return text
