@@ -167,16 +167,10 @@ def serve(
     # worker starts (so workers do not race to bootstrap); a failing migration stops the start
     folder = _migrations_dir(data_dir, migrations_dir)
     os.environ["ROOST_AUTOMIGRATE_DIR"] = folder if automigrate else ""
-    _apply_migrations(data_dir, db_url, folder)
+    superusers = _prepare_storage(data_dir, db_url, folder)
     hooks_dir = _hooks_env(data_dir, hooks_dir)
     # hook files load (or fail with their file and line) before the port is taken
     _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
-    try:
-        superusers = asyncio.run(_count_superusers(data_dir, db_url))
-    except Exception as exc:
-        raise click.ClickException(
-            f"Cannot open the database {_describe_database(data_dir, db_url)}: {exc}"
-        ) from None
     click.echo(_banner(host, port, data_dir, db_url, superusers))
     watch = dev if hooks_watch is None else hooks_watch
     if _run_server(host, port, workers, hooks_dir if watch else None):
@@ -278,12 +272,17 @@ async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) 
     await check(data_dir, db_url, hooks_dir)
 
 
-def _apply_migrations(data_dir: str, db_url: str | None, folder: str) -> None:
-    """Create the schema and apply pending migrations once, before workers start (so they do
-    not race to bootstrap); a failing migration stops the server from starting."""
+def _prepare_storage(data_dir: str, db_url: str | None, folder: str) -> int:
+    """Open the storage once before workers start (so they do not race to bootstrap it), apply
+    pending migrations (a failing one stops the server from starting) and count the superusers
+    for the banner."""
     from roost.migrations import up
 
-    _with_app(data_dir, db_url, lambda app: up(app, folder, click.echo))
+    async def prepare(app: App) -> int:
+        await up(app, folder, click.echo)
+        return await _count_superusers(app)
+
+    return _with_app(data_dir, db_url, prepare)
 
 
 def _describe_database(data_dir: str, db_url: str | None) -> str:
@@ -332,17 +331,12 @@ def _banner(host: str, port: int, data_dir: str, db_url: str | None, superusers:
     return "\n".join(lines)
 
 
-async def _count_superusers(data_dir: str, db_url: str | None) -> int:
-    from roost.core.app import App
+async def _count_superusers(app: App) -> int:
     from roost.core.records import SUPERUSERS_ID
 
-    app = await App.open(data_dir, db_url)
-    try:
-        table = app.dialect.quote(app.registry.by_id[SUPERUSERS_ID].table)
-        row = await app.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
-        return int(row[0]) if row else 0
-    finally:
-        await app.close()
+    table = app.dialect.quote(app.registry.by_id[SUPERUSERS_ID].table)
+    row = await app.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
+    return int(row[0]) if row else 0
 
 
 @main.group()
