@@ -57,6 +57,11 @@ class Dialect(abc.ABC):
     async def close(self) -> None: ...
 
     @abc.abstractmethod
+    async def optimize(self) -> None:
+        """Daily upkeep (the `__pbDBOptimize__` job): fold the write-ahead log back into the
+        database file and refresh the query planner's statistics."""
+
+    @abc.abstractmethod
     async def run_console(self, sql: str, *, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
         """Run a superuser's SQL (roost/db/console.py): a write in one transaction, answered
         with the rows it changed; anything else answered with its rows, at most `max_rows`.

@@ -321,6 +321,11 @@ class PostgresDialect(Dialect):
             except asyncpg.PostgresError as exc:
                 raise _translate(exc) from None
 
+    async def optimize(self) -> None:
+        # autovacuum keeps the tables; fresh statistics help a schema that changed at run time
+        async with self.pool.acquire() as conn:
+            await conn.execute("ANALYZE")
+
     async def run_console(self, sql: str, *, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
         return await postgres_console.run(self.pool, sql, write, max_rows, timeout)
 

@@ -149,6 +149,11 @@ class SQLiteDialect(Dialect):
                     self.writer.execute("ROLLBACK")
                     raise _translate(exc) from None
 
+    async def optimize(self) -> None:
+        async with self.write_lock:
+            self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            self.writer.execute("PRAGMA optimize").fetchall()
+
     async def run_console(self, sql: str, *, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
         if write:
             return await sqlite_console.run_write(self, sql, timeout)
