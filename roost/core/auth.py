@@ -41,6 +41,8 @@ def new_token(
     }
     if token_type == "authToken":
         claims["refreshable"] = refreshable
+    elif token_type in ("verificationToken", "passwordResetToken", "emailChangeToken"):
+        claims["email"] = str(record.get("email", ""))
     if extra:
         claims.update(extra)
     return jwt.sign(claims, str(record.get("tokenKey", "")) + coll.token_secret(token_type))

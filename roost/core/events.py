@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from roost.core.collections import Collection
 from roost.core.record import Record
 from roost.hooks import Event
+from roost.mail import Message
 from roost.web import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ __all__ = [
     "CollectionEvent",
     "CollectionRequestEvent",
     "FileDownloadRequestEvent",
+    "MailerEvent",
+    "MailerRecordEvent",
     "RealtimeConnectRequestEvent",
     "RealtimeMessageEvent",
     "RealtimeSubscribeRequestEvent",
@@ -328,3 +331,30 @@ class RealtimeMessageEvent(Event):
     client_id: str
     name: str
     data: bytes
+
+
+# --- mail ---------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class MailerEvent(Event):
+    """Any mail about to be sent; change `message` before `next()`, which sends it."""
+
+    app: App
+    message: Message
+
+
+@dataclass(slots=True)
+class MailerRecordEvent(Event):
+    """A templated mail about an auth record; `meta` holds what the template was filled with
+    (`token`, `newEmail`, `otpId`, `password`, `info`)."""
+
+    app: App
+    message: Message
+    record: Record
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def collection(self) -> Collection:
+        return self.record.collection
+
+    def hook_tags(self) -> tuple[str, ...]:
+        return _tags(self.record.collection)

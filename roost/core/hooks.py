@@ -20,6 +20,8 @@ from roost.core.events import (
     CollectionEvent,
     CollectionRequestEvent,
     FileDownloadRequestEvent,
+    MailerEvent,
+    MailerRecordEvent,
     RealtimeConnectRequestEvent,
     RealtimeMessageEvent,
     RealtimeSubscribeRequestEvent,
@@ -88,6 +90,12 @@ class HookSet:
     realtime_message_send: Hook[RealtimeMessageEvent]
     file_download_request: Hook[FileDownloadRequestEvent]
     batch_request: Hook[BatchRequestEvent]
+    mailer_send: Hook[MailerEvent]
+    mailer_record_verification_send: Hook[MailerRecordEvent]
+    mailer_record_password_reset_send: Hook[MailerRecordEvent]
+    mailer_record_email_change_send: Hook[MailerRecordEvent]
+    mailer_record_otp_send: Hook[MailerRecordEvent]
+    mailer_record_auth_alert_send: Hook[MailerRecordEvent]
 
     def __init__(self) -> None:
         for name in self.__annotations__:
@@ -346,3 +354,34 @@ class HookCatalogue:
         """POST /api/batch, after the request was read and checked; `next()` runs every
         sub-request in one transaction (each through the record request hooks) and answers."""
         return TaggedHook(self.hooks.batch_request, ())
+
+    # --- mail ------------------------------------------------------------------------------------------
+    def on_mailer_send(self) -> TaggedHook[MailerEvent]:
+        """Every mail, just before it goes to the SMTP server (or sendmail). Change `e.message`
+        before `next()`, which sends it; not calling `next()` sends nothing. Runs after the
+        request's transaction committed; mails of requests answered 204 are sent in the
+        background and their failures logged."""
+        return TaggedHook(self.hooks.mailer_send, ())
+
+    def on_mailer_record_verification_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The verification mail of an auth record (`e.meta["token"]`); `next()` sends it
+        through on_mailer_send. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_verification_send, tags)
+
+    def on_mailer_record_password_reset_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The password reset mail (`e.meta["token"]`); `next()` sends it. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_password_reset_send, tags)
+
+    def on_mailer_record_email_change_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The mail to the new address of an email change (`e.meta["token"]`,
+        `e.meta["newEmail"]`); `next()` sends it. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_email_change_send, tags)
+
+    def on_mailer_record_otp_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The one-time password mail (`e.meta["otpId"]`, `e.meta["password"]`); `next()` sends
+        it and records the address in the OTP's `sentTo`. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_otp_send, tags)
+
+    def on_mailer_record_auth_alert_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The new-location login alert (`e.meta["info"]`); `next()` sends it. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_auth_alert_send, tags)
