@@ -71,7 +71,9 @@ class SmtpSink:
             return self.refuse
         with self.lock:
             self.messages.append(
-                Delivered(envelope.original_content or envelope.content, list(envelope.rcpt_tos), envelope.mail_from)
+                Delivered(
+                    envelope.original_content or envelope.content, list(envelope.rcpt_tos), envelope.mail_from
+                )
             )
         return "250 OK"
 

@@ -124,7 +124,8 @@ async def confirm_verification(app: App, request: Request) -> Response:
     error, record = await _token_record(app, coll, token, "verification")
     if record is not None and record.get("email") != email:
         error = field_error(
-            "validation_token_email_mismatch", "The record email doesn't match with the requested token claims."
+            "validation_token_email_mismatch",
+            "The record email doesn't match with the requested token claims.",
         )
     raise_if({"token": error})
     assert record is not None
@@ -180,7 +181,7 @@ async def confirm_reset(app: App, request: Request) -> Response:
     if not token:
         errors["token"] = required()
     else:
-        errors["token"], record = await _token_record(app, coll, token, "passwordReset")
+        errors["token"], _ = await _token_record(app, coll, token, "passwordReset")
     if not password:
         errors["password"] = required()
     elif not low <= len(password) <= 255:
@@ -246,8 +247,11 @@ async def _email_change_token(
     claims = jwt.decode_unverified(token) or {}
     new_email = claims.get("newEmail")
     if not isinstance(new_email, str) or not new_email:
-        error = field_error("validation_invalid_token_payload", "Invalid token payload - newEmail must be set.")
-        return error, None, ""
+        return (
+            field_error("validation_invalid_token_payload", "Invalid token payload - newEmail must be set."),
+            None,
+            "",
+        )
     error, record = await _token_record(app, coll, token, "emailChange")
     if error is not None:
         return error, None, ""
@@ -282,7 +286,14 @@ async def confirm_email_change(app: App, request: Request) -> Response:
     assert record is not None
     try:
         await save(
-            app, coll, system_caller(app), record, {"email": new_email, "verified": True}, {}, False, rule=None
+            app,
+            coll,
+            system_caller(app),
+            record,
+            {"email": new_email, "verified": True},
+            {},
+            False,
+            rule=None,
         )
     except RoostError as exc:
         if exc.data:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from roost.api.collections import require_superuser
-from roost.api.record_auth_email import form
 from roost.api.context import respond
+from roost.api.record_auth_email import form
 from roost.core import mails
 from roost.core.app import App
+from roost.core.events import SettingsListRequestEvent, SettingsUpdateRequestEvent
 from roost.core.fields.date import now
 from roost.core.forms import email_error, raise_if, required, text
-from roost.core.events import SettingsListRequestEvent, SettingsUpdateRequestEvent
 from roost.core.settings import public_settings, update_settings
 from roost.errors import BadRequest, RoostError, field_error
 from roost.security.ids import random_string

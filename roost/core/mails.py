@@ -83,7 +83,9 @@ async def drain(app: App, timeout: float = 10.0) -> None:
         await asyncio.wait(set(app.mail_tasks), timeout=timeout)
 
 
-def _placeholders(app: App, coll: Collection, record: dict[str, Any], extra: dict[str, str]) -> dict[str, str]:
+def _placeholders(
+    app: App, coll: Collection, record: dict[str, Any], extra: dict[str, str]
+) -> dict[str, str]:
     meta = app.settings["meta"]
     values = {"{APP_NAME}": str(meta.get("appName", "")), "{APP_URL}": str(meta.get("appURL", ""))}
     for f in coll.fields:

@@ -26,7 +26,9 @@ CLEANUP_JOB = "__pbOTPCleanup__"
 # auth-with-otp attempts per record and client address: PocketBase's fixed rule
 MAX_ATTEMPTS = 5
 ATTEMPTS_WINDOW = 180.0
-_OWNER_RULE = "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId"
+_OWNER_RULE = (
+    "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId"
+)
 
 
 def _text(field_id: str, name: str, required: bool, hidden: bool = False) -> dict[str, Any]:
@@ -189,7 +191,11 @@ def register(app: App) -> None:
     async def on_update(e: RecordEvent) -> None:
         await e.next()
         original = e.record.original()
-        if e.record.collection.is_auth and e.tx is not None and original.get("tokenKey") != e.record.get("tokenKey"):
+        if (
+            e.record.collection.is_auth
+            and e.tx is not None
+            and original.get("tokenKey") != e.record.get("tokenKey")
+        ):
             await _drop(e, e.record.data)
 
     async def on_delete(e: RecordEvent) -> None:

@@ -5,7 +5,7 @@ nothing of records or settings; `roost.core.mails` builds messages and picks the
 from roost.mail.layout import render_layout
 from roost.mail.message import Address, Message, html_to_text
 from roost.mail.sendmail import SendmailMailer
-from roost.mail.smtp import MailError, Mailer, SmtpConfig, SmtpMailer
+from roost.mail.smtp import Mailer, MailError, SmtpConfig, SmtpMailer
 
 __all__ = [
     "Address",

@@ -125,10 +125,7 @@ def html_to_text(html: str) -> str:
                 sink.append(txt)
                 can_newline = True
         elif node.tag != "#document":
-            if node.tag == "br":
-                sink.append("\r\n")
-                can_newline = False
-            elif can_newline and node.tag not in _INLINE:
+            if node.tag == "br" or (can_newline and node.tag not in _INLINE):
                 sink.append("\r\n")
                 can_newline = False
             if node.tag == "li":

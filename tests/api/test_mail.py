@@ -13,7 +13,7 @@ from roost.core.app import App
 from roost.mail.sendmail import sendmail_path
 from roost.security import jwt
 from tests.helpers import error_shape
-from tests.smtp_sink import SmtpSink, free_port, mailbox, smtp_sink  # noqa: F401
+from tests.smtp_sink import SmtpSink, free_port
 
 DATA = Path(__file__).parent / "data"
 pytestmark = pytest.mark.anyio
@@ -44,7 +44,9 @@ def plain(text: str) -> str:
 async def test_smtp_settings_saved_and_password_write_only(
     client: httpx.AsyncClient, su: dict[str, str], smtp_sink: SmtpSink
 ) -> None:
-    body = {"smtp": {**smtp_sink.settings(), "password": "s3cret", "authMethod": "LOGIN", "localName": "mx.test"}}
+    body = {
+        "smtp": {**smtp_sink.settings(), "password": "s3cret", "authMethod": "LOGIN", "localName": "mx.test"}
+    }
     r = await client.patch("/api/settings", json=body, headers=su)
     assert r.status_code == 200, r.text
     smtp = r.json()["smtp"]
@@ -81,7 +83,9 @@ async def test_smtp_and_meta_validation_as_pocketbase(client: httpx.AsyncClient,
         "status": 400,
     }
     r = await client.patch(
-        "/api/settings", json={"smtp": {"enabled": True, "host": "bad host!", "localName": "x y", "port": -1}}, headers=su
+        "/api/settings",
+        json={"smtp": {"enabled": True, "host": "bad host!", "localName": "x y", "port": -1}},
+        headers=su,
     )
     assert r.json()["data"]["smtp"] == {
         "host": {"code": "validation_is_host", "message": "Must be a valid IP address or DNS name."},
@@ -93,7 +97,9 @@ async def test_smtp_and_meta_validation_as_pocketbase(client: httpx.AsyncClient,
         },
     }
     r = await client.patch(
-        "/api/settings", json={"meta": {"appURL": "notaurl", "senderAddress": "bad", "senderName": ""}}, headers=su
+        "/api/settings",
+        json={"meta": {"appURL": "notaurl", "senderAddress": "bad", "senderName": ""}},
+        headers=su,
     )
     assert r.json()["data"] == {
         "meta": {
@@ -193,10 +199,14 @@ async def test_test_email_reports_an_unreachable_server(
     app.settings["smtp"].update(smtp_sink.settings(), port=free_port())  # nothing listens there
     r = await client.post("/api/settings/test/email", json={"email": "a@b.c", "template": "otp"}, headers=su)
     assert r.status_code == 400
-    assert r.json()["message"].startswith("Failed to send the test email. Raw error: \nCannot reach the SMTP server")
+    assert r.json()["message"].startswith(
+        "Failed to send the test email. Raw error: \nCannot reach the SMTP server"
+    )
 
 
-@pytest.mark.skipif(sendmail_path() is not None or os.name != "posix", reason="a sendmail program is installed")
+@pytest.mark.skipif(
+    sendmail_path() is not None or os.name != "posix", reason="a sendmail program is installed"
+)
 async def test_smtp_off_uses_sendmail_like_pocketbase(client: httpx.AsyncClient, su: dict[str, str]) -> None:
     r = await client.post("/api/settings/test/email", json={"email": "a@b.c", "template": "otp"}, headers=su)
     assert r.json() == {
@@ -206,7 +216,9 @@ async def test_smtp_off_uses_sendmail_like_pocketbase(client: httpx.AsyncClient,
     }
 
 
-async def test_mailer_hooks_see_and_change_the_message(app: App, client: httpx.AsyncClient, su: dict[str, str], mailbox: SmtpSink) -> None:
+async def test_mailer_hooks_see_and_change_the_message(
+    app: App, client: httpx.AsyncClient, su: dict[str, str], mailbox: SmtpSink
+) -> None:
     seen: list[str] = []
 
     @app.on_mailer_record_otp_send()

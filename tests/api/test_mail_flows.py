@@ -11,7 +11,7 @@ import pytest
 from roost.core.app import App
 from roost.security import jwt
 from tests.helpers import error_shape, make_user
-from tests.smtp_sink import SmtpSink, mailbox, smtp_sink  # noqa: F401
+from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.anyio
 USERS = "/api/collections/users"
@@ -70,7 +70,9 @@ async def test_verification_errors_as_pocketbase(client: httpx.AsyncClient) -> N
         "message": "An error occurred while validating the submitted data.",
         "status": 400,
     }
-    r = await client.post(f"{USERS}/request-verification", content=b"xx", headers={"content-type": "application/json"})
+    r = await client.post(
+        f"{USERS}/request-verification", content=b"xx", headers={"content-type": "application/json"}
+    )
     assert r.json()["message"] == "An error occurred while loading the submitted data."
     r = await client.post("/api/collections/_superusers/request-verification", json={"email": "a@b.c"})
     assert r.json()["message"] == "All superusers are verified by default."
@@ -80,9 +82,20 @@ async def test_verification_errors_as_pocketbase(client: httpx.AsyncClient) -> N
     }
     r = await client.post(f"{USERS}/confirm-verification", json={})
     assert r.json()["data"] == {"token": {"code": "validation_required", "message": "Cannot be blank."}}
-    forged = jwt.sign({"id": "x", "type": "verification", "collectionId": "_pb_users_auth_", "email": "a@b.c", "exp": 9999999999}, "wrong")
+    forged = jwt.sign(
+        {
+            "id": "x",
+            "type": "verification",
+            "collectionId": "_pb_users_auth_",
+            "email": "a@b.c",
+            "exp": 9999999999,
+        },
+        "wrong",
+    )
     r = await client.post(f"{USERS}/confirm-verification", json={"token": forged})
-    assert r.json()["data"] == {"token": {"code": "validation_invalid_token", "message": "Invalid or expired token."}}
+    assert r.json()["data"] == {
+        "token": {"code": "validation_invalid_token", "message": "Invalid or expired token."}
+    }
     r = await client.post("/api/collections/nope/request-verification", json={"email": "a@b.c"})
     assert r.status_code == 404
 
@@ -127,9 +140,13 @@ async def test_password_reset_flow_signs_out_old_sessions(
         json={"token": token, "password": "newpassword2", "passwordConfirm": "newpassword2"},
     )
     assert r.json()["data"]["token"]["code"] == "validation_invalid_token"
-    r = await client.post(f"{USERS}/auth-with-password", json={"identity": "u1@example.com", "password": "password123"})
+    r = await client.post(
+        f"{USERS}/auth-with-password", json={"identity": "u1@example.com", "password": "password123"}
+    )
     assert r.status_code == 400
-    r = await client.post(f"{USERS}/auth-with-password", json={"identity": "u1@example.com", "password": "newpassword1"})
+    r = await client.post(
+        f"{USERS}/auth-with-password", json={"identity": "u1@example.com", "password": "newpassword1"}
+    )
     assert r.status_code == 200
     assert r.json()["record"]["verified"] is True
 
@@ -148,12 +165,14 @@ async def test_password_reset_requests_do_not_reveal_accounts(
 
 async def test_email_change_flow(app: App, client: httpx.AsyncClient, mailbox: SmtpSink) -> None:
     await make_user(client, "other@example.com")
-    user, token = await make_user(client, "u1@example.com")
+    _, token = await make_user(client, "u1@example.com")
     auth = {"Authorization": token}
     r = await client.post(f"{USERS}/request-email-change", json={"newEmail": "new@example.com"})
     assert r.status_code == 401
     error_shape(r.json(), 401)
-    r = await client.post(f"{USERS}/request-email-change", json={"newEmail": "other@example.com"}, headers=auth)
+    r = await client.post(
+        f"{USERS}/request-email-change", json={"newEmail": "other@example.com"}, headers=auth
+    )
     assert r.json()["data"] == {
         "newEmail": {"code": "validation_invalid_new_email", "message": "Invalid new email address."}
     }
@@ -165,31 +184,47 @@ async def test_email_change_flow(app: App, client: httpx.AsyncClient, mailbox: S
     page, change_token = mail.link()
     assert page == "confirm-email-change"
     claims = jwt.decode_unverified(change_token)
-    assert claims is not None and claims["newEmail"] == "new@example.com" and claims["email"] == "u1@example.com"
+    assert (
+        claims is not None and claims["newEmail"] == "new@example.com" and claims["email"] == "u1@example.com"
+    )
     r = await client.post(f"{USERS}/confirm-email-change", json={"token": change_token, "password": "wrong"})
     assert r.json()["data"] == {
-        "password": {"code": "validation_invalid_password", "message": "Missing or invalid auth record password."}
+        "password": {
+            "code": "validation_invalid_password",
+            "message": "Missing or invalid auth record password.",
+        }
     }
-    r = await client.post(f"{USERS}/confirm-email-change", json={"token": change_token, "password": "password123"})
+    r = await client.post(
+        f"{USERS}/confirm-email-change", json={"token": change_token, "password": "password123"}
+    )
     assert r.status_code == 204, r.text
-    r = await client.post(f"{USERS}/auth-with-password", json={"identity": "new@example.com", "password": "password123"})
+    r = await client.post(
+        f"{USERS}/auth-with-password", json={"identity": "new@example.com", "password": "password123"}
+    )
     assert r.status_code == 200
     assert r.json()["record"]["email"] == "new@example.com" and r.json()["record"]["verified"] is True
     r = await client.post(f"{USERS}/auth-refresh", headers=auth)
     assert r.status_code == 401  # a new address signs the old sessions out
-    r = await client.post(f"{USERS}/confirm-email-change", json={"token": change_token, "password": "password123"})
+    r = await client.post(
+        f"{USERS}/confirm-email-change", json={"token": change_token, "password": "password123"}
+    )
     assert r.status_code == 400
 
 
 async def test_email_change_errors_as_pocketbase(client: httpx.AsyncClient, su: dict[str, str]) -> None:
-    r = await client.post("/api/collections/_superusers/request-email-change", json={"newEmail": "x@example.com"}, headers=su)
+    r = await client.post(
+        "/api/collections/_superusers/request-email-change", json={"newEmail": "x@example.com"}, headers=su
+    )
     assert r.json()["message"] == "All superusers can change their emails directly."
     r = await client.post(f"{USERS}/request-email-change", json={"newEmail": "x@example.com"}, headers=su)
     assert r.status_code == 403
     assert r.json()["message"] == "The request requires auth record from _superusers collection."
     r = await client.post(f"{USERS}/confirm-email-change", json={"token": "abc", "password": "x"})
     assert r.json()["data"] == {
-        "password": {"code": "validation_invalid_password", "message": "Missing or invalid auth record password."},
+        "password": {
+            "code": "validation_invalid_password",
+            "message": "Missing or invalid auth record password.",
+        },
         "token": {
             "code": "validation_invalid_token_payload",
             "message": "Invalid token payload - newEmail must be set.",
@@ -210,3 +245,26 @@ async def test_a_request_does_not_wait_for_a_failing_server(
     mailbox.refuse = None
     r = await client.post(f"{USERS}/request-password-reset", json={"email": "u1@example.com"})
     assert len(await mailbox.settled(app)) == 1
+
+
+async def test_auth_pages_served_with_a_strict_policy(client: httpx.AsyncClient) -> None:
+    r = await client.get("/_/")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert '<script src="/_/auth-pages.js" defer></script>' in r.text
+    js = await client.get("/_/auth-pages.js")
+    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
+    for page in (
+        "confirm-verification",
+        "confirm-password-reset",
+        "confirm-email-change",
+        "oauth2-redirect-success",
+    ):
+        assert f'"{page}"' in js.text
+    assert "innerHTML" not in js.text  # only textContent is written
+    css = await client.get("/_/auth-pages.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    for missing in ("/_/index.html", "/_/nope.js", "/_/..%2Fauth_pages.py"):
+        assert (await client.get(missing)).status_code == 404

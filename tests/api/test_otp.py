@@ -11,7 +11,7 @@ import pytest
 from roost.core import otps
 from roost.core.app import App
 from tests.helpers import error_shape, make_user
-from tests.smtp_sink import SmtpSink, mailbox, smtp_sink  # noqa: F401
+from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.anyio
 USERS = "/api/collections/users"
@@ -22,7 +22,9 @@ async def enable_otp(client: httpx.AsyncClient, su: dict[str, str], **extra: obj
     assert r.status_code == 200, r.text
 
 
-async def request_code(client: httpx.AsyncClient, mailbox: SmtpSink, email: str, count: int) -> tuple[str, str]:
+async def request_code(
+    client: httpx.AsyncClient, mailbox: SmtpSink, email: str, count: int
+) -> tuple[str, str]:
     r = await client.post(f"{USERS}/request-otp", json={"email": email})
     assert r.status_code == 200, r.text
     mails = await mailbox.wait(count)
@@ -38,16 +40,29 @@ async def test_otps_collection_listed_as_pocketbase(client: httpx.AsyncClient, s
     coll = next(c for c in r.json()["items"] if c["name"] == "_otps")
     assert coll["id"] == "pbc_1638494021" and coll["system"] is True and coll["type"] == "base"
     assert [f["name"] for f in coll["fields"]] == [
-        "id", "collectionRef", "recordRef", "password", "sentTo", "created", "updated",
+        "id",
+        "collectionRef",
+        "recordRef",
+        "password",
+        "sentTo",
+        "created",
+        "updated",
     ]
-    rule = "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId"
+    rule = (
+        "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId"
+    )
     assert coll["listRule"] == coll["viewRule"] == rule
     assert coll["createRule"] is coll["updateRule"] is coll["deleteRule"] is None
-    assert coll["indexes"] == ["CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)"]
+    assert coll["indexes"] == [
+        "CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)"
+    ]
 
 
 async def test_otp_disabled_answers_403(client: httpx.AsyncClient) -> None:
-    for path, body in (("request-otp", {"email": "a@b.c"}), ("auth-with-otp", {"otpId": "x", "password": "y"})):
+    for path, body in (
+        ("request-otp", {"email": "a@b.c"}),
+        ("auth-with-otp", {"otpId": "x", "password": "y"}),
+    ):
         r = await client.post(f"{USERS}/{path}", json=body)
         assert r.json() == {
             "data": {},
@@ -58,7 +73,9 @@ async def test_otp_disabled_answers_403(client: httpx.AsyncClient) -> None:
     assert r.json()["otp"] == {"enabled": False, "duration": 0}
 
 
-async def test_otp_sign_in(app: App, client: httpx.AsyncClient, su: dict[str, str], mailbox: SmtpSink) -> None:
+async def test_otp_sign_in(
+    app: App, client: httpx.AsyncClient, su: dict[str, str], mailbox: SmtpSink
+) -> None:
     await enable_otp(client, su, duration=300, length=6)
     r = await client.get(f"{USERS}/auth-methods")
     assert r.json()["otp"] == {"enabled": True, "duration": 300}
@@ -80,7 +97,9 @@ async def test_otp_sign_in(app: App, client: httpx.AsyncClient, su: dict[str, st
     # used once; and an unverified account signing in by mail gets a fresh password
     r = await client.post(f"{USERS}/auth-with-otp", json={"otpId": otp_id, "password": code})
     assert r.json()["message"] == "Invalid or expired OTP."
-    r = await client.post(f"{USERS}/auth-with-password", json={"identity": "u1@example.com", "password": "password123"})
+    r = await client.post(
+        f"{USERS}/auth-with-password", json={"identity": "u1@example.com", "password": "password123"}
+    )
     assert r.status_code == 400
     r = await client.post(f"{USERS}/auth-refresh", headers={"Authorization": body["token"]})
     assert r.status_code == 200
@@ -94,10 +113,14 @@ async def test_request_otp_does_not_reveal_accounts(
     assert r.status_code == 200 and list(r.json()) == ["otpId"]
     assert re.fullmatch(r"[a-z0-9]{15}", r.json()["otpId"])
     assert await mailbox.settled(app) == []
-    r2 = await client.post(f"{USERS}/auth-with-otp", json={"otpId": r.json()["otpId"], "password": "12345678"})
+    r2 = await client.post(
+        f"{USERS}/auth-with-otp", json={"otpId": r.json()["otpId"], "password": "12345678"}
+    )
     assert r2.json()["message"] == "Invalid or expired OTP."
     r = await client.post(f"{USERS}/request-otp", json={"email": "bad"})
-    assert r.json()["data"] == {"email": {"code": "validation_is_email", "message": "Must be a valid email address."}}
+    assert r.json()["data"] == {
+        "email": {"code": "validation_is_email", "message": "Must be a valid email address."}
+    }
     r = await client.post(f"{USERS}/auth-with-otp", json={})
     assert r.json()["data"] == {
         "otpId": {"code": "validation_required", "message": "Cannot be blank."},
@@ -105,7 +128,9 @@ async def test_request_otp_does_not_reveal_accounts(
     }
 
 
-async def test_five_attempts_then_429(client: httpx.AsyncClient, su: dict[str, str], mailbox: SmtpSink) -> None:
+async def test_five_attempts_then_429(
+    client: httpx.AsyncClient, su: dict[str, str], mailbox: SmtpSink
+) -> None:
     await enable_otp(client, su)
     await make_user(client, "u1@example.com")
     otp_id, code = await request_code(client, mailbox, "u1@example.com", 1)
@@ -127,7 +152,8 @@ async def test_expired_otps_refused_and_cleaned_up(
     await mailbox.settled(app)
     q = app.dialect.quote
     await app.db.execute(
-        f"UPDATE {q('_otps')} SET {q('created')} = ? WHERE {q('id')} = ?", ("2020-01-01 00:00:00.000Z", otp_id)
+        f"UPDATE {q('_otps')} SET {q('created')} = ? WHERE {q('id')} = ?",
+        ("2020-01-01 00:00:00.000Z", otp_id),
     )
     r = await client.post(f"{USERS}/auth-with-otp", json={"otpId": otp_id, "password": code})
     assert r.json()["message"] == "Invalid or expired OTP."
