@@ -190,12 +190,8 @@ def register(app: App) -> None:
 
     async def on_update(e: RecordEvent) -> None:
         await e.next()
-        original = e.record.original()
-        if (
-            e.record.collection.is_auth
-            and e.tx is not None
-            and original.get("tokenKey") != e.record.get("tokenKey")
-        ):
+        # only auth records, and no copy of the record: changes() compares with what was loaded
+        if e.record.collection.is_auth and e.tx is not None and "tokenKey" in e.record.changes():
             await _drop(e, e.record.data)
 
     async def on_delete(e: RecordEvent) -> None:
