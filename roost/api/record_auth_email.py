@@ -7,7 +7,9 @@ and saves the record through the record hooks."""
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from roost.api.record_auth import auth_collection_or_404
@@ -15,7 +17,9 @@ from roost.core import mails
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.collections import Collection
+from roost.core.events import RecordAuthFlowRequestEvent
 from roost.core.forms import email_error, raise_if, required, text
+from roost.core.record import Record
 from roost.core.record_shape import row_to_record, select_sql
 from roost.core.record_write import save
 from roost.core.records import SUPERUSERS_ID, Caller
@@ -46,12 +50,22 @@ async def form(request: Request) -> dict[str, Any]:
     return data
 
 
+_NOCASE_EMAIL_INDEX = re.compile(
+    r"^\s*CREATE\s+UNIQUE\s+INDEX\b[^(]*\(\s*[`\"\[]?email[`\"\]]?\s+COLLATE\s+NOCASE\s*\)", re.I
+)
+
+
+def email_nocase(coll: Collection) -> bool:
+    """Whether emails compare case-insensitively: as in PocketBase, only when the collection's
+    unique email index says COLLATE NOCASE (the default index compares them exactly)."""
+    return any(_NOCASE_EMAIL_INDEX.match(index) for index in coll.indexes)
+
+
 async def find_by_email(app: App, coll: Collection, email: str) -> dict[str, Any] | None:
-    """The account with this email, compared case-insensitively."""
+    """The account with this email (PocketBase's FindAuthRecordByEmail)."""
     q = app.dialect.quote
-    row = await app.db.fetch_one(
-        select_sql(coll, q) + f" WHERE LOWER({q('email')}) = LOWER(?) LIMIT 1", (email,)
-    )
+    where = f"LOWER({q('email')}) = LOWER(?)" if email_nocase(coll) else f"{q('email')} = ?"
+    row = await app.db.fetch_one(select_sql(coll, q) + f" WHERE {where} LIMIT 1", (email,))
     return row_to_record(coll, row) if row else None
 
 
@@ -71,6 +85,25 @@ def _pause(app: App, key: str) -> None:
         for k in [k for k, v in app.mail_pauses.items() if v <= now]:
             del app.mail_pauses[k]
     app.mail_pauses[key] = now + RESEND_PAUSE
+
+
+async def run_flow(
+    app: App,
+    hook: str,
+    request: Request,
+    coll: Collection,
+    record: dict[str, Any],
+    action: Callable[[RecordAuthFlowRequestEvent], Awaitable[Response]],
+    **extra: Any,
+) -> Response:
+    """The flow's request hook (`app.hooks.<hook>`) around its default action."""
+    event = RecordAuthFlowRequestEvent(app, request, collection=coll, record=Record(coll, record), **extra)
+
+    async def default(e: RecordAuthFlowRequestEvent) -> None:
+        e.response = await action(e)
+
+    await getattr(app.hooks, hook).trigger(event, default)
+    return event.response or Response(204)
 
 
 def _not_superusers(coll: Collection, message: str) -> None:
@@ -100,14 +133,21 @@ async def request_verification(app: App, request: Request) -> Response:
     email = text(data, "email")
     raise_if({"email": email_error(email)})
     record = await find_by_email(app, coll, email)
-    if record is None or record.get("verified"):
+    if record is None:
         return Response(204)
     key = f"verification:{coll.id}:{record['id']}"
-    if _paused(app, key):
+    if not record.get("verified") and _paused(app, key):
         return Response(204)
-    _pause(app, key)
-    mails.send_later(app, "verification email", lambda: mails.send_verification(app, coll, record))
-    return Response(204)
+
+    async def send(e: RecordAuthFlowRequestEvent) -> Response:
+        if e.record.get("verified"):
+            return Response(204)
+        _pause(app, key)
+        found = e.record.data
+        mails.send_later(app, "verification email", lambda: mails.send_verification(app, coll, found))
+        return Response(204)
+
+    return await run_flow(app, "record_request_verification_request", request, coll, record, send)
 
 
 async def confirm_verification(app: App, request: Request) -> Response:
@@ -129,16 +169,22 @@ async def confirm_verification(app: App, request: Request) -> Response:
         )
     raise_if({"token": error})
     assert record is not None
-    if not record.get("verified"):
-        changes: dict[str, Any] = {"verified": True}
-        if not coll.options.get("passwordAuth", {}).get("enabled", True):
-            changes.update(_random_password(coll))
-        try:
-            await save(app, coll, system_caller(app), record, changes, {}, False, rule=None)
-        except RoostError:
-            raise BadRequest("An error occurred while saving the verified state.") from None
-    app.mail_pauses.pop(f"verification:{coll.id}:{record['id']}", None)
-    return Response(204)
+    was_verified = bool(record.get("verified"))
+
+    async def verify(e: RecordAuthFlowRequestEvent) -> Response:
+        if not was_verified:
+            changes: dict[str, Any] = {"verified": True}
+            if not coll.options.get("passwordAuth", {}).get("enabled", True):
+                # no password sign-in: one set earlier (maybe by someone else) must not survive
+                changes.update(_random_password(coll))
+            try:
+                await save(app, coll, system_caller(app), e.record.data, changes, {}, False, rule=None)
+            except RoostError:
+                raise BadRequest("An error occurred while saving the verified state.") from None
+        app.mail_pauses.pop(f"verification:{coll.id}:{e.record.id}", None)
+        return Response(204)
+
+    return await run_flow(app, "record_confirm_verification_request", request, coll, record, verify)
 
 
 def _random_password(coll: Collection) -> dict[str, str]:
@@ -163,12 +209,17 @@ async def request_reset(app: App, request: Request) -> Response:
     if _paused(app, key):
         return Response(204)
 
-    async def work() -> None:
-        await mails.send_password_reset(app, coll, record)
-        _pause(app, key)
+    async def send(e: RecordAuthFlowRequestEvent) -> Response:
+        found = e.record.data
 
-    mails.send_later(app, "password reset email", work)
-    return Response(204)
+        async def work() -> None:
+            await mails.send_password_reset(app, coll, found)
+            _pause(app, key)
+
+        mails.send_later(app, "password reset email", work)
+        return Response(204)
+
+    return await run_flow(app, "record_request_password_reset_request", request, coll, record, send)
 
 
 async def confirm_reset(app: App, request: Request) -> Response:
@@ -199,20 +250,24 @@ async def confirm_reset(app: App, request: Request) -> Response:
     found = await find_by_token(app, token, "passwordReset")
     if found is None:
         raise BadRequest("Invalid or expired password reset token.")
-    record = found[1]
-    changes: dict[str, Any] = {"password": password, "passwordConfirm": password}
-    if not record.get("verified"):
-        claims = jwt.decode_unverified(token) or {}
-        if record.get("email") == claims.get("email"):
-            changes["verified"] = True  # the mail reached the address the account still has
-    try:
-        await save(app, coll, system_caller(app), record, changes, {}, False, rule=None)
-    except RoostError as exc:
-        if exc.data:
-            raise
-        raise BadRequest("Failed to set new password.") from None
-    app.mail_pauses.pop(f"passwordReset:{coll.id}:{record['id']}", None)
-    return Response(204)
+
+    async def reset(e: RecordAuthFlowRequestEvent) -> Response:
+        record = e.record.data
+        changes: dict[str, Any] = {"password": password, "passwordConfirm": password}
+        if not record.get("verified"):
+            claims = jwt.decode_unverified(token) or {}
+            if record.get("email") == claims.get("email"):
+                changes["verified"] = True  # the mail reached the address the account still has
+        try:
+            await save(app, coll, system_caller(app), record, changes, {}, False, rule=None)
+        except RoostError as exc:
+            if exc.data:
+                raise
+            raise BadRequest("Failed to set new password.") from None
+        app.mail_pauses.pop(f"passwordReset:{coll.id}:{record['id']}", None)
+        return Response(204)
+
+    return await run_flow(app, "record_confirm_password_reset_request", request, coll, found[1], reset)
 
 
 # --- email change -----------------------------------------------------------------------------------------
@@ -234,11 +289,17 @@ async def request_email_change(app: App, request: Request) -> Response:
         if other is not None and other["id"] != record["id"]:
             error = field_error("validation_invalid_new_email", "Invalid new email address.")
     raise_if({"newEmail": error})
-    try:
-        await mails.send_email_change(app, coll, record, new_email)
-    except RoostError:
-        raise BadRequest("Failed to request email change.") from None
-    return Response(204)
+
+    async def send(e: RecordAuthFlowRequestEvent) -> Response:
+        try:
+            await mails.send_email_change(app, coll, e.record.data, e.new_email)
+        except RoostError:
+            raise BadRequest("Failed to request email change.") from None
+        return Response(204)
+
+    return await run_flow(
+        app, "record_request_email_change_request", request, coll, record, send, new_email=new_email
+    )
 
 
 async def _email_change_token(
@@ -284,19 +345,17 @@ async def confirm_email_change(app: App, request: Request) -> Response:
         )
     raise_if(errors)
     assert record is not None
-    try:
-        await save(
-            app,
-            coll,
-            system_caller(app),
-            record,
-            {"email": new_email, "verified": True},
-            {},
-            False,
-            rule=None,
-        )
-    except RoostError as exc:
-        if exc.data:
-            raise
-        raise BadRequest("Failed to confirm email change.") from None
-    return Response(204)
+
+    async def change(e: RecordAuthFlowRequestEvent) -> Response:
+        changes = {"email": e.new_email, "verified": True}
+        try:
+            await save(app, coll, system_caller(app), e.record.data, changes, {}, False, rule=None)
+        except RoostError as exc:
+            if exc.data:
+                raise
+            raise BadRequest("Failed to confirm email change.") from None
+        return Response(204)
+
+    return await run_flow(
+        app, "record_confirm_email_change_request", request, coll, record, change, new_email=new_email
+    )

@@ -12,12 +12,13 @@ import time
 from typing import Any
 
 from roost.api.record_auth import auth_collection_or_404, auth_response
-from roost.api.record_auth_email import find_by_email, form, system_caller
+from roost.api.record_auth_email import find_by_email, form, run_flow, system_caller
 from roost.core import mails, otps, records
 from roost.core.app import App
 from roost.core.collections import Collection
-from roost.core.events import MailerRecordEvent
+from roost.core.events import MailerRecordEvent, RecordAuthFlowRequestEvent
 from roost.core.forms import email_error, raise_if, required, text
+from roost.core.record import Record
 from roost.core.record_write import save
 from roost.errors import BadRequest, Forbidden, RoostError, TooManyRequests, field_error
 from roost.security.ids import random_id, random_string
@@ -57,24 +58,29 @@ async def request_otp(app: App, request: Request) -> Response:
     existing = await otps.recent_for(app, coll, record["id"])
     if sum(1 for o in existing if not otps.has_expired(o, duration)) >= _MAX_RECENT:
         return json_response({"otpId": existing[0]["id"]})  # too many requests: the newest again
+
+    async def issue(e: RecordAuthFlowRequestEvent) -> Response:
+        found, code = e.record.data, e.password
+        otp = await otps.create(app, coll, found["id"], code)
+
+        async def mark_sent(m: MailerRecordEvent) -> None:
+            if m.message.to:
+                await otps.set_sent_to(app, otp["id"], m.message.to[0].address)
+
+        async def work() -> None:
+            try:
+                await mails.send_otp(app, coll, found, otp["id"], code, after=mark_sent)
+            except Exception:
+                stored = await otps.find(app, otp["id"])
+                if stored is not None:
+                    await otps.delete(app, stored)
+                raise
+
+        mails.send_later(app, "OTP email", work)
+        return json_response({"otpId": otp["id"]})
+
     code = _new_code(int(otp_opts.get("length", 8) or 8))
-    otp = await otps.create(app, coll, record["id"], code)
-
-    async def mark_sent(e: MailerRecordEvent) -> None:
-        if e.message.to:
-            await otps.set_sent_to(app, otp["id"], e.message.to[0].address)
-
-    async def work() -> None:
-        try:
-            await mails.send_otp(app, coll, record, otp["id"], code, after=mark_sent)
-        except Exception:
-            stored = await otps.find(app, otp["id"])
-            if stored is not None:
-                await otps.delete(app, stored)
-            raise
-
-    mails.send_later(app, "OTP email", work)
-    return json_response({"otpId": otp["id"]})
+    return await run_flow(app, "record_request_otp_request", request, coll, record, issue, password=code)
 
 
 def _attempt_allowed(app: App, key: str) -> bool:
@@ -124,21 +130,34 @@ async def auth_with_otp(app: App, request: Request) -> Response:
     if not await check_password(password, str(otp.get("password", ""))):
         raise BadRequest(_INVALID)
 
-    await otps.delete(app, otp)  # used once, before the password change below drops the others
-    sent_to = str(otp.get("sentTo", ""))
-    if not record.get("verified") and sent_to and record.get("email") == sent_to:
-        # the code reached the account's address: it is verified now; a password set before
-        # that (possibly by someone else) is replaced unless MFA will still ask for it
-        changes: dict[str, Any] = {"verified": True}
-        if not coll.options.get("mfa", {}).get("enabled"):
-            value = random_string(30)
-            changes.update(password=value, passwordConfirm=value)
-        try:
-            record = await save(app, coll, system_caller(app), record, changes, {}, False, rule=None)
-        except RoostError:
-            pass  # as PocketBase: the sign-in still succeeds, unverified
-    await _check_auth_rule(app, request, coll, record)
-    return await auth_response(app, request, coll, record, auth_method="otp")
+    async def sign_in(e: RecordAuthFlowRequestEvent) -> Response:
+        used = e.otp.data if e.otp is not None else otp
+        await otps.delete(app, used)  # used once, before the password change below drops the others
+        found = e.record.data
+        sent_to = str(used.get("sentTo", ""))
+        if not found.get("verified") and sent_to and found.get("email") == sent_to:
+            # the code reached the account's address: it is verified now; a password set before
+            # that (possibly by someone else) is replaced unless MFA will still ask for it
+            changes: dict[str, Any] = {"verified": True}
+            if not coll.options.get("mfa", {}).get("enabled"):
+                value = random_string(30)
+                changes.update(password=value, passwordConfirm=value)
+            try:
+                found = await save(app, coll, system_caller(app), found, changes, {}, False, rule=None)
+            except RoostError:
+                pass  # as PocketBase: the sign-in still succeeds, unverified
+        await _check_auth_rule(app, request, coll, found)
+        return await auth_response(app, request, coll, found, auth_method="otp")
+
+    return await run_flow(
+        app,
+        "record_auth_with_otp_request",
+        request,
+        coll,
+        record,
+        sign_in,
+        otp=Record(otps.collection(app), otp),
+    )
 
 
 async def _check_auth_rule(app: App, request: Request, coll: Collection, record: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "RealtimeConnectRequestEvent",
     "RealtimeMessageEvent",
     "RealtimeSubscribeRequestEvent",
+    "RecordAuthFlowRequestEvent",
     "RecordAuthRefreshRequestEvent",
     "RecordAuthRequestEvent",
     "RecordAuthWithPasswordRequestEvent",
@@ -220,6 +221,22 @@ class RecordAuthWithPasswordRequestEvent(RequestEvent):
     identity: str = ""
     identity_field: str = ""
     password: str = ""
+
+    def hook_tags(self) -> tuple[str, ...]:
+        return _tags(self.collection)
+
+
+@dataclass(slots=True, kw_only=True)
+class RecordAuthFlowRequestEvent(RequestEvent):
+    """A verification, password reset, email change or OTP request, after its input was checked.
+    `record` is the account concerned; `new_email` (email change), `password` (the OTP code
+    about to be mailed) and `otp` (the `_otps` record being used) are set where they apply."""
+
+    collection: Collection
+    record: Record
+    new_email: str = ""
+    password: str = ""
+    otp: Record | None = None
 
     def hook_tags(self) -> tuple[str, ...]:
         return _tags(self.collection)

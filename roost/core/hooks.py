@@ -25,6 +25,7 @@ from roost.core.events import (
     RealtimeConnectRequestEvent,
     RealtimeMessageEvent,
     RealtimeSubscribeRequestEvent,
+    RecordAuthFlowRequestEvent,
     RecordAuthRefreshRequestEvent,
     RecordAuthRequestEvent,
     RecordAuthWithPasswordRequestEvent,
@@ -70,6 +71,14 @@ class HookSet:
     record_auth_request: Hook[RecordAuthRequestEvent]
     record_auth_with_password_request: Hook[RecordAuthWithPasswordRequestEvent]
     record_auth_refresh_request: Hook[RecordAuthRefreshRequestEvent]
+    record_request_verification_request: Hook[RecordAuthFlowRequestEvent]
+    record_confirm_verification_request: Hook[RecordAuthFlowRequestEvent]
+    record_request_password_reset_request: Hook[RecordAuthFlowRequestEvent]
+    record_confirm_password_reset_request: Hook[RecordAuthFlowRequestEvent]
+    record_request_email_change_request: Hook[RecordAuthFlowRequestEvent]
+    record_confirm_email_change_request: Hook[RecordAuthFlowRequestEvent]
+    record_request_otp_request: Hook[RecordAuthFlowRequestEvent]
+    record_auth_with_otp_request: Hook[RecordAuthFlowRequestEvent]
     collection_create: Hook[CollectionEvent]
     collection_after_create_success: Hook[CollectionEvent]
     collection_after_create_error: Hook[CollectionErrorEvent]
@@ -252,6 +261,50 @@ class HookCatalogue:
         """POST .../auth-refresh, after the token was checked; `next()` issues a new token.
         No transaction."""
         return TaggedHook(self.hooks.record_auth_refresh_request, tags)
+
+    # --- records: email flows and one-time passwords ----------------------------------------------------
+    def on_record_request_verification_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../request-verification for an existing account (unknown addresses answer 204
+        without it). `next()` mails the link in the background unless the account is verified,
+        and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_request_verification_request, tags)
+
+    def on_record_confirm_verification_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../confirm-verification with a valid token for `e.record`; `next()` marks it
+        verified (a record save: the model hooks run) and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_confirm_verification_request, tags)
+
+    def on_record_request_password_reset_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../request-password-reset for an existing account; `next()` mails the link in
+        the background and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_request_password_reset_request, tags)
+
+    def on_record_confirm_password_reset_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../confirm-password-reset with a valid token and new password; `next()` saves
+        the password (new tokenKey: earlier sessions end) and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_confirm_password_reset_request, tags)
+
+    def on_record_request_email_change_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../request-email-change by the signed-in `e.record` for `e.new_email`; `next()`
+        mails the confirmation link to the new address and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_request_email_change_request, tags)
+
+    def on_record_confirm_email_change_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../confirm-email-change with a valid token and password; `next()` saves
+        `e.new_email` (verified, new tokenKey) and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_confirm_email_change_request, tags)
+
+    def on_record_request_otp_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../request-otp for an existing account; `e.password` is the code about to be
+        issued (change it before `next()`). `next()` stores it in `_otps`, mails it in the
+        background and answers `{otpId}`. No transaction."""
+        return TaggedHook(self.hooks.record_request_otp_request, tags)
+
+    def on_record_auth_with_otp_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../auth-with-otp once `e.otp` was checked for `e.record`; `next()` deletes the
+        OTP, verifies the account when the code went to its address, and signs in
+        (on_record_auth_request). No transaction."""
+        return TaggedHook(self.hooks.record_auth_with_otp_request, tags)
 
     # --- collections -----------------------------------------------------------------------------------
     def on_collection_create(self, *tags: str) -> TaggedHook[CollectionEvent]:

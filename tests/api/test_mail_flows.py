@@ -20,7 +20,10 @@ USERS = "/api/collections/users"
 async def test_verification_flow(app: App, client: httpx.AsyncClient, mailbox: SmtpSink) -> None:
     user, _ = await make_user(client, "u1@example.com")
     assert user["verified"] is False
+    # emails compare exactly, as with PocketBase's default email index (no COLLATE NOCASE)
     r = await client.post(f"{USERS}/request-verification", json={"email": "U1@example.com"})
+    assert r.status_code == 204 and await mailbox.settled(app) == []
+    r = await client.post(f"{USERS}/request-verification", json={"email": "u1@example.com"})
     assert r.status_code == 204 and r.content == b""
     (mail,) = await mailbox.wait(1)
     assert mail.rcpt == ["u1@example.com"]
@@ -268,3 +271,28 @@ async def test_auth_pages_served_with_a_strict_policy(client: httpx.AsyncClient)
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     for missing in ("/_/index.html", "/_/nope.js", "/_/..%2Fauth_pages.py"):
         assert (await client.get(missing)).status_code == 404
+
+
+async def test_flow_request_hooks_wrap_the_default_action(
+    app: App, client: httpx.AsyncClient, mailbox: SmtpSink
+) -> None:
+    seen: list[str] = []
+
+    @app.on_record_request_password_reset_request("users")
+    async def refuse(e):  # type: ignore[no-untyped-def]
+        seen.append(e.record["email"])
+        e.json(400, {"data": {}, "message": "Resets are handled by support.", "status": 400})
+
+    @app.on_record_request_verification_request()
+    async def passthrough(e):  # type: ignore[no-untyped-def]
+        seen.append("verification:" + e.collection.name)
+        await e.next()
+
+    await make_user(client, "u1@example.com")
+    r = await client.post(f"{USERS}/request-password-reset", json={"email": "u1@example.com"})
+    assert r.status_code == 400 and r.json()["message"] == "Resets are handled by support."
+    r = await client.post(f"{USERS}/request-verification", json={"email": "u1@example.com"})
+    assert r.status_code == 204
+    mails = await mailbox.settled(app)
+    assert [m.subject for m in mails] == ["Verify your Acme email"]  # no reset mail: the hook stopped it
+    assert seen == ["u1@example.com", "verification:users"]
