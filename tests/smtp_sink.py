@@ -8,6 +8,7 @@ import re
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from roost.core.app import App
 
@@ -58,13 +60,42 @@ class Delivered:
         return m.group(1), m.group(2)
 
 
+class _Controller(Controller):
+    def factory(self) -> Any:
+        # aiosmtpd warns that AUTH without TLS is unsafe; the tests talk to 127.0.0.1 only
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return super().factory()
+
+
 class SmtpSink:
-    def __init__(self) -> None:
+    """`credentials` (user, password) makes the server require AUTH (PLAIN or LOGIN, no TLS)."""
+
+    def __init__(self, credentials: tuple[str, str] | None = None, hostname: str = "127.0.0.1") -> None:
         self.messages: list[Delivered] = []
+        self.logins: list[tuple[str, str]] = []  # (mechanism, user) of each successful AUTH
         self.refuse: str | None = None  # an SMTP reply to refuse DATA with, e.g. "550 no"
         self.lock = threading.Lock()
         self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        kwargs: dict[str, Any] = {}
+        if credentials is not None:
+            kwargs = {
+                "auth_required": True,
+                "auth_require_tls": False,
+                "authenticator": self._authenticator(credentials),
+            }
+        self.controller = _Controller(self, hostname=hostname, port=self.port, **kwargs)
+
+    def _authenticator(self, credentials: tuple[str, str]) -> Any:
+        def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+            login = data.login.decode() if isinstance(data.login, bytes) else str(data.login)
+            password = data.password.decode() if isinstance(data.password, bytes) else str(data.password)
+            ok = (login, password) == credentials
+            if ok:
+                self.logins.append((mechanism, login))
+            return AuthResult(success=ok)
+
+        return check
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:

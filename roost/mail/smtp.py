@@ -35,6 +35,15 @@ class SmtpConfig:
     timeout: float = TIMEOUT
 
 
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _may_send_credentials(client: aiosmtplib.SMTP, c: SmtpConfig) -> bool:
+    """Credentials go only over TLS (implicit or STARTTLS) or to this machine, as PocketBase
+    (Go's net/smtp) allows."""
+    return c.tls or client.get_transport_info("sslcontext") is not None or c.host in _LOCAL_HOSTS
+
+
 class SmtpMailer:
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
@@ -54,6 +63,8 @@ class SmtpMailer:
         )
         try:
             async with client:
+                if (c.username or c.password) and not _may_send_credentials(client, c):
+                    raise MailError("unencrypted connection")
                 if c.username or c.password:
                     if c.auth_method == "LOGIN":
                         await client.auth_login(c.username, c.password)

@@ -237,3 +237,42 @@ async def test_mailer_hooks_see_and_change_the_message(
     (mail,) = await mailbox.wait(1)
     assert mail.subject == "Changed"
     assert seen == ["otp:123456", "send"]
+
+
+@pytest.mark.parametrize("method", ["PLAIN", "LOGIN", ""])
+async def test_smtp_authentication_methods(
+    app: App, client: httpx.AsyncClient, su: dict[str, str], method: str
+) -> None:
+    sink = SmtpSink(credentials=("mailer", "s3cret"))
+    sink.controller.start()
+    try:
+        smtp = {**sink.settings(), "username": "mailer", "password": "s3cret", "authMethod": method}
+        r = await client.patch("/api/settings", json={"smtp": smtp}, headers=su)
+        assert r.status_code == 200, r.text
+        r = await client.post(
+            "/api/settings/test/email", json={"email": "a@b.c", "template": "otp"}, headers=su
+        )
+        assert r.status_code == 204, r.text
+        assert sink.logins == [(method or "PLAIN", "mailer")]  # empty means PLAIN, as in PocketBase
+        assert len(await sink.wait(1)) == 1
+    finally:
+        sink.controller.stop()
+
+
+async def test_credentials_never_sent_unencrypted_to_another_host(app: App) -> None:
+    from roost.mail import Address, Message, SmtpConfig, SmtpMailer
+    from roost.mail.smtp import MailError
+
+    sink = SmtpSink(credentials=("mailer", "s3cret"), hostname="127.0.0.2")
+    sink.controller.start()
+    try:
+        # 127.0.0.2 is this machine too, but not a name Roost trusts to receive credentials in clear
+        mailer = SmtpMailer(
+            SmtpConfig(host="127.0.0.2", port=sink.port, username="mailer", password="s3cret")
+        )
+        message = Message(Address("from@example.com"), [Address("to@example.com")], "Hi", "<p>Hi</p>")
+        with pytest.raises(MailError, match="unencrypted connection"):
+            await mailer.send(message)
+        assert sink.logins == []
+    finally:
+        sink.controller.stop()
