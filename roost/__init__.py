@@ -12,9 +12,12 @@ from roost.core.events import (
     CollectionEvent,
     CollectionRequestEvent,
     FileDownloadRequestEvent,
+    MailerEvent,
+    MailerRecordEvent,
     RealtimeConnectRequestEvent,
     RealtimeMessageEvent,
     RealtimeSubscribeRequestEvent,
+    RecordAuthFlowRequestEvent,
     RecordAuthRefreshRequestEvent,
     RecordAuthRequestEvent,
     RecordAuthWithPasswordRequestEvent,
@@ -40,6 +43,8 @@ from roost.errors import RoostError, ValidationError
 from roost.errors import TooManyRequests as TooManyRequestsError
 from roost.errors import Unauthorized as UnauthorizedError
 from roost.hooks import Event, Hook, TaggedHook
+from roost.mail import Address as MailAddress
+from roost.mail import Message as MailMessage
 from roost.web import Response
 
 __version__ = "0.1.0"
@@ -59,11 +64,16 @@ __all__ = [
     "FileDownloadRequestEvent",
     "ForbiddenError",
     "Hook",
+    "MailAddress",
+    "MailMessage",
+    "MailerEvent",
+    "MailerRecordEvent",
     "NotFoundError",
     "RealtimeConnectRequestEvent",
     "RealtimeMessageEvent",
     "RealtimeSubscribeRequestEvent",
     "Record",
+    "RecordAuthFlowRequestEvent",
     "RecordAuthRefreshRequestEvent",
     "RecordAuthRequestEvent",
     "RecordAuthWithPasswordRequestEvent",
