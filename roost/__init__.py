@@ -13,9 +13,12 @@ from roost.core.events import (
     CollectionRequestEvent,
     CollectionsImportRequestEvent,
     FileDownloadRequestEvent,
+    MailerEvent,
+    MailerRecordEvent,
     RealtimeConnectRequestEvent,
     RealtimeMessageEvent,
     RealtimeSubscribeRequestEvent,
+    RecordAuthFlowRequestEvent,
     RecordAuthRefreshRequestEvent,
     RecordAuthRequestEvent,
     RecordAuthWithPasswordRequestEvent,
@@ -41,6 +44,8 @@ from roost.errors import RoostError, ValidationError
 from roost.errors import TooManyRequests as TooManyRequestsError
 from roost.errors import Unauthorized as UnauthorizedError
 from roost.hooks import Event, Hook, TaggedHook
+from roost.mail import Address as MailAddress
+from roost.mail import Message as MailMessage
 from roost.web import Response
 
 __version__ = "0.1.0"
@@ -61,11 +66,16 @@ __all__ = [
     "FileDownloadRequestEvent",
     "ForbiddenError",
     "Hook",
+    "MailAddress",
+    "MailMessage",
+    "MailerEvent",
+    "MailerRecordEvent",
     "NotFoundError",
     "RealtimeConnectRequestEvent",
     "RealtimeMessageEvent",
     "RealtimeSubscribeRequestEvent",
     "Record",
+    "RecordAuthFlowRequestEvent",
     "RecordAuthRefreshRequestEvent",
     "RecordAuthRequestEvent",
     "RecordAuthWithPasswordRequestEvent",

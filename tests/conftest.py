@@ -19,6 +19,9 @@ from roost.core.app import App
 from roost.core.record_write import save
 from roost.core.records import SUPERUSERS_ID, Caller
 
+# a real SMTP server (aiosmtpd) and an app that mails through it
+from tests.smtp_sink import mailbox, smtp_sink  # noqa: F401
+
 TEST_DB = os.environ.get("ROOST_TEST_DB", "")
 SU_EMAIL = "admin@example.com"
 SU_PASSWORD = "Passw0rd123!"

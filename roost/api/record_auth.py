@@ -75,14 +75,16 @@ def bind(router: Router, app: App) -> None:
         coll = auth_collection_or_404(app, request.path_params["collection"])
         pw = coll.options.get("passwordAuth", {})
         identity_fields = list(pw.get("identityFields") or ["email"])
-        # OAuth2, MFA and OTP are not available yet (enabling them is refused), so they are
+        # OAuth2 and MFA are not available yet (enabling them is refused), so they are
         # reported exactly as PocketBase reports them when off, whatever an older
         # definition may have stored
+        otp = coll.options.get("otp", {})
+        otp_on = bool(otp.get("enabled"))
         data = {
             "password": {"identityFields": identity_fields, "enabled": bool(pw.get("enabled", True))},
             "oauth2": {"providers": [], "enabled": False},
             "mfa": {"enabled": False, "duration": 0},
-            "otp": {"enabled": False, "duration": 0},
+            "otp": {"enabled": otp_on, "duration": int(otp.get("duration", 0) or 0) if otp_on else 0},
             "authProviders": [],
             "usernamePassword": "username" in identity_fields,
             "emailPassword": "email" in identity_fields and bool(pw.get("enabled", True)),

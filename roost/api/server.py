@@ -6,7 +6,21 @@ import logging
 from time import perf_counter
 from typing import Any
 
-from roost.api import batch, collections, crons, files, health, realtime, record_auth, records, settings, sql
+from roost.api import (
+    auth_pages,
+    batch,
+    collections,
+    crons,
+    files,
+    health,
+    realtime,
+    record_auth,
+    record_auth_email,
+    record_auth_otp,
+    records,
+    settings,
+    sql,
+)
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.routing import custom_handler, with_middlewares
@@ -22,7 +36,22 @@ _ALLOW_METHODS = b"GET,HEAD,PUT,PATCH,POST,DELETE"
 
 def build_router(app: App) -> Router:
     router = Router()
-    for module in (health, collections, records, record_auth, settings, batch, files, realtime, crons, sql):
+    modules = (
+        health,
+        collections,
+        records,
+        record_auth,
+        record_auth_email,
+        record_auth_otp,
+        settings,
+        batch,
+        files,
+        realtime,
+        crons,
+        auth_pages,
+        sql,
+    )
+    for module in modules:
         module.bind(router, app)
     for route in app.router.routes:  # custom routes added by hooks and scripts
         router.add(route.method, route.path, custom_handler(app, route))

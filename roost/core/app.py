@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import Any
 
 import orjson
 
-from roost.core import collection_store
+from roost.core import collection_store, otps
 from roost.core.app_api import LibraryApi
 from roost.core.collections import Collection, Registry
 from roost.core.cron_locks import DatabaseTickLock
@@ -124,6 +125,12 @@ class App(HookCatalogue, LibraryApi):
         # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
         self.cron = Cron(DatabaseTickLock(db))
         self.cron.add("__pbDBOptimize__", "0 0 * * *", self.dialect.optimize)
+        # mails being sent in the background (roost/core/mails.py); close() lets them finish
+        self.mail_tasks: set[asyncio.Task[None]] = set()
+        # monotonic time until which a record gets no second mail of a kind, and OTP attempts
+        self.mail_pauses: dict[str, float] = {}
+        self.otp_attempts: dict[str, tuple[float, int]] = {}
+        otps.register(self)
 
     @classmethod
     async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:
@@ -137,6 +144,8 @@ class App(HookCatalogue, LibraryApi):
 
     async def close(self) -> None:
         try:
+            if self.mail_tasks:
+                await asyncio.wait(set(self.mail_tasks), timeout=10)
             await self.cron.stop()
             await self.hooks.terminate.trigger(TerminateEvent(self))
         finally:

@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from roost.core.app import App
 
 _CACHE_MAX = 10_000
+# the collection option holding each token type's secret and duration
+_SECRETS = {
+    "auth": "authToken",
+    "file": "fileToken",
+    "verification": "verificationToken",
+    "passwordReset": "passwordResetToken",
+    "emailChange": "emailChangeToken",
+}
 
 
 def new_token(
@@ -41,6 +49,8 @@ def new_token(
     }
     if token_type == "authToken":
         claims["refreshable"] = refreshable
+    elif token_type in ("verificationToken", "passwordResetToken", "emailChangeToken"):
+        claims["email"] = str(record.get("email", ""))
     if extra:
         claims.update(extra)
     return jwt.sign(claims, str(record.get("tokenKey", "")) + coll.token_secret(token_type))
@@ -76,7 +86,7 @@ async def find_by_token(
     record = await fetch_record(app, coll, claims["id"])
     if record is None:
         return None
-    secret_type = {"auth": "authToken", "file": "fileToken"}.get(token_type, token_type)
+    secret_type = _SECRETS.get(token_type, token_type)
     token_key = str(record.get("tokenKey", ""))
     if not jwt.verify(token, token_key + coll.token_secret(secret_type), now):
         return None

@@ -1,6 +1,6 @@
 """Auth collection options whose feature does not exist yet.
 
-MFA, OTP and OAuth2 sign-in are not built: turning one on is refused with a validation error
+MFA and OAuth2 sign-in are not built: turning one on is refused with a validation error
 instead of being stored and silently ignored. Their default (off) values, which the SDK and
 PocketBase exports send, are accepted unchanged."""
 
@@ -23,8 +23,6 @@ def unavailable_auth_options(spec: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     if _on(spec, "mfa"):
         errors["mfa"] = {"enabled": field_error(NOT_AVAILABLE, "MFA is not available yet.")}
-    if _on(spec, "otp"):
-        errors["otp"] = {"enabled": field_error(NOT_AVAILABLE, "OTP is not available yet.")}
     # OAuth2 switched on without any provider does nothing in PocketBase either (there is no
     # provider to sign in with), and several real exports carry it that way: accepted, while
     # auth-methods still reports OAuth2 as off. A configured provider is refused.

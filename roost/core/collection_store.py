@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -9,7 +11,9 @@ import orjson
 from roost.core import collection_schema
 from roost.core.collection_defaults import superusers_spec, users_spec
 from roost.core.collections import Collection
-from roost.core.fields.date import now
+from roost.core.fields.date import format_datetime, now
+from roost.core.otps import otps_spec
+from roost.db import DatabaseError
 
 if TYPE_CHECKING:
     from roost.core.app import App
@@ -42,6 +46,55 @@ async def bootstrap(app: App) -> None:
                 await insert(tx, coll)
                 await collection_schema.create_table(tx, coll)
     await load(app)
+    await ensure_system_collections(app)
+
+
+# PocketBase's system collections listed before `_superusers`, in its order. Each one Roost has
+# is created on first start, or added to an older database, (4 - index) ms before `_superusers`
+# so that collection lists keep PocketBase's order.
+PB_SYSTEM_ORDER = ("_mfas", "_otps", "_externalAuths", "_authOrigins")
+SYSTEM_SPECS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (("_otps", otps_spec),)
+
+
+def _before_superusers(superusers_created: str, name: str) -> str:
+    try:
+        base = datetime.strptime(superusers_created, "%Y-%m-%d %H:%M:%S.%fZ")
+    except ValueError:
+        return now()
+    offset = len(PB_SYSTEM_ORDER) - PB_SYSTEM_ORDER.index(name)
+    return format_datetime((base - timedelta(milliseconds=offset)).replace(tzinfo=UTC))
+
+
+async def ensure_system_collections(app: App) -> None:
+    """Create the system collections an older database lacks (another instance starting at
+    the same moment may win the race: then its rows are loaded instead)."""
+    missing = [(name, make) for name, make in SYSTEM_SPECS if app.registry.find(name) is None]
+    if not missing:
+        return
+    superusers = app.registry.find("_superusers")
+    try:
+        async with app.db.transaction() as tx:
+            for name, make in missing:
+                spec = make()
+                spec["created"] = spec["updated"] = _before_superusers(
+                    superusers.created if superusers else "", name
+                )
+                coll = Collection(spec)
+                await insert(tx, coll)
+                await collection_schema.create_table(tx, coll)
+    except DatabaseError:
+        if not await _all_stored(app, missing):
+            raise
+    await load(app)
+
+
+async def _all_stored(app: App, wanted: list[tuple[str, Any]]) -> bool:
+    q = app.dialect.quote
+    for name, _ in wanted:
+        row = await app.db.fetch_one(f"SELECT 1 FROM {q('_collections')} WHERE {q('name')} = ?", (name,))
+        if row is None:
+            return False
+    return True
 
 
 async def load(app: App) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from roost.core.collections import Collection
 from roost.core.record import Record
 from roost.hooks import Event
+from roost.mail import Message
 from roost.web import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -30,9 +31,12 @@ __all__ = [
     "CollectionRequestEvent",
     "CollectionsImportRequestEvent",
     "FileDownloadRequestEvent",
+    "MailerEvent",
+    "MailerRecordEvent",
     "RealtimeConnectRequestEvent",
     "RealtimeMessageEvent",
     "RealtimeSubscribeRequestEvent",
+    "RecordAuthFlowRequestEvent",
     "RecordAuthRefreshRequestEvent",
     "RecordAuthRequestEvent",
     "RecordAuthWithPasswordRequestEvent",
@@ -224,6 +228,22 @@ class RecordAuthWithPasswordRequestEvent(RequestEvent):
 
 
 @dataclass(slots=True, kw_only=True)
+class RecordAuthFlowRequestEvent(RequestEvent):
+    """A verification, password reset, email change or OTP request, after its input was checked.
+    `record` is the account concerned; `new_email` (email change), `password` (the OTP code
+    about to be mailed) and `otp` (the `_otps` record being used) are set where they apply."""
+
+    collection: Collection
+    record: Record
+    new_email: str = ""
+    password: str = ""
+    otp: Record | None = None
+
+    def hook_tags(self) -> tuple[str, ...]:
+        return _tags(self.collection)
+
+
+@dataclass(slots=True, kw_only=True)
 class RecordAuthRefreshRequestEvent(RequestEvent):
     collection: Collection
     record: Record
@@ -338,3 +358,30 @@ class RealtimeMessageEvent(Event):
     client_id: str
     name: str
     data: bytes
+
+
+# --- mail ---------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class MailerEvent(Event):
+    """Any mail about to be sent; change `message` before `next()`, which sends it."""
+
+    app: App
+    message: Message
+
+
+@dataclass(slots=True)
+class MailerRecordEvent(Event):
+    """A templated mail about an auth record; `meta` holds what the template was filled with
+    (`token`, `newEmail`, `otpId`, `password`, `info`)."""
+
+    app: App
+    message: Message
+    record: Record
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def collection(self) -> Collection:
+        return self.record.collection
+
+    def hook_tags(self) -> tuple[str, ...]:
+        return _tags(self.record.collection)

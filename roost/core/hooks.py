@@ -21,9 +21,12 @@ from roost.core.events import (
     CollectionRequestEvent,
     CollectionsImportRequestEvent,
     FileDownloadRequestEvent,
+    MailerEvent,
+    MailerRecordEvent,
     RealtimeConnectRequestEvent,
     RealtimeMessageEvent,
     RealtimeSubscribeRequestEvent,
+    RecordAuthFlowRequestEvent,
     RecordAuthRefreshRequestEvent,
     RecordAuthRequestEvent,
     RecordAuthWithPasswordRequestEvent,
@@ -69,6 +72,14 @@ class HookSet:
     record_auth_request: Hook[RecordAuthRequestEvent]
     record_auth_with_password_request: Hook[RecordAuthWithPasswordRequestEvent]
     record_auth_refresh_request: Hook[RecordAuthRefreshRequestEvent]
+    record_request_verification_request: Hook[RecordAuthFlowRequestEvent]
+    record_confirm_verification_request: Hook[RecordAuthFlowRequestEvent]
+    record_request_password_reset_request: Hook[RecordAuthFlowRequestEvent]
+    record_confirm_password_reset_request: Hook[RecordAuthFlowRequestEvent]
+    record_request_email_change_request: Hook[RecordAuthFlowRequestEvent]
+    record_confirm_email_change_request: Hook[RecordAuthFlowRequestEvent]
+    record_request_otp_request: Hook[RecordAuthFlowRequestEvent]
+    record_auth_with_otp_request: Hook[RecordAuthFlowRequestEvent]
     collection_create: Hook[CollectionEvent]
     collection_after_create_success: Hook[CollectionEvent]
     collection_after_create_error: Hook[CollectionErrorEvent]
@@ -90,6 +101,12 @@ class HookSet:
     realtime_message_send: Hook[RealtimeMessageEvent]
     file_download_request: Hook[FileDownloadRequestEvent]
     batch_request: Hook[BatchRequestEvent]
+    mailer_send: Hook[MailerEvent]
+    mailer_record_verification_send: Hook[MailerRecordEvent]
+    mailer_record_password_reset_send: Hook[MailerRecordEvent]
+    mailer_record_email_change_send: Hook[MailerRecordEvent]
+    mailer_record_otp_send: Hook[MailerRecordEvent]
+    mailer_record_auth_alert_send: Hook[MailerRecordEvent]
 
     def __init__(self) -> None:
         for name in self.__annotations__:
@@ -247,6 +264,50 @@ class HookCatalogue:
         No transaction."""
         return TaggedHook(self.hooks.record_auth_refresh_request, tags)
 
+    # --- records: email flows and one-time passwords ----------------------------------------------------
+    def on_record_request_verification_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../request-verification for an existing account (unknown addresses answer 204
+        without it). `next()` mails the link in the background unless the account is verified,
+        and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_request_verification_request, tags)
+
+    def on_record_confirm_verification_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../confirm-verification with a valid token for `e.record`; `next()` marks it
+        verified (a record save: the model hooks run) and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_confirm_verification_request, tags)
+
+    def on_record_request_password_reset_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../request-password-reset for an existing account; `next()` mails the link in
+        the background and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_request_password_reset_request, tags)
+
+    def on_record_confirm_password_reset_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../confirm-password-reset with a valid token and new password; `next()` saves
+        the password (new tokenKey: earlier sessions end) and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_confirm_password_reset_request, tags)
+
+    def on_record_request_email_change_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../request-email-change by the signed-in `e.record` for `e.new_email`; `next()`
+        mails the confirmation link to the new address and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_request_email_change_request, tags)
+
+    def on_record_confirm_email_change_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../confirm-email-change with a valid token and password; `next()` saves
+        `e.new_email` (verified, new tokenKey) and answers 204. No transaction."""
+        return TaggedHook(self.hooks.record_confirm_email_change_request, tags)
+
+    def on_record_request_otp_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../request-otp for an existing account; `e.password` is the code about to be
+        issued (change it before `next()`). `next()` stores it in `_otps`, mails it in the
+        background and answers `{otpId}`. No transaction."""
+        return TaggedHook(self.hooks.record_request_otp_request, tags)
+
+    def on_record_auth_with_otp_request(self, *tags: str) -> TaggedHook[RecordAuthFlowRequestEvent]:
+        """POST .../auth-with-otp once `e.otp` was checked for `e.record`; `next()` deletes the
+        OTP, verifies the account when the code went to its address, and signs in
+        (on_record_auth_request). No transaction."""
+        return TaggedHook(self.hooks.record_auth_with_otp_request, tags)
+
     # --- collections -----------------------------------------------------------------------------------
     def on_collection_create(self, *tags: str) -> TaggedHook[CollectionEvent]:
         """A collection about to be created, validated. `next()` writes it and creates its
@@ -354,3 +415,34 @@ class HookCatalogue:
         """POST /api/batch, after the request was read and checked; `next()` runs every
         sub-request in one transaction (each through the record request hooks) and answers."""
         return TaggedHook(self.hooks.batch_request, ())
+
+    # --- mail ------------------------------------------------------------------------------------------
+    def on_mailer_send(self) -> TaggedHook[MailerEvent]:
+        """Every mail, just before it goes to the SMTP server (or sendmail). Change `e.message`
+        before `next()`, which sends it; not calling `next()` sends nothing. Runs after the
+        request's transaction committed; mails of requests answered 204 are sent in the
+        background and their failures logged."""
+        return TaggedHook(self.hooks.mailer_send, ())
+
+    def on_mailer_record_verification_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The verification mail of an auth record (`e.meta["token"]`); `next()` sends it
+        through on_mailer_send. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_verification_send, tags)
+
+    def on_mailer_record_password_reset_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The password reset mail (`e.meta["token"]`); `next()` sends it. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_password_reset_send, tags)
+
+    def on_mailer_record_email_change_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The mail to the new address of an email change (`e.meta["token"]`,
+        `e.meta["newEmail"]`); `next()` sends it. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_email_change_send, tags)
+
+    def on_mailer_record_otp_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The one-time password mail (`e.meta["otpId"]`, `e.meta["password"]`); `next()` sends
+        it and records the address in the OTP's `sentTo`. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_otp_send, tags)
+
+    def on_mailer_record_auth_alert_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
+        """The new-location login alert (`e.meta["info"]`); `next()` sends it. No transaction."""
+        return TaggedHook(self.hooks.mailer_record_auth_alert_send, tags)

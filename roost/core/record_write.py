@@ -438,6 +438,9 @@ async def _auth_fields(
         record["tokenKey"] = coll.field("tokenKey").autogenerate()  # type: ignore[union-attr]
     else:
         record["password"] = old.get("password", "")
+    if record.get("email") != old.get("email") and record.get("tokenKey") == old.get("tokenKey"):
+        # a new address signs every session out, as a new password does (PocketBase does both)
+        record["tokenKey"] = coll.field("tokenKey").autogenerate()  # type: ignore[union-attr]
     return errors
 
 

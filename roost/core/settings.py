@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import ipaddress
+import re
 from typing import TYPE_CHECKING, Any
 
 from roost.core.app import DEFAULT_SETTINGS
+from roost.core.forms import is_email_format
 from roost.errors import BadRequest, ValidationError, field_error
 
 if TYPE_CHECKING:
@@ -65,7 +68,6 @@ def _not_available(message: str) -> dict[str, Any]:
 # so the defaults the SDK and PocketBase exports send still save, while turning one on is
 # refused instead of being stored and silently ignored. (path, is-on test, message)
 _UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
-    (("smtp", "enabled"), bool, "Sending emails through SMTP is not available yet."),
     (("s3", "enabled"), bool, "S3 file storage is not available yet."),
     (("backups", "cron"), bool, "Scheduled backups are not available yet."),
     (("backups", "s3", "enabled"), bool, "Backups to S3 are not available yet."),
@@ -114,10 +116,68 @@ def _validate(settings: dict[str, Any]) -> None:
         )
     if batch_errors:
         errors["batch"] = batch_errors
-    if not settings["meta"]["appName"]:
-        errors["meta"] = {"appName": field_error("validation_required", "Cannot be blank.")}
+    for key, errs in (("meta", _meta_errors(settings["meta"])), ("smtp", _smtp_errors(settings["smtp"]))):
+        if errs:
+            errors.setdefault(key, {}).update(errs)
     if errors:
-        raise ValidationError(errors, "An error occurred while validating the submitted data.")
+        raise ValidationError(errors, "An error occurred while saving the new settings.")
+
+
+_HOST_RE = re.compile(
+    r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.?$"
+)
+_URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]+[^\s]*$")
+_REQUIRED = ("validation_required", "Cannot be blank.")
+
+
+def _is_host(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        return len(value) <= 253 and bool(_HOST_RE.match(value))
+
+
+def _meta_errors(meta: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    for key in ("appName", "senderName"):
+        if not meta.get(key):
+            errors[key] = field_error(*_REQUIRED)
+        elif len(meta[key]) > 255:
+            errors[key] = field_error(
+                "validation_length_out_of_range", "The length must be between 1 and 255.", min=1, max=255
+            )
+    if not meta.get("appURL"):
+        errors["appURL"] = field_error(*_REQUIRED)
+    elif not _URL_RE.match(meta["appURL"]):
+        errors["appURL"] = field_error("validation_is_url", "Must be a valid URL.")
+    if not meta.get("senderAddress"):
+        errors["senderAddress"] = field_error(*_REQUIRED)
+    elif not is_email_format(meta["senderAddress"]):
+        errors["senderAddress"] = field_error("validation_is_email", "Must be a valid email address.")
+    return dict(sorted(errors.items()))
+
+
+def _smtp_errors(smtp: dict[str, Any]) -> dict[str, Any]:
+    """PocketBase's SMTP checks: host and port required when enabled, PLAIN or LOGIN."""
+    errors: dict[str, Any] = {}
+    enabled = bool(smtp.get("enabled"))
+    host, port = smtp.get("host", ""), smtp.get("port", 0)
+    if enabled and not host:
+        errors["host"] = field_error(*_REQUIRED)
+    elif host and not _is_host(host):
+        errors["host"] = field_error("validation_is_host", "Must be a valid IP address or DNS name.")
+    if port < 0:
+        errors["port"] = field_error(
+            "validation_min_greater_equal_than_required", "Must be no less than 0.", threshold=0
+        )
+    elif enabled and not port:
+        errors["port"] = field_error(*_REQUIRED)
+    if smtp.get("authMethod") not in ("", "PLAIN", "LOGIN"):
+        errors["authMethod"] = field_error("validation_in_invalid", "Must be a valid value.")
+    if smtp.get("localName") and not _is_host(smtp["localName"]):
+        errors["localName"] = field_error("validation_is_host", "Must be a valid IP address or DNS name.")
+    return dict(sorted(errors.items()))
 
 
 async def update_settings(app: App, data: Any) -> dict[str, Any]:

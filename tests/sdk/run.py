@@ -36,7 +36,7 @@ REPO_ROOT = HERE.parent.parent
 POCKETBASE_VERSION = "0.40.6"
 SUITES = {
     "core": ["core"],
-    "all": ["core", "realtime", "files", "batch"],
+    "all": ["core", "realtime", "files", "batch", "mail"],
 }
 STARTUP_TIMEOUT = 60.0
 TEST_TIMEOUT_MS = 120_000  # per test, so that a hung request cannot stall the run
@@ -242,6 +242,17 @@ def main() -> int:
 
         node_env = dict(os.environ)
         node_env.update(PB_URL=url, PB_SU_EMAIL=email, PB_SU_PASSWORD=password, PB_SERVER=args.server)
+        # the mail suite's SMTP server: aiosmtpd writing each delivered message into a Maildir
+        maildir = tmp / "maildir"
+        smtp_port = free_port()
+        smtp = subprocess.Popen(
+            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}"]
+            + ["-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        node_env.update(PB_SMTP_PORT=str(smtp_port), PB_MAILDIR=str(maildir / "new"))
         cmd = [
             node,
             "--test",
@@ -260,6 +271,7 @@ def main() -> int:
             code = 124
         finally:
             stop_process_group(runner)
+            stop_process_group(smtp)
         log(f"node --test exited with {code} after {time.monotonic() - started:.1f}s")
         if code != 0:
             log(f"last lines of the server log ({log_path}):")
