@@ -254,6 +254,18 @@ class Backups:
         sync_job(app)
         await app.collections_changed()  # other instances on the same database reload too
 
+    def clean_temp(self) -> None:
+        """Remove what an interrupted backup, upload or restore left in the temp folder."""
+        if self.busy() or not os.path.isdir(self.temp_dir):
+            return
+        for entry in os.listdir(self.temp_dir):
+            if entry.startswith(("backup_", "restore_", "upload_")):
+                path = os.path.join(self.temp_dir, entry)
+                if os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.remove(path)
+
     async def wait(self) -> None:
         """Until background restores have finished (tests, shutdown)."""
         while self._tasks:
