@@ -32,8 +32,39 @@ FORMAT = 1
 CHUNK = 1 << 20
 # already compressed: stored as they are instead of spending CPU on deflate for nothing
 _STORED_EXT = frozenset(
-    ".jpg .jpeg .png .gif .webp .avif .heic .mp4 .mov .webm .mkv .mp3 .m4a .aac .ogg .opus .flac "
-    ".zip .gz .tgz .bz2 .xz .zst .7z .rar .pdf .docx .xlsx .pptx .woff .woff2".split()
+    [
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".heic",
+        ".mp4",
+        ".mov",
+        ".webm",
+        ".mkv",
+        ".mp3",
+        ".m4a",
+        ".aac",
+        ".ogg",
+        ".opus",
+        ".flac",
+        ".zip",
+        ".gz",
+        ".tgz",
+        ".bz2",
+        ".xz",
+        ".zst",
+        ".7z",
+        ".rar",
+        ".pdf",
+        ".docx",
+        ".xlsx",
+        ".pptx",
+        ".woff",
+        ".woff2",
+    ]
 )
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)

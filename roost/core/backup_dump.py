@@ -49,7 +49,7 @@ async def dump(app: App, folder: str) -> list[str]:
     """Write the dump under `folder`/database; returns the files written, relative to `folder`."""
     d = app.dialect
     out = os.path.join(folder, FOLDER)
-    os.makedirs(out, exist_ok=True)  # noqa: ASYNC240 a backup, not the request path
+    os.makedirs(out, exist_ok=True)
     tables: list[dict[str, Any]] = []
     started = time.perf_counter()
     async with d.snapshot_reader() as reader:

@@ -174,7 +174,7 @@ class SQLiteDialect(Dialect):
         source = os.path.join(folder, SNAPSHOT_FILE)
         if not os.path.isfile(source):  # noqa: ASYNC240 a restore, not the request path
             raise DatabaseError("The backup has no data.db database file.")
-        os.makedirs(old_folder, exist_ok=True)  # noqa: ASYNC240
+        os.makedirs(old_folder, exist_ok=True)
         async with self.write_lock:
             try:
                 self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
