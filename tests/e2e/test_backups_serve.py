@@ -117,7 +117,9 @@ def test_backup_under_load_restores_into_a_fresh_folder(tmp_path, db_url, fresh_
 
         thread = threading.Thread(target=writer)
         thread.start()
-        time.sleep(0.3)
+        deadline = time.time() + 30
+        while len(acked) < 20 and time.time() < deadline:  # the load is under way
+            time.sleep(0.05)
         started = time.monotonic()
         r = httpx.post(f"{server.url}/api/backups", json={"name": "load.zip"}, headers=su, timeout=60)
         time.sleep(0.2)
