@@ -52,10 +52,10 @@ async def create(app: App, request: Request) -> Response:
     if app.backups.busy():
         raise BadRequest(BUSY)
     try:
-        data = await request.json()
+        data, _ = await request.data()  # JSON, or a form as the dashboard may send
     except BadRequest:
         raise BadRequest(LOADING) from None
-    name = data.get("name", "") if isinstance(data, dict) else None
+    name = data.get("name", "")
     if not isinstance(name, str):
         raise BadRequest(LOADING)
     if name:

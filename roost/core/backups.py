@@ -272,8 +272,11 @@ class Backups:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
-# SQLite's files stay where they are: the dialect swaps them itself
+# SQLite's files stay where they are: the dialect swaps the database itself, and other database
+# files in the data folder (the request logs' store) are neither archived nor replaced, as
+# copying a live SQLite file is not a consistent snapshot of it
 _DB_FILES = {"data.db", "data.db-wal", "data.db-shm"}
+_DB_SUFFIXES = (".db", "-wal", "-shm", "-journal")
 
 
 def _data_files(root: str, exclude: list[str]) -> list[tuple[str, str]]:
@@ -282,7 +285,7 @@ def _data_files(root: str, exclude: list[str]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     skip = set(exclude) | _DB_FILES
     for entry in sorted(os.listdir(root)):
-        if entry in skip or entry.endswith(("-wal", "-shm", "-journal")):
+        if entry in skip or entry.endswith(_DB_SUFFIXES):
             continue
         top = os.path.join(root, entry)
         if os.path.isfile(top) and not os.path.islink(top):
@@ -306,7 +309,7 @@ def _swap_entries(root: str, new: str, old: str, keep: set[str]) -> list[str]:
     moved_in: list[str] = []
     try:
         for entry in os.listdir(root):
-            if entry not in keep and not entry.endswith(("-wal", "-shm", "-journal")):
+            if entry not in keep and not entry.endswith(_DB_SUFFIXES):
                 os.replace(os.path.join(root, entry), os.path.join(old, entry))
                 moved_out.append(entry)
         for entry in os.listdir(new):

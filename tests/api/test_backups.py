@@ -229,11 +229,7 @@ async def test_upload_validation(app: App, client: httpx.AsyncClient, su: dict[s
     assert re.fullmatch(
         r'"x[a-z0-9]{10}_[a-z0-9]{10}\.txt" mime type must be one of: application/zip\.', err["message"]
     )
-    assert (
-        os.listdir(os.path.join(app.data_dir, "backups"))
-        if os.path.isdir(os.path.join(app.data_dir, "backups"))
-        else [] == []
-    )
+    assert app.backups.folder.list() == []  # nothing was kept
     temp = os.path.join(app.data_dir, ".roost_temp")
     assert not [n for n in os.listdir(temp) if n.startswith("upload_")]
 
@@ -348,10 +344,22 @@ async def test_restore_refuses_unsafe_or_corrupt_archives_and_changes_nothing(
     def unlisted(name: str, data: bytes) -> list[tuple[str, bytes]]:
         return [(name, data)] + ([("storage/extra.txt", b"x")] if name == "roost_backup.json" else [])
 
+    def other_engine(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        if name == "roost_backup.json":
+            manifest = orjson.loads(data)
+            manifest["database"]["format"] = "another-engine"
+            return [(name, orjson.dumps(manifest))]
+        return [(name, data)]
+
+    rewrite_zip(good, os.path.join(folder, "other.zip"), other_engine)
     rewrite_zip(good, os.path.join(folder, "traversal.zip"), traversal)
     rewrite_zip(good, os.path.join(folder, "tampered.zip"), tampered)
     rewrite_zip(good, os.path.join(folder, "unlisted.zip"), unlisted)
-    for name, reason in (("traversal.zip", "unsafe path"), ("unlisted.zip", "does not list")):
+    for name, reason in (
+        ("traversal.zip", "unsafe path"),
+        ("unlisted.zip", "does not list"),
+        ("other.zip", "holds a 'another-engine' database snapshot"),
+    ):
         r = await client.post(f"/api/backups/{name}/restore", headers=su)
         assert r.status_code == 400 and reason in r.json()["message"], r.text
     # a checksum is only seen while unpacking: the restore fails then, before anything changed
