@@ -291,6 +291,9 @@ async def test_restore_in_place_reopens_the_app(
     r = await client.post("/api/collections/notes/records", data={"n": "7"}, headers=su)
     assert r.status_code == 200
     assert await all_ns(client, su) == [*range(6), 7]
+    # and lists without a sort in insertion order: the new record comes last
+    r = await client.get("/api/collections/notes/records", headers=su)
+    assert [int(i["n"]) for i in r.json()["items"]] == [*range(6), 7]
 
 
 async def test_restore_refuses_what_is_not_a_backup(
