@@ -126,6 +126,7 @@ class App(HookCatalogue, LibraryApi):
         self.cron = Cron(DatabaseTickLock(db))
         # the backups folder and the one-backup-or-restore-at-a-time lock (roost/core/backups.py)
         self.backups = Backups(self)
+        self.cron.add("__pbDBOptimize__", "0 0 * * *", self.dialect.optimize)
 
     @classmethod
     async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:
