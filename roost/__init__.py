@@ -6,6 +6,7 @@ error tree. Everything else is internal. See docs/extending.md."""
 from roost.core.app import App
 from roost.core.collections import Collection
 from roost.core.events import (
+    BackupEvent,
     BatchRequestEvent,
     BootstrapEvent,
     CollectionErrorEvent,
@@ -52,6 +53,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "App",
+    "BackupEvent",
     "BadRequestError",
     "BatchRequestEvent",
     "BootstrapEvent",

@@ -53,10 +53,23 @@ async def start(
             raise RuntimeError("an on_serve handler did not call e.next(): there is no server to run")
         await app.broker.start()
         app.cron.start()
+        if os.environ.get("ROOST_RESTART_FILE"):
+            app.backups.restart = _restart_server
     except BaseException:
         await app.close()
         raise
     return app, event.handler
+
+
+def _restart_server() -> None:
+    """Ask `roost serve` (the supervisor process) to stop its workers and start afresh."""
+    import signal
+
+    marker = os.environ["ROOST_RESTART_FILE"]
+    os.makedirs(os.path.dirname(marker), exist_ok=True)
+    with open(marker, "w") as fh:
+        fh.write("restore\n")
+    os.kill(int(os.environ.get("ROOST_SUPERVISOR_PID") or os.getppid()), signal.SIGTERM)
 
 
 async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) -> None:

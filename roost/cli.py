@@ -173,9 +173,17 @@ def serve(
     _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
     click.echo(_banner(host, port, data_dir, db_url, superusers))
     watch = dev if hooks_watch is None else hooks_watch
-    if _run_server(host, port, workers, hooks_dir if watch else None):
-        # a hook file changed: start afresh, as PocketBase does (no stale handlers)
-        click.echo("Hook files changed: restarting.")
+    # a restored backup asks for a restart: the worker writes this file and stops the server
+    restart_file = os.path.join(data_dir, ".roost_temp", f"restart-{os.getpid()}")
+    os.environ["ROOST_RESTART_FILE"] = restart_file
+    os.environ["ROOST_SUPERVISOR_PID"] = str(os.getpid())
+    changed = _run_server(host, port, workers, hooks_dir if watch else None)
+    restored = os.path.exists(restart_file)
+    if restored:
+        os.remove(restart_file)
+    if changed or restored:
+        # start afresh, as PocketBase does (no stale handlers, every worker on the restored data)
+        click.echo("Backup restored: restarting." if restored else "Hook files changed: restarting.")
         os.execv(sys.executable, [sys.executable, "-m", "roost", *sys.argv[1:]])  # noqa: S606
 
 
@@ -279,6 +287,7 @@ def _prepare_storage(data_dir: str, db_url: str | None, folder: str) -> int:
     from roost.migrations import up
 
     async def prepare(app: App) -> int:
+        app.backups.clean_temp()  # what an interrupted backup or restore left behind
         await up(app, folder, click.echo)
         return await _count_superusers(app)
 
@@ -517,6 +526,75 @@ def migrate_history_sync(migrations_dir: str | None, data_dir: str, db_url: str 
     for name in gone:
         click.echo(f"Removed {name} from the migrations history.")
     click.echo("Migrations history synced successfully.")
+
+
+# --- backup ---------------------------------------------------------------------------------------
+
+
+def _progress_to_stderr() -> None:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("roost.backups")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+@main.group()
+def backup() -> None:
+    """Create, list and restore backups (zips of the database and the stored files)."""
+
+
+@backup.command("create")
+@click.argument("name", default="")
+@_db_option
+def backup_create(name: str, data_dir: str, db_url: str | None) -> None:
+    """Back up the database and stored files to <dir>/backups/NAME (a generated name if none)."""
+    _progress_to_stderr()
+    key = _with_app(data_dir, db_url, lambda app: app.create_backup(name))
+    click.echo(f"Backup saved as {os.path.join(os.path.abspath(data_dir), 'backups', key)}")
+
+
+@backup.command("list")
+@_db_option
+def backup_list(data_dir: str, db_url: str | None) -> None:
+    """List the backups in <dir>/backups."""
+    from roost.archive import BackupFolder
+
+    for info in BackupFolder(os.path.join(os.path.abspath(data_dir), "backups")).list():
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(info.modified))
+        click.echo(f"{info.key}\t{info.size}\t{stamp}Z")
+
+
+@backup.command("restore")
+@click.argument("backup_ref", metavar="NAME_OR_FILE")
+@_db_option
+def backup_restore(backup_ref: str, data_dir: str, db_url: str | None) -> None:
+    """Replace the data with a backup: NAME in <dir>/backups, or the path of a backup zip (copied
+    there first). Works on a new, empty --dir/--db too. Stop a server using the data first."""
+    import shutil
+
+    _progress_to_stderr()
+    folder = os.path.abspath(data_dir)
+    name = backup_ref
+    if os.sep in backup_ref or (os.path.isfile(backup_ref) and not backup_ref.endswith(os.sep)):
+        source = os.path.abspath(backup_ref)
+        if not os.path.isfile(source):
+            raise click.ClickException(f"There is no backup file {source}.")
+        name = os.path.basename(source)
+        target = os.path.join(folder, "backups", name)
+        if os.path.abspath(target) != source:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(source, target)
+
+    async def restore(app: App) -> None:
+        app.backups.check(name)
+        await app.restore_backup(name)
+
+    _with_app(folder, db_url, restore)
+    click.echo(f"Restored {name} into {_describe_database(folder, db_url)} and {folder}.")
 
 
 if __name__ == "__main__":

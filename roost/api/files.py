@@ -162,7 +162,7 @@ async def _may_see_protected(app: App, coll: Collection, record_id: str, request
     found = await find_by_token(app, token, token_type="file") if token else None
     caller = caller_for(request, context="protectedFile")
     caller.auth, caller.auth_coll = (found[1], found[0]) if found else (None, None)
-    if caller.superuser and not _ip_allowed(request.client_ip, app.settings.get("superuserIPs") or []):
+    if caller.superuser and not ip_allowed(request.client_ip, app.settings.get("superuserIPs") or []):
         caller.auth, caller.auth_coll = None, None  # tokens are short-lived, but checked all the same
     caller.info.auth, caller.info.auth_collection = caller.auth, caller.auth_coll
     if caller.superuser:
@@ -178,7 +178,7 @@ async def _may_see_protected(app: App, coll: Collection, record_id: str, request
         return False  # a rule that cannot be evaluated grants nothing
 
 
-def _ip_allowed(ip: str, allowed: list[str]) -> bool:
+def ip_allowed(ip: str, allowed: list[str]) -> bool:
     if not allowed:
         return True
     try:

@@ -8,6 +8,7 @@ from typing import Any
 
 from roost.api import (
     auth_pages,
+    backups,
     batch,
     collections,
     crons,
@@ -49,6 +50,7 @@ def build_router(app: App) -> Router:
         realtime,
         crons,
         auth_pages,
+        backups,
         sql,
     )
     for module in modules:

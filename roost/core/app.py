@@ -9,8 +9,9 @@ from typing import Any
 
 import orjson
 
-from roost.core import collection_store, otps
+from roost.core import backup_schedule, collection_store, otps
 from roost.core.app_api import LibraryApi
+from roost.core.backups import Backups
 from roost.core.collections import Collection, Registry
 from roost.core.cron_locks import DatabaseTickLock
 from roost.core.events import SettingsReloadEvent, TerminateEvent
@@ -124,6 +125,8 @@ class App(HookCatalogue, LibraryApi):
         self.realtime: Any = None
         # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
         self.cron = Cron(DatabaseTickLock(db))
+        # the backups folder and the one-backup-or-restore-at-a-time lock (roost/core/backups.py)
+        self.backups = Backups(self)
         self.cron.add("__pbDBOptimize__", "0 0 * * *", self.dialect.optimize)
         # mails being sent in the background (roost/core/mails.py); close() lets them finish
         self.mail_tasks: set[asyncio.Task[None]] = set()
@@ -140,12 +143,14 @@ class App(HookCatalogue, LibraryApi):
         database = await open_database(db, dir)
         app = cls(dir, database)
         await collection_store.bootstrap(app)
+        backup_schedule.sync_job(app)
         return app
 
     async def close(self) -> None:
         try:
             if self.mail_tasks:
                 await asyncio.wait(set(self.mail_tasks), timeout=10)
+            await self.backups.wait()
             await self.cron.stop()
             await self.hooks.terminate.trigger(TerminateEvent(self))
         finally:
@@ -162,6 +167,7 @@ class App(HookCatalogue, LibraryApi):
         async def load(e: SettingsReloadEvent) -> None:
             await collection_store.load(self)
             self._filters.clear()
+            backup_schedule.sync_job(self)
 
         await self.hooks.settings_reload.trigger(SettingsReloadEvent(self), load)
 
@@ -170,6 +176,22 @@ class App(HookCatalogue, LibraryApi):
         instances, which then reload both from the database (`reload_collections`)."""
         for cb in self.on_collections_change:
             await cb()
+
+    def clear_caches(self) -> None:
+        """Forget compiled filters and verified tokens (the data underneath was replaced)."""
+        self._filters.clear()
+        self.token_cache.clear()
+
+    # --- backups (PocketBase's app.CreateBackup / app.RestoreBackup) ---------------------------------
+    async def create_backup(self, name: str = "") -> str:
+        """Back up the database and stored files to `backups/<name>` (a generated name when
+        empty); returns the name. Writers carry on meanwhile."""
+        return await self.backups.create(name)
+
+    async def restore_backup(self, name: str) -> None:
+        """Replace the data with the backup `name` and reopen the app (under `roost serve`, the
+        server process restarts)."""
+        await self.backups.restore(name)
 
     # --- compiled filters, cached per schema version ------------------------------------------------
     def compile_filter(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from roost.core import collection_schema
+from roost.core import collection_schema, system_tables
 from roost.core.collection_defaults import superusers_spec, users_spec
 from roost.core.collections import Collection
 from roost.core.fields.date import format_datetime, now
@@ -22,23 +22,13 @@ if TYPE_CHECKING:
 async def bootstrap(app: App) -> None:
     """Create the system tables and default collections on first start, then load everything."""
     d = app.dialect
-    q = d.quote
     async with app.db.transaction() as tx:
         for sql in d.setup_statements():
             await tx.execute(sql)
-        if not await d.table_exists(tx, "_collections"):
-            await tx.execute(
-                f"CREATE TABLE {q('_collections')} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('name')} TEXT NOT NULL, "
-                f"{q('type')} TEXT NOT NULL, {q('system')} BOOLEAN NOT NULL DEFAULT FALSE, {q('data')} TEXT NOT NULL, "
-                f"{q('created')} TEXT NOT NULL, {q('updated')} TEXT NOT NULL)"
-            )
-            await tx.execute(
-                f"CREATE UNIQUE INDEX {q('idx__collections_name')} ON {q('_collections')} (LOWER({q('name')}))"
-            )
-            await tx.execute(
-                f"CREATE TABLE {q('_params')} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('value')} TEXT, "
-                f"{q('created')} TEXT NOT NULL, {q('updated')} TEXT NOT NULL)"
-            )
+        if not await d.table_exists(tx, system_tables.COLLECTIONS):
+            for table in (system_tables.COLLECTIONS, system_tables.PARAMS):
+                for sql in system_tables.create_statements(d, table):
+                    await tx.execute(sql)
             for spec in (superusers_spec(), users_spec()):
                 spec["created"] = spec["updated"] = now()
                 spec["indexes"] = collection_schema.auth_indexes(spec["id"], spec["name"]) + spec["indexes"]

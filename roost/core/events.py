@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from roost.core.routing import Routes
 
 __all__ = [
+    "BackupEvent",
     "BatchRequestEvent",
     "BootstrapEvent",
     "CollectionErrorEvent",
@@ -75,6 +76,17 @@ class ServeEvent(Event):
 @dataclass(slots=True)
 class TerminateEvent(Event):
     app: App
+
+
+@dataclass(slots=True)
+class BackupEvent(Event):
+    """`name` is the backup's key (empty on create until the default action names it);
+    `exclude` lists the data folder's top-level entries left out of the archive (create) or
+    left in place (restore)."""
+
+    app: App
+    name: str = ""
+    exclude: list[str] = field(default_factory=list)
 
 
 # --- records (model level) ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ no longer undo it: their failures are logged and the client still gets its 2xx.
 from __future__ import annotations
 
 from roost.core.events import (
+    BackupEvent,
     BatchRequestEvent,
     BootstrapEvent,
     CollectionErrorEvent,
@@ -50,6 +51,8 @@ class HookSet:
     bootstrap: Hook[BootstrapEvent]
     serve: Hook[ServeEvent]
     terminate: Hook[TerminateEvent]
+    backup_create: Hook[BackupEvent]
+    backup_restore: Hook[BackupEvent]
     record_validate: Hook[RecordEvent]
     record_enrich: Hook[RecordEnrichEvent]
     record_create: Hook[RecordEvent]
@@ -137,6 +140,20 @@ class HookCatalogue:
     def on_terminate(self) -> TaggedHook[TerminateEvent]:
         """When the server shuts down; `next()` returns before the database closes. No transaction."""
         return TaggedHook(self.hooks.terminate, ())
+
+    def on_backup_create(self) -> TaggedHook[BackupEvent]:
+        """A backup is about to be made (API, `roost backup create`, the scheduled job). Before
+        `next()`: `e.name` may be set (empty: a generated name) and `e.exclude` extended with
+        data folder entries to leave out; `next()` snapshots the database and writes the zip to
+        the backups folder. One backup or restore runs at a time. No transaction."""
+        return TaggedHook(self.hooks.backup_create, ())
+
+    def on_backup_restore(self) -> TaggedHook[BackupEvent]:
+        """A backup `e.name` is about to be restored. `next()` verifies and unpacks it, replaces
+        the database and the data folder's entries (except `e.exclude`), reopens the app and
+        then restarts the server process when one runs it. Raising before `next()` cancels the
+        restore. No transaction (the database swap is atomic on its own)."""
+        return TaggedHook(self.hooks.backup_restore, ())
 
     # --- records: model level ----------------------------------------------------------------------
     def on_record_validate(self, *tags: str) -> TaggedHook[RecordEvent]:

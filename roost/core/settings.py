@@ -7,8 +7,11 @@ import ipaddress
 import re
 from typing import TYPE_CHECKING, Any
 
+from roost.core import backup_schedule
 from roost.core.app import DEFAULT_SETTINGS
 from roost.core.forms import is_email_format
+from roost.cron import CronError
+from roost.cron import parse as parse_cron
 from roost.errors import BadRequest, ValidationError, field_error
 
 if TYPE_CHECKING:
@@ -47,6 +50,10 @@ def _merge_typed(into: dict[str, Any], update: dict[str, Any], path: str = "") -
         elif isinstance(current, (int, float)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise BadRequest(f"Invalid settings value for '{where}': expected a number.")
+            if isinstance(current, int) and isinstance(value, float):
+                if not value.is_integer():  # Go decodes into an int field: a fraction is refused
+                    raise BadRequest(f"Invalid settings value for '{where}': expected a whole number.")
+                value = int(value)
             into[key] = value
         elif isinstance(current, str):
             if not isinstance(value, str):
@@ -69,7 +76,6 @@ def _not_available(message: str) -> dict[str, Any]:
 # refused instead of being stored and silently ignored. (path, is-on test, message)
 _UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
     (("s3", "enabled"), bool, "S3 file storage is not available yet."),
-    (("backups", "cron"), bool, "Scheduled backups are not available yet."),
     (("backups", "s3", "enabled"), bool, "Backups to S3 are not available yet."),
     (("rateLimits", "enabled"), bool, "Rate limiting is not available yet."),
     (("trustedProxy", "headers"), bool, "Trusted proxy headers are not available yet."),
@@ -119,6 +125,9 @@ def _validate(settings: dict[str, Any]) -> None:
     for key, errs in (("meta", _meta_errors(settings["meta"])), ("smtp", _smtp_errors(settings["smtp"]))):
         if errs:
             errors.setdefault(key, {}).update(errs)
+    backups = _backups_errors(settings["backups"])
+    if backups:
+        errors.setdefault("backups", {}).update(backups)
     if errors:
         raise ValidationError(errors, "An error occurred while saving the new settings.")
 
@@ -180,6 +189,25 @@ def _smtp_errors(smtp: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(errors.items()))
 
 
+def _backups_errors(backups: dict[str, Any]) -> dict[str, Any]:
+    """PocketBase's rules: a valid cron expression (or empty); with one, cronMaxKeep is required
+    and at least 1 (without, 0 or at least 1)."""
+    errors: dict[str, Any] = {}
+    cron, keep = backups.get("cron", ""), backups.get("cronMaxKeep", 0)
+    if cron:
+        try:
+            parse_cron(cron)
+        except CronError as exc:
+            errors["cron"] = field_error("validation_invalid_cron", exc.pocketbase_message)
+        if not keep:
+            errors["cronMaxKeep"] = field_error("validation_required", "Cannot be blank.")
+    if keep and keep < 1:
+        errors["cronMaxKeep"] = field_error(
+            "validation_min_greater_equal_than_required", "Must be no less than 1.", threshold=1
+        )
+    return errors
+
+
 async def update_settings(app: App, data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRequest("The settings must be a JSON object.")
@@ -188,5 +216,6 @@ async def update_settings(app: App, data: Any) -> dict[str, Any]:
     _validate(candidate)
     app.settings = candidate
     await app.save_settings()
+    backup_schedule.sync_job(app)
     await app.collections_changed()  # other instances and workers reload settings too
     return public_settings(candidate)

@@ -35,7 +35,12 @@ _NUMBER_RE = re.compile(r"\+?[0-9]+")
 
 
 class CronError(ValueError):
-    """An expression the scheduler cannot read; the message says which segment and why."""
+    """An expression the scheduler cannot read; the message says which segment and why, and
+    `pocketbase_message` is what PocketBase's settings validation says about it."""
+
+    def __init__(self, message: str, pocketbase_message: str) -> None:
+        super().__init__(message)
+        self.pocketbase_message = pocketbase_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +68,8 @@ def parse(expression: str) -> Schedule:
     segments = expr.split(" ")
     if len(segments) != 5:
         raise CronError(
-            f"Invalid cron expression '{expression}': use a macro or exactly 5 space separated segments."
+            f"Invalid cron expression '{expression}': use a macro or exactly 5 space separated segments.",
+            "Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments.",
         )
     slots = [_segment(seg, *spec) for seg, spec in zip(segments, _SEGMENTS, strict=True)]
     return Schedule(expr, *slots)
@@ -71,7 +77,10 @@ def parse(expression: str) -> Schedule:
 
 def _number(text: str, what: str) -> int:
     if not _NUMBER_RE.fullmatch(text):
-        raise CronError(f"Invalid {what} value '{text}': expected a number.")
+        raise CronError(
+            f"Invalid {what} value '{text}': expected a number.",
+            f'Strconv.Atoi: parsing "{text}": invalid syntax.',
+        )
     return int(text)
 
 
@@ -80,12 +89,18 @@ def _segment(segment: str, what: str, low: int, high: int) -> frozenset[int]:
     for part in segment.split(","):
         step_parts = part.split("/")
         if len(step_parts) > 2:
-            raise CronError(f"Invalid {what} step '{part}': use */n or 1-30/n.")
+            raise CronError(
+                f"Invalid {what} step '{part}': use */n or 1-30/n.",
+                "Invalid segment step format - must be in the format */n or 1-30/n.",
+            )
         step = 1
         if len(step_parts) == 2:
             step = _number(step_parts[1], what)
             if not 1 <= step <= high:
-                raise CronError(f"Invalid {what} step '{part}': the step must be between 1 and {high}.")
+                raise CronError(
+                    f"Invalid {what} step '{part}': the step must be between 1 and {high}.",
+                    f"Invalid segment step boundary - the step must be between 1 and the {high}.",
+                )
         base = step_parts[0]
         if base == "*":
             first, last = low, high
@@ -93,18 +108,33 @@ def _segment(segment: str, what: str, low: int, high: int) -> frozenset[int]:
             range_parts = base.split("-")
             if len(range_parts) == 1:
                 if len(step_parts) == 2 and step != 1:
-                    raise CronError(f"Invalid {what} '{part}': a step needs * or a range before it.")
+                    raise CronError(
+                        f"Invalid {what} '{part}': a step needs * or a range before it.",
+                        "Invalid segment step - step > 1 could be used only with the wildcard or range format.",
+                    )
                 first = last = _number(range_parts[0], what)
                 if not low <= first <= high:
-                    raise CronError(f"Invalid {what} '{part}': must be between {low} and {high}.")
+                    raise CronError(
+                        f"Invalid {what} '{part}': must be between {low} and {high}.",
+                        "Invalid segment value - must be between the min and max of the segment.",
+                    )
             elif len(range_parts) == 2:
                 first = _number(range_parts[0], what)
                 last = _number(range_parts[1], what)
                 if not low <= first <= high:
-                    raise CronError(f"Invalid {what} range '{part}': must start between {low} and {high}.")
+                    raise CronError(
+                        f"Invalid {what} range '{part}': must start between {low} and {high}.",
+                        f"Invalid segment range minimum - must be between {low} and {high}.",
+                    )
                 if not first <= last <= high:
-                    raise CronError(f"Invalid {what} range '{part}': must end between {first} and {high}.")
+                    raise CronError(
+                        f"Invalid {what} range '{part}': must end between {first} and {high}.",
+                        f"Invalid segment range maximum - must be between {first} and {high}.",
+                    )
             else:
-                raise CronError(f"Invalid {what} range '{part}': use two numbers, as in 1-30.")
+                raise CronError(
+                    f"Invalid {what} range '{part}': use two numbers, as in 1-30.",
+                    "Invalid segment range format - the range must have 1 or 2 parts.",
+                )
         slots.update(range(first, last + 1, step))
     return frozenset(slots)

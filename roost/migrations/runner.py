@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from roost.core.system_tables import MIGRATIONS, create_statements
 from roost.db import DatabaseError
 from roost.migrations.files import MigrationError, MigrationFile, list_files
 
@@ -24,18 +25,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("roost.migrations")
 
-TABLE = "_migrations"
+TABLE = MIGRATIONS
 
 
 async def ensure_table(app: App) -> None:
-    q = app.dialect.quote
     if await app.dialect.table_exists(app.db, TABLE):
         return
     try:
-        await app.db.execute(
-            f"CREATE TABLE IF NOT EXISTS {q(TABLE)} ({q('file')} TEXT PRIMARY KEY NOT NULL, "
-            f"{q('applied')} BIGINT NOT NULL)"
-        )
+        for sql in create_statements(app.dialect, TABLE):
+            await app.db.execute(sql)
     except DatabaseError:
         # another instance starting at the same moment created it (PostgreSQL reports the
         # race as a unique violation on its catalog)

@@ -31,10 +31,6 @@ SETTINGS_REFUSED = [
         {"s3": {"enabled": not_available("S3 file storage is not available yet.")}},
     ),
     (
-        {"backups": {"cron": "0 0 * * *"}},
-        {"backups": {"cron": not_available("Scheduled backups are not available yet.")}},
-    ),
-    (
         {"backups": {"s3": {"enabled": True}}},
         {"backups": {"s3": {"enabled": not_available("Backups to S3 are not available yet.")}}},
     ),

@@ -14,6 +14,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 PUBLIC = {
     "App",
+    "BackupEvent",
     "BadRequestError",
     "BatchRequestEvent",
     "BootstrapEvent",

@@ -56,6 +56,31 @@ class Dialect(abc.ABC):
     @abc.abstractmethod
     async def close(self) -> None: ...
 
+    # --- backups ---------------------------------------------------------------------------
+    # The name of this engine's whole-file snapshot format, or None when backups are a logical
+    # dump written table by table (`snapshot_reader` + `copy_out`, restored with `copy_in`).
+    snapshot_format: str | None = None
+
+    async def snapshot_to(self, folder: str) -> list[str]:
+        """Write a consistent copy of the whole database into `folder`; the file names written."""
+        raise NotImplementedError
+
+    async def replace_with(self, folder: str, old_folder: str) -> None:
+        """Swap the database for the snapshot in `folder` (the current files go to `old_folder`)."""
+        raise NotImplementedError
+
+    def snapshot_reader(self) -> AbstractAsyncContextManager[Any]:
+        """A read-only executor on one consistent view of every table."""
+        return self.transaction()
+
+    async def copy_out(self, executor: Any, table: str, path: str) -> list[str]:
+        """Write every row of `table` to `path`; the columns, in the order written."""
+        raise NotImplementedError
+
+    async def copy_in(self, executor: Any, table: str, columns: Sequence[str], path: str) -> None:
+        """Load a `copy_out` file into the empty `table`."""
+        raise NotImplementedError
+
     @abc.abstractmethod
     async def optimize(self) -> None:
         """Daily upkeep (the `__pbDBOptimize__` job): fold the write-ahead log back into the

@@ -332,6 +332,49 @@ class PostgresDialect(Dialect):
     async def close(self) -> None:
         await self.pool.close()
 
+    # --- backups: a logical dump, table by table, with COPY ---------------------------------------
+    @asynccontextmanager
+    async def snapshot_reader(self) -> AsyncIterator[_Tx]:
+        """One read-only REPEATABLE READ transaction: every table as of the same moment, while
+        writers carry on (MVCC; nothing is locked beyond ACCESS SHARE)."""
+        async with self.pool.acquire() as conn:
+            try:
+                async with conn.transaction(isolation="repeatable_read", readonly=True):
+                    yield _Tx(self, conn)
+            except asyncpg.PostgresError as exc:
+                raise _translate(exc) from None
+
+    async def copy_out(self, executor: Any, table: str, path: str) -> list[str]:
+        """Every row of `table` into the file `path` in COPY's text format (which any PostgreSQL
+        version reads back); returns the columns in the order written, `_rowid` included."""
+        conn = executor.conn
+        try:
+            rows = await conn.fetch(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = $1 ORDER BY ordinal_position",
+                table,
+            )
+            columns = [str(r[0]) for r in rows]
+            await conn.copy_from_table(table, output=path, columns=columns, format="text")
+        except asyncpg.PostgresError as exc:
+            raise _translate(exc) from None
+        return columns
+
+    async def copy_in(self, executor: Any, table: str, columns: Sequence[str], path: str) -> None:
+        """Load a `copy_out` file into `table` (created empty beforehand), then move the
+        `_rowid` sequence past the loaded rows so new records keep the insertion order."""
+        conn = executor.conn
+        try:
+            await conn.copy_to_table(table, source=path, columns=list(columns), format="text")
+            if "_rowid" in columns:
+                await conn.execute(
+                    "SELECT setval(pg_get_serial_sequence($1, '_rowid'), "
+                    f"COALESCE((SELECT MAX({self.rowid}) FROM {self.quote(table)}), 0) + 1, false)",
+                    self.quote(table),
+                )
+        except asyncpg.PostgresError as exc:
+            raise _translate(exc) from None
+
     # --- DDL -------------------------------------------------------------------------------------
     def column_type(self, kind: str) -> str:
         return {

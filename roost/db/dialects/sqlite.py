@@ -25,6 +25,7 @@ from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
 
 _UNIQUE_RE = re.compile(r"UNIQUE constraint failed: (.+)")
 SCAN_THREADS = 2  # the machine sizes Roost targets have 2-4 cores
+SNAPSHOT_FILE = "data.db"  # the database file's name in a backup (PocketBase's too)
 
 
 def connect(path: str) -> apsw.Connection:
@@ -89,6 +90,7 @@ class _Conn:
 class SQLiteDialect(Dialect):
     json_stored_as_text = True
     name = "sqlite"
+    snapshot_format = "sqlite-file"
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -148,6 +150,54 @@ class SQLiteDialect(Dialect):
                 except apsw.Error as exc:
                     self.writer.execute("ROLLBACK")
                     raise _translate(exc) from None
+
+    # --- backups: a whole-file snapshot, and swapping the file for a restored one ------------------
+    async def snapshot_to(self, folder: str) -> list[str]:
+        """`VACUUM INTO` on a connection of its own, in a thread: a consistent copy as of one
+        read transaction. In WAL mode writers go on meanwhile (a reader never blocks them)."""
+        dest = os.path.join(folder, SNAPSHOT_FILE)
+
+        def run() -> None:
+            conn = connect(self.path)
+            try:
+                conn.execute("VACUUM INTO ?", (dest,))
+            except apsw.Error as exc:
+                raise _translate(exc) from None
+            finally:
+                conn.close()
+
+        await asyncio.to_thread(run)
+        return [SNAPSHOT_FILE]
+
+    async def replace_with(self, folder: str, old_folder: str) -> None:
+        """Make `folder`/data.db this database: the current file (with its WAL) moves to
+        `old_folder` and every connection reopens on the new one. Writers here wait on the
+        write lock, and other processes on SQLite's own lock, while the files move."""
+        source = os.path.join(folder, SNAPSHOT_FILE)
+        if not os.path.isfile(source):  # noqa: ASYNC240 a restore, not the request path
+            raise DatabaseError("The backup has no data.db database file.")
+        os.makedirs(old_folder, exist_ok=True)
+        async with self.write_lock:
+            try:
+                self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except apsw.Error:
+                pass  # a busy checkpoint only leaves more in the WAL, which moves along
+            self.writer.execute("BEGIN IMMEDIATE")
+            try:
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(self.path + suffix):  # noqa: ASYNC240
+                        os.replace(self.path + suffix, os.path.join(old_folder, SNAPSHOT_FILE + suffix))
+                os.replace(source, self.path)
+            finally:
+                self.writer.execute("ROLLBACK")
+            self.reader.close()
+            self.writer.close()
+            self.writer = connect(self.path)
+            self.reader = connect(self.path)
+            self._read = _Conn(self, self.reader)
+            self._write = _Conn(self, self.writer)
+            # scan threads open fresh connections on their next query; the old ones close with the app
+            self._scan_local = threading.local()
 
     async def optimize(self) -> None:
         async with self.write_lock:
