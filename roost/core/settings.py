@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
+from roost.core import settings_limits
 from roost.core.app import DEFAULT_SETTINGS
 from roost.errors import BadRequest, ValidationError, field_error
 
@@ -50,6 +51,8 @@ def _merge_typed(into: dict[str, Any], update: dict[str, Any], path: str = "") -
                 raise BadRequest(f"Invalid settings value for '{where}': expected a string.")
             into[key] = value
         elif isinstance(current, list):
+            if value is None:  # PocketBase reads null as an empty list
+                value = []
             if not isinstance(value, list):
                 raise BadRequest(f"Invalid settings value for '{where}': expected a list.")
             into[key] = value
@@ -69,9 +72,6 @@ _UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
     (("s3", "enabled"), bool, "S3 file storage is not available yet."),
     (("backups", "cron"), bool, "Scheduled backups are not available yet."),
     (("backups", "s3", "enabled"), bool, "Backups to S3 are not available yet."),
-    (("rateLimits", "enabled"), bool, "Rate limiting is not available yet."),
-    (("trustedProxy", "headers"), bool, "Trusted proxy headers are not available yet."),
-    (("superuserIPs",), bool, "Restricting superusers to IP addresses is not available yet."),
 )
 # PocketBase's request logs kept in its database (`/api/logs`); Roost logs requests to the
 # console instead (`roost serve --log-format`), so these keep their defaults, or `maxDays: 0`
@@ -101,7 +101,9 @@ def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def _validate(settings: dict[str, Any]) -> None:
+    settings_limits.normalize(settings)
     errors: dict[str, Any] = _unavailable_errors(settings)
+    errors.update(settings_limits.limit_errors(settings))
     batch = settings["batch"]
     batch_errors = {}
     if batch["maxRequests"] < 0:
@@ -117,7 +119,7 @@ def _validate(settings: dict[str, Any]) -> None:
     if not settings["meta"]["appName"]:
         errors["meta"] = {"appName": field_error("validation_required", "Cannot be blank.")}
     if errors:
-        raise ValidationError(errors, "An error occurred while validating the submitted data.")
+        raise ValidationError(errors, "An error occurred while saving the new settings.")
 
 
 async def update_settings(app: App, data: Any) -> dict[str, Any]:
@@ -127,6 +129,7 @@ async def update_settings(app: App, data: Any) -> dict[str, Any]:
     _merge_typed(candidate, data)
     _validate(candidate)
     app.settings = candidate
+    app.settings_changed()
     await app.save_settings()
     await app.collections_changed()  # other instances and workers reload settings too
     return public_settings(candidate)
