@@ -142,14 +142,15 @@ async def check_collection(
     ip = policy.real_ip(request)
     if not ip or ip_in(policy.excluded, ip):
         return
-    method = route_id.split(" ", 1)[0] if path else request.method
+    sub_request = bool(path)
+    method = route_id.split(" ", 1)[0] if sub_request else request.method
     path = path or request.path
     labels = [f"{coll.name}:{t}" for t in tags] + [f"*:{t}" for t in tags] + [f"{method} {path}", path]
     rule = policy.find_rule(labels, request.auth is not None)
     if rule is not None:
         bucket = f"{coll.id}|{route_id}|{'|'.join(tags)}|{rule.audience}"
         # a batch sub-request counts, but its headers would not describe the batch response
-        await _hit(app, request, rule, bucket, ip, headers=not path)
+        await _hit(app, request, rule, bucket, ip, headers=not sub_request)
 
 
 async def _hit(app: App, request: Request, rule: Rule, bucket: str, ip: str, headers: bool = True) -> None:
