@@ -52,14 +52,21 @@ INVALID = [
         {"rateLimits": {"rules": {"code": "validation_required", "message": "Cannot be blank."}}},
     ),
     (
-        {"rateLimits": {"rules": [{"label": "bad label!", "audience": "x", "duration": 0, "maxRequests": -2}]}},
+        {
+            "rateLimits": {
+                "rules": [{"label": "bad label!", "audience": "x", "duration": 0, "maxRequests": -2}]
+            }
+        },
         {
             "rateLimits": {
                 "rules": {
                     "0": {
                         "audience": {"code": "validation_in_invalid", "message": "Must be a valid value."},
                         "duration": {"code": "validation_required", "message": "Cannot be blank."},
-                        "label": {"code": "validation_match_invalid", "message": "Must be in a valid format."},
+                        "label": {
+                            "code": "validation_match_invalid",
+                            "message": "Must be in a valid format.",
+                        },
                         "maxRequests": {
                             "code": "validation_min_greater_equal_than_required",
                             "message": "Must be no less than 1.",
@@ -72,7 +79,11 @@ INVALID = [
     ),
     (  # a conflict is reported only once every rule is valid
         {"rateLimits": {"rules": [rule("a", 1), rule("a", 1), rule("b", 1, 0)]}},
-        {"rateLimits": {"rules": {"2": {"duration": {"code": "validation_required", "message": "Cannot be blank."}}}}},
+        {
+            "rateLimits": {
+                "rules": {"2": {"duration": {"code": "validation_required", "message": "Cannot be blank."}}}
+            }
+        },
     ),
     (  # an "everyone" rule conflicts with an audience rule of the same label
         {"rateLimits": {"rules": [rule("a", 1, audience="@auth"), rule("a", 1)]}},
@@ -189,8 +200,10 @@ async def test_collection_rules_precede_path_rules(client, su):
     assert r.headers["ratelimit-policy"] == '"*:list";q=2;w=60'
     assert await statuses(client, "GET", "/api/collections/notes/records", 2) == [200, 429]
     # other actions fall back to the path rules; a missing collection is a 404 and not counted
-    assert (await client.get("/api/collections/notes/records/abc")).headers["ratelimit-policy"].startswith(
-        '"GET /api/collections/notes/records/"'
+    assert (
+        (await client.get("/api/collections/notes/records/abc"))
+        .headers["ratelimit-policy"]
+        .startswith('"GET /api/collections/notes/records/"')
     )
     assert await statuses(client, "GET", "/api/collections/missing/records", 3) == [404, 404, 404]
 
@@ -264,12 +277,18 @@ async def test_trusted_proxy_and_excluded_ips(client, su):
         "realIP": "2001:0db8:0000:0000:0000:0000:0000:0005",
         "possibleProxyHeader": "X-Forwarded-For",
     }
-    await limits(client, su, rule("/api/", 1), trustedProxy={"headers": ["X-Forwarded-For"], "useLeftmostIP": True})
+    await limits(
+        client, su, rule("/api/", 1), trustedProxy={"headers": ["X-Forwarded-For"], "useLeftmostIP": True}
+    )
     r = await client.get("/api/health", headers={**su, **via("7.7.7.7, 2001:db8::5")})
     assert r.json()["data"]["realIP"] == "7.7.7.7"
     await limits(client, su, rule("/api/", 1), trustedProxy={"headers": []})
     r = await client.get("/api/health", headers={**su, **via("7.7.7.7"), "Fly-Client-IP": "1.1.1.1"})
-    assert r.json()["data"] == {"canBackup": False, "realIP": "127.0.0.1", "possibleProxyHeader": "Fly-Client-IP"}
+    assert r.json()["data"] == {
+        "canBackup": False,
+        "realIP": "127.0.0.1",
+        "possibleProxyHeader": "Fly-Client-IP",
+    }
 
 
 async def test_changed_rules_count_afresh(client, su):
