@@ -1,5 +1,6 @@
 """API keys (superusers only): /api/keys. A key acts as one auth record; its secret is
-answered once, on create (roost/core/api_keys.py)."""
+answered once, on create (roost/core/api_keys.py). Changes go through the
+`on_api_key_*_request` hooks."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from roost.api.collections import require_superuser
 from roost.api.context import respond
 from roost.core.api_keys import CHANNEL, ApiKey
 from roost.core.app import App
-from roost.errors import BadRequest, NotFound
+from roost.core.events import ApiKeyRequestEvent
+from roost.errors import NotFound
 from roost.web import Request, Response, Router
 
 
 def bind(router: Router, app: App) -> None:
     store = app.api_keys
+    hooks = app.hooks
     # another instance changed or revoked a key: forget it here too
     app.broker.subscribe(CHANNEL, store.on_broker_message)
 
@@ -22,20 +25,22 @@ def bind(router: Router, app: App) -> None:
             raise NotFound()
         return key
 
-    async def body(request: Request) -> dict[str, object]:
-        data, _ = await request.data()
-        if not isinstance(data, dict):
-            raise BadRequest("The request body must be a JSON object.")
-        return data
-
     async def list_keys(request: Request) -> Response:
         require_superuser(request)
-        return respond(request, [k.to_json(app) for k in await store.list()], is_list=False)
+        return respond(request, [k.to_json(app) for k in await store.list()])
 
     async def create(request: Request) -> Response:
         require_superuser(request)
-        key, secret = await store.create(await body(request), request.auth)
-        return respond(request, {**key.to_json(app), "key": secret})
+        data, _ = await request.data()
+        event = ApiKeyRequestEvent(app, request, data=data)
+
+        async def save(e: ApiKeyRequestEvent) -> None:
+            key, e.secret = await store.create(e.data, request.auth)
+            e.key = key.to_json(app)
+            e.response = respond(request, {**e.key, "key": e.secret})
+
+        await hooks.api_key_create_request.trigger(event, save)
+        return event.response or Response(204)
 
     async def view(request: Request) -> Response:
         require_superuser(request)
@@ -44,12 +49,27 @@ def bind(router: Router, app: App) -> None:
     async def update(request: Request) -> Response:
         require_superuser(request)
         key = await key_or_404(request)
-        return respond(request, (await store.update(key, await body(request))).to_json(app))
+        data, _ = await request.data()
+        event = ApiKeyRequestEvent(app, request, key=key.to_json(app), data=data)
+
+        async def save(e: ApiKeyRequestEvent) -> None:
+            e.key = (await store.update(key, e.data)).to_json(app)
+            e.response = respond(request, e.key)
+
+        await hooks.api_key_update_request.trigger(event, save)
+        return event.response or Response(204)
 
     async def delete(request: Request) -> Response:
         require_superuser(request)
-        await store.delete(await key_or_404(request))
-        return Response(204)
+        key = await key_or_404(request)
+        event = ApiKeyRequestEvent(app, request, key=key.to_json(app))
+
+        async def remove(e: ApiKeyRequestEvent) -> None:
+            await store.delete(key)
+            e.response = Response(204)
+
+        await hooks.api_key_delete_request.trigger(event, remove)
+        return event.response or Response(204)
 
     router.get("/api/keys", list_keys)
     router.post("/api/keys", create)

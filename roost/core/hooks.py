@@ -14,6 +14,7 @@ no longer undo it: their failures are logged and the client still gets its 2xx.
 from __future__ import annotations
 
 from roost.core.events import (
+    ApiKeyRequestEvent,
     BatchRequestEvent,
     BootstrapEvent,
     CollectionErrorEvent,
@@ -88,6 +89,9 @@ class HookSet:
     realtime_message_send: Hook[RealtimeMessageEvent]
     file_download_request: Hook[FileDownloadRequestEvent]
     batch_request: Hook[BatchRequestEvent]
+    api_key_create_request: Hook[ApiKeyRequestEvent]
+    api_key_update_request: Hook[ApiKeyRequestEvent]
+    api_key_delete_request: Hook[ApiKeyRequestEvent]
 
     def __init__(self) -> None:
         for name in self.__annotations__:
@@ -346,3 +350,20 @@ class HookCatalogue:
         """POST /api/batch, after the request was read and checked; `next()` runs every
         sub-request in one transaction (each through the record request hooks) and answers."""
         return TaggedHook(self.hooks.batch_request, ())
+
+    # --- API keys -----------------------------------------------------------------------------------------
+    def on_api_key_create_request(self) -> TaggedHook[ApiKeyRequestEvent]:
+        """POST /api/keys (superusers). Before `next()`: `e.data` is the submitted JSON; `next()`
+        validates and stores the key and answers it with its one-time secret (`e.key`,
+        `e.secret`). No transaction."""
+        return TaggedHook(self.hooks.api_key_create_request, ())
+
+    def on_api_key_update_request(self) -> TaggedHook[ApiKeyRequestEvent]:
+        """PATCH /api/keys/{id}. Before `next()`: `e.key` is the stored key and `e.data` the
+        submitted JSON; after: the saved key. No transaction."""
+        return TaggedHook(self.hooks.api_key_update_request, ())
+
+    def on_api_key_delete_request(self) -> TaggedHook[ApiKeyRequestEvent]:
+        """DELETE /api/keys/{id}; `next()` revokes the key (on every instance) and answers 204.
+        No transaction."""
+        return TaggedHook(self.hooks.api_key_delete_request, ())

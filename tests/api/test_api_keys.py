@@ -186,3 +186,25 @@ async def test_expiry_revocation_and_deleted_records(client, su):
     r = await client.delete(f"/api/collections/users/records/{user['id']}", headers=su)
     assert r.status_code == 204
     assert (await client.post(refresh, headers={"Authorization": third["key"]})).status_code == 401
+
+
+async def test_hooks_see_and_can_stop_key_changes(app, client, su):
+    seen: list[tuple[str, str]] = []
+
+    @app.on_api_key_create_request()
+    async def created(e):
+        await e.next()
+        seen.append(("create", e.key["name"]))
+        assert e.secret.startswith("rk_")
+
+    @app.on_api_key_delete_request()
+    async def keep(e):
+        seen.append(("delete", e.key["name"]))
+        e.json(403, {"data": {}, "message": "Keys are kept.", "status": 403})  # next() not called
+
+    key = await new_key(client, su, name="hooked")
+    r = await client.delete(f"/api/keys/{key['id']}", headers=su)
+    assert r.status_code == 403
+    assert seen == [("create", "hooked"), ("delete", "hooked")]
+    r = await client.get("/api/collections/_superusers/records", headers={"Authorization": key["key"]})
+    assert r.status_code == 200

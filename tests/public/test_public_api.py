@@ -15,6 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 PUBLIC = {
     "App",
     "BadRequestError",
+    "ApiKeyRequestEvent",
     "BatchRequestEvent",
     "BootstrapEvent",
     "Collection",
