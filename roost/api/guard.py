@@ -122,13 +122,12 @@ async def check_request(app: App, request: Request, own_check: bool) -> None:
         await _count(app, request, bucket, item, limit["maxRequests"], limit["duration"])
     if own_check or not policy.limits_on or superuser:
         return
-    ip = policy.real_ip(request)
-    if not ip or ip_in(policy.excluded, ip):
-        return
     path = request.path
     rule = policy.find_rule((f"{request.method} {path}", path), request.auth is not None)
     if rule is not None:
-        await _hit(app, request, rule, rule.label + rule.audience, ip)
+        ip = policy.real_ip(request)
+        if ip and not ip_in(policy.excluded, ip):
+            await _hit(app, request, rule, rule.name, ip)
 
 
 async def check_collection(
@@ -139,15 +138,18 @@ async def check_collection(
     policy = app.policy
     if not policy.limits_on or is_superuser(request):
         return
-    ip = policy.real_ip(request)
-    if not ip or ip_in(policy.excluded, ip):
-        return
     sub_request = bool(path)
     method = route_id.split(" ", 1)[0] if sub_request else request.method
     path = path or request.path
-    labels = [f"{coll.name}:{t}" for t in tags] + [f"*:{t}" for t in tags] + [f"{method} {path}", path]
+    if len(tags) == 1:
+        labels: Any = (f"{coll.name}:{tags[0]}", f"*:{tags[0]}", f"{method} {path}", path)
+    else:
+        labels = [f"{coll.name}:{t}" for t in tags] + [f"*:{t}" for t in tags] + [f"{method} {path}", path]
     rule = policy.find_rule(labels, request.auth is not None)
-    if rule is not None:
+    if rule is None:
+        return
+    ip = policy.real_ip(request)
+    if ip and not ip_in(policy.excluded, ip):
         bucket = f"{coll.id}|{route_id}|{'|'.join(tags)}|{rule.audience}"
         # a batch sub-request counts, but its headers would not describe the batch response
         await _hit(app, request, rule, bucket, ip, headers=not sub_request)

@@ -11,6 +11,7 @@ label ends with `/` and is a prefix of the label plus `/`."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 from collections.abc import Sequence
@@ -54,6 +55,7 @@ def parse_ip_or_subnet(value: str) -> Network | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def expanded_ip(text: str) -> str:
     """The address as PocketBase prints it (Go's StringExpanded): IPv4 dotted, IPv6 in full."""
     try:
@@ -62,14 +64,19 @@ def expanded_ip(text: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+
+
 def ip_in(networks: Sequence[Network], ip: str) -> bool:
     if not networks or not ip:
         return False
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    return any(addr.version == net.version and addr in net for net in networks)
+    addr = _address(ip)
+    return addr is not None and any(addr.version == net.version and addr in net for net in networks)
 
 
 def _networks(values: Any) -> tuple[Network, ...]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(slots=True, frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """The outcome of counting one request: whether it is allowed, how many more the window
     allows after it, and the seconds until the window ends."""
 
