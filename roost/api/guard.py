@@ -131,16 +131,20 @@ async def check_request(app: App, request: Request, own_check: bool) -> None:
 
 
 async def check_collection(
-    app: App, request: Request, coll: Collection, route_id: str, tags: tuple[str, ...], path: str = ""
+    app: App,
+    request: Request,
+    coll: Collection,
+    route_id: str,
+    tags: tuple[str, ...],
+    sub: tuple[str, str] | None = None,
 ) -> None:
     """The rule for `coll` and the action `tags` (PocketBase's checkCollectionRateLimit);
-    `path` is a batch sub-request's own path."""
+    `sub` is a batch sub-request's own (method, path)."""
     policy = app.policy
     if not policy.limits_on or is_superuser(request):
         return
-    sub_request = bool(path)
-    method = route_id.split(" ", 1)[0] if sub_request else request.method
-    path = path or request.path
+    sub_request = sub is not None
+    method, path = sub if sub is not None else (request.method, request.path)
     if len(tags) == 1:
         labels: Any = (f"{coll.name}:{tags[0]}", f"*:{tags[0]}", f"{method} {path}", path)
     else:
@@ -168,9 +172,11 @@ async def record_route(app: App, request: Request, coll: Collection, action: str
 
 async def batch_route(app: App, request: Request, coll: Collection, action: str, path: str) -> None:
     """A batch sub-request counts as the record request it stands for (PocketBase runs the
-    same handlers): labels from its own method and path, the outer request's auth and IP."""
+    same handlers): labels from its own method and path, the outer request's auth and IP. Its
+    counter is not the direct route's (PocketBase keys it by a route pattern sub-requests lack)."""
     if app.policy.limits_on:
-        await check_collection(app, request, coll, _ROUTE_IDS[action], (action,), path)
+        method = _ROUTE_IDS[action].split(" ", 1)[0]
+        await check_collection(app, request, coll, "batch", (action,), (method, path))
 
 
 _ROUTE_IDS = {action: f"{m} {p}" for (m, p), action in RECORD_ROUTES.items()}
