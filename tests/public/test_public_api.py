@@ -22,6 +22,7 @@ PUBLIC = {
     "CollectionErrorEvent",
     "CollectionEvent",
     "CollectionRequestEvent",
+    "CollectionsImportRequestEvent",
     "Cron",
     "CronError",
     "Event",
