@@ -6,6 +6,7 @@ error tree. Everything else is internal. See docs/extending.md."""
 from roost.core.app import App
 from roost.core.collections import Collection
 from roost.core.events import (
+    ApiKeyRequestEvent,
     BackupEvent,
     BatchRequestEvent,
     BootstrapEvent,
@@ -52,6 +53,7 @@ from roost.web import Response
 __version__ = "0.1.0"
 
 __all__ = [
+    "ApiKeyRequestEvent",
     "App",
     "BackupEvent",
     "BadRequestError",

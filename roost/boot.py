@@ -36,6 +36,10 @@ async def start(
             # every instance on the same database shares one set of channels
             deployment = db_url or os.path.abspath(data_dir)  # noqa: ASYNC240 (startup only)
             app.broker = RedisBroker(redis_url, channel_prefix(deployment))
+            from roost.ratelimit.redis import RedisLimiter
+
+            # rate-limit counts are shared by every worker and instance of the deployment
+            app.limiter = RedisLimiter(redis_url, channel_prefix(deployment))
         if automigrate_dir:
             from roost.migrations import automigrate
 

@@ -107,7 +107,11 @@ def main() -> None:
     help="Worker processes (more than 1 needs --redis for realtime).",
 )
 @click.option(
-    "--redis", "redis_url", default=None, envvar="ROOST_REDIS", help="Redis URL for events across processes."
+    "--redis",
+    "redis_url",
+    default=None,
+    envvar="ROOST_REDIS",
+    help="Redis URL: realtime events, rate-limit counts and API key revocations across processes.",
 )
 @click.option(
     "--automigrate",

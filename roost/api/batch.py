@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import orjson
 
+from roost.api import guard
 from roost.api import records as record_api
 from roost.api.context import caller_for
 from roost.core import records
@@ -164,6 +165,8 @@ async def _one(
         record_id = str(rid) if exists else ""
     else:
         record_id = unquote(match.group(2)) if action in ("update", "delete") else ""
+    if not coll.is_view:
+        await guard.batch_route(app, request, coll, action, url.path)
     if action == "delete":
         response = await record_api.delete_request(app, request, coll, caller, record_id, scope)
     elif action == "create":

@@ -8,7 +8,6 @@ record; thumbnails are made once, on first request, and kept next to the file.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import os
 from typing import Any
@@ -162,7 +161,7 @@ async def _may_see_protected(app: App, coll: Collection, record_id: str, request
     found = await find_by_token(app, token, token_type="file") if token else None
     caller = caller_for(request, context="protectedFile")
     caller.auth, caller.auth_coll = (found[1], found[0]) if found else (None, None)
-    if caller.superuser and not ip_allowed(request.client_ip, app.settings.get("superuserIPs") or []):
+    if caller.superuser and not app.policy.superuser_allowed(app.policy.real_ip(request)):
         caller.auth, caller.auth_coll = None, None  # tokens are short-lived, but checked all the same
     caller.info.auth, caller.info.auth_collection = caller.auth, caller.auth_coll
     if caller.superuser:
@@ -176,22 +175,6 @@ async def _may_see_protected(app: App, coll: Collection, record_id: str, request
         return await rule_matches(app, coll, rule, record_id, caller)
     except RoostError:
         return False  # a rule that cannot be evaluated grants nothing
-
-
-def ip_allowed(ip: str, allowed: list[str]) -> bool:
-    if not allowed:
-        return True
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    for entry in allowed:
-        try:
-            if addr in ipaddress.ip_network(str(entry), strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
 
 
 class ThumbMaker:

@@ -16,6 +16,7 @@ from roost.core.events import (
 )
 from roost.core.record import Record
 from roost.core.record_shape import row_to_record, select_sql
+from roost.core.records import SUPERUSERS_ID
 from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from roost.security.passwords import check_password
 from roost.web import Request, Response, Router
@@ -41,7 +42,15 @@ async def auth_response(
     meta: dict[str, Any] | None = None,
     auth_method: str = "password",
 ) -> Response:
-    """on_record_auth_request around the answer `{token, record, meta?}`."""
+    """on_record_auth_request around the answer `{token, record, meta?}`. A superuser may only
+    sign in from `superuserIPs` (when set)."""
+    policy = app.policy
+    if (
+        policy.superuser_nets
+        and coll.id == SUPERUSERS_ID
+        and not policy.superuser_allowed(policy.real_ip(request))
+    ):
+        raise Forbidden()
     event = RecordAuthRequestEvent(
         app,
         request,

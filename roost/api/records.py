@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from roost.api import guard
 from roost.api.context import caller_for, collection_or_404, respond
 from roost.core import records
 from roost.core.app import App
@@ -24,6 +25,7 @@ from roost.web import Request, Response, Router
 def bind(router: Router, app: App) -> None:
     async def list_records(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"])
+        await guard.record_route(app, request, coll, "list")
         caller = caller_for(request)
         data = await records.list_records(app, coll, caller, request.query)
         hooks = app.hooks
@@ -43,6 +45,7 @@ def bind(router: Router, app: App) -> None:
 
     async def view(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"])
+        await guard.record_route(app, request, coll, "view")
         caller = caller_for(request)
         rec = await records.view_record(
             app, coll, caller, request.path_params["id"], request.query.get("expand", "")
@@ -62,11 +65,15 @@ def bind(router: Router, app: App) -> None:
 
     async def create(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"], write=True)
+        if not coll.is_view:  # a view collection answers 400 without counting, as in PocketBase
+            await guard.record_route(app, request, coll, "create")
         data, files, from_form = await read_body(request)
         return await create_request(app, request, coll, caller_for(request), data, files, from_form)
 
     async def update(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"], write=True)
+        if not coll.is_view:
+            await guard.record_route(app, request, coll, "update")
         data, files, from_form = await read_body(request)
         record_id = request.path_params["id"]
         return await update_request(
@@ -75,6 +82,8 @@ def bind(router: Router, app: App) -> None:
 
     async def delete(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"])
+        if not coll.is_view:
+            await guard.record_route(app, request, coll, "delete")
         return await delete_request(app, request, coll, caller_for(request), request.path_params["id"])
 
     router.get("/api/collections/{collection}/records", list_records)

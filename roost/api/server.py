@@ -13,7 +13,9 @@ from roost.api import (
     collections,
     crons,
     files,
+    guard,
     health,
+    keys,
     realtime,
     record_auth,
     record_auth_email,
@@ -52,6 +54,7 @@ def build_router(app: App) -> Router:
         auth_pages,
         backups,
         sql,
+        keys,
     )
     for module in modules:
         module.bind(router, app)
@@ -70,9 +73,28 @@ def _token_from(request: Request) -> str:
     return raw
 
 
+async def _authenticate(app: App, request: Request, token: str) -> None:
+    found = await find_by_token(app, token)
+    if found is not None:
+        request.auth = (found[0], found[1])
+        request.state["claims"] = found[2]
+        request.state["token"] = token
+        if "apiKey" in found[2]:
+            request.state["api_key"] = found[2]
+
+
+def _not_found(handlers: Any) -> Response:
+    if handlers is None:
+        return json_response({"data": {}, "message": "File not found.", "status": 404}, 404)
+    # PocketBase answers a known path with another method as a plain 404
+    return json_response({"data": {}, "message": "The requested resource wasn't found.", "status": 404}, 404)
+
+
 def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
     """The ASGI callable; with `access_log`, one line per request is logged once it is answered."""
     router = build_router(app)
+    # routes that check rate limits per collection (auth, files, records) skip the request-wide rule
+    own_checks = guard.bind_collection_routes(router, app)
     extra_headers = SECURITY_HEADERS + _CORS
 
     async def asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -98,33 +120,31 @@ def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
                 response = _preflight(request)
             else:
                 handlers, params = router.match(request.path)
-                if handlers is None:
-                    response = json_response({"data": {}, "message": "File not found.", "status": 404}, 404)
+                handler = handlers.get(request.method) if handlers is not None else None
+                policy = app.policy
+                if handler is None and not policy.active:
+                    response = _not_found(handlers)
                 else:
-                    handler = handlers.get(request.method)
+                    request.path_params = params
+                    token = _token_from(request)
+                    if token:
+                        await _authenticate(app, request, token)
+                    if policy.active or "api_key" in request.state:
+                        await guard.check_request(app, request, handler in own_checks)
                     if handler is None:
-                        # PocketBase answers a known path with another method as a plain 404
-                        response = json_response(
-                            {"data": {}, "message": "The requested resource wasn't found.", "status": 404},
-                            404,
-                        )
+                        response = _not_found(handlers)
+                    elif app.router.middlewares.handlers:
+                        response = await with_middlewares(app, request, handler)
                     else:
-                        request.path_params = params
-                        token = _token_from(request)
-                        if token:
-                            found = await find_by_token(app, token)
-                            if found is not None:
-                                request.auth = (found[0], found[1])
-                                request.state["claims"] = found[2]
-                                request.state["token"] = token
-                        if app.router.middlewares.handlers:
-                            response = await with_middlewares(app, request, handler)
-                        else:
-                            response = await handler(request)
+                        response = await handler(request)
         except Exception as exc:  # the one place errors become responses
             err = to_api_error(exc)
             response = json_response(err.body(), err.status)
         headers = [*extra_headers, (b"x-request-id", request_id.encode())]
+        if request.state:
+            limited = request.state.get("ratelimit_headers")
+            if limited:
+                headers += limited
         if access_log is None:
             await response.send(send, headers)
             return

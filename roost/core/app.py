@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from roost.core import backup_schedule, collection_store, otps
+from roost.core.api_keys import ApiKeyStore
 from roost.core.app_api import LibraryApi
 from roost.core.backups import Backups
 from roost.core.collections import Collection, Registry
@@ -17,6 +18,7 @@ from roost.core.cron_locks import DatabaseTickLock
 from roost.core.events import SettingsReloadEvent, TerminateEvent
 from roost.core.hooks import HookCatalogue, HookSet
 from roost.core.record_resolver import RecordResolver
+from roost.core.request_policy import RequestPolicy
 from roost.core.routing import Routes
 from roost.cron import Cron
 from roost.db import Database, open_database
@@ -31,6 +33,7 @@ from roost.filter import (
     parse,
     parse_sort,
 )
+from roost.ratelimit import Limiter, MemoryLimiter
 from roost.realtime import Broker, MemoryBroker
 from roost.storage import LocalStorage
 
@@ -134,6 +137,11 @@ class App(HookCatalogue, LibraryApi):
         self.mail_pauses: dict[str, float] = {}
         self.otp_attempts: dict[str, tuple[float, int]] = {}
         otps.register(self)
+        # trusted proxy, superuser IPs and rate-limit rules, compiled from the settings
+        self.policy = RequestPolicy(self.settings)
+        # rate-limit counters; `roost serve --redis` shares them between processes
+        self.limiter: Limiter = MemoryLimiter()
+        self.api_keys = ApiKeyStore(self)
 
     @classmethod
     async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:
@@ -155,6 +163,7 @@ class App(HookCatalogue, LibraryApi):
             await self.hooks.terminate.trigger(TerminateEvent(self))
         finally:
             await self.broker.close()
+            await self.limiter.close()
             await self.db.close()
 
     # --- collections -------------------------------------------------------------------------------
@@ -291,3 +300,10 @@ class App(HookCatalogue, LibraryApi):
     # --- settings ---------------------------------------------------------------------------------------
     async def save_settings(self) -> None:
         await collection_store.save_settings(self)
+
+    def settings_changed(self) -> None:
+        """Settings were replaced or reloaded: recompile what the request path reads from them."""
+        policy = RequestPolicy(self.settings)
+        if policy.generation != self.policy.generation:
+            self.limiter.reset()
+        self.policy = policy

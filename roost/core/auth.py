@@ -8,6 +8,7 @@ import hmac
 import time
 from typing import TYPE_CHECKING, Any
 
+from roost.core.api_keys import KEY_PREFIX
 from roost.core.collections import Collection
 from roost.core.records import fetch_record
 from roost.security import jwt
@@ -59,10 +60,12 @@ def new_token(
 async def find_by_token(
     app: App, token: str, token_type: str = "auth"
 ) -> tuple[Collection, dict[str, Any], dict[str, Any]] | None:
-    """(collection, record, claims) for a valid token, else None. A bad token is never an error:
-    the caller is then a guest, as in PocketBase."""
+    """(collection, record, claims) for a valid token or API key, else None. A bad token is
+    never an error: the caller is then a guest, as in PocketBase."""
     if not token:
         return None
+    if token.startswith(KEY_PREFIX):  # an API key (roost/core/api_keys.py) acts like an auth token
+        return await app.api_keys.authenticate(token) if token_type == "auth" else None
     # only auth tokens are cached, so a cached auth token never passes for another type
     cached = app.token_cache.get(token) if token_type == "auth" else None
     now = time.time()

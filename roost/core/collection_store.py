@@ -99,6 +99,7 @@ async def load(app: App) -> None:
     )
     if row and row[0]:
         _merge(app.settings, orjson.loads(row[0]))
+    app.settings_changed()
 
 
 def _merge(into: dict[str, Any], update: dict[str, Any]) -> None:

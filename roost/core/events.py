@@ -342,6 +342,16 @@ class SettingsUpdateRequestEvent(RequestEvent):
     new_settings: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(slots=True, kw_only=True)
+class ApiKeyRequestEvent(RequestEvent):
+    """`key` is the API key as answered (`{id, name, collectionId, ...}`; None before a create's
+    `next()`); `data` the submitted JSON; after a create's `next()`, `secret` is the new key."""
+
+    key: dict[str, Any] | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    secret: str = ""
+
+
 @dataclass(slots=True)
 class SettingsReloadEvent(Event):
     app: App

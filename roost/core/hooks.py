@@ -14,6 +14,7 @@ no longer undo it: their failures are logged and the client still gets its 2xx.
 from __future__ import annotations
 
 from roost.core.events import (
+    ApiKeyRequestEvent,
     BackupEvent,
     BatchRequestEvent,
     BootstrapEvent,
@@ -110,6 +111,9 @@ class HookSet:
     mailer_record_email_change_send: Hook[MailerRecordEvent]
     mailer_record_otp_send: Hook[MailerRecordEvent]
     mailer_record_auth_alert_send: Hook[MailerRecordEvent]
+    api_key_create_request: Hook[ApiKeyRequestEvent]
+    api_key_update_request: Hook[ApiKeyRequestEvent]
+    api_key_delete_request: Hook[ApiKeyRequestEvent]
 
     def __init__(self) -> None:
         for name in self.__annotations__:
@@ -463,3 +467,19 @@ class HookCatalogue:
     def on_mailer_record_auth_alert_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
         """The new-location login alert (`e.meta["info"]`); `next()` sends it. No transaction."""
         return TaggedHook(self.hooks.mailer_record_auth_alert_send, tags)
+    # --- API keys -----------------------------------------------------------------------------------------
+    def on_api_key_create_request(self) -> TaggedHook[ApiKeyRequestEvent]:
+        """POST /api/keys (superusers). Before `next()`: `e.data` is the submitted JSON; `next()`
+        validates and stores the key and answers it with its one-time secret (`e.key`,
+        `e.secret`). No transaction."""
+        return TaggedHook(self.hooks.api_key_create_request, ())
+
+    def on_api_key_update_request(self) -> TaggedHook[ApiKeyRequestEvent]:
+        """PATCH /api/keys/{id}. Before `next()`: `e.key` is the stored key and `e.data` the
+        submitted JSON; after: the saved key. No transaction."""
+        return TaggedHook(self.hooks.api_key_update_request, ())
+
+    def on_api_key_delete_request(self) -> TaggedHook[ApiKeyRequestEvent]:
+        """DELETE /api/keys/{id}; `next()` revokes the key (on every instance) and answers 204.
+        No transaction."""
+        return TaggedHook(self.hooks.api_key_delete_request, ())

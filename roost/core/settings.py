@@ -7,7 +7,7 @@ import ipaddress
 import re
 from typing import TYPE_CHECKING, Any
 
-from roost.core import backup_schedule
+from roost.core import backup_schedule, settings_limits
 from roost.core.app import DEFAULT_SETTINGS
 from roost.core.forms import is_email_format
 from roost.cron import CronError
@@ -60,6 +60,8 @@ def _merge_typed(into: dict[str, Any], update: dict[str, Any], path: str = "") -
                 raise BadRequest(f"Invalid settings value for '{where}': expected a string.")
             into[key] = value
         elif isinstance(current, list):
+            if value is None:  # PocketBase reads null as an empty list
+                value = []
             if not isinstance(value, list):
                 raise BadRequest(f"Invalid settings value for '{where}': expected a list.")
             into[key] = value
@@ -77,9 +79,6 @@ def _not_available(message: str) -> dict[str, Any]:
 _UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
     (("s3", "enabled"), bool, "S3 file storage is not available yet."),
     (("backups", "s3", "enabled"), bool, "Backups to S3 are not available yet."),
-    (("rateLimits", "enabled"), bool, "Rate limiting is not available yet."),
-    (("trustedProxy", "headers"), bool, "Trusted proxy headers are not available yet."),
-    (("superuserIPs",), bool, "Restricting superusers to IP addresses is not available yet."),
 )
 # PocketBase's request logs kept in its database (`/api/logs`); Roost logs requests to the
 # console instead (`roost serve --log-format`), so these keep their defaults, or `maxDays: 0`
@@ -109,7 +108,9 @@ def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def _validate(settings: dict[str, Any]) -> None:
+    settings_limits.normalize(settings)
     errors: dict[str, Any] = _unavailable_errors(settings)
+    errors.update(settings_limits.limit_errors(settings))
     batch = settings["batch"]
     batch_errors = {}
     if batch["maxRequests"] < 0:
@@ -215,6 +216,7 @@ async def update_settings(app: App, data: Any) -> dict[str, Any]:
     _merge_typed(candidate, data)
     _validate(candidate)
     app.settings = candidate
+    app.settings_changed()
     await app.save_settings()
     backup_schedule.sync_job(app)
     await app.collections_changed()  # other instances and workers reload settings too

@@ -47,6 +47,34 @@ class Router:
             raise ValueError(f"duplicate route {method} {path}: a route with that method and path exists")
         node.handlers[method] = handler
 
+    def _node(self, path: str) -> _Node | None:
+        """The node a route pattern was added at (the same walk as `add`), if any."""
+        node: _Node | None = self.root
+        for seg in path.strip("/").split("/"):
+            assert node is not None
+            if seg.startswith("{") and seg.endswith("...}"):
+                return node.static.get("\0tail") if node.tail_name == seg[1:-4] else None
+            if seg.startswith("{") and seg.endswith("}"):
+                node = node.param if node.param_name == seg[1:-1] else None
+            else:
+                node = node.static.get(seg)
+            if node is None:
+                return None
+        return node
+
+    def find(self, method: str, path: str) -> Handler | None:
+        """The handler added for `method` and the route pattern `path`, if any."""
+        node = self._node(path)
+        return node.handlers.get(method) if node is not None else None
+
+    def wrap(self, method: str, path: str, wrapper: Callable[[Handler], Handler]) -> bool:
+        """Replace the handler of a route by `wrapper(handler)`; False when there is no such route."""
+        node = self._node(path)
+        if node is None or method not in node.handlers:
+            return False
+        node.handlers[method] = wrapper(node.handlers[method])
+        return True
+
     def get(self, path: str, handler: Handler) -> None:
         self.add("GET", path, handler)
 

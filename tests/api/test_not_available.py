@@ -1,7 +1,7 @@
 """Features not built yet are refused when switched on, never stored and silently ignored.
 
-Settings (S3, backups, rate limits, trusted proxy headers, superuser IPs, database request
-logs) and auth collection options (MFA, OAuth2 providers) answer 400 in PocketBase's
+Settings (S3, database request logs) and auth collection options (MFA, OAuth2 providers)
+answer 400 in PocketBase's
 validation shape with the code `validation_not_available`; their default (off) values, which
 the SDK and PocketBase exports send, keep working, and auth-methods never advertises them."""
 
@@ -33,18 +33,6 @@ SETTINGS_REFUSED = [
     (
         {"backups": {"s3": {"enabled": True}}},
         {"backups": {"s3": {"enabled": not_available("Backups to S3 are not available yet.")}}},
-    ),
-    (
-        {"rateLimits": {"enabled": True}},
-        {"rateLimits": {"enabled": not_available("Rate limiting is not available yet.")}},
-    ),
-    (
-        {"trustedProxy": {"headers": ["X-Forwarded-For"]}},
-        {"trustedProxy": {"headers": not_available("Trusted proxy headers are not available yet.")}},
-    ),
-    (
-        {"superuserIPs": ["127.0.0.1"]},
-        {"superuserIPs": not_available("Restricting superusers to IP addresses is not available yet.")},
     ),
     (
         {"logs": {"maxDays": 30, "logAuthId": True}},

@@ -16,6 +16,7 @@ PUBLIC = {
     "App",
     "BackupEvent",
     "BadRequestError",
+    "ApiKeyRequestEvent",
     "BatchRequestEvent",
     "BootstrapEvent",
     "Collection",

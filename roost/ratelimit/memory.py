@@ -1,0 +1,41 @@
+"""Counters in this process: a dict of (window start, count) per key."""
+
+from __future__ import annotations
+
+import time
+
+from roost.ratelimit.base import Hit, Limiter
+
+_SWEEP_EVERY = 60.0  # seconds between sweeps of windows that ended
+_SWEEP_SIZE = 10_000  # ... or sooner, when this many keys are held
+
+
+class MemoryLimiter(Limiter):
+    def __init__(self, clock: object = time.monotonic) -> None:
+        self._clock = clock
+        # key -> [window start, requests counted, window length]
+        self._windows: dict[str, list[float]] = {}
+        self._swept = 0.0
+
+    async def hit(self, key: str, limit: int, window: float) -> Hit:
+        return self.hit_now(key, limit, window)
+
+    def hit_now(self, key: str, limit: int, window: float) -> Hit:
+        now: float = self._clock()  # type: ignore[operator]
+        entry = self._windows.get(key)
+        if entry is None or now - entry[0] >= window:
+            if len(self._windows) >= _SWEEP_SIZE or now - self._swept >= _SWEEP_EVERY:
+                self._sweep(now)
+            entry = self._windows[key] = [now, 0.0, window]
+        reset = entry[0] + window - now
+        if entry[1] >= limit:
+            return Hit(False, limit, 0, reset)
+        entry[1] += 1
+        return Hit(True, limit, limit - int(entry[1]), reset)
+
+    def _sweep(self, now: float) -> None:
+        self._swept = now
+        self._windows = {k: v for k, v in self._windows.items() if now - v[0] < v[2]}
+
+    def reset(self) -> None:
+        self._windows.clear()
