@@ -52,8 +52,7 @@ def test_examples_run(tmp_path: Path, db_url: str | None) -> None:
     out = run(tmp_path, "cron_script.py").splitlines()
     assert out[0] == (
         "[{'id': 'everyFiveMinutes', 'expression': '*/5 * * * *'}, "
-        "{'id': 'nightlyReport', 'expression': '0 3 * * *'}, "
-        "{'id': '__pbOTPCleanup__', 'expression': '0 * * * *'}]"
+        "{'id': 'nightlyReport', 'expression': '0 3 * * *'}]"
     )
     assert out[1] == "1 posts so far"
 
