@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime
 
 from roost.api.collections import require_superuser
-from roost.api.files import CACHE_CONTROL, CSP, ip_allowed
+from roost.api.files import CACHE_CONTROL, CSP
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.backups import BUSY
@@ -120,7 +120,7 @@ async def download(app: App, request: Request) -> Response:
     found = await find_by_token(app, token, token_type="file") if token else None
     if found is None or found[0].id != SUPERUSERS_ID:
         raise Forbidden(FORBIDDEN)
-    if not ip_allowed(request.client_ip, app.settings.get("superuserIPs") or []):
+    if not app.policy.superuser_allowed(app.policy.real_ip(request)):
         raise Forbidden(FORBIDDEN)
     key = request.path_params["key"]
     info = app.backups.folder.stat(key)
