@@ -275,7 +275,7 @@ async def test_trusted_proxy_and_excluded_ips(client, su):
     assert await statuses(client, "GET", "/api/health", 2) == [200, 429]
     r = await client.get("/api/health", headers={**su, **via("7.7.7.7, 2001:db8::5")})
     assert r.json()["data"] == {
-        "canBackup": False,
+        "canBackup": True,
         "realIP": "2001:0db8:0000:0000:0000:0000:0000:0005",
         "possibleProxyHeader": "X-Forwarded-For",
     }
@@ -287,7 +287,7 @@ async def test_trusted_proxy_and_excluded_ips(client, su):
     await limits(client, su, rule("/api/", 1), trustedProxy={"headers": []})
     r = await client.get("/api/health", headers={**su, **via("7.7.7.7"), "Fly-Client-IP": "1.1.1.1"})
     assert r.json()["data"] == {
-        "canBackup": False,
+        "canBackup": True,
         "realIP": "127.0.0.1",
         "possibleProxyHeader": "Fly-Client-IP",
     }
