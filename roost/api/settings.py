@@ -7,6 +7,8 @@ from roost.api.context import respond
 from roost.core.app import App
 from roost.core.events import SettingsListRequestEvent, SettingsUpdateRequestEvent
 from roost.core.settings import public_settings, update_settings
+from roost.core.settings_s3 import test_s3
+from roost.errors import BadRequest
 from roost.web import Request, Response, Router
 
 
@@ -34,5 +36,15 @@ def bind(router: Router, app: App) -> None:
         await app.hooks.settings_update_request.trigger(event, save)
         return event.response or Response(204)
 
+    async def post_test_s3(request: Request) -> Response:
+        require_superuser(request)
+        try:
+            data = await request.json()
+        except BadRequest:
+            raise BadRequest("An error occurred while loading the submitted data.") from None
+        await test_s3(app, data)
+        return Response(204)
+
     router.get("/api/settings", get_settings)
     router.patch("/api/settings", patch_settings)
+    router.post("/api/settings/test/s3", post_test_s3)

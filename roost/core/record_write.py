@@ -381,7 +381,7 @@ async def _after_save(app: App, draft: Draft) -> None:
         from roost.core.record_files import delete_file, removed_files
 
         for name in removed_files(coll, old, saved):
-            delete_file(app, coll, saved["id"], name)
+            await delete_file(app, coll, saved["id"], name)
         if coll.is_auth and saved.get("tokenKey") != old.get("tokenKey"):
             app.token_cache.clear()
     hook = app.hooks.record_after_create_success if draft.creating else app.hooks.record_after_update_success

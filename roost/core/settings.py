@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from roost.core.app import DEFAULT_SETTINGS
 from roost.errors import BadRequest, ValidationError, field_error
@@ -66,7 +67,6 @@ def _not_available(message: str) -> dict[str, Any]:
 # refused instead of being stored and silently ignored. (path, is-on test, message)
 _UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
     (("smtp", "enabled"), bool, "Sending emails through SMTP is not available yet."),
-    (("s3", "enabled"), bool, "S3 file storage is not available yet."),
     (("backups", "cron"), bool, "Scheduled backups are not available yet."),
     (("backups", "s3", "enabled"), bool, "Backups to S3 are not available yet."),
     (("rateLimits", "enabled"), bool, "Rate limiting is not available yet."),
@@ -100,8 +100,42 @@ def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
     return errors
 
 
+def is_url(value: str) -> bool:
+    """ozzo's is.URL as PocketBase uses it: a scheme is optional (`minio:9000` passes), a bare
+    word without a dot or port does not."""
+    if any(c.isspace() for c in value) or len(value) >= 2083:
+        return False
+    try:
+        parts = urlsplit(value if "://" in value else "http://" + value)
+        port = parts.port
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    if not host:
+        return False
+    return "://" in value or "." in host or port is not None or host == "localhost"
+
+
+def _s3_errors(config: dict[str, Any]) -> dict[str, Any]:
+    """PocketBase's S3Config rules: everything required once enabled, the endpoint a URL."""
+    errors: dict[str, Any] = {}
+    endpoint = config.get("endpoint") or ""
+    if endpoint and not is_url(endpoint):
+        errors["endpoint"] = field_error("validation_is_url", "Must be a valid URL.")
+    if config.get("enabled"):
+        for key in ("endpoint", "bucket", "region", "accessKey", "secret"):
+            if not config.get(key) and key not in errors:
+                errors[key] = field_error("validation_required", "Cannot be blank.")
+    return errors
+
+
 def _validate(settings: dict[str, Any]) -> None:
     errors: dict[str, Any] = _unavailable_errors(settings)
+    if found := _s3_errors(settings["s3"]):
+        errors["s3"] = found
+    # backups.s3 switched on is refused as not available: that is then the one error it gets
+    if "s3" not in errors.get("backups", {}) and (found := _s3_errors(settings["backups"]["s3"])):
+        errors.setdefault("backups", {})["s3"] = found
     batch = settings["batch"]
     batch_errors = {}
     if batch["maxRequests"] < 0:
@@ -117,7 +151,7 @@ def _validate(settings: dict[str, Any]) -> None:
     if not settings["meta"]["appName"]:
         errors["meta"] = {"appName": field_error("validation_required", "Cannot be blank.")}
     if errors:
-        raise ValidationError(errors, "An error occurred while validating the submitted data.")
+        raise ValidationError(errors, "An error occurred while saving the new settings.")
 
 
 async def update_settings(app: App, data: Any) -> dict[str, Any]:

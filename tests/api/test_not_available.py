@@ -1,6 +1,6 @@
 """Features not built yet are refused when switched on, never stored and silently ignored.
 
-Settings (SMTP, S3, backups, rate limits, trusted proxy headers, superuser IPs, database request
+Settings (SMTP, backups (and their S3 upload), rate limits, trusted proxy headers, superuser IPs, database request
 logs) and auth collection options (MFA, OTP, OAuth2 providers) answer 400 in PocketBase's
 validation shape with the code `validation_not_available`; their default (off) values, which
 the SDK and PocketBase exports send, keep working, and auth-methods never advertises them."""
@@ -29,10 +29,6 @@ SETTINGS_REFUSED = [
     (
         {"smtp": {"enabled": True, "host": "mail.example.com"}},
         {"smtp": {"enabled": not_available("Sending emails through SMTP is not available yet.")}},
-    ),
-    (
-        {"s3": {"enabled": True, "bucket": "b"}},
-        {"s3": {"enabled": not_available("S3 file storage is not available yet.")}},
     ),
     (
         {"backups": {"cron": "0 0 * * *"}},
