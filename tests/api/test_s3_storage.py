@@ -160,7 +160,9 @@ async def test_large_files_go_up_in_parts_and_stream_down(client, su, app, s3_se
     # downloads are one ranged GET handed on in pieces, never the whole file at once
     pieces = [len(p) async for p in app.storage.astream(key, 0, len(blob))]
     assert sum(pieces) == len(blob) and max(pieces) <= CHUNK and len(pieces) > 1
-    r = await client.get(f"/api/files/docs/{rec['id']}/{rec['f'][0]}", headers={"Range": "bytes=5000000-5000009"})
+    r = await client.get(
+        f"/api/files/docs/{rec['id']}/{rec['f'][0]}", headers={"Range": "bytes=5000000-5000009"}
+    )
     assert r.status_code == 206 and r.content == blob[5000000:5000010]
 
 
@@ -309,7 +311,9 @@ async def test_settings_validation(client, su, s3_server, bucket):
         "s3": {k: blank for k in ("accessKey", "bucket", "endpoint", "region", "secret")}
     }
     r = await client.patch("/api/settings", headers=su, json={"s3": {"endpoint": "notaurl"}})
-    assert r.json()["data"] == {"s3": {"endpoint": {"code": "validation_is_url", "message": "Must be a valid URL."}}}
+    assert r.json()["data"] == {
+        "s3": {"endpoint": {"code": "validation_is_url", "message": "Must be a valid URL."}}
+    }
     for endpoint in ("minio:9000", "localhost:9000", "s3.amazonaws.com", "http://127.0.0.1:9000"):
         r = await client.patch("/api/settings", headers=su, json={"s3": {"endpoint": endpoint}})
         assert r.status_code == 200, endpoint
@@ -333,9 +337,15 @@ async def test_the_s3_test_endpoint(client, su, s3_server, bucket):
         "status": 400,
     }
     r = await client.post(url, headers=su, json={"filesystem": "x"})
-    assert r.json()["data"] == {"filesystem": {"code": "validation_in_invalid", "message": "Must be a valid value."}}
+    assert r.json()["data"] == {
+        "filesystem": {"code": "validation_in_invalid", "message": "Must be a valid value."}
+    }
     r = await client.post(url, headers={**su, "content-type": "application/json"}, content=b"xx")
-    assert r.json() == {"data": {}, "message": "An error occurred while loading the submitted data.", "status": 400}
+    assert r.json() == {
+        "data": {},
+        "message": "An error occurred while loading the submitted data.",
+        "status": 400,
+    }
     for fs in ("storage", "backups"):
         r = await client.post(url, headers=su, json={"filesystem": fs})
         assert r.json() == {
@@ -368,19 +378,24 @@ async def test_the_s3_test_endpoint(client, su, s3_server, bucket):
 
 
 async def test_the_storage_interface_for_other_code(s3_server, bucket, tmp_path):
-    """What backups and plugins use: blocking calls off the event loop, streaming a file object up."""
+    """What backups and plugins use: blocking calls from a worker thread, a file object streamed up."""
     store = open_s3(s3_server.settings(bucket))
-    try:
+
+    def use() -> None:
         src = tmp_path / "archive.zip"
         src.write_bytes(os.urandom(300_000))
         with open(src, "rb") as fh:
             store.write("backups/archive.zip", fh, "application/zip")
-        assert store.stat("backups/archive.zip").size == 300_000
+        info = store.stat("backups/archive.zip")
+        assert info is not None and info.size == 300_000 and info.content_type == "application/zip"
         assert store.read("backups/archive.zip") == src.read_bytes()
         assert [k for k, _ in store.list_files("backups")] == ["backups/archive.zip"]
         assert store.list_files("back") == []  # a prefix names a folder
         assert store.read("backups/missing.zip") is None and not store.exists("backups/missing.zip")
         store.delete_prefix("backups")
         assert s3_server.keys(bucket) == []
+
+    try:
+        await anyio.to_thread.run_sync(use)
     finally:
         store.close()
