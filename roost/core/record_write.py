@@ -20,6 +20,7 @@ from roost.db import UniqueViolation
 from roost.errors import BadRequest, ValidationError, field_error
 from roost.security.ids import random_id
 from roost.security.passwords import check_password, hash_password
+from roost.storage import StorageError
 
 if TYPE_CHECKING:
     from roost.core.app import App
@@ -335,7 +336,12 @@ async def _execute(
             return
         if draft.pending_files is not None:
             ws.on_rollback.append(draft.pending_files.rollback)
-            await draft.pending_files.commit()
+            try:
+                await draft.pending_files.commit()
+            except StorageError as exc:
+                # the store refused or is unreachable: PocketBase's 400 for the write, the cause logged
+                log.warning("storing the files of a %s record failed: %s", draft.coll.name, exc)
+                raise BadRequest(draft.fail_message) from None
         ws.after_commit.append(lambda: _after_save(app, draft))
         if scope is not None:
             error_hook = hooks.record_after_create_error if creating else hooks.record_after_update_error

@@ -12,12 +12,15 @@ import abc
 import asyncio
 import contextlib
 import functools
+import logging
 from collections.abc import AsyncGenerator, Callable, Generator
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import BinaryIO, TypeVar
 
 T = TypeVar("T")
+
+log = logging.getLogger("roost.storage")
 
 CHUNK = 256 << 10  # bytes per read when streaming a file out
 
@@ -103,7 +106,13 @@ class Storage(abc.ABC):
             return
         loop = asyncio.get_running_loop()
         for key in keys:
-            loop.run_in_executor(self.executor, self.delete, key)
+            loop.run_in_executor(self.executor, self._delete_quietly, key)
+
+    def _delete_quietly(self, key: str) -> None:
+        try:
+            self.delete(key)
+        except Exception as exc:  # nobody waits for this answer: say it in the log
+            log.warning("removing %s failed: %s", key, exc)
 
     def close(self) -> None:  # noqa: B027 (most stores hold nothing to release)
         """Release connections and threads (a store replaced by a settings change)."""

@@ -399,3 +399,14 @@ async def test_the_storage_interface_for_other_code(s3_server, bucket, tmp_path)
         await anyio.to_thread.run_sync(use)
     finally:
         store.close()
+
+
+async def test_a_store_that_refuses_fails_the_write_as_pocketbase(client, su, s3_server, bucket, docs):
+    await enable_s3(client, su, s3_server, "no-such-bucket-here")
+    r = await client.post("/api/collections/docs/records", files=[("f", ("a.txt", b"1"))])
+    assert r.status_code == 400
+    assert r.json() == {"data": {}, "message": "Failed to create record.", "status": 400}
+    r = await client.get("/api/collections/docs/records")
+    assert r.json()["totalItems"] == 0  # nothing half-written
+    r = await client.post("/api/collections/docs/records", json={})
+    assert r.status_code == 200  # writes without files do not need the store
