@@ -115,3 +115,15 @@ async def su_token(app: App, client: httpx.AsyncClient) -> str:
 @pytest.fixture
 def su(su_token: str) -> dict[str, str]:
     return {"Authorization": su_token}
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Any:
+    """A real S3-compatible server (moto) for the session; tests make a bucket each."""
+    from tests.s3_server import start
+
+    server = start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from roost.api.context import caller_for
@@ -23,7 +24,7 @@ from roost.core.record import Record
 from roost.core.record_files import file_key, thumb_key
 from roost.core.records import fetch_record, rule_matches
 from roost.errors import NotFound, RoostError, Unauthorized
-from roost.storage import mime
+from roost.storage import Storage, StorageError, mime
 from roost.storage.thumbs import ThumbError, make_thumb
 from roost.web import FileResponse, Request, Response, Router, json_response
 
@@ -107,17 +108,23 @@ async def serve(app: App, thumbs: ThumbMaker, request: Request) -> Response:
         raise NotFound()
 
     key, name = file_key(coll, record_id, filename), filename
-    info = app.storage.stat(key)
-    if info is None:
-        raise NotFound()
-    size = request.query.get("thumb", "")
-    if size and (size in DEFAULT_THUMBS or size in field.thumbs) and _sniff(app, key) in THUMBABLE:
-        tkey = thumb_key(coll, record_id, filename, size)
-        thumb_info = app.storage.stat(tkey) if await thumbs.ensure(key, tkey, size) else None
-        if thumb_info is not None:
-            key, name, info = tkey, f"{size}_{filename}", thumb_info
+    storage = app.storage
+    try:
+        info = await storage.astat(key)
+        if info is None:
+            raise NotFound()
+        real_type = info.content_type or await _sniff(storage, key)
+        size = request.query.get("thumb", "")
+        if size and (size in DEFAULT_THUMBS or size in field.thumbs) and real_type in THUMBABLE:
+            tkey = thumb_key(coll, record_id, filename, size)
+            thumb_info = await storage.astat(tkey) if await thumbs.ensure(storage, key, tkey, size) else None
+            if thumb_info is not None:
+                key, name, info = tkey, f"{size}_{filename}", thumb_info
+                real_type = info.content_type or await _sniff(storage, key)
+    except StorageError as exc:
+        log.warning("serving %s: %s", key, exc)  # as PocketBase: a store that fails serves a 404
+        raise NotFound() from None
 
-    real_type = _sniff(app, key)
     ctype = BY_EXTENSION.get(os.path.splitext(key)[1], real_type)
     inline = real_type in INLINE and request.query.get("download", "") not in _TRUE
     headers = [
@@ -126,19 +133,20 @@ async def serve(app: App, thumbs: ThumbMaker, request: Request) -> Response:
         (b"content-security-policy", CSP),
         (b"cache-control", CACHE_CONTROL),
     ]
+    served = key
 
-    def read(offset: int, length: int) -> bytes | None:
-        return app.storage.read_range(key, offset, length)
+    def stream(offset: int, length: int) -> AsyncGenerator[bytes, None]:
+        return storage.astream(served, offset, length)
 
     hook = app.hooks.file_download_request
     if not hook.handlers:
-        return FileResponse(request, info.size, read, headers, info.modified)
+        return FileResponse(request, info.size, None, headers, info.modified, stream=stream)
     event = FileDownloadRequestEvent(
         app, request, collection=coll, record=Record(coll, record), file_field=field.name, served_name=name
     )
 
     async def send(e: FileDownloadRequestEvent) -> None:
-        e.response = FileResponse(request, info.size, read, headers, info.modified)
+        e.response = FileResponse(request, info.size, None, headers, info.modified, stream=stream)
 
     await hook.trigger(event, send)
     return event.response or Response(204)
@@ -151,8 +159,8 @@ def _field_holding(coll: Collection, record: dict[str, Any], filename: str) -> F
     return None
 
 
-def _sniff(app: App, key: str) -> str:
-    return mime.detect(app.storage.read_range(key, 0, mime.SNIFF_LEN) or b"")
+async def _sniff(storage: Storage, key: str) -> str:
+    return mime.detect(await storage.aread_range(key, 0, mime.SNIFF_LEN) or b"")
 
 
 async def _may_see_protected(app: App, coll: Collection, record_id: str, request: Request) -> bool:
@@ -186,9 +194,9 @@ class ThumbMaker:
         self.pending: dict[str, asyncio.Future[bool]] = {}
         self.slots = asyncio.Semaphore((os.cpu_count() or 1) + 2)
 
-    async def ensure(self, original: str, thumb: str, size: str) -> bool:
+    async def ensure(self, storage: Storage, original: str, thumb: str, size: str) -> bool:
         """True when the thumbnail exists (now); False means serve the original."""
-        if self.app.storage.exists(thumb):
+        if await storage.aexists(thumb):
             return True
         running = self.pending.get(thumb)
         if running is not None:
@@ -198,23 +206,27 @@ class ThumbMaker:
         ok = False
         try:
             async with self.slots:
-                ok = await asyncio.to_thread(self._make, original, thumb, size)
+                # decoding and the store's calls block: all of it runs in a worker thread
+                ok = await asyncio.to_thread(self._make, storage, original, thumb, size)
             return ok
         finally:
             future.set_result(ok)  # on failure the waiters serve the original
             del self.pending[thumb]
 
-    def _make(self, original: str, thumb: str, size: str) -> bool:
-        storage = self.app.storage
-        data = storage.read(original)
+    def _make(self, storage: Storage, original: str, thumb: str, size: str) -> bool:
+        try:
+            data = storage.read(original)
+        except StorageError as exc:
+            log.warning("serving the original of %s: %s", original, exc)
+            return False
         if data is None:
             return False
         try:
-            out, _ = make_thumb(data, size)
-        except ThumbError as exc:
+            out, ctype = make_thumb(data, size)
+            storage.write(thumb, out, ctype)
+        except (ThumbError, StorageError) as exc:
             log.warning("serving the original of %s: %s", original, exc)
             return False
-        storage.write(thumb, out)
         if not storage.exists(original):
             # the file was deleted while its thumbnail was made: do not leave the thumbnail behind
             storage.delete_prefix(thumb.rsplit("/", 1)[0])

@@ -13,6 +13,7 @@ from roost.core.events import SettingsListRequestEvent, SettingsUpdateRequestEve
 from roost.core.fields.date import now
 from roost.core.forms import email_error, raise_if, required, text
 from roost.core.settings import public_settings, update_settings
+from roost.core.settings_s3 import test_s3
 from roost.errors import BadRequest, RoostError, field_error
 from roost.security.ids import random_string
 from roost.web import Request, Response, Router
@@ -48,9 +49,19 @@ def bind(router: Router, app: App) -> None:
         await send_test_email(app, text(data, "email"), text(data, "template"), text(data, "collection"))
         return Response(204)
 
+    async def post_test_s3(request: Request) -> Response:
+        require_superuser(request)
+        try:
+            data = await request.json()
+        except BadRequest:
+            raise BadRequest("An error occurred while loading the submitted data.") from None
+        await test_s3(app, data)
+        return Response(204)
+
     router.get("/api/settings", get_settings)
     router.patch("/api/settings", patch_settings)
     router.post("/api/settings/test/email", test_email)
+    router.post("/api/settings/test/s3", post_test_s3)
 
 
 TEST_TEMPLATES = ("verification", "password-reset", "email-change", "otp", "login-alert")

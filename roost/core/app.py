@@ -35,7 +35,7 @@ from roost.filter import (
 )
 from roost.ratelimit import Limiter, MemoryLimiter
 from roost.realtime import Broker, MemoryBroker
-from roost.storage import LocalStorage
+from roost.storage import LayeredStorage, LocalStorage, Storage, open_s3
 
 log = logging.getLogger("roost")
 
@@ -117,7 +117,9 @@ class App(HookCatalogue, LibraryApi):
         self.settings: dict[str, Any] = orjson.loads(orjson.dumps(DEFAULT_SETTINGS))
         self._filters: dict[Any, Any] = {}  # filters: Compiled; sorts: (order, where)
         self.token_cache: dict[str, tuple[float, Collection, dict[str, Any], str]] = {}
-        self.storage = LocalStorage(os.path.join(data_dir, "storage"))
+        self.local_storage = LocalStorage(os.path.join(data_dir, "storage"))
+        self._s3: tuple[tuple[Any, ...], Storage] | None = None  # (settings.s3 it was made for, store)
+        self._retired: list[Storage] = []  # stores replaced by a settings change, closed with the app
         self.hooks = HookSet()
         self.router = Routes()
         # async fn() after a collection was created, changed or deleted (other instances reload)
@@ -165,6 +167,24 @@ class App(HookCatalogue, LibraryApi):
             await self.broker.close()
             await self.limiter.close()
             await self.db.close()
+            for store in [*self._retired, *([self._s3[1]] if self._s3 else [])]:
+                store.close()
+
+    # --- files -------------------------------------------------------------------------------------
+    @property
+    def storage(self) -> Storage:
+        """Where record files live: the data folder's `storage`, or while `settings.s3.enabled`
+        that S3 bucket in front of it (files stored before the switch stay readable, see
+        roost/storage/layered.py). Read on every use, as PocketBase makes its filesystem per call."""
+        s3 = self.settings.get("s3") or {}
+        if not s3.get("enabled"):
+            return self.local_storage
+        config = tuple(sorted(s3.items()))
+        if self._s3 is None or self._s3[0] != config:
+            if self._s3 is not None:
+                self._retired.append(self._s3[1])  # requests in flight may still be reading it
+            self._s3 = (config, LayeredStorage(open_s3(s3), self.local_storage))
+        return self._s3[1]
 
     # --- collections -------------------------------------------------------------------------------
     def collection(self, id_or_name: str) -> Collection | None:

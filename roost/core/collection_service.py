@@ -398,7 +398,7 @@ async def delete_collection(app: App, coll: Collection) -> None:
             await collection_store.delete(tx, coll)
             await collection_schema.drop_table(tx, coll)
         app.registry.remove(coll)
-        app.storage.delete_prefix(coll.id)
+        await app.storage.adelete_prefix(coll.id)
         await app.collections_changed()
 
     hooks = app.hooks

@@ -57,7 +57,7 @@ async def _after_delete(app: App, coll: Collection, deleted: list[tuple[Collecti
     hook = app.hooks.record_after_delete_success
     for c, r in deleted:
         try:
-            delete_record_files(app, c, r)
+            await delete_record_files(app, c, r)
         except Exception:
             log.exception("removing the files of a deleted record failed")
         if hook.handlers:

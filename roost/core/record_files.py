@@ -100,26 +100,28 @@ class PendingFiles:
     app: Any
     coll: Collection
     record_id: str
-    to_write: list[tuple[str, bytes]] = field(default_factory=list)
+    to_write: list[Upload] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
 
     async def commit(self) -> None:
-        for name, data in self.to_write:
-            key = file_key(self.coll, self.record_id, name)
-            self.app.storage.write(key, data)
+        storage = self.app.storage
+        for up in self.to_write:
+            key = file_key(self.coll, self.record_id, up.name)
+            # the written list goes first: a rollback must also catch an upload cut off halfway
             self.written.append(key)
+            await storage.awrite(key, up.data, mime.detect(up.data), up.original)
 
     def rollback(self) -> None:
-        for key in self.written:
-            self.app.storage.delete(key)
-        self.written.clear()
+        self.app.storage.discard(self.written)
+        self.written = []
 
 
-def delete_file(app: App, coll: Collection, record_id: str, name: str) -> None:
+async def delete_file(app: App, coll: Collection, record_id: str, name: str) -> None:
     if not is_safe_key(f"{record_id}/{name}") or "/" in record_id or "/" in name:
         return  # not a plain stored name: never let it address another path
-    app.storage.delete(file_key(coll, record_id, name))
-    app.storage.delete_prefix(f"{coll.id}/{record_id}/thumbs_{name}")
+    storage = app.storage
+    await storage.adelete(file_key(coll, record_id, name))
+    await storage.adelete_prefix(f"{coll.id}/{record_id}/thumbs_{name}")
 
 
 def prepare_uploads(
@@ -147,7 +149,7 @@ def prepare_uploads(
             continue
         names = [v.name if isinstance(v, Upload) else v for v in value]
         record[f.name] = names if f.is_multi else (names[0] if names else "")
-        pending.to_write += [(v.name, v.data) for v in value if isinstance(v, Upload)]
+        pending.to_write += [v for v in value if isinstance(v, Upload)]
     if errors:
         pending.to_write.clear()
     return pending, errors
@@ -229,8 +231,8 @@ def removed_files(coll: Collection, old: dict[str, Any], new: dict[str, Any]) ->
     return out
 
 
-def delete_record_files(app: App, coll: Collection, record: dict[str, Any]) -> None:
+async def delete_record_files(app: App, coll: Collection, record: dict[str, Any]) -> None:
     rid = str(record.get("id") or "")
     if any(isinstance(f, FileField) for f in coll.fields) and is_safe_key(rid) and "/" not in rid:
         # an id that is no plain folder name (stored before ids were checked) owns no folder
-        app.storage.delete_prefix(f"{coll.id}/{rid}")
+        await app.storage.adelete_prefix(f"{coll.id}/{rid}")

@@ -20,6 +20,7 @@ from roost.db import UniqueViolation
 from roost.errors import BadRequest, ValidationError, field_error
 from roost.security.ids import random_id
 from roost.security.passwords import check_password, hash_password
+from roost.storage import StorageError
 
 if TYPE_CHECKING:
     from roost.core.app import App
@@ -339,7 +340,12 @@ async def _execute(
             return
         if draft.pending_files is not None:
             ws.on_rollback.append(draft.pending_files.rollback)
-            await draft.pending_files.commit()
+            try:
+                await draft.pending_files.commit()
+            except StorageError as exc:
+                # the store refused or is unreachable: PocketBase's 400 for the write, the cause logged
+                log.warning("storing the files of a %s record failed: %s", draft.coll.name, exc)
+                raise BadRequest(draft.fail_message) from None
         ws.after_commit.append(lambda: _after_save(app, draft))
         if scope is not None:
             error_hook = hooks.record_after_create_error if creating else hooks.record_after_update_error
@@ -388,7 +394,7 @@ async def _after_save(app: App, draft: Draft) -> None:
         from roost.core.record_files import delete_file, removed_files
 
         for name in removed_files(coll, old, saved):
-            delete_file(app, coll, saved["id"], name)
+            await delete_file(app, coll, saved["id"], name)
         if coll.is_auth and saved.get("tokenKey") != old.get("tokenKey"):
             app.token_cache.clear()
     hook = app.hooks.record_after_create_success if draft.creating else app.hooks.record_after_update_success

@@ -6,6 +6,7 @@ import copy
 import ipaddress
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from roost.core import backup_schedule, settings_limits
 from roost.core.app import DEFAULT_SETTINGS
@@ -77,7 +78,6 @@ def _not_available(message: str) -> dict[str, Any]:
 # so the defaults the SDK and PocketBase exports send still save, while turning one on is
 # refused instead of being stored and silently ignored. (path, is-on test, message)
 _UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
-    (("s3", "enabled"), bool, "S3 file storage is not available yet."),
     (("backups", "s3", "enabled"), bool, "Backups to S3 are not available yet."),
 )
 # PocketBase's request logs kept in its database (`/api/logs`); Roost logs requests to the
@@ -107,10 +107,44 @@ def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
     return errors
 
 
+def is_url(value: str) -> bool:
+    """ozzo's is.URL as PocketBase uses it: a scheme is optional (`minio:9000` passes), a bare
+    word without a dot or port does not."""
+    if any(c.isspace() for c in value) or len(value) >= 2083:
+        return False
+    try:
+        parts = urlsplit(value if "://" in value else "http://" + value)
+        port = parts.port
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    if not host:
+        return False
+    return "://" in value or "." in host or port is not None or host == "localhost"
+
+
+def _s3_errors(config: dict[str, Any]) -> dict[str, Any]:
+    """PocketBase's S3Config rules: everything required once enabled, the endpoint a URL."""
+    errors: dict[str, Any] = {}
+    endpoint = config.get("endpoint") or ""
+    if endpoint and not is_url(endpoint):
+        errors["endpoint"] = field_error("validation_is_url", "Must be a valid URL.")
+    if config.get("enabled"):
+        for key in ("endpoint", "bucket", "region", "accessKey", "secret"):
+            if not config.get(key) and key not in errors:
+                errors[key] = field_error("validation_required", "Cannot be blank.")
+    return errors
+
+
 def _validate(settings: dict[str, Any]) -> None:
     settings_limits.normalize(settings)
     errors: dict[str, Any] = _unavailable_errors(settings)
     errors.update(settings_limits.limit_errors(settings))
+    if found := _s3_errors(settings["s3"]):
+        errors["s3"] = found
+    # backups.s3 switched on is refused as not available: that is then the one error it gets
+    if "s3" not in errors.get("backups", {}) and (found := _s3_errors(settings["backups"]["s3"])):
+        errors.setdefault("backups", {})["s3"] = found
     batch = settings["batch"]
     batch_errors = {}
     if batch["maxRequests"] < 0:

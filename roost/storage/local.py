@@ -6,7 +6,7 @@ import shutil
 import stat
 
 from roost.errors import BadRequest
-from roost.storage.base import FileInfo, Storage, is_safe_key
+from roost.storage.base import Data, FileInfo, Storage, is_safe_key
 
 
 class LocalStorage(Storage):
@@ -23,7 +23,8 @@ class LocalStorage(Storage):
             raise BadRequest("Invalid file path.")
         return path
 
-    def write(self, key: str, data: bytes) -> None:
+    def write(self, key: str, data: Data, content_type: str = "", original_name: str = "") -> None:
+        # a folder keeps no metadata: the type is sniffed from the content when served
         path = self._path(key)
         tmp = path + ".tmp"
         for attempt in range(2):
@@ -36,7 +37,10 @@ class LocalStorage(Storage):
                 continue  # a concurrent delete pruned the directory just now
             try:
                 with fh:
-                    fh.write(data)
+                    if isinstance(data, bytes):
+                        fh.write(data)
+                    else:
+                        shutil.copyfileobj(data, fh, 1 << 20)
                     fh.flush()
                     os.fsync(fh.fileno())
                 os.replace(tmp, path)
@@ -70,6 +74,21 @@ class LocalStorage(Storage):
                 return fh.read(length)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
+
+    def list_files(self, prefix: str = "") -> list[tuple[str, FileInfo]]:
+        top = self._path(prefix) if prefix else self.root
+        out: list[tuple[str, FileInfo]] = []
+        for folder, _, names in os.walk(top):
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue  # removed while walking
+                if stat.S_ISREG(st.st_mode):
+                    key = os.path.relpath(path, self.root).replace(os.sep, "/")
+                    out.append((key, FileInfo(st.st_size, st.st_mtime)))
+        return sorted(out)
 
     def delete(self, key: str) -> None:
         path = self._path(key)

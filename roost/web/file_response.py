@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ from roost.web.request import Request
 from roost.web.response import Response
 
 Reader = Callable[[int, int], bytes | None]
+# (offset, length) -> the bytes in pieces; closed early when the client goes away
+Streamer = Callable[[int, int], AsyncGenerator[bytes, None]]
 
 CHUNK = 256 << 10
 _INT_RE = re.compile(r"^\d+$")
@@ -88,18 +91,22 @@ def _parse_date(value: str | None) -> float | None:
 class FileResponse(Response):
     """A stored file. `headers` carry Content-Type, Content-Disposition and the like."""
 
-    __slots__ = ("head", "parts", "read")
+    __slots__ = ("head", "parts", "read", "stream")
 
     def __init__(
         self,
         request: Request,
         size: int,
-        read: Reader,
+        read: Reader | None,
         headers: list[tuple[bytes, bytes]],
         modified: float = 0.0,
+        stream: Streamer | None = None,
     ) -> None:
+        """The bytes come from `read` (blocking, in chunks; fine for a local disk) or `stream`
+        (async pieces of a range, for stores that must not block the event loop)."""
         super().__init__(200, b"", list(headers))
         self.read = read
+        self.stream = stream
         self.head = request.method == "HEAD"
         self.parts: list[tuple[int, int, bytes]] = [(0, size, b"")]  # (start, length, part header)
         whole = int(modified)
@@ -184,6 +191,13 @@ class FileResponse(Response):
         for start, length, head in self.parts:
             if head:
                 await send({"type": "http.response.body", "body": head, "more_body": True})
+            if self.stream is not None:
+                if length:
+                    async with aclosing(self.stream(start, length)) as pieces:
+                        async for chunk in pieces:
+                            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                continue
+            assert self.read is not None
             offset = start
             while offset < start + length:
                 chunk = self.read(offset, min(CHUNK, start + length - offset)) or b""

@@ -1,7 +1,7 @@
 """Features not built yet are refused when switched on, never stored and silently ignored.
 
-Settings (S3, database request logs) and auth collection options (MFA, OAuth2 providers)
-answer 400 in PocketBase's
+Settings (backups to S3, database request logs) and auth collection options (MFA, OAuth2
+providers) answer 400 in PocketBase's
 validation shape with the code `validation_not_available`; their default (off) values, which
 the SDK and PocketBase exports send, keep working, and auth-methods never advertises them."""
 
@@ -26,10 +26,6 @@ def not_available(message: str) -> dict[str, str]:
 
 
 SETTINGS_REFUSED = [
-    (
-        {"s3": {"enabled": True, "bucket": "b"}},
-        {"s3": {"enabled": not_available("S3 file storage is not available yet.")}},
-    ),
     (
         {"backups": {"s3": {"enabled": True}}},
         {"backups": {"s3": {"enabled": not_available("Backups to S3 are not available yet.")}}},
