@@ -158,8 +158,7 @@ def test_openapi_typescript_types_are_checked(served: Seeded, tmp_path: Path) ->
     subprocess.run(
         [str(BIN / "openapi-typescript"), str(spec), "-o", str(api)], check=True, capture_output=True
     )
-    client = (TS_DIR / "client.ts").read_text().replace('status: "draft" }', 'status: "published" }')
-    client = client.replace("// @ts-expect-error title is required\n", "")
+    client = (TS_DIR / "client.ts").read_text().replace("// @ts-expect-error title is required\n", "")
     work = _workdir({"api.d.ts": api.read_text(), "client.ts": client})
     try:
         run = subprocess.run([str(BIN / "tsc"), "-p", str(work)], capture_output=True, text=True, timeout=300)

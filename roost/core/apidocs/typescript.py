@@ -206,10 +206,8 @@ def _visible_fields(coll: Collection, audience: Audience) -> list[Field]:
 
 def generate(registry: Registry, audience: Audience) -> str:
     collections = sorted(readable(registry, audience), key=lambda c: _collate_key(c.name))
-    record_types, response_types = (
-        [],
-        ["// Response types include system fields and match responses from the PocketBase API"],
-    )
+    record_types: list[str] = []
+    response_types = ["// Response types include system fields and match responses from the PocketBase API"]
     for coll in collections:
         fields = _visible_fields(coll, audience)
         type_name = pascal_case(coll.name)
