@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   // @ts-expect-error not a field of posts
   void post.nope
 
-  const list = await pb.collection("posts").getList<PostsResponse<{ author: UsersResponse }>>(1, 10, {
+  const list = await pb.collection("posts").getList<PostsResponse<unknown, { author: UsersResponse }>>(1, 10, {
     filter: pb.filter("id = {:id}", { id: post.id }),
     expand: "author",
   })
