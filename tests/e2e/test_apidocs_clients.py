@@ -106,7 +106,11 @@ def _workdir(files: dict[str, str]) -> Path:
         (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_text(text)
     sources = [n for n in files if n.endswith(".ts") and not n.endswith(".d.ts")]
-    tsconfig = {"extends": "../../tsconfig.json", "compilerOptions": {"outDir": "out", "rootDir": "."}, "files": sources}
+    tsconfig = {
+        "extends": "../../tsconfig.json",
+        "compilerOptions": {"outDir": "out", "rootDir": "."},
+        "files": sources,
+    }
     (work / "tsconfig.json").write_text(json.dumps(tsconfig))
     (work / "package.json").write_text('{"type": "module"}')
     return work
