@@ -17,6 +17,7 @@ from roost.api import (
     record_auth,
     records,
     settings,
+    sql,
 )
 from roost.core.app import App
 from roost.core.auth import find_by_token
@@ -43,6 +44,7 @@ def build_router(app: App) -> Router:
         files,
         realtime,
         crons,
+        sql,
         apidocs,
     ):
         module.bind(router, app)

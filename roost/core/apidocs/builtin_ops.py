@@ -127,6 +127,25 @@ SCHEMAS: dict[str, Any] = {
         },
         "required": ["clientId"],
     },
+    "CollectionsImport": {
+        "type": "object",
+        "properties": {
+            "collections": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+            "deleteMissing": {"type": "boolean"},
+        },
+        "required": ["collections"],
+    },
+    "SqlQuery": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]},
+    "SqlResult": {
+        "type": "object",
+        "properties": {
+            "execTime": {"type": "integer"},
+            "affectedRows": {"type": "integer"},
+            "columns": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+            "rows": {"type": "array", "items": {"type": "array", "items": {"type": ["string", "null"]}}},
+        },
+        "required": ["execTime", "affectedRows", "columns", "rows"],
+    },
     "FileToken": {"type": "object", "properties": {"token": {"type": "string"}}, "required": ["token"]},
     "OpenApiDocument": {"type": "object", "additionalProperties": True},
     "JsonSchemaDocument": {"type": "object", "additionalProperties": True},
@@ -215,6 +234,29 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
             "Default definitions of new collections, by type",
             {"200": json_response({"type": "object", "additionalProperties": ref("Collection")})},
             superuser=True,
+        ),
+    ),
+    ("PUT", "/api/collections/import"): (
+        True,
+        _op(
+            "import_collections",
+            "collections",
+            "Replace the collections with the given definitions",
+            {"204": NO_CONTENT, **errors(400)},
+            superuser=True,
+            body=json_body(ref("CollectionsImport")),
+        ),
+    ),
+    ("POST", "/api/sql"): (
+        True,
+        _op(
+            "sql",
+            "sql",
+            "Run an SQL query",
+            {"200": json_response(ref("SqlResult")), **errors(400)},
+            superuser=True,
+            body=json_body(ref("SqlQuery")),
+            description="Writes run in one transaction; at most 1000 rows are answered.",
         ),
     ),
     ("GET", "/api/collections/{collection}"): (
