@@ -7,6 +7,7 @@ from time import perf_counter
 from typing import Any
 
 from roost.api import (
+    apidocs,
     auth_pages,
     backups,
     batch,
@@ -55,6 +56,7 @@ def build_router(app: App) -> Router:
         backups,
         sql,
         keys,
+        apidocs,
     )
     for module in modules:
         module.bind(router, app)

@@ -73,13 +73,16 @@ async def find_by_token(
     claims: dict[str, Any] | None
     if cached is not None:
         exp, coll, claims, token_key = cached
-        if exp <= now or app.registry.by_id.get(coll.id) is not coll:
+        if exp <= now:
             app.token_cache.pop(token, None)
             return None
-        record = await fetch_record(app, coll, claims["id"])
-        if record is None or not hmac.compare_digest(str(record.get("tokenKey", "")), token_key):
-            return None
-        return coll, record, claims
+        if app.registry.by_id.get(coll.id) is coll:
+            record = await fetch_record(app, coll, claims["id"])
+            if record is None or not hmac.compare_digest(str(record.get("tokenKey", "")), token_key):
+                return None
+            return coll, record, claims
+        # the collection was saved since (maybe a new token secret): verify the token afresh
+        app.token_cache.pop(token, None)
     claims = jwt.decode_unverified(token)
     if not claims or claims.get("type") != token_type or not isinstance(claims.get("id"), str):
         return None

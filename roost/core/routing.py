@@ -4,7 +4,9 @@ A handler takes a `RequestEvent` and returns a response (`return e.json(200, {..
 middleware takes the same event and calls `await e.next()` to continue (or raises, or answers
 itself without calling it). `app.router.use(mw)` adds a middleware to every route, the built-in
 ones included. Routes are mounted on the same router as the built-in API, so they get the same
-auth loading, CORS headers and error handling.
+auth loading, CORS headers and error handling. A route added with a `summary` or `description`
+(`app.router.get(path, handler, summary="Say hello")`) is described in /api/openapi.json; `openapi`
+adds or overrides keys of its OpenAPI operation (`parameters`, `requestBody`, `responses`...).
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ class Route:
     path: str
     handler: RouteHandler
     middlewares: Hook[RequestEvent] = field(default_factory=Hook)
+    summary: str = ""
+    description: str = ""
+    openapi: dict[str, Any] = field(default_factory=dict)
+    # set when one of its middlewares is require_auth/require_superuser (documented as secured)
+    requires_auth: bool = False
 
 
 class Routes:
@@ -43,27 +50,95 @@ class Routes:
         self.routes: list[Route] = []
         self.middlewares: Hook[RequestEvent] = Hook("router")
 
-    def add(self, method: str, path: str, handler: RouteHandler, *middlewares: Middleware) -> Route:
-        route = Route(method.upper(), "/" + path.strip("/"), handler)
+    def add(
+        self,
+        method: str,
+        path: str,
+        handler: RouteHandler,
+        *middlewares: Middleware,
+        summary: str = "",
+        description: str = "",
+        openapi: dict[str, Any] | None = None,
+    ) -> Route:
+        route = Route(
+            method.upper(),
+            "/" + path.strip("/"),
+            handler,
+            summary=summary,
+            description=description,
+            openapi=dict(openapi or {}),
+        )
         for mw in middlewares:
             route.middlewares.bind(mw)
+            if isinstance(mw, _Guard) and mw.requires_auth:
+                route.requires_auth = True
         self.routes.append(route)
         return route
 
-    def get(self, path: str, handler: RouteHandler, *middlewares: Middleware) -> Route:
-        return self.add("GET", path, handler, *middlewares)
+    def get(
+        self,
+        path: str,
+        handler: RouteHandler,
+        *middlewares: Middleware,
+        summary: str = "",
+        description: str = "",
+        openapi: dict[str, Any] | None = None,
+    ) -> Route:
+        return self.add(
+            "GET", path, handler, *middlewares, summary=summary, description=description, openapi=openapi
+        )
 
-    def post(self, path: str, handler: RouteHandler, *middlewares: Middleware) -> Route:
-        return self.add("POST", path, handler, *middlewares)
+    def post(
+        self,
+        path: str,
+        handler: RouteHandler,
+        *middlewares: Middleware,
+        summary: str = "",
+        description: str = "",
+        openapi: dict[str, Any] | None = None,
+    ) -> Route:
+        return self.add(
+            "POST", path, handler, *middlewares, summary=summary, description=description, openapi=openapi
+        )
 
-    def put(self, path: str, handler: RouteHandler, *middlewares: Middleware) -> Route:
-        return self.add("PUT", path, handler, *middlewares)
+    def put(
+        self,
+        path: str,
+        handler: RouteHandler,
+        *middlewares: Middleware,
+        summary: str = "",
+        description: str = "",
+        openapi: dict[str, Any] | None = None,
+    ) -> Route:
+        return self.add(
+            "PUT", path, handler, *middlewares, summary=summary, description=description, openapi=openapi
+        )
 
-    def patch(self, path: str, handler: RouteHandler, *middlewares: Middleware) -> Route:
-        return self.add("PATCH", path, handler, *middlewares)
+    def patch(
+        self,
+        path: str,
+        handler: RouteHandler,
+        *middlewares: Middleware,
+        summary: str = "",
+        description: str = "",
+        openapi: dict[str, Any] | None = None,
+    ) -> Route:
+        return self.add(
+            "PATCH", path, handler, *middlewares, summary=summary, description=description, openapi=openapi
+        )
 
-    def delete(self, path: str, handler: RouteHandler, *middlewares: Middleware) -> Route:
-        return self.add("DELETE", path, handler, *middlewares)
+    def delete(
+        self,
+        path: str,
+        handler: RouteHandler,
+        *middlewares: Middleware,
+        summary: str = "",
+        description: str = "",
+        openapi: dict[str, Any] | None = None,
+    ) -> Route:
+        return self.add(
+            "DELETE", path, handler, *middlewares, summary=summary, description=description, openapi=openapi
+        )
 
     def use(self, middleware: Middleware, id: str | None = None, priority: int = 0) -> str:
         """Run `middleware` around every request (built-in routes too); returns its id."""
@@ -103,6 +178,19 @@ async def with_middlewares(app: App, request: Request, handler: WebHandler) -> R
 
 
 # --- ready-made middlewares ---------------------------------------------------------------------------
+class _Guard:
+    """A ready-made middleware; the API description reads `requires_auth` off it."""
+
+    __slots__ = ("check", "requires_auth")
+
+    def __init__(self, check: Middleware, requires_auth: bool) -> None:
+        self.check = check
+        self.requires_auth = requires_auth
+
+    def __call__(self, e: RequestEvent) -> Awaitable[Any] | Any:
+        return self.check(e)
+
+
 def require_auth(*collections: str) -> Middleware:
     """Only authenticated callers (from one of `collections`, names or ids, if given)."""
     allowed = frozenset(collections)
@@ -115,7 +203,7 @@ def require_auth(*collections: str) -> Middleware:
             raise Forbidden("The authorized record is not allowed to perform this action.")
         await e.next()
 
-    return check
+    return _Guard(check, True)
 
 
 def require_superuser() -> Middleware:
@@ -131,4 +219,4 @@ def require_guest_only() -> Middleware:
             raise BadRequest("The request can be accessed only by guests.")
         await e.next()
 
-    return check
+    return _Guard(check, False)

@@ -23,6 +23,8 @@ class _Node:
 class Router:
     def __init__(self) -> None:
         self.root = _Node()
+        # (method, path) of every route, in the order added (the API description reads it)
+        self.paths: list[tuple[str, str]] = []
         # the ASGI app for `websocket` scopes (the realtime WebSocket), if any
         self.websocket_handler: Callable[..., Awaitable[None]] | None = None
 
@@ -46,6 +48,7 @@ class Router:
         if method in node.handlers:
             raise ValueError(f"duplicate route {method} {path}: a route with that method and path exists")
         node.handlers[method] = handler
+        self.paths.append((method, path))
 
     def _node(self, path: str) -> _Node | None:
         """The node a route pattern was added at (the same walk as `add`), if any."""
