@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from roost.core import collection_store
+from roost.core import collection_store, logs
 from roost.core.app_api import LibraryApi
 from roost.core.collections import Collection, Registry
 from roost.core.cron_locks import DatabaseTickLock
@@ -29,6 +29,8 @@ from roost.filter import (
     parse,
     parse_sort,
 )
+from roost.logs import LogStore
+from roost.metrics import HttpMetrics
 from roost.realtime import Broker, MemoryBroker
 from roost.storage import LocalStorage
 
@@ -123,6 +125,13 @@ class App(HookCatalogue, LibraryApi):
         self.realtime: Any = None
         # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
         self.cron = Cron(DatabaseTickLock(db))
+        # request and app logs (core/logs.py): their database, the batching writer, and the
+        # logger hook code writes to (`app.logger.info("msg", extra={...})`)
+        self.logs_db: Database | None = None
+        self.log_store: LogStore | None = None
+        self.logger = logs.new_logger()
+        self.http_metrics = HttpMetrics()  # request durations and requests in flight (/api/metrics)
+        self.metrics_secret = ""  # a bearer secret that may read /api/metrics (besides superusers)
 
     @classmethod
     async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:
@@ -131,7 +140,12 @@ class App(HookCatalogue, LibraryApi):
         os.makedirs(dir, exist_ok=True)
         database = await open_database(db, dir)
         app = cls(dir, database)
-        await collection_store.bootstrap(app)
+        try:
+            await collection_store.bootstrap(app)
+            await logs.open_logs(app)
+        except BaseException:
+            await database.close()
+            raise
         return app
 
     async def close(self) -> None:
@@ -139,8 +153,11 @@ class App(HookCatalogue, LibraryApi):
             await self.cron.stop()
             await self.hooks.terminate.trigger(TerminateEvent(self))
         finally:
-            await self.broker.close()
-            await self.db.close()
+            try:
+                await logs.close_logs(self)
+            finally:
+                await self.broker.close()
+                await self.db.close()
 
     # --- collections -------------------------------------------------------------------------------
     def collection(self, id_or_name: str) -> Collection | None:
@@ -152,6 +169,7 @@ class App(HookCatalogue, LibraryApi):
         async def load(e: SettingsReloadEvent) -> None:
             await collection_store.load(self)
             self._filters.clear()
+            logs.apply_settings(self)
 
         await self.hooks.settings_reload.trigger(SettingsReloadEvent(self), load)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from roost.core.app import DEFAULT_SETTINGS
+from roost.core import logs
 from roost.errors import BadRequest, ValidationError, field_error
 
 if TYPE_CHECKING:
@@ -73,12 +73,6 @@ _UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
     (("trustedProxy", "headers"), bool, "Trusted proxy headers are not available yet."),
     (("superuserIPs",), bool, "Restricting superusers to IP addresses is not available yet."),
 )
-# PocketBase's request logs kept in its database (`/api/logs`); Roost logs requests to the
-# console instead (`roost serve --log-format`), so these keep their defaults, or `maxDays: 0`
-# (PocketBase's way of switching those logs off, which is what Roost does anyway).
-_LOGS_MESSAGE = (
-    "Request logs stored in the database are not available yet; requests are logged to the console."
-)
 
 
 def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
@@ -92,11 +86,6 @@ def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
             for key in path[:-1]:
                 target = target.setdefault(key, {})
             target[path[-1]] = _not_available(message)
-    logs, default_logs = settings.get("logs", {}), DEFAULT_SETTINGS["logs"]
-    if logs.get("maxDays") != 0:
-        for key, default in default_logs.items():
-            if logs.get(key, default) != default:
-                errors.setdefault("logs", {})[key] = _not_available(_LOGS_MESSAGE)
     return errors
 
 
@@ -114,10 +103,21 @@ def _validate(settings: dict[str, Any]) -> None:
         )
     if batch_errors:
         errors["batch"] = batch_errors
+    log_cfg = settings["logs"]
+    for key in ("maxDays", "minLevel", "maxDataSize"):
+        if not isinstance(log_cfg[key], int) or not -(2**53) < log_cfg[key] < 2**53:
+            raise BadRequest("An error occurred while loading the submitted data.")  # Go's int
+    logs_errors = {
+        key: field_error("validation_min_greater_equal_than_required", "Must be no less than 0.", threshold=0)
+        for key in ("maxDataSize", "maxDays")
+        if log_cfg[key] < 0
+    }
+    if logs_errors:
+        errors["logs"] = logs_errors
     if not settings["meta"]["appName"]:
         errors["meta"] = {"appName": field_error("validation_required", "Cannot be blank.")}
     if errors:
-        raise ValidationError(errors, "An error occurred while validating the submitted data.")
+        raise ValidationError(errors, "An error occurred while saving the new settings.")
 
 
 async def update_settings(app: App, data: Any) -> dict[str, Any]:
@@ -128,5 +128,6 @@ async def update_settings(app: App, data: Any) -> dict[str, Any]:
     _validate(candidate)
     app.settings = candidate
     await app.save_settings()
+    await logs.settings_saved(app)
     await app.collections_changed()  # other instances and workers reload settings too
     return public_settings(candidate)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import abc
+import asyncio
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 # Storage kinds of record columns; core/fields maps each field type to one of these.
 TEXT, NUMBER, BOOL, JSON = "text", "number", "bool", "json"
@@ -32,8 +33,19 @@ class Val:
     coalesce: bool = False  # COALESCE(sql, ''): NULL reads as '' and the affinity is lost
 
 
+class ThreadInserter(Protocol):
+    def insert(self, rows: list[tuple[Any, ...]]) -> None: ...
+    def close(self) -> None: ...
+
+
+def insert_sql(dialect: Dialect, table: str, columns: Sequence[str]) -> str:
+    cols = ", ".join(dialect.quote(c) for c in columns)
+    return f"INSERT INTO {dialect.quote(table)} ({cols}) VALUES ({', '.join('?' for _ in columns)})"
+
+
 class Dialect(abc.ABC):
     name: str
+    system_name: str  # OpenTelemetry's db.system.name, for metrics
 
     # --- connections -------------------------------------------------------------------
     @abc.abstractmethod
@@ -53,6 +65,17 @@ class Dialect(abc.ABC):
 
     @abc.abstractmethod
     async def close(self) -> None: ...
+
+    async def open_auxiliary(self, data_dir: str) -> Dialect:
+        """Where data kept apart from the records lives (request logs): a database of its own
+        when the engine keeps one per file, else this one (its tables then sit beside the data)."""
+        return self
+
+    def thread_inserter(self, table: str, columns: Sequence[str]) -> ThreadInserter:
+        """A blocking inserter for one background thread (never the event loop's): `insert(rows)`
+        puts the rows into `table` in one transaction. Made on the event loop, which must keep
+        running while it is used."""
+        return _LoopInserter(self, table, columns)
 
     # --- identifiers and DDL -------------------------------------------------------------
     @staticmethod
@@ -238,3 +261,22 @@ class Dialect(abc.ABC):
 
     @abc.abstractmethod
     def lower(self, sql: str) -> str: ...
+
+
+class _LoopInserter:
+    """Engines with an async driver: the thread hands each batch to the event loop and waits."""
+
+    def __init__(self, dialect: Dialect, table: str, columns: Sequence[str]) -> None:
+        self.dialect = dialect
+        self.loop = asyncio.get_running_loop()
+        self.sql = insert_sql(dialect, table, columns)
+
+    async def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+        async with self.dialect.transaction() as tx:
+            await tx.execute_many(self.sql, rows)
+
+    def insert(self, rows: list[tuple[Any, ...]]) -> None:
+        asyncio.run_coroutine_threadsafe(self._insert(rows), self.loop).result(timeout=60)
+
+    def close(self) -> None:
+        pass

@@ -13,16 +13,19 @@ import threading
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from time import perf_counter
 from typing import Any, cast
 
 import apsw
 import orjson
 
-from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect, ThreadInserter, insert_sql
 from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
+from roost.db.stats import Timings
 
 _UNIQUE_RE = re.compile(r"UNIQUE constraint failed: (.+)")
 SCAN_THREADS = 2  # the machine sizes Roost targets have 2-4 cores
+AUXILIARY_FILE = "auxiliary.db"  # request logs, beside data.db (PocketBase's name)
 
 
 def connect(path: str) -> apsw.Connection:
@@ -84,9 +87,34 @@ class _Conn:
         return self.conn.changes()
 
 
+class _FileInserter:
+    """A connection of its own, opened and used by the inserting thread: the event loop never
+    waits for these writes (WAL and the busy timeout order them with other writers)."""
+
+    def __init__(self, path: str, sql: str) -> None:
+        self.path = path
+        self.sql = sql
+        self.conn: apsw.Connection | None = None
+
+    def insert(self, rows: list[tuple[Any, ...]]) -> None:
+        if self.conn is None:
+            self.conn = connect(self.path)
+        try:
+            with self.conn:  # one transaction
+                self.conn.executemany(self.sql, rows)
+        except apsw.Error as exc:
+            raise _translate(exc) from None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
 class SQLiteDialect(Dialect):
     json_stored_as_text = True
     name = "sqlite"
+    system_name = "sqlite"
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -95,6 +123,7 @@ class SQLiteDialect(Dialect):
         self._read = _Conn(self, self.reader)
         self._write = _Conn(self, self.writer)
         self.write_lock = asyncio.Lock()
+        self.write_wait = Timings()  # how long writes waited for the writer connection
         self._scan_pool = ThreadPoolExecutor(max_workers=SCAN_THREADS, thread_name_prefix="roost-scan")
         self._scan_local = threading.local()
         self._scan_conns: list[apsw.Connection] = []
@@ -112,7 +141,9 @@ class SQLiteDialect(Dialect):
         return await self._read.fetch_one(sql, params)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        started = perf_counter()
         async with self.write_lock:
+            self.write_wait.observe(perf_counter() - started)
             return await self._write.execute(sql, params)
 
     async def fetch_scan(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
@@ -133,7 +164,9 @@ class SQLiteDialect(Dialect):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Conn]:
+        started = perf_counter()
         async with self.write_lock:
+            self.write_wait.observe(perf_counter() - started)
             self.writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._write
@@ -146,6 +179,12 @@ class SQLiteDialect(Dialect):
                 except apsw.Error as exc:
                     self.writer.execute("ROLLBACK")
                     raise _translate(exc) from None
+
+    async def open_auxiliary(self, data_dir: str) -> SQLiteDialect:
+        return await SQLiteDialect.connect(os.path.join(data_dir, AUXILIARY_FILE))
+
+    def thread_inserter(self, table: str, columns: Sequence[str]) -> ThreadInserter:
+        return _FileInserter(self.path, insert_sql(self, table, columns))
 
     async def close(self) -> None:
         try:

@@ -1,0 +1,266 @@
+"""The log store's writer: request and app logs reach the database in batches, off the request path.
+
+A request only appends one tuple to a deque (a fraction of a microsecond, no lock); a daemon
+thread wakes every FLUSH_INTERVAL seconds, turns the tuples into rows (id, JSON data, timestamp)
+and inserts them in one transaction through the dialect's thread inserter. On SQLite that thread
+writes `auxiliary.db` on a connection of its own; on PostgreSQL it hands the batch to the event
+loop. The queue is bounded: past MAX_PENDING tuples new ones are counted as dropped, never waited
+for. Rows follow PocketBase's `_logs` table: id, level (slog levels: -4 debug, 0 info, 4 warn,
+8 error), message, data (JSON), created."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections import deque
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+
+from roost.db.dialects.base import ThreadInserter
+from roost.errors import RoostError
+from roost.security.ids import LOWER_ALNUM
+from roost.security.redact import safe_query
+
+log = logging.getLogger("roost.logs")
+
+TABLE = "_logs"
+COLUMNS = ("id", "level", "message", "data", "created")
+FLUSH_INTERVAL = 0.25  # seconds: a log is stored at most about this long after it happened
+MAX_PENDING = 100_000  # tuples waiting to be written; past this, new logs are dropped and counted
+BATCH_ROWS = 1000  # rows per INSERT transaction
+DEFAULT_MAX_DATA_SIZE = 16 << 10  # PocketBase: serialised data over this is truncated
+MAX_MESSAGE_SIZE = 8000
+LEVEL_INFO, LEVEL_ERROR = 0, 8
+
+REQUEST, APP, FLUSH, STOP = "request", "app", "flush", "stop"
+_ID_TABLE = bytes(ord(LOWER_ALNUM[i % len(LOWER_ALNUM)]) for i in range(256))
+
+
+def new_log_id() -> str:
+    """15 characters of [a-z0-9], as PocketBase's ids (a cheap draw: log ids need no secrecy)."""
+    return os.urandom(15).translate(_ID_TABLE).decode()
+
+
+_second: tuple[int, str] = (-1, "")
+
+
+def format_created(ts: float) -> str:
+    """PocketBase's datetime text: `2026-01-02 03:04:05.678Z`."""
+    global _second
+    second = int(ts)
+    cached = _second
+    if cached[0] != second:
+        cached = _second = (second, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(second)))
+    return f"{cached[1]}.{int((ts - second) * 1000):03d}Z"
+
+
+def level_of(levelno: int) -> int:
+    """A Python logging level as a slog level: DEBUG -4, INFO 0, WARNING 4, ERROR 8, CRITICAL 12."""
+    return (levelno - logging.INFO) * 4 // 10
+
+
+def _cut(text: str, limit: int) -> str:
+    return text[:limit] + "..." if len(text) > limit else text
+
+
+def _detail_message(message: Any) -> Any:
+    """A field error as PocketBase's validation errors print it: `cannot be blank`."""
+    if isinstance(message, str) and message:
+        return (message[0].lower() + message[1:]).rstrip(".")
+    return message
+
+
+def error_details(exc: BaseException | None) -> Any:
+    """The `details` of a failed request: field errors as {field: message}, the text of an
+    unexpected error, else null."""
+    if exc is None:
+        return None
+    if isinstance(exc, RoostError):
+        if not exc.data:
+            return None
+        return _details_of(exc.data)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _details_of(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and "code" in value and "message" in value:
+            out[key] = _detail_message(value["message"])
+        elif isinstance(value, dict):
+            out[key] = _details_of(value)
+        else:
+            out[key] = value
+    return out
+
+
+class LogStore:
+    """The queue and its writer thread. The attributes below follow `settings.logs` (see
+    core/logs.py): `enabled` is maxDays > 0; the others are read when a batch is written."""
+
+    def __init__(self, inserter: ThreadInserter, json_as_text: bool) -> None:
+        """`json_as_text`: the data column takes JSON text (else a JSON-ready value)."""
+        self.enabled = True
+        self.min_level = 0
+        self.log_ip = True
+        self.log_auth_id = False
+        self.max_data_size = 0
+        self.dropped = 0  # logs not stored because the queue was full
+        self.written = 0
+        self.failed = 0  # logs lost to a failed insert
+        self._inserter = inserter
+        self._json_as_text = json_as_text
+        self._pending: deque[tuple[Any, ...]] = deque()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="roost-log-store", daemon=True)
+        self._thread.start()
+
+    # --- producers (any thread; the request path calls `request`) -----------------------------
+    def request(self, record: tuple[Any, ...]) -> None:
+        """One finished request: (REQUEST, ts, method, path, query, status, seconds, headers,
+        client ip, auth (collection, record) or None, error body or None, exception or None)."""
+        if len(self._pending) < MAX_PENDING:
+            self._pending.append(record)
+        else:
+            self.dropped += 1
+
+    def app_log(self, ts: float, level: int, message: str, data: dict[str, Any]) -> None:
+        """A log from code (`app.logger`): stored if its level is at least minLevel."""
+        if not self.enabled or level < self.min_level:
+            return
+        if len(self._pending) < MAX_PENDING:
+            self._pending.append((APP, ts, level, message, data))
+        else:
+            self.dropped += 1
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Write everything queued so far; blocks (call it through a thread from async code)."""
+        done = threading.Event()
+        self._pending.append((FLUSH, done))
+        self._wake.set()
+        return done.wait(timeout)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write what is queued, then stop the thread (blocking)."""
+        if self._thread.is_alive():
+            self._pending.append((STOP,))
+            self._wake.set()
+            self._thread.join(timeout)
+
+    # --- the writer thread -------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            while True:
+                self._wake.wait(FLUSH_INTERVAL)
+                self._wake.clear()
+                if self._drain():
+                    return
+        finally:
+            self._inserter.close()
+
+    def _drain(self) -> bool:
+        rows: list[tuple[Any, ...]] = []
+        done: list[threading.Event] = []
+        stop = False
+        pop = self._pending.popleft
+        while True:
+            try:
+                item = pop()
+            except IndexError:
+                break
+            kind = item[0]
+            try:
+                if kind is REQUEST:
+                    row = self._request_row(item)
+                    if row is not None:
+                        rows.append(row)
+                elif kind is APP:
+                    rows.append(self._row(item[1], item[2], item[3], item[4]))
+                elif kind is FLUSH:
+                    done.append(item[1])
+                elif kind is STOP:
+                    stop = True
+            except Exception:  # a bad record must not end the writer
+                log.exception("a log could not be prepared for storage")
+            if len(rows) >= BATCH_ROWS:
+                self._write(rows)
+                rows = []
+        if rows:
+            self._write(rows)
+        for event in done:
+            event.set()
+        return stop
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            self._inserter.insert(rows)
+            self.written += len(rows)
+        except Exception as exc:
+            self.failed += len(rows)
+            log.warning("%d logs could not be stored: %s", len(rows), exc)
+
+    def _request_row(self, item: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        _, ts, method, path, query, status, seconds, headers, ip, auth, body, exc = item
+        level = LEVEL_ERROR if body is not None else LEVEL_INFO
+        if level < self.min_level:
+            return None
+        uri = _cut(path + "?" + safe_query(query) if query else path, 3000)
+        referer = agent = ""
+        for key, value in headers:
+            if key == b"user-agent":
+                agent = value.decode("latin-1")
+            elif key == b"referer":
+                referer = value.decode("latin-1")
+        data: dict[str, Any] = {
+            "type": "request",
+            "execTime": seconds * 1000.0,
+            "url": uri,
+            "method": _cut(method, 50),
+            "status": status,
+            "referer": _cut(referer, 2000),
+            "userAgent": _cut(agent, 2000),
+            "auth": auth[0].name if auth else "",
+        }
+        if auth and self.log_auth_id:
+            data["authId"] = auth[1].get("id", "")
+        if self.log_ip:
+            data["userIP"] = data["remoteIP"] = ip
+        if body is not None:
+            try:
+                message = orjson.loads(body).get("message", "")
+            except (orjson.JSONDecodeError, AttributeError):
+                message = ""
+            data["error"] = message
+            data["details"] = error_details(exc)
+        return self._row(ts, level, f"{method} {unquote(uri)}", data)
+
+    def _row(self, ts: float, level: int, message: str, data: dict[str, Any]) -> tuple[Any, ...]:
+        limit = self.max_data_size or DEFAULT_MAX_DATA_SIZE
+        raw = orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str)
+        if len(raw) > limit:
+            raw = orjson.dumps(_truncate(data, limit), option=orjson.OPT_SORT_KEYS, default=str)
+        # the serialised text, or the same value as plain JSON types (code may log any object)
+        stored = raw.decode() if self._json_as_text else orjson.loads(raw)
+        return (new_log_id(), level, message[:MAX_MESSAGE_SIZE], stored, format_created(ts))
+
+
+def _truncate(data: dict[str, Any], limit: int) -> dict[str, Any]:
+    """The data cut to fit `limit` bytes: whole keys in order while they fit, then PocketBase's
+    `__pb_truncated__` marker."""
+    out: dict[str, Any] = {"__pb_truncated__": True}
+    size = len(b'{"__pb_truncated__":true}')
+    for key, value in sorted(data.items()):
+        part = len(orjson.dumps({key: value}, default=str)) - 1
+        if size + part > limit:
+            continue
+        out[key] = value
+        size += part
+    return out
