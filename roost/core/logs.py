@@ -65,10 +65,9 @@ async def _ensure_table(db: Database) -> None:
         except DatabaseError:
             if not await d.table_exists(db, TABLE):  # else another process created it meanwhile
                 raise
-    for column in ("level", "created"):
-        await db.execute(
-            f"CREATE INDEX IF NOT EXISTS {d.quote('idx_logs_' + column)} ON {d.quote(TABLE)} ({d.quote(column)})"
-        )
+    # one index beside the id: on `created`, for the cleanup and time ranges. Ids and created
+    # times grow together, so every insert appends to both (see logs/store.py).
+    await db.execute(f"CREATE INDEX IF NOT EXISTS {d.quote('idx_logs_created')} ON {d.quote(TABLE)} (created)")
 
 
 def apply_settings(app: App) -> None:
@@ -88,13 +87,16 @@ async def settings_saved(app: App) -> None:
     """As PocketBase on a settings change: apply them and delete the logs they no longer keep
     (older than maxDays, or under minLevel)."""
     apply_settings(app)
-    if app.logs_db is None:
-        return
     cfg = app.settings["logs"]
-    await app.logs_db.execute(
-        f"DELETE FROM {app.dialect.quote(TABLE)} WHERE created <= ? OR level < ?",
-        (_days_ago(cfg["maxDays"]), cfg["minLevel"]),
-    )
+    await _delete(app, "created <= ? OR level < ?", (_days_ago(cfg["maxDays"]), cfg["minLevel"]))
+
+
+async def _delete(app: App, where: str, params: tuple[Any, ...] = ()) -> None:
+    """A delete on the store, run by its writer thread (a large delete never holds the event loop)."""
+    store = app.log_store
+    if store is not None:
+        sql = f"DELETE FROM {app.dialect.quote(TABLE)}" + (f" WHERE {where}" if where else "")
+        await asyncio.to_thread(store.execute, sql, params)
 
 
 def _days_ago(days: int) -> str:
@@ -103,11 +105,7 @@ def _days_ago(days: int) -> str:
 
 async def delete_old_logs(app: App) -> None:
     """The cleanup job: logs older than `settings.logs.maxDays` days go."""
-    if app.logs_db is not None:
-        await app.logs_db.execute(
-            f"DELETE FROM {app.dialect.quote(TABLE)} WHERE created <= ?",
-            (_days_ago(app.settings["logs"]["maxDays"]),),
-        )
+    await _delete(app, "created <= ?", (_days_ago(app.settings["logs"]["maxDays"]),))
 
 
 async def flush(app: App) -> None:
@@ -256,4 +254,5 @@ async def logs_stats(app: App, text: str) -> list[dict[str, Any]]:
 
 
 async def truncate_logs(app: App) -> None:
-    await _db(app).execute(f"DELETE FROM {app.dialect.quote(TABLE)}")
+    _db(app)
+    await _delete(app, "")

@@ -15,12 +15,14 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
 
 import orjson
 
 from roost.db.dialects.base import ThreadInserter
+from roost.db.errors import UniqueViolation
 from roost.errors import RoostError
 from roost.security.ids import LOWER_ALNUM
 from roost.security.redact import safe_query
@@ -36,13 +38,25 @@ DEFAULT_MAX_DATA_SIZE = 16 << 10  # PocketBase: serialised data over this is tru
 MAX_MESSAGE_SIZE = 8000
 LEVEL_INFO, LEVEL_ERROR = 0, 8
 
-REQUEST, APP, FLUSH, STOP = "request", "app", "flush", "stop"
+REQUEST, APP, FLUSH, EXECUTE, STOP = "request", "app", "flush", "execute", "stop"
 _ID_TABLE = bytes(ord(LOWER_ALNUM[i % len(LOWER_ALNUM)]) for i in range(256))
 
 
-def new_log_id() -> str:
-    """15 characters of [a-z0-9], as PocketBase's ids (a cheap draw: log ids need no secrecy)."""
-    return os.urandom(15).translate(_ID_TABLE).decode()
+_last_micros = 0
+_SUFFIX = os.urandom(2).translate(_ID_TABLE).decode()  # this process's: no two processes share ids
+
+
+def new_log_id(ts: float | None = None) -> str:
+    """15 characters of [a-z0-9], as PocketBase's ids: the time in microseconds as 13 hex digits,
+    strictly increasing in this process (ids grow with time, so every insert lands at the end of
+    the id index and writes stay cheap as the table grows), then 2 random characters (processes
+    writing the same store at the same microsecond draw different ones)."""
+    global _last_micros
+    micros = int((time.time() if ts is None else ts) * 1_000_000)
+    if micros <= _last_micros:
+        micros = _last_micros + 1
+    _last_micros = micros
+    return f"{micros:013x}{_SUFFIX}"
 
 
 _second: tuple[int, str] = (-1, "")
@@ -148,6 +162,19 @@ class LogStore:
         self._wake.set()
         return done.wait(timeout)
 
+    def execute(self, sql: str, params: Sequence[Any] = (), timeout: float = 600.0) -> int:
+        """Run a statement on the store (a delete) in the writer thread, after the logs queued
+        before it are written; blocks (call it through a thread from async code)."""
+        done = threading.Event()
+        result: list[Any] = []
+        self._pending.append((EXECUTE, sql, params, result, done))
+        self._wake.set()
+        if not done.wait(timeout):
+            raise TimeoutError("the log store did not answer in time")
+        if isinstance(result[0], BaseException):
+            raise result[0]
+        return int(result[0])
+
     def close(self, timeout: float = 30.0) -> None:
         """Write what is queued, then stop the thread (blocking)."""
         if self._thread.is_alive():
@@ -186,6 +213,11 @@ class LogStore:
                     rows.append(self._row(item[1], item[2], item[3], item[4]))
                 elif kind is FLUSH:
                     done.append(item[1])
+                elif kind is EXECUTE:
+                    if rows:  # what came before the statement is written before it runs
+                        self._write(rows)
+                        rows = []
+                    self._run_statement(*item[1:])
                 elif kind is STOP:
                     stop = True
             except Exception:  # a bad record must not end the writer
@@ -199,57 +231,75 @@ class LogStore:
             event.set()
         return stop
 
-    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+    def _run_statement(self, sql: str, params: Sequence[Any], result: list[Any], done: threading.Event) -> None:
         try:
-            self._inserter.insert(rows)
-            self.written += len(rows)
+            result.append(self._inserter.execute(sql, params))
         except Exception as exc:
-            self.failed += len(rows)
-            log.warning("%d logs could not be stored: %s", len(rows), exc)
+            result.append(exc)
+        done.set()
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        for attempt in range(2):
+            try:
+                self._inserter.insert(rows)
+                self.written += len(rows)
+                return
+            except UniqueViolation:
+                # a process with the same suffix wrote in the same microsecond: new ids, once more
+                rows = [(new_log_id()[:13] + os.urandom(2).translate(_ID_TABLE).decode(), *row[1:]) for row in rows]
+            except Exception as exc:
+                self.failed += len(rows)
+                log.warning("%d logs could not be stored: %s", len(rows), exc)
+                return
+        self.failed += len(rows)
 
     def _request_row(self, item: tuple[Any, ...]) -> tuple[Any, ...] | None:
         _, ts, method, path, query, status, seconds, headers, ip, auth, body, exc = item
         level = LEVEL_ERROR if body is not None else LEVEL_INFO
         if level < self.min_level:
             return None
-        uri = _cut(path + "?" + safe_query(query) if query else path, 3000)
+        uri = path + "?" + safe_query(query) if query else path
+        if len(uri) > 3000:
+            uri = _cut(uri, 3000)
         referer = agent = ""
         for key, value in headers:
             if key == b"user-agent":
-                agent = value.decode("latin-1")
+                agent = _cut(value.decode("latin-1"), 2000)
             elif key == b"referer":
-                referer = value.decode("latin-1")
-        data: dict[str, Any] = {
-            "type": "request",
-            "execTime": seconds * 1000.0,
-            "url": uri,
-            "method": _cut(method, 50),
-            "status": status,
-            "referer": _cut(referer, 2000),
-            "userAgent": _cut(agent, 2000),
-            "auth": auth[0].name if auth else "",
-        }
+                referer = _cut(value.decode("latin-1"), 2000)
+        # built in key order (as PocketBase's JSON has them), so no sorting is needed
+        data: dict[str, Any] = {"auth": auth[0].name if auth else ""}
         if auth and self.log_auth_id:
             data["authId"] = auth[1].get("id", "")
-        if self.log_ip:
-            data["userIP"] = data["remoteIP"] = ip
         if body is not None:
-            try:
-                message = orjson.loads(body).get("message", "")
-            except (orjson.JSONDecodeError, AttributeError):
-                message = ""
-            data["error"] = message
             data["details"] = error_details(exc)
-        return self._row(ts, level, f"{method} {unquote(uri)}", data)
+            try:
+                data["error"] = orjson.loads(body).get("message", "")
+            except (orjson.JSONDecodeError, AttributeError):
+                data["error"] = ""
+        data["execTime"] = seconds * 1000.0
+        data["method"] = method if len(method) <= 50 else _cut(method, 50)
+        data["referer"] = referer
+        if self.log_ip:
+            data["remoteIP"] = ip
+        data["status"] = status
+        data["type"] = "request"
+        data["url"] = uri
+        data["userAgent"] = agent
+        if self.log_ip:
+            data["userIP"] = ip
+        return self._row(ts, level, f"{method} {unquote(uri) if '%' in uri else uri}", data, False)
 
-    def _row(self, ts: float, level: int, message: str, data: dict[str, Any]) -> tuple[Any, ...]:
+    def _row(
+        self, ts: float, level: int, message: str, data: dict[str, Any], sort: bool = True
+    ) -> tuple[Any, ...]:
         limit = self.max_data_size or DEFAULT_MAX_DATA_SIZE
-        raw = orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str)
+        raw = orjson.dumps(data, option=orjson.OPT_SORT_KEYS if sort else None, default=str)
         if len(raw) > limit:
             raw = orjson.dumps(_truncate(data, limit), option=orjson.OPT_SORT_KEYS, default=str)
         # the serialised text, or the same value as plain JSON types (code may log any object)
         stored = raw.decode() if self._json_as_text else orjson.loads(raw)
-        return (new_log_id(), level, message[:MAX_MESSAGE_SIZE], stored, format_created(ts))
+        return (new_log_id(ts), level, message[:MAX_MESSAGE_SIZE], stored, format_created(ts))
 
 
 def _truncate(data: dict[str, Any], limit: int) -> dict[str, Any]:

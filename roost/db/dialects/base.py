@@ -34,7 +34,11 @@ class Val:
 
 
 class ThreadInserter(Protocol):
+    """Blocking writes for one background thread: `insert(rows)` in one transaction, `execute`
+    for other statements (deletes) so that they never run on the event loop either."""
+
     def insert(self, rows: list[tuple[Any, ...]]) -> None: ...
+    def execute(self, sql: str, params: Sequence[Any]) -> int: ...
     def close(self) -> None: ...
 
 
@@ -277,6 +281,9 @@ class _LoopInserter:
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
         asyncio.run_coroutine_threadsafe(self._insert(rows), self.loop).result(timeout=60)
+
+    def execute(self, sql: str, params: Sequence[Any]) -> int:
+        return asyncio.run_coroutine_threadsafe(self.dialect.execute(sql, params), self.loop).result(timeout=600)
 
     def close(self) -> None:
         pass

@@ -96,14 +96,27 @@ class _FileInserter:
         self.sql = sql
         self.conn: apsw.Connection | None = None
 
-    def insert(self, rows: list[tuple[Any, ...]]) -> None:
+    def _conn(self) -> apsw.Connection:
         if self.conn is None:
             self.conn = connect(self.path)
+            self.conn.execute("PRAGMA cache_size=-4000").fetchall()  # appends need few pages
+        return self.conn
+
+    def insert(self, rows: list[tuple[Any, ...]]) -> None:
+        conn = self._conn()
         try:
-            with self.conn:  # one transaction
-                self.conn.executemany(self.sql, rows)
+            with conn:  # one transaction
+                conn.executemany(self.sql, rows)
         except apsw.Error as exc:
             raise _translate(exc) from None
+
+    def execute(self, sql: str, params: Sequence[Any]) -> int:
+        conn = self._conn()
+        try:
+            conn.execute(sql, params)
+        except apsw.Error as exc:
+            raise _translate(exc) from None
+        return conn.changes()
 
     def close(self) -> None:
         if self.conn is not None:
