@@ -65,9 +65,9 @@ async def _ensure_table(db: Database) -> None:
         except DatabaseError:
             if not await d.table_exists(db, TABLE):  # else another process created it meanwhile
                 raise
-    # one index beside the id: on `created`, for the cleanup and time ranges. Ids and created
-    # times grow together, so every insert appends to both (see logs/store.py).
-    await db.execute(f"CREATE INDEX IF NOT EXISTS {d.quote('idx_logs_created')} ON {d.quote(TABLE)} (created)")
+    # No index beside the id's: each one costs every insert a B-tree write, while the readers
+    # (the superusers' log pages, the cleanup job in the writer thread) can afford a scan of a few
+    # days of logs. Ids grow with time, so inserts append to the id index (see logs/store.py).
 
 
 def apply_settings(app: App) -> None:
