@@ -5,7 +5,6 @@ paths included)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -39,7 +38,7 @@ async def open_logs(app: App) -> None:
             await aux.close()
         raise
     app.logs_db = aux
-    app.log_store = LogStore(aux.dialect.thread_inserter(TABLE, COLUMNS), aux.dialect.json_stored_as_text)
+    app.log_store = LogStore(aux.dialect.batch_writer(TABLE, COLUMNS), aux.dialect.json_stored_as_text)
     app.logger.addHandler(_StoreHandler(app.log_store))
     apply_settings(app)
     app.cron.add(CLEANUP_JOB, CLEANUP_SCHEDULE, lambda: delete_old_logs(app))
@@ -49,7 +48,7 @@ async def close_logs(app: App) -> None:
     store = app.log_store
     if store is not None:
         app.log_store = None
-        await asyncio.to_thread(store.close)  # the loop keeps running: PostgreSQL writes need it
+        await store.close()
     if app.logs_db is not None and app.logs_db is not app.db:
         await app.logs_db.close()
     app.logs_db = None
@@ -92,11 +91,12 @@ async def settings_saved(app: App) -> None:
 
 
 async def _delete(app: App, where: str, params: tuple[Any, ...] = ()) -> None:
-    """A delete on the store, run by its writer thread (a large delete never holds the event loop)."""
+    """A delete on the store, in order with the writes (on SQLite in a worker thread: a large
+    delete never holds the event loop)."""
     store = app.log_store
     if store is not None:
         sql = f"DELETE FROM {app.dialect.quote(TABLE)}" + (f" WHERE {where}" if where else "")
-        await asyncio.to_thread(store.execute, sql, params)
+        await store.execute(sql, params)
 
 
 def _days_ago(days: int) -> str:
@@ -111,7 +111,7 @@ async def delete_old_logs(app: App) -> None:
 async def flush(app: App) -> None:
     """Wait until every log queued so far is stored."""
     if app.log_store is not None:
-        await asyncio.to_thread(app.log_store.flush)
+        await app.log_store.flush()
 
 
 # --- app.logger -------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-import asyncio
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -33,12 +32,12 @@ class Val:
     coalesce: bool = False  # COALESCE(sql, ''): NULL reads as '' and the affinity is lost
 
 
-class ThreadInserter(Protocol):
-    """Blocking writes for one background thread: `insert(rows)` in one transaction, `execute`
-    for other statements (deletes) so that they never run on the event loop either."""
+class BatchWriter(Protocol):
+    """Appends rows to one table for a single background task: `insert(rows)` in one transaction,
+    `execute` for other statements on that table (deletes), `close()` when done."""
 
-    def insert(self, rows: list[tuple[Any, ...]]) -> None: ...
-    def execute(self, sql: str, params: Sequence[Any]) -> int: ...
+    async def insert(self, rows: list[tuple[Any, ...]]) -> None: ...
+    async def execute(self, sql: str, params: Sequence[Any]) -> int: ...
     def close(self) -> None: ...
 
 
@@ -75,11 +74,9 @@ class Dialect(abc.ABC):
         when the engine keeps one per file, else this one (its tables then sit beside the data)."""
         return self
 
-    def thread_inserter(self, table: str, columns: Sequence[str]) -> ThreadInserter:
-        """A blocking inserter for one background thread (never the event loop's): `insert(rows)`
-        puts the rows into `table` in one transaction. Made on the event loop, which must keep
-        running while it is used."""
-        return _LoopInserter(self, table, columns)
+    def batch_writer(self, table: str, columns: Sequence[str]) -> BatchWriter:
+        """A writer that appends batches of rows to `table` (the request logs)."""
+        return _PoolWriter(self, table, columns)
 
     # --- identifiers and DDL -------------------------------------------------------------
     @staticmethod
@@ -267,23 +264,19 @@ class Dialect(abc.ABC):
     def lower(self, sql: str) -> str: ...
 
 
-class _LoopInserter:
-    """Engines with an async driver: the thread hands each batch to the event loop and waits."""
+class _PoolWriter:
+    """Engines with an async driver: each batch is one transaction on a pooled connection."""
 
     def __init__(self, dialect: Dialect, table: str, columns: Sequence[str]) -> None:
         self.dialect = dialect
-        self.loop = asyncio.get_running_loop()
         self.sql = insert_sql(dialect, table, columns)
 
-    async def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+    async def insert(self, rows: list[tuple[Any, ...]]) -> None:
         async with self.dialect.transaction() as tx:
             await tx.execute_many(self.sql, rows)
 
-    def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        asyncio.run_coroutine_threadsafe(self._insert(rows), self.loop).result(timeout=60)
-
-    def execute(self, sql: str, params: Sequence[Any]) -> int:
-        return asyncio.run_coroutine_threadsafe(self.dialect.execute(sql, params), self.loop).result(timeout=600)
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        return await self.dialect.execute(sql, params)
 
     def close(self) -> None:
         pass

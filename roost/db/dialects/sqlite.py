@@ -19,7 +19,7 @@ from typing import Any, cast
 import apsw
 import orjson
 
-from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect, ThreadInserter, insert_sql
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect, insert_sql
 from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
 from roost.db.stats import Timings
 
@@ -87,39 +87,61 @@ class _Conn:
         return self.conn.changes()
 
 
-class _FileInserter:
-    """A connection of its own, opened and used by the inserting thread: the event loop never
-    waits for these writes (WAL and the busy timeout order them with other writers)."""
+class _FileWriter:
+    """Batches appended on a connection of its own, on the event loop: a batch of a few hundred
+    rows is one short C call per row and no thread, so no thread competes with the loop for the
+    GIL row by row. The WAL is checkpointed in a worker thread every CHECKPOINT_EVERY batches
+    (never inside a commit on the loop), and other statements (deletes, which may scan) run in a
+    worker thread too, one call that holds no GIL while SQLite works."""
+
+    CHECKPOINT_EVERY = 64
 
     def __init__(self, path: str, sql: str) -> None:
         self.path = path
         self.sql = sql
         self.conn: apsw.Connection | None = None
+        self.batches = 0
 
     def _conn(self) -> apsw.Connection:
         if self.conn is None:
             self.conn = connect(self.path)
             self.conn.execute("PRAGMA cache_size=-4000").fetchall()  # appends need few pages
+            self.conn.execute("PRAGMA wal_autocheckpoint=0").fetchall()
         return self.conn
 
-    def insert(self, rows: list[tuple[Any, ...]]) -> None:
+    async def insert(self, rows: list[tuple[Any, ...]]) -> None:
         conn = self._conn()
         try:
             with conn:  # one transaction
                 conn.executemany(self.sql, rows)
         except apsw.Error as exc:
             raise _translate(exc) from None
+        self.batches += 1
+        if self.batches % self.CHECKPOINT_EVERY == 0:
+            await asyncio.to_thread(self._checkpoint, conn)
 
-    def execute(self, sql: str, params: Sequence[Any]) -> int:
-        conn = self._conn()
+    @staticmethod
+    def _checkpoint(conn: apsw.Connection) -> None:
         try:
-            conn.execute(sql, params)
-        except apsw.Error as exc:
-            raise _translate(exc) from None
-        return conn.changes()
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except apsw.Error:
+            pass  # readers in the way: the next one catches up
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        conn = self._conn()
+
+        def run() -> int:
+            try:
+                conn.execute(sql, params)
+            except apsw.Error as exc:
+                raise _translate(exc) from None
+            return conn.changes()
+
+        return await asyncio.to_thread(run)
 
     def close(self) -> None:
         if self.conn is not None:
+            self._checkpoint(self.conn)
             self.conn.close()
             self.conn = None
 
@@ -196,8 +218,8 @@ class SQLiteDialect(Dialect):
     async def open_auxiliary(self, data_dir: str) -> SQLiteDialect:
         return await SQLiteDialect.connect(os.path.join(data_dir, AUXILIARY_FILE))
 
-    def thread_inserter(self, table: str, columns: Sequence[str]) -> ThreadInserter:
-        return _FileInserter(self.path, insert_sql(self, table, columns))
+    def batch_writer(self, table: str, columns: Sequence[str]) -> BatchWriter:
+        return _FileWriter(self.path, insert_sql(self, table, columns))
 
     async def close(self) -> None:
         try:
