@@ -11,6 +11,7 @@ from typing import Any
 
 from roost.core.app import App
 from roost.core.events import BootstrapEvent, ServeEvent
+from roost.core.logs import close_logs
 from roost.web.access_log import AccessLog
 
 
@@ -75,4 +76,7 @@ async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) 
     try:
         await load_hooks(app, hooks_dir)
     finally:
-        await app.db.close()
+        try:
+            await close_logs(app)
+        finally:
+            await app.db.close()
