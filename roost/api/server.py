@@ -18,6 +18,7 @@ from roost.api import (
     record_auth,
     records,
     settings,
+    sql,
 )
 from roost.core.app import App
 from roost.core.auth import find_by_token
@@ -59,6 +60,7 @@ def build_router(app: App) -> Router:
         crons,
         logs,
         metrics,
+        sql,
     ):
         module.bind(router, app)
     for route in app.router.routes:  # custom routes added by hooks and scripts

@@ -125,6 +125,7 @@ class App(HookCatalogue, LibraryApi):
         self.realtime: Any = None
         # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
         self.cron = Cron(DatabaseTickLock(db))
+        self.cron.add("__pbDBOptimize__", "0 0 * * *", self.dialect.optimize)
         # request and app logs (core/logs.py): their database, the batching writer, and the
         # logger hook code writes to (`app.logger.info("msg", extra={...})`)
         self.logs_db: Database | None = None

@@ -19,6 +19,8 @@ from typing import Any, cast
 import apsw
 import orjson
 
+from roost.db.console import ConsoleResult
+from roost.db.dialects import sqlite_console
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect, insert_sql
 from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
 from roost.db.stats import Timings
@@ -220,6 +222,18 @@ class SQLiteDialect(Dialect):
 
     def batch_writer(self, table: str, columns: Sequence[str]) -> BatchWriter:
         return _FileWriter(self.path, insert_sql(self, table, columns))
+
+    async def optimize(self) -> None:
+        async with self.write_lock:
+            self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            self.writer.execute("PRAGMA optimize").fetchall()
+
+    async def run_console(self, sql: str, *, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
+        if write:
+            return await sqlite_console.run_write(self, sql, timeout)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._scan_pool, sqlite_console.run_query, self.path, connect, sql, max_rows, timeout
+        )
 
     async def close(self) -> None:
         try:
