@@ -29,8 +29,10 @@ async def bootstrap(app: App) -> None:
             for table in (system_tables.COLLECTIONS, system_tables.PARAMS):
                 for sql in system_tables.create_statements(d, table):
                     await tx.execute(sql)
-            for spec in (superusers_spec(), users_spec()):
-                spec["created"] = spec["updated"] = now()
+            created = datetime.now(UTC)
+            for offset, spec in enumerate((superusers_spec(), users_spec())):
+                # one millisecond apart, so collection lists keep PocketBase's order (_superusers, users)
+                spec["created"] = spec["updated"] = format_datetime(created + timedelta(milliseconds=offset))
                 spec["indexes"] = collection_schema.auth_indexes(spec["id"], spec["name"]) + spec["indexes"]
                 coll = Collection(spec)
                 await insert(tx, coll)
