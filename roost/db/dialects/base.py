@@ -238,3 +238,29 @@ class Dialect(abc.ABC):
 
     @abc.abstractmethod
     def lower(self, sql: str) -> str: ...
+
+    # --- view collections ----------------------------------------------------------------------
+    # View queries are written in SQLite's dialect (PocketBase's); `names` maps lower-cased
+    # collection and field names to their spelling, for engines that do not ignore case.
+    @abc.abstractmethod
+    async def query_columns(
+        self, executor: Any, query: str, names: dict[str, str], aliases: list[str]
+    ) -> list[tuple[str, str]]:
+        """(name, declared type) of each column of `query`, which must be one read-only SELECT;
+        raises InvalidViewQuery with the engine's explanation otherwise."""
+
+    @abc.abstractmethod
+    def view_select(
+        self, query: str, columns: Sequence[tuple[str, str]], names: dict[str, str], aliases: list[str]
+    ) -> str:
+        """The SELECT a view runs for `query`, its columns typed by their (name, storage kind)."""
+
+    def create_view(self, name: str, select: str) -> str:
+        return f"CREATE VIEW {self.quote(name)} AS {select}"
+
+    def drop_view(self, name: str) -> str:
+        return f"DROP VIEW IF EXISTS {self.quote(name)}"
+
+    def unsorted_view_order(self, table_sql: str) -> str:
+        """The ORDER BY of an unsorted list of a view: the query's own order."""
+        return ""

@@ -19,7 +19,7 @@ import apsw
 import orjson
 
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
-from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
+from roost.db.errors import DatabaseError, InvalidSchema, InvalidViewQuery, UniqueViolation, ViewDependency
 
 _UNIQUE_RE = re.compile(r"UNIQUE constraint failed: (.+)")
 SCAN_THREADS = 2  # the machine sizes Roost targets have 2-4 cores
@@ -40,6 +40,34 @@ def connect(path: str) -> apsw.Connection:
     return conn
 
 
+# sqlite3_errstr() of the codes a view query can meet, for PocketBase's "<errstr>: <message> (<code>)"
+_ERRSTR = {
+    1: "SQL logic error",
+    5: "database is locked",
+    6: "database table is locked",
+    7: "out of memory",
+    9: "interrupted",
+    18: "string or blob too big",
+    19: "constraint failed",
+    20: "datatype mismatch",
+    23: "authorization denied",
+    25: "column index out of range",
+}
+# what a view query may do: read tables and call functions, nothing else
+_VIEW_ACTIONS = {apsw.SQLITE_SELECT, apsw.SQLITE_READ, apsw.SQLITE_FUNCTION, apsw.SQLITE_RECURSIVE}
+
+
+def sqlite_message(exc: apsw.Error) -> str:
+    """An SQLite error as PocketBase's driver words it, e.g. `SQL logic error: no such table: x (1)`."""
+    code = int(getattr(exc, "result", 1) or 1)
+    text = re.sub(r"^\w+Error: ", "", str(exc))
+    return f"{_ERRSTR.get(code, 'unknown error')}: {text} ({code})"
+
+
+def _read_only(action: int, *_args: Any) -> int:
+    return apsw.SQLITE_OK if action in _VIEW_ACTIONS else apsw.SQLITE_DENY
+
+
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, apsw.ConstraintError):
         m = _UNIQUE_RE.search(str(exc))
@@ -52,6 +80,8 @@ def _translate(exc: Exception) -> Exception:
             return UniqueViolation(table, cols, str(exc))
         if "UNIQUE" in str(exc):
             return UniqueViolation(detail=str(exc))
+    if isinstance(exc, apsw.SQLError) and "error in view" in str(exc):
+        return ViewDependency(sqlite_message(exc))
     if isinstance(exc, apsw.SQLError):
         return InvalidSchema(detail=str(exc))
     return DatabaseError(detail=str(exc))
@@ -215,3 +245,30 @@ class SQLiteDialect(Dialect):
 
     def lower(self, sql: str) -> str:
         return f"LOWER({sql})"
+
+    # --- view collections: the query is SQLite's own, run as PocketBase runs it -------------------
+    async def query_columns(
+        self, executor: Any, query: str, names: dict[str, str], aliases: list[str]
+    ) -> list[tuple[str, str]]:
+        conn: apsw.Connection = executor.conn
+        temp = "_temp_" + os.urandom(6).hex()[:6]
+        try:
+            # one statement that only reads: anything else is refused while it is prepared
+            conn.authorizer = _read_only
+            try:
+                conn.execute(f"SELECT * FROM ({query}) LIMIT 0").fetchall()
+            finally:
+                conn.authorizer = None
+            conn.execute(f"CREATE VIEW {self.quote(temp)} AS SELECT * FROM ({query})")
+            rows = conn.execute(f"PRAGMA table_info({self.quote(temp)})").fetchall()
+        except apsw.Error as exc:
+            raise InvalidViewQuery(sqlite_message(exc)) from None
+        finally:
+            conn.execute(f"DROP VIEW IF EXISTS {self.quote(temp)}")
+        return [(str(r[1]), str(r[2] or "")) for r in rows]
+
+    def view_select(
+        self, query: str, columns: Sequence[tuple[str, str]], names: dict[str, str], aliases: list[str]
+    ) -> str:
+        # the query is wrapped in a second SELECT, as PocketBase does
+        return f"SELECT * FROM ({query})"
