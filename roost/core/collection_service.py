@@ -355,7 +355,9 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
     check_format(data)
     spec = build_spec(data, existing)
     view_errors = (
-        await view_service.query_errors(app, spec) if existing.is_view and spec.get("type") == "view" else None
+        await view_service.query_errors(app, spec, existing)
+        if existing.is_view and spec.get("type") == "view"
+        else None
     )
     coll = _validate(app, spec, existing, await _internal_table(app, spec), view_errors)
     spec = coll.spec

@@ -132,13 +132,27 @@ def _sentence(text: str) -> str:
     return text if text.endswith(".") else text + "."
 
 
-async def query_errors(app: App, spec: dict[str, Any]) -> dict[str, Any]:
+def _keep_ids(fields: list[dict[str, Any]], before: list[Any]) -> None:
+    """A regenerated field keeps the id it had (submitted, or saved before) when its name and
+    type are the same, so that saving or importing a view again changes nothing."""
+    known: dict[tuple[str, str], str] = {}
+    for f in before:
+        if isinstance(f, dict) and isinstance(f.get("id"), str) and f.get("id"):
+            known.setdefault((str(f.get("name")), str(f.get("type"))), f["id"])
+    for f in fields:
+        old = known.get((str(f.get("name")), str(f.get("type"))))
+        if old is not None and f.get("name") != ID_NAME:
+            f["id"] = old
+
+
+async def query_errors(app: App, spec: dict[str, Any], existing: Collection | None = None) -> dict[str, Any]:
     """Infer a view collection's fields into `spec` and return its validation errors
     (`viewQuery`, `fields`) in PocketBase's shape."""
     query = spec.get("viewQuery")
     query = query if isinstance(query, str) else ""
     errors: dict[str, Any] = {}
     inferred = await infer_fields(app, normalize_select_or_keep(query)) if query.strip() else Inferred([], [])
+    _keep_ids(inferred.fields, [*(spec.get("fields") or []), *(f.to_json() for f in (existing.fields if existing else []))])
     spec["fields"] = inferred.fields
     if not query:
         errors["viewQuery"] = field_error("validation_required", "Cannot be blank.")
@@ -186,7 +200,10 @@ async def save_db_view(app: App, tx: Executor, coll: Collection, old: Collection
     if inferred.error is not None:
         raise BadRequest(_fail_message(old) + " Raw error: \n" + inferred.error)
     fields = [f.to_json() for f in coll.fields]
-    await tx.execute(app.dialect.create_view(coll.table, view_select(app, query, fields, inferred.columns)))
+    try:
+        await app.dialect.save_view(tx, coll.table, view_select(app, query, fields, inferred.columns))
+    except InvalidViewQuery as exc:
+        raise BadRequest(_fail_message(old) + f" Raw error: \n{exc}") from None
 
 
 def _fail_message(old: Collection | None) -> str:

@@ -207,8 +207,12 @@ class Dialect(abc.ABC):
 
     def json_value(self, column_sql: str, path: list[str]) -> str:
         """A JSON column's value at `path` ([] for the whole value) as JSON_EXTRACT returns it."""
-        jpath = "$" + "".join(f"[{p}]" if p.isdigit() else f'."{p}"' for p in path)
-        return f"JSON_EXTRACT({column_sql}, '{jpath}')"
+        tail = "".join(f"[{p}]" if p.isdigit() else f'."{p}"' for p in path)
+        # as PocketBase: a value that is not JSON (a view's column) is read as a JSON string
+        return (
+            f"(CASE WHEN json_valid({column_sql}) THEN JSON_EXTRACT({column_sql}, '${tail}') "
+            f"ELSE JSON_EXTRACT(json_object('pb', {column_sql}), '$.pb{tail}') END)"
+        )
 
     def clamp_unit(self, sql: str) -> str:
         """`sql` limited to [-1, 1] (rounding can leave a cosine just outside), NULL staying NULL."""
@@ -257,6 +261,10 @@ class Dialect(abc.ABC):
 
     def create_view(self, name: str, select: str) -> str:
         return f"CREATE VIEW {self.quote(name)} AS {select}"
+
+    async def save_view(self, executor: Any, name: str, select: str) -> None:
+        """Create the view `name` running `select` (from `view_select`)."""
+        await executor.execute(self.create_view(name, select))
 
     def drop_view(self, name: str) -> str:
         return f"DROP VIEW IF EXISTS {self.quote(name)}"

@@ -182,7 +182,7 @@ def _translate(exc: Exception) -> Exception:
             detail,
             index=getattr(exc, "constraint_name", "") or "",
         )
-    if isinstance(exc, asyncpg.DependentObjectsStillInUseError) or (
+    if isinstance(exc, asyncpg.DependentObjectsStillExistError) or (
         isinstance(exc, asyncpg.FeatureNotSupportedError) and "used by a view" in str(exc)
     ):
         detail = getattr(exc, "detail", "") or ""

@@ -141,6 +141,7 @@ class Translator:
 
     def __init__(self, names: dict[str, str]) -> None:
         self.names = names
+        self.subqueries = 0
 
     def ident(self, raw: str) -> str:
         name = raw
@@ -159,6 +160,14 @@ class Translator:
             j += 1
             if isinstance(it, Paren):
                 out.append("(" + self.seq(it.items) + ")")
+                prev = _word(solid[j - 2]) if j >= 2 else ""
+                follows = _word(nxt)
+                named = follows == "as" or (
+                    isinstance(nxt, Tok) and (nxt.kind == "qident" or (nxt.kind == "word" and follows not in KEYWORDS))
+                )
+                if prev in ("from", "join") and not named:
+                    self.subqueries += 1  # SQLite allows a subquery without a name; PostgreSQL does not
+                    out.append(f'AS "_sub{self.subqueries}"')
                 continue
             if it.kind == "word":
                 word = it.text.lower()

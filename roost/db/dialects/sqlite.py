@@ -53,8 +53,28 @@ _ERRSTR = {
     23: "authorization denied",
     25: "column index out of range",
 }
-# what a view query may do: read tables and call functions, nothing else
+# what a view query may do: read tables and call functions; the view itself is created, read
+# (PRAGMA table_info) and dropped under the same guard, so no statement smuggled into the query
+# text can write anything
 _VIEW_ACTIONS = {apsw.SQLITE_SELECT, apsw.SQLITE_READ, apsw.SQLITE_FUNCTION, apsw.SQLITE_RECURSIVE}
+_SCHEMA_TABLES = {"sqlite_master", "sqlite_schema", "sqlite_temp_master"}
+
+
+def _view_guard(view: str) -> Any:
+    def authorize(action: int, arg1: str | None, arg2: str | None, *_rest: Any) -> int:
+        if action in _VIEW_ACTIONS:
+            return apsw.SQLITE_OK
+        if action in (apsw.SQLITE_CREATE_VIEW, apsw.SQLITE_DROP_VIEW) and arg1 == view:
+            return apsw.SQLITE_OK
+        if action == apsw.SQLITE_DELETE and arg1 == view:
+            return apsw.SQLITE_OK  # part of dropping the view
+        if action in (apsw.SQLITE_INSERT, apsw.SQLITE_UPDATE, apsw.SQLITE_DELETE) and arg1 in _SCHEMA_TABLES:
+            return apsw.SQLITE_OK
+        if action == apsw.SQLITE_PRAGMA and arg1 == "table_info":
+            return apsw.SQLITE_OK
+        return apsw.SQLITE_DENY
+
+    return authorize
 
 
 def sqlite_message(exc: apsw.Error) -> str:
@@ -62,10 +82,6 @@ def sqlite_message(exc: apsw.Error) -> str:
     code = int(getattr(exc, "result", 1) or 1)
     text = re.sub(r"^\w+Error: ", "", str(exc))
     return f"{_ERRSTR.get(code, 'unknown error')}: {text} ({code})"
-
-
-def _read_only(action: int, *_args: Any) -> int:
-    return apsw.SQLITE_OK if action in _VIEW_ACTIONS else apsw.SQLITE_DENY
 
 
 def _translate(exc: Exception) -> Exception:
@@ -250,22 +266,29 @@ class SQLiteDialect(Dialect):
     async def query_columns(
         self, executor: Any, query: str, names: dict[str, str], aliases: list[str]
     ) -> list[tuple[str, str]]:
-        conn: apsw.Connection = executor.conn
         temp = "_temp_" + os.urandom(6).hex()[:6]
+        conn: apsw.Connection = executor.conn
+        conn.authorizer = _view_guard(temp)
         try:
-            # one statement that only reads: anything else is refused while it is prepared
-            conn.authorizer = _read_only
-            try:
-                conn.execute(f"SELECT * FROM ({query}) LIMIT 0").fetchall()
-            finally:
-                conn.authorizer = None
-            conn.execute(f"CREATE VIEW {self.quote(temp)} AS SELECT * FROM ({query})")
+            conn.execute(f"CREATE VIEW {self.quote(temp)} AS SELECT * FROM ({query})").fetchall()
             rows = conn.execute(f"PRAGMA table_info({self.quote(temp)})").fetchall()
         except apsw.Error as exc:
             raise InvalidViewQuery(sqlite_message(exc)) from None
         finally:
             conn.execute(f"DROP VIEW IF EXISTS {self.quote(temp)}")
+            conn.authorizer = None
         return [(str(r[1]), str(r[2] or "")) for r in rows]
+
+    async def save_view(self, executor: Any, name: str, select: str) -> None:
+        conn: apsw.Connection = executor.conn
+        conn.authorizer = _view_guard(name)
+        try:
+            conn.execute(self.create_view(name, select)).fetchall()
+            conn.execute(f"PRAGMA table_info({self.quote(name)})").fetchall()
+        except apsw.Error as exc:
+            raise InvalidViewQuery(sqlite_message(exc)) from None
+        finally:
+            conn.authorizer = None
 
     def view_select(
         self, query: str, columns: Sequence[tuple[str, str]], names: dict[str, str], aliases: list[str]
