@@ -10,7 +10,7 @@ from roost.core.collections import Collection
 from roost.core.events import CollectionRequestEvent
 from roost.core.record_write import delete as delete_record
 from roost.core.records import fetch_record
-from roost.errors import BadRequest, Forbidden, ValidationError, NotFound, Unauthorized
+from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized, ValidationError
 from roost.web import Request, Response, Router
 
 SUPERUSERS_ID = "pbc_3142635823"
@@ -94,7 +94,9 @@ def bind(router: Router, app: App) -> None:
             raise BadRequest("An error occurred while loading the submitted data.")
         problem = view_service.query_form_error(query or "")
         if problem is not None:
-            raise ValidationError({"query": problem}, "An error occurred while validating the submitted data.")
+            raise ValidationError(
+                {"query": problem}, "An error occurred while validating the submitted data."
+            )
         try:
             result = await view_service.dry_run(app, query or "")
         except view_service.ViewError as exc:

@@ -224,7 +224,9 @@ async def import_collections(app: App, items: Sequence[dict[str, Any]], delete_m
                 None if item.get("id") else app.registry.find(str(item.get("name") or ""))
             )
             if found is None:
-                bare = {k: item[k] for k in ("id", "name", "type") if k in item and item[k] not in (None, "")}
+                bare: dict[str, Any] = {
+                    k: item[k] for k in ("id", "name", "type") if k in item and item[k] not in (None, "")
+                }
                 bare["fields"] = [
                     f for f in item.get("fields") or [] if isinstance(f, dict) and f.get("type") != "relation"
                 ]

@@ -166,7 +166,9 @@ def _validate(
             if spec.get(rule) is not None:
                 errors[rule] = _err("validation_nil", "Must be blank.")
         if spec.get("indexes"):
-            errors["indexes"] = _err("validation_indexes_not_supported", "View collections don't support indexes.")
+            errors["indexes"] = _err(
+                "validation_indexes_not_supported", "View collections don't support indexes."
+            )
         errors.update(view_errors or {})
     _normalize_fields(spec, existing, errors)
     # a bad name alone does not stop the other checks: PocketBase reports all problems at once
@@ -232,7 +234,12 @@ def _validate(
             field_errors[str(i)] = opt_err
         if existing is not None:
             old_same_id = next((o for o in existing.fields if o.id == f.id), None)
-            if old_same_id is not None and old_same_id.system and old_same_id.type != f.type and not coll.is_view:
+            if (
+                old_same_id is not None
+                and old_same_id.system
+                and old_same_id.type != f.type
+                and not coll.is_view
+            ):
                 field_errors[str(i)] = {
                     "type": _err("validation_field_type_change", "System field type cannot be changed.")
                 }

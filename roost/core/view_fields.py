@@ -40,9 +40,7 @@ VIEW_ID_FIELD: dict[str, Any] = {
     "system": True,
     "type": "text",
 }
-_MISSING_ID = (
-    "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)"
-)
+_MISSING_ID = "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)"
 _NAME_RE = re.compile(r"^\w+$")
 _EXCLUDED_NAMES = {"null", "true", "false", "_rowid_", "collectionId", "collectionName", "expand"}
 
@@ -174,7 +172,9 @@ def field_settings_error(spec: dict[str, Any]) -> tuple[str, dict[str, Any]] | N
             _err("validation_length_out_of_range", "The length must be between 1 and 100.", min=1, max=100),
         )
     if not _NAME_RE.match(name):
-        return "name: must be in a valid format", _err("validation_match_invalid", "Must be in a valid format.")
+        return "name: must be in a valid format", _err(
+            "validation_match_invalid", "Must be in a valid format."
+        )
     if name in _EXCLUDED_NAMES:
         return "name: must not be in list", _err("validation_not_in_invalid", "Must not be in list.")
     if "_via_" in name.lower():

@@ -146,7 +146,7 @@ def _identifier(parts: list[str]) -> Identifier:
 
 
 def _trim_ident(raw: str, extra: str) -> str:
-    chars = "`\"[];" + extra
+    chars = '`"[];' + extra
     return ".".join(p.strip(chars) for p in raw.split("."))
 
 

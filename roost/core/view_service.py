@@ -152,7 +152,10 @@ async def query_errors(app: App, spec: dict[str, Any], existing: Collection | No
     query = query if isinstance(query, str) else ""
     errors: dict[str, Any] = {}
     inferred = await infer_fields(app, normalize_select_or_keep(query)) if query.strip() else Inferred([], [])
-    _keep_ids(inferred.fields, [*(spec.get("fields") or []), *(f.to_json() for f in (existing.fields if existing else []))])
+    _keep_ids(
+        inferred.fields,
+        [*(spec.get("fields") or []), *(f.to_json() for f in (existing.fields if existing else []))],
+    )
     spec["fields"] = inferred.fields
     if not query:
         errors["viewQuery"] = field_error("validation_required", "Cannot be blank.")
@@ -216,7 +219,9 @@ def _fields_signature(fields: list[dict[str, Any]]) -> bytes:
 
 
 def _reads(view: Collection, name: str) -> bool:
-    return re.search(rf"\b{re.escape(name)}\b", str(view.spec.get("viewQuery") or ""), re.IGNORECASE) is not None
+    return (
+        re.search(rf"\b{re.escape(name)}\b", str(view.spec.get("viewQuery") or ""), re.IGNORECASE) is not None
+    )
 
 
 async def check_dependents(app: App, tx: Executor, gone: Collection) -> None:
@@ -225,7 +230,9 @@ async def check_dependents(app: App, tx: Executor, gone: Collection) -> None:
     for view in app.registry.all():
         if not view.is_view or view.id == gone.id or not _reads(view, gone.name):
             continue
-        inferred = await infer(app.registry, tx, normalize_select_or_keep(str(view.spec.get("viewQuery") or "")))
+        inferred = await infer(
+            app.registry, tx, normalize_select_or_keep(str(view.spec.get("viewQuery") or ""))
+        )
         if inferred.error is not None:
             raise BadRequest("Failed to delete collection.")
 

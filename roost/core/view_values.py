@@ -16,7 +16,7 @@ from roost.core.fields.cast import to_bool, to_string
 from roost.core.fields.number import to_number
 
 _TEXT_TYPES = {"text", "email", "url", "editor", "date", "autodate", "password"}
-_JSON_START = set("0123456789-\"[{")
+_JSON_START = set('0123456789-"[{')
 
 
 def _text(raw: Any) -> Any:

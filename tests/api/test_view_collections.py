@@ -213,7 +213,11 @@ async def test_records_values_filter_sort_expand_fields(client, su, posts):
     # fields= and a single record
     url = f"/api/collections/stats/records/{posts['ids']['world']}"
     r = await client.get(url + "?fields=id,title,expand.author.name&expand=author", headers=su)
-    assert r.json() == {"id": posts["ids"]["world"], "title": "world", "expand": {"author": {"name": "Alice"}}}
+    assert r.json() == {
+        "id": posts["ids"]["world"],
+        "title": "world",
+        "expand": {"author": {"name": "Alice"}},
+    }
     assert (await client.get("/api/collections/stats/records/nope")).status_code == 404
 
 
@@ -359,20 +363,33 @@ async def test_dry_run(client, su, posts):
         return {"data": {}, "message": "Invalid view query. Raw error: \n" + message, "status": 400}
 
     cases = [
-        ("select title from posts", raw(
-            "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)."
-        )),
+        (
+            "select title from posts",
+            raw(
+                "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)."
+            ),
+        ),
         ("select author as id from posts", raw("the query could return records with non-unique ids.")),
         ("select id from posts;select 1", raw("multiple statements are not supported.")),
-        ("select * from posts", raw(
-            "wildcard columns (*) are not supported - manually type the collection field names you want "
-            "the view query to have."
-        )),
-        ("select id, title, title from posts", raw('invalid field "title:1" (2): name: must be in a valid format.')),
-        ("select id, count(*) from posts group by id", raw(
-            'invalid field "count(*)" (1): name: must be in a valid format.'
-        )),
-        ("select id, (title) as expand from posts", raw('invalid field "expand" (1): name: must not be in list.')),
+        (
+            "select * from posts",
+            raw(
+                "wildcard columns (*) are not supported - manually type the collection field names you want "
+                "the view query to have."
+            ),
+        ),
+        (
+            "select id, title, title from posts",
+            raw('invalid field "title:1" (2): name: must be in a valid format.'),
+        ),
+        (
+            "select id, count(*) from posts group by id",
+            raw('invalid field "count(*)" (1): name: must be in a valid format.'),
+        ),
+        (
+            "select id, (title) as expand from posts",
+            raw('invalid field "expand" (1): name: must not be in list.'),
+        ),
         ("select id, title + 1 as x from posts", raw("invalid identifier parts [title + 1 as x].")),
     ]
     for query, expected in cases:
@@ -390,7 +407,9 @@ async def test_dry_run(client, su, posts):
     r = await client.post(url, headers=su, json={"query": 123})
     assert r.json()["message"] == "An error occurred while loading the submitted data."
     assert (await client.post(url, json={"query": "select id from posts"})).status_code == 401
-    r = await client.post(url, json={"query": "select id from posts"}, headers={"Authorization": posts["alice_token"]})
+    r = await client.post(
+        url, json={"query": "select id from posts"}, headers={"Authorization": posts["alice_token"]}
+    )
     assert r.status_code == 403
 
 
@@ -433,7 +452,9 @@ async def test_bad_definitions_answer_pocketbase_400s(client, su, posts):
         },
     }
     assert await create(viewQuery="select id, title, title from posts") == {
-        "fields": {"2": {"name": {"code": "validation_match_invalid", "message": "Must be in a valid format."}}},
+        "fields": {
+            "2": {"name": {"code": "validation_match_invalid", "message": "Must be in a valid format."}}
+        },
         "viewQuery": {
             "code": "validation_invalid_view_query",
             "message": 'Invalid query - invalid field "title:1" (2): name: must be in a valid format.',
@@ -488,7 +509,9 @@ async def test_update_rename_and_delete_a_view(client, su, posts):
     assert (await client.delete("/api/collections/v2", headers=su)).status_code == 204
     assert (await client.get("/api/collections/v2/records", headers=su)).status_code == 404
     # its name is free again, for a table this time
-    await make_collection(client, su, {"name": "v2", "type": "base", "fields": [{"name": "x", "type": "text"}]})
+    await make_collection(
+        client, su, {"name": "v2", "type": "base", "fields": [{"name": "x", "type": "text"}]}
+    )
 
 
 async def test_source_changes(client, su, posts):
@@ -517,7 +540,9 @@ async def test_source_changes(client, su, posts):
         json={"fields": [f for f in fields if f["name"] != "views"]},
     )
     assert r.status_code == 400
-    assert r.json()["message"].startswith("Failed to update collection. Raw error: \nfailed to drop column views - ")
+    assert r.json()["message"].startswith(
+        "Failed to update collection. Raw error: \nfailed to drop column views - "
+    )
     if engine() == "sqlite":
         assert r.json()["message"].endswith("error in view src after drop column: no such column: views (1).")
     assert [f["name"] for f in (await client.get("/api/collections/posts", headers=su)).json()["fields"]] == [
@@ -558,7 +583,9 @@ async def test_renamed_source_field_keeps_the_view_readable(client, su, posts):
 @pytest.mark.dialects("postgres")
 async def test_postgres_names_what_it_cannot_run(client, su, posts):
     async def view_query_error(query: str) -> str:
-        r = await client.post("/api/collections", headers=su, json={"name": "pg", "type": "view", "viewQuery": query})
+        r = await client.post(
+            "/api/collections", headers=su, json={"name": "pg", "type": "view", "viewQuery": query}
+        )
         assert r.status_code == 400, r.text
         return str(r.json()["data"]["viewQuery"]["message"])
 
@@ -566,11 +593,15 @@ async def test_postgres_names_what_it_cannot_run(client, su, posts):
         "Invalid query - the function typeof() is not available in view queries on PostgreSQL."
     )
     assert "GLOB" in await view_query_error("select id from posts where title glob 'h*'")
-    message = await view_query_error("select p.id, u.email from posts p join users u on u.id = p.author group by p.id")
+    message = await view_query_error(
+        "select p.id, u.email from posts p join users u on u.id = p.author group by p.id"
+    )
     assert message.startswith("Invalid query - PostgreSQL cannot run this query: ")
     assert "u.email" in message
     r = await client.post(
-        "/api/collections/meta/dry-run-view", headers=su, json={"query": "select id, printf('%d', views) p from posts"}
+        "/api/collections/meta/dry-run-view",
+        headers=su,
+        json={"query": "select id, printf('%d', views) p from posts"},
     )
     assert r.json()["message"] == (
         "Invalid view query. Raw error: \nthe function printf() is not available in view queries on PostgreSQL."
@@ -603,7 +634,9 @@ async def test_portable_sqlite_functions(client, su, posts):
     r = await client.post(
         "/api/collections/meta/dry-run-view",
         headers=su,
-        json={"query": "select id, group_concat(title, '|') as titles, total(views) as sum from posts group by id"},
+        json={
+            "query": "select id, group_concat(title, '|') as titles, total(views) as sum from posts group by id"
+        },
     )
     assert r.status_code == 200, r.text
     assert [(f["name"], f["type"]) for f in r.json()["fields"]] == [

@@ -33,11 +33,75 @@ _TOKEN_RE = re.compile(
 )
 
 KEYWORDS = frozenset(
-    """select from where group by having order limit offset as on join left right full inner
-    outer cross natural using union all intersect except distinct case when then else end and or
-    not null is in like between exists asc desc with recursive true false over partition rows
-    range groups unbounded preceding following current row filter nulls first last escape
-    values window exclude ties others no materialized""".split()
+    [
+        "select",
+        "from",
+        "where",
+        "group",
+        "by",
+        "having",
+        "order",
+        "limit",
+        "offset",
+        "as",
+        "on",
+        "join",
+        "left",
+        "right",
+        "full",
+        "inner",
+        "outer",
+        "cross",
+        "natural",
+        "using",
+        "union",
+        "all",
+        "intersect",
+        "except",
+        "distinct",
+        "case",
+        "when",
+        "then",
+        "else",
+        "end",
+        "and",
+        "or",
+        "not",
+        "null",
+        "is",
+        "in",
+        "like",
+        "between",
+        "exists",
+        "asc",
+        "desc",
+        "with",
+        "recursive",
+        "true",
+        "false",
+        "over",
+        "partition",
+        "rows",
+        "range",
+        "groups",
+        "unbounded",
+        "preceding",
+        "following",
+        "current",
+        "row",
+        "filter",
+        "nulls",
+        "first",
+        "last",
+        "escape",
+        "values",
+        "window",
+        "exclude",
+        "ties",
+        "others",
+        "no",
+        "materialized",
+    ]
 )
 _TYPES = {
     "text": "TEXT",
@@ -145,7 +209,7 @@ class Translator:
 
     def ident(self, raw: str) -> str:
         name = raw
-        if raw[:1] in "\"`[":
+        if raw[:1] in '"`[':
             name = raw[1:-1].replace('""', '"').replace("``", "`")
         name = self.names.get(name.lower(), name)
         return '"' + name.replace('"', '""') + '"'
@@ -163,7 +227,8 @@ class Translator:
                 prev = _word(solid[j - 2]) if j >= 2 else ""
                 follows = _word(nxt)
                 named = follows == "as" or (
-                    isinstance(nxt, Tok) and (nxt.kind == "qident" or (nxt.kind == "word" and follows not in KEYWORDS))
+                    isinstance(nxt, Tok)
+                    and (nxt.kind == "qident" or (nxt.kind == "word" and follows not in KEYWORDS))
                 )
                 if prev in ("from", "join") and not named:
                     self.subqueries += 1  # SQLite allows a subquery without a name; PostgreSQL does not
@@ -343,7 +408,16 @@ def _select_list(root: Paren) -> tuple[int, int] | None:
         w = _word(it)
         if start is None and w == "select":
             start = i
-        elif start is not None and w in ("from", "union", "intersect", "except", "where", "group", "order", "limit"):
+        elif start is not None and w in (
+            "from",
+            "union",
+            "intersect",
+            "except",
+            "where",
+            "group",
+            "order",
+            "limit",
+        ):
             return start, i
     return (start, len(root.items)) if start is not None else None
 
@@ -367,7 +441,9 @@ def _name_columns(root: Paren, aliases: list[str]) -> None:
     for n, (part, alias) in enumerate(zip(parts, aliases, strict=True)):
         solid = _solid(part)
         has_alias = len(solid) >= 2 and isinstance(solid[-1], Tok) and solid[-1].kind in ("word", "qident")
-        has_alias = has_alias and (_word(solid[-2]) == "as" or not (isinstance(solid[-2], Tok) and solid[-2].text == "."))
+        has_alias = has_alias and (
+            _word(solid[-2]) == "as" or not (isinstance(solid[-2], Tok) and solid[-2].text == ".")
+        )
         if has_alias and _word(solid[-1]) not in KEYWORDS:
             cut = part.index(solid[-1])
             if _word(solid[-2]) == "as":
@@ -376,7 +452,14 @@ def _name_columns(root: Paren, aliases: list[str]) -> None:
         if n:
             rebuilt.append(Tok("op", ","))
         rebuilt.extend(part)
-        rebuilt.extend([Tok("ws", " "), Tok("word", "AS"), Tok("ws", " "), Tok("qident", '"' + alias.replace('"', '""') + '"')])
+        rebuilt.extend(
+            [
+                Tok("ws", " "),
+                Tok("word", "AS"),
+                Tok("ws", " "),
+                Tok("qident", '"' + alias.replace('"', '""') + '"'),
+            ]
+        )
         rebuilt.append(Tok("ws", " "))
     root.items[start + 1 : end] = rebuilt
 
