@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pytest
 
-from tests.conftest import engine
+import roost
+from tests.api.test_migrations import cli, collections_json, storage_args, target  # noqa: F401
+from tests.conftest import drop_db_url, engine, new_db_url
 from tests.helpers import error_shape, make_collection, make_user
 
 pytestmark = pytest.mark.anyio
@@ -644,3 +647,63 @@ async def test_portable_sqlite_functions(client, su, posts):
         ("titles", "json"),
         ("sum", "number"),
     ]
+
+
+CORPUS_WITH_VIEW = "/work/shared/corpus/pocketbase-schemas/patmood__pocketbase-typegen__pb_schema.json"
+
+
+async def test_import_a_pocketbase_export_with_a_view(app, client, su):
+    with open(CORPUS_WITH_VIEW, "rb") as fh:
+        data = orjson.loads(fh.read())
+    exported = next(c for c in data if c["type"] == "view")
+    await app.import_collections(data)
+    view = (await client.get(f"/api/collections/{exported['id']}", headers=su)).json()
+    assert (view["name"], view["viewQuery"]) == (exported["name"], exported["viewQuery"])
+    # the same fields, with the ids the export carries
+    for f in (*view["fields"], *exported["fields"]):
+        f.pop("help", None)
+    assert view["fields"] == exported["fields"]
+    target = next(c for c in data if c["name"] == "everything")
+    post = next(c for c in data if c["name"] == "posts")
+    r = await client.post(
+        f"/api/collections/{post['id']}/records", headers=su, json={"nonempty_field": "x", "nonempty_bool": True}
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post(
+        f"/api/collections/{target['id']}/records",
+        headers=su,
+        json={"text_field": "hi", "json_field": {"a": [1]}, "post_relation_field": r.json()["id"]},
+    )
+    assert r.status_code == 200, r.text
+    rec = r.json()
+    r = await client.get(f"/api/collections/{view['name']}/records?expand=post_relation_field", headers=su)
+    (item,) = r.json()["items"]
+    assert (item["id"], item["text_field"], item["json_field"]) == (rec["id"], "hi", {"a": [1]})
+    assert item["expand"]["post_relation_field"]["id"] == rec["post_relation_field"]
+
+
+async def test_migration_snapshot_replays_views(target: tuple[str, str | None], tmp_path: Any) -> None:
+    source_url = await new_db_url()
+    source_dir = str(tmp_path / "source_data")
+    folder = str(tmp_path / "snap")
+    try:
+        source = await roost.App.open(dir=source_dir, db=source_url)
+        try:
+            with open(CORPUS_WITH_VIEW, "rb") as fh:
+                await source.import_collections(fh.read())
+            expected = await collections_json(source)
+        finally:
+            await source.close()
+        r = cli("migrate", "collections", *storage_args(source_dir, source_url, folder))
+        assert r.returncode == 0, r.stderr
+    finally:
+        await drop_db_url(source_url)
+    data_dir, url = target
+    r = cli("migrate", "up", *storage_args(data_dir, url, folder))
+    assert r.returncode == 0, r.stderr
+    replayed = await roost.App.open(dir=data_dir, db=url)
+    try:
+        assert await collections_json(replayed) == expected
+        assert any(c["type"] == "view" for c in expected)
+    finally:
+        await replayed.close()
