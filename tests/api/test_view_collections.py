@@ -13,9 +13,11 @@ import orjson
 import pytest
 
 import roost
+from roost.api import build_asgi
 from tests.api.test_migrations import cli, collections_json, storage_args, target  # noqa: F401
 from tests.conftest import drop_db_url, engine, new_db_url
 from tests.helpers import error_shape, make_collection, make_user
+from tests.realtime_clients import SSEClient
 
 pytestmark = pytest.mark.anyio
 
@@ -666,7 +668,9 @@ async def test_import_a_pocketbase_export_with_a_view(app, client, su):
     target = next(c for c in data if c["name"] == "everything")
     post = next(c for c in data if c["name"] == "posts")
     r = await client.post(
-        f"/api/collections/{post['id']}/records", headers=su, json={"nonempty_field": "x", "nonempty_bool": True}
+        f"/api/collections/{post['id']}/records",
+        headers=su,
+        json={"nonempty_field": "x", "nonempty_bool": True},
     )
     assert r.status_code == 200, r.text
     r = await client.post(
@@ -707,3 +711,46 @@ async def test_migration_snapshot_replays_views(target: tuple[str, str | None], 
         assert any(c["type"] == "view" for c in expected)
     finally:
         await replayed.close()
+
+
+async def test_files_of_view_records(client, su, posts):
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    )
+    rid = posts["ids"]["hello"]
+    r = await client.patch(
+        f"/api/collections/posts/records/{rid}", headers=su, files={"pic": ("dot.png", png, "image/png")}
+    )
+    assert r.status_code == 200, r.text
+    stored = r.json()["pic"]
+    await make_view(client, su, "pics", "select id, pic from posts", listRule="", viewRule="")
+    await make_view(client, su, "pics2", "select id, pic as image from pics", listRule="", viewRule="")
+    item = (await client.get(f"/api/collections/pics/records/{rid}")).json()
+    assert item["pic"] == stored
+    for url in (f"/api/files/pics/{rid}/{stored}", f"/api/files/pics2/{rid}/{stored}"):
+        r = await client.get(url)
+        assert r.status_code == 200, url
+        assert r.content == png
+        assert r.headers["content-type"] == "image/png"
+    assert (await client.get(f"/api/files/pics/{rid}/other.png")).status_code == 404
+    assert (await client.get(f"/api/files/pics/{posts['ids']['world']}/{stored}")).status_code == 404
+
+
+async def test_no_realtime_events_for_views(app, client, su, posts):
+    """PocketBase sends no realtime events for view records; a write to the source sends its own."""
+    await make_view(client, su, "live", "select id, title from posts", listRule="", viewRule="")
+    c = await SSEClient(build_asgi(app)).connect()
+    try:
+        r = await client.post(
+            "/api/realtime", json={"clientId": c.client_id, "subscriptions": ["live/*", "posts/*"]}
+        )
+        assert r.status_code == 204
+        rid = posts["ids"]["hello"]
+        await client.patch(f"/api/collections/posts/records/{rid}", headers=su, json={"title": "changed"})
+        (event,) = await c.expect(("posts/*", "update"))
+        assert event["data"]["record"]["title"] == "changed"
+        await c.assert_quiet()
+        assert (await client.get(f"/api/collections/live/records/{rid}")).json()["title"] == "changed"
+    finally:
+        await c.close()
