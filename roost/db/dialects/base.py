@@ -205,10 +205,13 @@ class Dialect(abc.ABC):
         sql = f"COALESCE({value.sql}, '')" if value.coalesce else value.sql
         return sql, list(value.params)
 
-    def json_value(self, column_sql: str, path: list[str]) -> str:
-        """A JSON column's value at `path` ([] for the whole value) as JSON_EXTRACT returns it."""
+    def json_value(self, column_sql: str, path: list[str], any_text: bool = False) -> str:
+        """A JSON column's value at `path` ([] for the whole value) as JSON_EXTRACT returns it.
+        `any_text`: the column may hold text that is not JSON (a view's column), read as PocketBase
+        reads it there: as a JSON string."""
         tail = "".join(f"[{p}]" if p.isdigit() else f'."{p}"' for p in path)
-        # as PocketBase: a value that is not JSON (a view's column) is read as a JSON string
+        if not any_text:
+            return f"JSON_EXTRACT({column_sql}, '${tail}')"
         return (
             f"(CASE WHEN json_valid({column_sql}) THEN JSON_EXTRACT({column_sql}, '${tail}') "
             f"ELSE JSON_EXTRACT(json_object('pb', {column_sql}), '$.pb{tail}') END)"

@@ -296,7 +296,8 @@ class PostgresDialect(Dialect):
         text, _ = sqlite_values.text_of(Val(sql, [], shape="json"))
         return text
 
-    def json_value(self, column_sql: str, path: list[str]) -> str:
+    def json_value(self, column_sql: str, path: list[str], any_text: bool = False) -> str:
+        # a view's json columns are jsonb here too (roost_view_json), so `any_text` changes nothing
         if not path:
             return column_sql
         return f"({column_sql} #> '{{{','.join(path)}}}')"
