@@ -400,6 +400,17 @@ async def test_dry_run(client, su, posts):
     for query, expected in cases:
         r = await client.post(url, headers=su, json={"query": query})
         assert r.json() == expected, query
+    # statements hidden behind a parenthesis or a quote never run
+    smuggled = "select id from posts) ; delete from posts; select (1"
+    r = await client.post(url, headers=su, json={"query": smuggled})
+    assert r.json() == raw('unbalanced parenthesis or quoted expression: "(1".')
+    r = await client.post(
+        url, headers=su, json={"query": "select id from posts where 'a\\' ; delete from posts; select '"}
+    )
+    error_shape(r.json(), 400)
+    if engine() == "sqlite":
+        assert r.json() == raw('SQL logic error: near ";": syntax error (1).')
+    assert (await client.get("/api/collections/posts/records")).json()["totalItems"] == 3
     r = await client.post(url, headers=su, json={"query": "select id from nope"})
     error_shape(r.json(), 400)
     if engine() == "sqlite":
