@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection, Registry
-from roost.core.fields import Field, make_field
-from roost.core.view_parse import CAST_RE, ViewQueryError, normalize_select, parse_identifiers
+from roost.core.fields import Field
+from roost.core.view_parse import CAST_RE, ViewQueryError, parse_identifiers
 from roost.db.errors import InvalidViewQuery
 from roost.security.ids import random_string
 
@@ -207,15 +207,3 @@ def normalize_id(query: str, columns: list[tuple[str, str]]) -> str:
 
 def checksum_id(type_: str, name: str) -> str:
     return f"pbc_{zlib.crc32((type_ + name).encode())}"
-
-
-def build_fields(specs: list[dict[str, Any]]) -> list[Field]:
-    return [make_field(s) for s in specs]
-
-
-def first_error(query: str) -> str | None:
-    try:
-        normalize_select(query)
-    except ViewQueryError as exc:
-        return str(exc)
-    return None
