@@ -630,7 +630,8 @@ async def test_portable_sqlite_functions(client, su, posts):
         "select p.id, ifnull(p.title, '') as t, iif(p.published, 'yes', 'no') as pub, "
         "instr(p.title, 'l') as pos, length(p.title) as len, upper(substr(p.title, 1, 2)) as pre, "
         "strftime('%Y', p.created) as year, date(p.created) as day, "
-        "(p.title like 'HEL%') as starts, (p.title is not 'world') as other "
+        "(p.title like 'HEL%') as starts, (p.title is not 'world') as other, "
+        "json_extract(p.meta, '$.k') as mk "
         "from posts p"
     )
     await make_view(client, su, "funcs", query, listRule="")
@@ -642,6 +643,7 @@ async def test_portable_sqlite_functions(client, su, posts):
     assert (hello["pub"], hello["pos"], hello["len"], hello["pre"]) == ("yes", 3, 5, "HE")
     assert bool(hello["starts"]) is True and bool(hello["other"]) is True
     assert bool(items["world"]["other"]) is False
+    assert (hello["mk"], items["world"]["mk"], items[""]["mk"]) == (0, 1, None)
     assert (items[""]["pub"], items[""]["pos"], items[""]["len"]) == ("no", 0, 0)
     r = await client.get("/api/collections/funcs/records?sort=-len,t")
     assert [i["t"] for i in r.json()["items"]] == ["hello", "world", ""]

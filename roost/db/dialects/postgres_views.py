@@ -345,6 +345,21 @@ def _group_concat(args: list[str]) -> str:
     return f"STRING_AGG({distinct}{_text(value)}, {sep})"
 
 
+_JSON_PATH_RE = re.compile(r"""^'\$((?:\.[A-Za-z_]\w*|\.\"[^"'\\]*\"|\[\d+\])*)'$""")
+_JSON_STEP_RE = re.compile(r"""\.([A-Za-z_]\w*)|\.\"([^"'\\]*)\"|\[(\d+)\]""")
+
+
+def _json_extract(args: list[str]) -> str:
+    """json_extract(x, '$.a.b[0]') with one literal path: the value as text (SQLite returns text,
+    numbers or JSON text; each reads back the same through a view's json field)."""
+    m = _JSON_PATH_RE.match(args[1]) if len(args) == 2 else None
+    if m is None:
+        raise _refuse("json_extract() with anything but one literal path like '$.a.b[0]'")
+    keys = ["".join(step) for step in _JSON_STEP_RE.findall(m.group(1))]
+    path = "{" + ",".join('"' + k + '"' for k in keys) + "}"
+    return f"(CAST({args[0]} AS JSONB) #>> '{path}')"
+
+
 def _iif(args: list[str]) -> str:
     if len(args) != 3:
         raise InvalidViewQuery("wrong number of arguments to function iif()")
@@ -367,6 +382,7 @@ _FUNCTIONS: dict[str, Callable[[list[str]], str]] = {
     "ifnull": _same("COALESCE"),
     "nullif": _same("NULLIF"),
     "iif": _iif,
+    "json_extract": _json_extract,
     "abs": _same("ABS"),
     "round": _round,
     "lower": _same("LOWER"),
