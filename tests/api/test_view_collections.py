@@ -667,9 +667,13 @@ async def test_portable_sqlite_functions(client, su, posts):
 CORPUS_WITH_VIEW = "/work/shared/corpus/pocketbase-schemas/patmood__pocketbase-typegen__pb_schema.json"
 
 
-async def test_import_a_pocketbase_export_with_a_view(app, client, su):
+def corpus_with_view() -> Any:
     with open(CORPUS_WITH_VIEW, "rb") as fh:
-        data = orjson.loads(fh.read())
+        return orjson.loads(fh.read())
+
+
+async def test_import_a_pocketbase_export_with_a_view(app, client, su):
+    data = corpus_with_view()
     exported = next(c for c in data if c["type"] == "view")
     await app.import_collections(data)
     view = (await client.get(f"/api/collections/{exported['id']}", headers=su)).json()
@@ -678,7 +682,7 @@ async def test_import_a_pocketbase_export_with_a_view(app, client, su):
     for f in (*view["fields"], *exported["fields"]):
         f.pop("help", None)
     assert view["fields"] == exported["fields"]
-    target = next(c for c in data if c["name"] == "everything")
+    everything = next(c for c in data if c["name"] == "everything")
     post = next(c for c in data if c["name"] == "posts")
     r = await client.post(
         f"/api/collections/{post['id']}/records",
@@ -687,7 +691,7 @@ async def test_import_a_pocketbase_export_with_a_view(app, client, su):
     )
     assert r.status_code == 200, r.text
     r = await client.post(
-        f"/api/collections/{target['id']}/records",
+        f"/api/collections/{everything['id']}/records",
         headers=su,
         json={"text_field": "hi", "json_field": {"a": [1]}, "post_relation_field": r.json()["id"]},
     )
@@ -706,8 +710,7 @@ async def test_migration_snapshot_replays_views(target: tuple[str, str | None], 
     try:
         source = await roost.App.open(dir=source_dir, db=source_url)
         try:
-            with open(CORPUS_WITH_VIEW, "rb") as fh:
-                await source.import_collections(fh.read())
+            await source.import_collections(corpus_with_view())
             expected = await collections_json(source)
         finally:
             await source.close()
