@@ -14,7 +14,7 @@ import pytest
 
 import roost
 from roost.api import build_asgi
-from tests.api.test_migrations import cli, collections_json, storage_args, target  # noqa: F401
+from tests.api.test_migrations import cli, collections_json, storage_args
 from tests.conftest import drop_db_url, engine, new_db_url
 from tests.helpers import error_shape, make_collection, make_user
 from tests.realtime_clients import SSEClient
@@ -703,7 +703,17 @@ async def test_import_a_pocketbase_export_with_a_view(app, client, su):
     assert item["expand"]["post_relation_field"]["id"] == rec["post_relation_field"]
 
 
-async def test_migration_snapshot_replays_views(target: tuple[str, str | None], tmp_path: Any) -> None:
+@pytest.fixture
+async def fresh_target(tmp_path: Any):
+    """A fresh, empty database of the engine under test: (data dir, db url or None)."""
+    url = await new_db_url()
+    try:
+        yield str(tmp_path / "target_data"), url
+    finally:
+        await drop_db_url(url)
+
+
+async def test_migration_snapshot_replays_views(fresh_target: tuple[str, str | None], tmp_path: Any) -> None:
     source_url = await new_db_url()
     source_dir = str(tmp_path / "source_data")
     folder = str(tmp_path / "snap")
@@ -718,7 +728,7 @@ async def test_migration_snapshot_replays_views(target: tuple[str, str | None], 
         assert r.returncode == 0, r.stderr
     finally:
         await drop_db_url(source_url)
-    data_dir, url = target
+    data_dir, url = fresh_target
     r = cli("migrate", "up", *storage_args(data_dir, url, folder))
     assert r.returncode == 0, r.stderr
     replayed = await roost.App.open(dir=data_dir, db=url)
