@@ -194,7 +194,17 @@ def _fields_errors(fields: list[dict[str, Any]]) -> Any:
 
 
 async def save_db_view(app: App, tx: Executor, coll: Collection, old: Collection | None) -> None:
-    """(Re)create the database view of `coll` inside the collection's transaction."""
+    """(Re)create the database view of `coll` inside the collection's transaction; kept as it is
+    when neither its name, its query nor its columns' types changed (a rules-only change), so
+    that views reading it are left alone."""
+    if (
+        old is not None
+        and old.table == coll.table
+        and old.spec.get("viewQuery") == coll.spec.get("viewQuery")
+        and [(f.name, f.kind) for f in old.columns] == [(f.name, f.kind) for f in coll.columns]
+        and not old.cache.get("view_missing")
+    ):
+        return
     if old is not None:
         await tx.execute(app.dialect.drop_view(old.table))
     await tx.execute(app.dialect.drop_view(coll.table))

@@ -780,3 +780,20 @@ async def test_no_realtime_events_for_views(app, client, su, posts):
         assert (await client.get(f"/api/collections/live/records/{rid}")).json()["title"] == "changed"
     finally:
         await c.close()
+
+
+async def test_views_reading_views_survive_changes_of_the_first(client, su, posts):
+    await make_view(client, su, "first", "select id, title, views from posts", listRule="")
+    await make_view(client, su, "second", "select id, title from first where views > 1", listRule="")
+    r = await client.patch("/api/collections/first", headers=su, json={"listRule": "views > 0"})
+    assert r.status_code == 200, r.text
+    assert sorted(
+        i["title"] for i in (await client.get("/api/collections/second/records")).json()["items"]
+    ) == [
+        "hello",
+        "world",
+    ]
+    # deleting the first view is refused while the second reads it
+    r = await client.delete("/api/collections/first", headers=su)
+    assert r.json() == {"data": {}, "message": "Failed to delete collection.", "status": 400}
+    assert (await client.get("/api/collections/second/records")).json()["totalItems"] == 2
