@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from roost.core import collection_schema, collection_store
+from roost.core import collection_schema, collection_store, view_service
 from roost.core.collection_auth_options import unavailable_auth_options
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
 from roost.core.collection_format import INVALID_DATA, bound_errors, check_format
@@ -20,7 +20,7 @@ from roost.core.fields import FIELD_TYPES, RelationField
 from roost.core.fields.date import now
 from roost.core.record_resolver import RecordResolver
 from roost.db import UniqueViolation
-from roost.db.errors import InvalidSchema
+from roost.db.errors import InvalidSchema, ViewDependency
 from roost.errors import BadRequest, ValidationError, field_error
 from roost.filter import FilterError, compile_filter, parse
 from roost.hooks import Hook
@@ -78,6 +78,9 @@ def _normalize_fields(spec: dict[str, Any], existing: Collection | None, errors:
         errors["fields"] = _err("validation_invalid_fields", "Fields must be a list of objects.")
         return
     fields = [copy.deepcopy(f) for f in raw_fields]
+    if spec.get("type") == "view":  # inferred from the query (core/view_fields.py)
+        spec["fields"] = fields
+        return
     old_by_id = {f.id: f for f in existing.fields} if existing else {}
     old_by_name = {f.name: f for f in existing.fields} if existing else {}
     for f in fields:
@@ -115,7 +118,11 @@ async def _internal_table(app: App, spec: dict[str, Any]) -> bool:
 
 
 def _validate(
-    app: App, spec: dict[str, Any], existing: Collection | None, internal_table: bool = False
+    app: App,
+    spec: dict[str, Any],
+    existing: Collection | None,
+    internal_table: bool = False,
+    view_errors: dict[str, Any] | None = None,
 ) -> Collection:
     errors: dict[str, Any] = {}
     name = spec.get("name")
@@ -140,11 +147,8 @@ def _validate(
                 "validation_collection_name_invalid",
                 "The name shouldn't match with an existing internal table.",
             )
-    if spec.get("type") not in ("base", "auth"):
-        if spec.get("type") == "view":
-            errors["type"] = _err("validation_unsupported_type", "View collections are not supported yet.")
-        else:
-            errors["type"] = _err("validation_invalid_type", "Invalid collection type: use base or auth.")
+    if spec.get("type") not in ("base", "auth", "view"):
+        errors["type"] = _err("validation_in_invalid", "Must be a valid value.")
     elif existing is not None and spec.get("type") != existing.type:
         errors["type"] = _err("validation_collection_type_change", "Collection type cannot be changed.")
     if spec.get("type") == "auth":
@@ -157,6 +161,15 @@ def _validate(
             "validation_invalid_indexes", "Indexes must be a list of CREATE INDEX statements."
         )
         spec["indexes"] = []
+    if spec.get("type") == "view":
+        for rule in ("createRule", "updateRule", "deleteRule"):
+            if spec.get(rule) is not None:
+                errors[rule] = _err("validation_nil", "Must be blank.")
+        if spec.get("indexes"):
+            errors["indexes"] = _err(
+                "validation_indexes_not_supported", "View collections don't support indexes."
+            )
+        errors.update(view_errors or {})
     _normalize_fields(spec, existing, errors)
     # a bad name alone does not stop the other checks: PocketBase reports all problems at once
     name_errors = {k: errors.pop(k) for k in ("name",) if k in errors}
@@ -221,11 +234,16 @@ def _validate(
             field_errors[str(i)] = opt_err
         if existing is not None:
             old_same_id = next((o for o in existing.fields if o.id == f.id), None)
-            if old_same_id is not None and old_same_id.system and old_same_id.type != f.type:
+            if (
+                old_same_id is not None
+                and old_same_id.system
+                and old_same_id.type != f.type
+                and not coll.is_view
+            ):
                 field_errors[str(i)] = {
                     "type": _err("validation_field_type_change", "System field type cannot be changed.")
                 }
-            elif old_same_id is not None and old_same_id.type != f.type:
+            elif old_same_id is not None and old_same_id.type != f.type and not coll.is_view:
                 field_errors[str(i)] = {
                     "type": _err(
                         "validation_field_type_change",
@@ -296,7 +314,8 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
         raise BadRequest("The request body must be a JSON object.")
     check_format(data)
     spec = build_spec(data, None)
-    coll = _validate(app, spec, None, await _internal_table(app, spec))
+    view_errors = await view_service.query_errors(app, spec) if spec.get("type") == "view" else None
+    coll = _validate(app, spec, None, await _internal_table(app, spec), view_errors)
     spec = coll.spec
     spec["indexes"] = _with_table_name(spec.get("indexes") or [], coll.name)
     if coll.is_auth:
@@ -312,13 +331,17 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
         try:
             async with app.db.transaction() as tx:
                 await collection_store.insert(tx, e.collection)
-                await collection_schema.create_table(tx, e.collection)
+                if e.collection.is_view:
+                    await view_service.save_db_view(app, tx, e.collection, None)
+                else:
+                    await collection_schema.create_table(tx, e.collection)
         except InvalidSchema:
             raise ValidationError(
                 {"indexes": _err("validation_invalid_index_expression", "Invalid index expression.")},
                 _fail(None),
             ) from None
         app.registry.put(e.collection)
+        await view_service.resave_dependents(app, e.collection.id)
         await app.collections_changed()
 
     hooks = app.hooks
@@ -338,7 +361,12 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
         raise BadRequest("The request body must be a JSON object.")
     check_format(data)
     spec = build_spec(data, existing)
-    coll = _validate(app, spec, existing, await _internal_table(app, spec))
+    view_errors = (
+        await view_service.query_errors(app, spec, existing)
+        if existing.is_view and spec.get("type") == "view"
+        else None
+    )
+    coll = _validate(app, spec, existing, await _internal_table(app, spec), view_errors)
     spec = coll.spec
     spec["indexes"] = _with_table_name(spec.get("indexes") or [], coll.name)
     spec["created"] = existing.created
@@ -349,7 +377,12 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
         try:
             async with app.db.transaction() as tx:
                 await collection_store.update(tx, e.collection)
-                await collection_schema.sync_table(tx, existing, e.collection)
+                if e.collection.is_view:
+                    await view_service.save_db_view(app, tx, e.collection, existing)
+                else:
+                    await collection_schema.sync_table(tx, existing, e.collection)
+        except ViewDependency as exc:
+            raise BadRequest(f"Failed to update collection. Raw error: \n{exc.message}") from None
         except InvalidSchema:
             raise ValidationError(
                 {"indexes": _err("validation_invalid_index_expression", "Invalid index expression.")},
@@ -366,6 +399,7 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
                 _fail(existing),
             ) from None
         app.registry.put(e.collection)
+        await view_service.resave_dependents(app, e.collection.id)
         await app.collections_changed()
 
     hooks = app.hooks
@@ -394,9 +428,16 @@ async def delete_collection(app: App, coll: Collection) -> None:
                 )
 
     async def write(e: CollectionEvent) -> None:
-        async with app.db.transaction() as tx:
-            await collection_store.delete(tx, coll)
-            await collection_schema.drop_table(tx, coll)
+        try:
+            async with app.db.transaction() as tx:
+                await collection_store.delete(tx, coll)
+                if coll.is_view:
+                    await tx.execute(app.dialect.drop_view(coll.table))
+                else:
+                    await collection_schema.drop_table(tx, coll)
+                await view_service.check_dependents(app, tx, coll)
+        except ViewDependency:
+            raise BadRequest("Failed to delete collection.") from None
         app.registry.remove(coll)
         await app.storage.adelete_prefix(coll.id)
         await app.collections_changed()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from roost.core import collection_schema, system_tables
+from roost.core import collection_schema, system_tables, view_service
 from roost.core.collection_defaults import superusers_spec, users_spec
 from roost.core.collections import Collection
 from roost.core.fields.date import format_datetime, now
@@ -96,6 +96,7 @@ async def load(app: App) -> None:
     app.registry.by_name.clear()
     for (data,) in rows:
         app.registry.put(Collection(orjson.loads(data)))
+    await view_service.refresh_all(app)
     row = await app.db.fetch_one(
         f"SELECT {q('value')} FROM {q('_params')} WHERE {q('id')} = ?", ("settings",)
     )
