@@ -6,7 +6,20 @@ import logging
 from time import perf_counter
 from typing import Any
 
-from roost.api import batch, collections, crons, files, health, realtime, record_auth, records, settings
+from roost.api import (
+    batch,
+    collections,
+    crons,
+    files,
+    health,
+    oauth2_redirect,
+    realtime,
+    record_auth,
+    record_auth_impersonate,
+    record_auth_oauth2,
+    records,
+    settings,
+)
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.routing import custom_handler, with_middlewares
@@ -22,7 +35,21 @@ _ALLOW_METHODS = b"GET,HEAD,PUT,PATCH,POST,DELETE"
 
 def build_router(app: App) -> Router:
     router = Router()
-    for module in (health, collections, records, record_auth, settings, batch, files, realtime, crons):
+    modules = (
+        health,
+        collections,
+        records,
+        record_auth,
+        record_auth_oauth2,
+        record_auth_impersonate,
+        oauth2_redirect,
+        settings,
+        batch,
+        files,
+        realtime,
+        crons,
+    )
+    for module in modules:
         module.bind(router, app)
     for route in app.router.routes:  # custom routes added by hooks and scripts
         router.add(route.method, route.path, custom_handler(app, route))

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from roost.core import collection_store
+from roost.core import auth_refs, collection_store, mfa
 from roost.core.app_api import LibraryApi
 from roost.core.collections import Collection, Registry
 from roost.core.cron_locks import DatabaseTickLock
@@ -123,6 +123,10 @@ class App(HookCatalogue, LibraryApi):
         self.realtime: Any = None
         # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
         self.cron = Cron(DatabaseTickLock(db))
+        # async fn(app, collection, record, alert_info) mailing the new-login-location alert
+        self.auth_alert_sender: Any = None
+        auth_refs.bind_hooks(self)
+        mfa.register_cleanup(self)
 
     @classmethod
     async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:

@@ -1,14 +1,17 @@
-"""Auth collection options whose feature does not exist yet.
+"""Checks of the auth options of a collection definition: OAuth2 providers, MFA, and the
+options whose feature does not exist yet.
 
-MFA, OTP and OAuth2 sign-in are not built: turning one on is refused with a validation error
-instead of being stored and silently ignored. Their default (off) values, which the SDK and
-PocketBase exports send, are accepted unchanged."""
+OTP sign-in is not built: turning it on is refused with a validation error instead of being
+stored and silently ignored. Its default (off) value, which the SDK and PocketBase exports
+send, is accepted unchanged."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from roost.errors import field_error
+from roost.oauth2 import PROVIDERS
 
 NOT_AVAILABLE = "validation_not_available"
 
@@ -18,16 +21,78 @@ def _on(spec: dict[str, Any], key: str) -> bool:
     return isinstance(option, dict) and bool(option.get("enabled"))
 
 
-def unavailable_auth_options(spec: dict[str, Any]) -> dict[str, Any]:
-    """Validation errors, keyed like the submitted options, for each unavailable feature turned on."""
+def _is_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return bool(parts.scheme and parts.netloc)
+
+
+def _provider_errors(providers: Any) -> dict[str, Any]:
     errors: dict[str, Any] = {}
-    if _on(spec, "mfa"):
-        errors["mfa"] = {"enabled": field_error(NOT_AVAILABLE, "MFA is not available yet.")}
+    if not isinstance(providers, list):
+        return {"providers": field_error("validation_invalid_value", "Must be a list of providers.")}
+    seen: set[str] = set()
+    for i, p in enumerate(providers):
+        if not isinstance(p, dict):
+            errors[str(i)] = field_error("validation_invalid_value", "Must be an object.")
+            continue
+        one: dict[str, Any] = {}
+        name = p.get("name")
+        if not name:
+            one["name"] = field_error("validation_required", "Cannot be blank.")
+        elif name not in PROVIDERS:
+            one["name"] = field_error("validation_missing_provider", f"Invalid or missing provider with name {name}.")
+        for key in ("clientId", "clientSecret"):
+            if not p.get(key):
+                one[key] = field_error("validation_required", "Cannot be blank.")
+        for key in ("authURL", "tokenURL", "userInfoURL"):
+            if p.get(key) and not _is_url(p.get(key)):
+                one[key] = field_error("validation_is_url", "Must be a valid URL.")
+        if one:
+            errors[str(i)] = one
+    if errors:
+        return {"providers": errors}
+    for i, p in enumerate(providers):
+        name = str(p.get("name") or "")
+        if name in seen:
+            return {
+                "providers": {
+                    str(i): {
+                        "name": field_error("validation_duplicated_provider", f"The provider {name} is already registered.")
+                    }
+                }
+            }
+        seen.add(name)
+    return {}
+
+
+def _duration_error(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value == 0:
+        return field_error("validation_required", "Cannot be blank.")
+    if value < 10:
+        return field_error("validation_min_greater_equal_than_required", "Must be no less than 10.")
+    if value > 86400:
+        return field_error("validation_max_less_equal_than_required", "Must be no greater than 86400.")
+    return None
+
+
+def auth_option_errors(spec: dict[str, Any]) -> dict[str, Any]:
+    """Validation errors, keyed like the submitted options."""
+    errors: dict[str, Any] = {}
     if _on(spec, "otp"):
         errors["otp"] = {"enabled": field_error(NOT_AVAILABLE, "OTP is not available yet.")}
-    # OAuth2 switched on without any provider does nothing in PocketBase either (there is no
-    # provider to sign in with), and several real exports carry it that way: accepted, while
-    # auth-methods still reports OAuth2 as off. A configured provider is refused.
-    if _on(spec, "oauth2") and (spec["oauth2"].get("providers") or []):
-        errors["oauth2"] = {"enabled": field_error(NOT_AVAILABLE, "OAuth2 is not available yet.")}
+    if _on(spec, "oauth2"):
+        provider_errors = _provider_errors(spec["oauth2"].get("providers") or [])
+        if provider_errors:
+            errors["oauth2"] = provider_errors
+    if _on(spec, "mfa"):
+        mfa = spec["mfa"]
+        duration_error = _duration_error(mfa.get("duration"))
+        if duration_error is not None:
+            errors["mfa"] = {"duration": duration_error}
+        elif sum(_on(spec, k) for k in ("passwordAuth", "oauth2", "otp")) < 2:
+            errors["mfa"] = {
+                "enabled": field_error("validation_mfa_not_enough_auths", "MFA requires at least 2 auth methods to be enabled.")
+            }
     return errors

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from roost.core import collection_schema
+from datetime import UTC, datetime, timedelta
+
+from roost.core import collection_schema, system_collections
 from roost.core.collection_defaults import superusers_spec, users_spec
 from roost.core.collections import Collection
-from roost.core.fields.date import now
+from roost.core.fields.date import format_datetime, now
 
 if TYPE_CHECKING:
     from roost.core.app import App
@@ -35,13 +37,31 @@ async def bootstrap(app: App) -> None:
                 f"CREATE TABLE {q('_params')} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('value')} TEXT, "
                 f"{q('created')} TEXT NOT NULL, {q('updated')} TEXT NOT NULL)"
             )
-            for spec in (superusers_spec(), users_spec()):
-                spec["created"] = spec["updated"] = now()
-                spec["indexes"] = collection_schema.auth_indexes(spec["id"], spec["name"]) + spec["indexes"]
+            # one millisecond apart, so that the list order (created, then id) is PocketBase's
+            start = datetime.now(UTC)
+            for i, spec in enumerate([*system_collections.specs(), superusers_spec(), users_spec()]):
+                spec["created"] = spec["updated"] = format_datetime(start + timedelta(milliseconds=i))
+                if spec["type"] == "auth":
+                    spec["indexes"] = collection_schema.auth_indexes(spec["id"], spec["name"]) + spec["indexes"]
                 coll = Collection(spec)
                 await insert(tx, coll)
                 await collection_schema.create_table(tx, coll)
+        else:
+            await _add_missing_system_collections(tx)
     await load(app)
+
+
+async def _add_missing_system_collections(tx: Any) -> None:
+    """A database made before a system collection existed gets it on its next start."""
+    q = tx.dialect.quote
+    for spec in system_collections.specs():
+        row = await tx.fetch_one(f"SELECT 1 FROM {q('_collections')} WHERE {q('id')} = ?", (spec["id"],))
+        if row is not None:
+            continue
+        spec["created"] = spec["updated"] = now()
+        coll = Collection(spec)
+        await insert(tx, coll)
+        await collection_schema.create_table(tx, coll)
 
 
 async def load(app: App) -> None:

@@ -34,6 +34,7 @@ __all__ = [
     "RealtimeSubscribeRequestEvent",
     "RecordAuthRefreshRequestEvent",
     "RecordAuthRequestEvent",
+    "RecordAuthWithOAuth2RequestEvent",
     "RecordAuthWithPasswordRequestEvent",
     "RecordEnrichEvent",
     "RecordErrorEvent",
@@ -217,6 +218,22 @@ class RecordAuthWithPasswordRequestEvent(RequestEvent):
     identity: str = ""
     identity_field: str = ""
     password: str = ""
+
+    def hook_tags(self) -> tuple[str, ...]:
+        return _tags(self.collection)
+
+
+@dataclass(slots=True, kw_only=True)
+class RecordAuthWithOAuth2RequestEvent(RequestEvent):
+    """After the code exchange: `oauth2_user` is what the provider said (an AuthUser), `record`
+    the account it maps to (None when a new one will be created from `create_data`)."""
+
+    collection: Collection
+    provider_name: str = ""
+    oauth2_user: Any = None
+    create_data: dict[str, Any] = field(default_factory=dict)
+    record: Record | None = None
+    is_new_record: bool = False
 
     def hook_tags(self) -> tuple[str, ...]:
         return _tags(self.collection)
