@@ -89,6 +89,9 @@ def run_provider(redirect_uris: list[str] | None = None) -> Iterator[OIDCProvide
             proc.wait(5)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def _form(html: str, base: str) -> tuple[str, dict[str, str]]:

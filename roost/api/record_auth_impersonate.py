@@ -14,7 +14,7 @@ from roost.web import Request, Response, Router
 def bind(router: Router, app: App) -> None:
     async def impersonate(request: Request) -> Response:
         if request.auth is None:
-            raise Unauthorized("The request requires valid superuser authorization token.")
+            raise Unauthorized("The request requires valid record authorization token.")
         if request.auth[0].id != SUPERUSERS_ID:
             raise Forbidden("The authorized record is not allowed to perform this action.")
         coll = auth_collection_or_404(app, request.path_params["collection"])
@@ -31,7 +31,11 @@ def bind(router: Router, app: App) -> None:
             raise BadRequest("An error occurred while loading the submitted data.")
         if duration < 0:
             raise ValidationError(
-                {"duration": field_error("validation_min_greater_equal_than_required", "Must be no less than 0.")},
+                {
+                    "duration": field_error(
+                        "validation_min_greater_equal_than_required", "Must be no less than 0.", threshold=0
+                    )
+                },
                 "An error occurred while validating the submitted data.",
             )
         token = new_token(coll, record, refreshable=False, duration=duration or None)

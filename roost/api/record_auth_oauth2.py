@@ -40,16 +40,25 @@ def _provider_entry(coll: Collection, name: str) -> dict[str, Any] | None:
 
 
 def _validate(coll: Collection, data: dict[str, Any]) -> tuple[str, str]:
-    provider = data.get("provider")
-    code = data.get("code")
+    provider = data.get("provider", "")
+    code = data.get("code", "")
+    for value in (provider, code, data.get("codeVerifier", ""), data.get("redirectURL", "")):
+        if not isinstance(value, str):
+            raise BadRequest(LOAD_ERROR)  # PocketBase: the body does not bind
+    if not isinstance(data.get("createData", {}), dict | None):
+        raise BadRequest(LOAD_ERROR)
     errors: dict[str, Any] = {}
     if not isinstance(provider, str) or not provider:
         errors["provider"] = field_error("validation_required", "Cannot be blank.")
     elif len(provider) > 100:
-        errors["provider"] = field_error("validation_length_out_of_range", "The length must be between 0 and 100.")
+        errors["provider"] = field_error(
+            "validation_length_too_long", "The length must be no more than 100.", max=100, min=0
+        )
     elif _provider_entry(coll, provider) is None:
         errors["provider"] = field_error(
-            "validation_invalid_provider", f"Provider with name {provider} is missing or is not enabled."
+            "validation_invalid_provider",
+            f"Provider with name {provider} is missing or is not enabled.",
+            name=provider,
         )
     if not isinstance(code, str) or not code:
         errors["code"] = field_error("validation_required", "Cannot be blank.")

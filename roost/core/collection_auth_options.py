@@ -29,10 +29,17 @@ def _is_url(value: Any) -> bool:
 
 
 def _provider_errors(providers: Any) -> dict[str, Any]:
-    errors: dict[str, Any] = {}
     if not isinstance(providers, list):
         return {"providers": field_error("validation_invalid_value", "Must be a list of providers.")}
+    # duplicates first, as PocketBase checks the list before its items
     seen: set[str] = set()
+    for i, p in enumerate(providers):
+        name = str(p.get("name") or "") if isinstance(p, dict) else ""
+        if name and name in seen:
+            message = f"The provider {name} is already registered."
+            return {"providers": {str(i): {"name": field_error("validation_duplicated_provider", message, name=name)}}}
+        seen.add(name)
+    errors: dict[str, Any] = {}
     for i, p in enumerate(providers):
         if not isinstance(p, dict):
             errors[str(i)] = field_error("validation_invalid_value", "Must be an object.")
@@ -42,7 +49,8 @@ def _provider_errors(providers: Any) -> dict[str, Any]:
         if not name:
             one["name"] = field_error("validation_required", "Cannot be blank.")
         elif name not in PROVIDERS:
-            one["name"] = field_error("validation_missing_provider", f"Invalid or missing provider with name {name}.")
+            message = f"Invalid or missing provider with name {name}."
+            one["name"] = field_error("validation_missing_provider", message, name=name)
         for key in ("clientId", "clientSecret"):
             if not p.get(key):
                 one[key] = field_error("validation_required", "Cannot be blank.")
@@ -51,29 +59,16 @@ def _provider_errors(providers: Any) -> dict[str, Any]:
                 one[key] = field_error("validation_is_url", "Must be a valid URL.")
         if one:
             errors[str(i)] = one
-    if errors:
-        return {"providers": errors}
-    for i, p in enumerate(providers):
-        name = str(p.get("name") or "")
-        if name in seen:
-            return {
-                "providers": {
-                    str(i): {
-                        "name": field_error("validation_duplicated_provider", f"The provider {name} is already registered.")
-                    }
-                }
-            }
-        seen.add(name)
-    return {}
+    return {"providers": errors} if errors else {}
 
 
 def _duration_error(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, int | float) or isinstance(value, bool) or value == 0:
         return field_error("validation_required", "Cannot be blank.")
     if value < 10:
-        return field_error("validation_min_greater_equal_than_required", "Must be no less than 10.")
+        return field_error("validation_min_greater_equal_than_required", "Must be no less than 10.", threshold=10)
     if value > 86400:
-        return field_error("validation_max_less_equal_than_required", "Must be no greater than 86400.")
+        return field_error("validation_max_less_equal_than_required", "Must be no greater than 86400.", threshold=86400)
     return None
 
 
