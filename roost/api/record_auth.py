@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import logging
+from typing import Any
 
 from roost.api.context import caller_for, respond
 from roost.api.oauth2_info import oauth2_providers_info
@@ -100,7 +99,11 @@ async def auth_response(
         body["record"] = rec
         if e.meta is not None:
             body["meta"] = e.meta
-        if e.auth_method and coll.options.get("authAlert", {}).get("enabled") and app.collection(AUTH_ORIGINS):
+        if (
+            e.auth_method
+            and coll.options.get("authAlert", {}).get("enabled")
+            and app.collection(AUTH_ORIGINS)
+        ):
             try:
                 ua = request.header(b"user-agent") or ""
                 await record_origin(app, coll, e.record.data, request.client_ip, ua)
@@ -125,7 +128,10 @@ def bind(router: Router, app: App) -> None:
         # reports it when off, whatever an older definition may have stored
         data = {
             "password": {"identityFields": identity_fields if pw_on else [], "enabled": pw_on},
-            "oauth2": {"providers": providers if providers is not None else [], "enabled": providers is not None},
+            "oauth2": {
+                "providers": providers if providers is not None else [],
+                "enabled": providers is not None,
+            },
             "mfa": {"enabled": mfa_on, "duration": int(mfa.get("duration") or 0) if mfa_on else 0},
             "otp": {"enabled": False, "duration": 0},
             "authProviders": [{**p, "logo": ""} for p in providers] if providers is not None else [],

@@ -156,7 +156,12 @@ async def _submit(
             await auth_refs.create_ref(
                 app,
                 auth_refs.EXTERNAL_AUTHS,
-                {"collectionRef": coll.id, "recordRef": record["id"], "provider": e.provider_name, "providerId": user.id},
+                {
+                    "collectionRef": coll.id,
+                    "recordRef": record["id"],
+                    "provider": e.provider_name,
+                    "providerId": user.id,
+                },
                 scope,
             )
     e.record = Record(coll, record)
@@ -201,7 +206,12 @@ async def _create(
             payload[target] = value
     files: dict[str, list[Any]] = {}
     avatar_field = str(mapped.get("avatarURL") or "")
-    if avatar_field and avatar_field not in payload and user.avatar_url and coll.field(avatar_field) is not None:
+    if (
+        avatar_field
+        and avatar_field not in payload
+        and user.avatar_url
+        and coll.field(avatar_field) is not None
+    ):
         if avatar is not None:
             files[avatar_field] = [avatar]
         elif coll.field(avatar_field).type != "file":  # type: ignore[union-attr]

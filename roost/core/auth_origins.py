@@ -3,9 +3,10 @@
 kept per auth record, the least recently used dropped first.
 
 A login from an origin not seen before (other than the very first login) is when PocketBase
-mails its "Login from a new location" alert. `app.auth_alert_sender`, when set, is awaited then
-with (app, collection, record, alert_info); when it fails, the origin is not stored, as in
-PocketBase, so the next login from there tries again."""
+mails its "Login from a new location" alert. `app.auth_alert_sender`, when set by the mailer, is
+awaited then with (app, collection, record, alert_info). When it fails, or there is no mailer,
+the origin is not stored, as PocketBase does when its mail cannot go out, so the next login from
+there tries again."""
 
 from __future__ import annotations
 
@@ -41,8 +42,14 @@ async def record_origin(app: App, coll: Collection, record: dict[str, Any], ip: 
     current = next((o for o in origins if o.get("fingerprint") == fp), None)
     if current is None and origins and record.get("email"):
         sender = getattr(app, "auth_alert_sender", None)
-        if sender is not None:
-            await sender(app, coll, record, alert_info)
+        if sender is None:
+            # as PocketBase when its mail cannot go out: the origin stays unknown (and the
+            # alert is due again next time)
+            log.warning(
+                "login from a new location of %s %s: no mailer to send the alert", coll.name, record["id"]
+            )
+            return
+        await sender(app, coll, record, alert_info)
     if current is not None:
         # touch: `updated` says when this origin was last used
         await auth_refs.update_ref(app, auth_refs.AUTH_ORIGINS, current, {"fingerprint": fp})

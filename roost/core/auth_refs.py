@@ -38,7 +38,9 @@ def ref_collection(app: App, name: str) -> Collection:
     return coll
 
 
-async def create_ref(app: App, name: str, data: dict[str, Any], scope: WriteScope | None = None) -> dict[str, Any]:
+async def create_ref(
+    app: App, name: str, data: dict[str, Any], scope: WriteScope | None = None
+) -> dict[str, Any]:
     return await save(app, ref_collection(app, name), system_caller(app), None, data, {}, False, None, scope)
 
 

@@ -37,7 +37,11 @@ def _provider_errors(providers: Any) -> dict[str, Any]:
         name = str(p.get("name") or "") if isinstance(p, dict) else ""
         if name and name in seen:
             message = f"The provider {name} is already registered."
-            return {"providers": {str(i): {"name": field_error("validation_duplicated_provider", message, name=name)}}}
+            return {
+                "providers": {
+                    str(i): {"name": field_error("validation_duplicated_provider", message, name=name)}
+                }
+            }
         seen.add(name)
     errors: dict[str, Any] = {}
     for i, p in enumerate(providers):
@@ -45,12 +49,12 @@ def _provider_errors(providers: Any) -> dict[str, Any]:
             errors[str(i)] = field_error("validation_invalid_value", "Must be an object.")
             continue
         one: dict[str, Any] = {}
-        name = p.get("name")
-        if not name:
+        pname = p.get("name")
+        if not pname:
             one["name"] = field_error("validation_required", "Cannot be blank.")
-        elif name not in PROVIDERS:
-            message = f"Invalid or missing provider with name {name}."
-            one["name"] = field_error("validation_missing_provider", message, name=name)
+        elif pname not in PROVIDERS:
+            message = f"Invalid or missing provider with name {pname}."
+            one["name"] = field_error("validation_missing_provider", message, name=pname)
         for key in ("clientId", "clientSecret"):
             if not p.get(key):
                 one[key] = field_error("validation_required", "Cannot be blank.")
@@ -66,9 +70,13 @@ def _duration_error(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, int | float) or isinstance(value, bool) or value == 0:
         return field_error("validation_required", "Cannot be blank.")
     if value < 10:
-        return field_error("validation_min_greater_equal_than_required", "Must be no less than 10.", threshold=10)
+        return field_error(
+            "validation_min_greater_equal_than_required", "Must be no less than 10.", threshold=10
+        )
     if value > 86400:
-        return field_error("validation_max_less_equal_than_required", "Must be no greater than 86400.", threshold=86400)
+        return field_error(
+            "validation_max_less_equal_than_required", "Must be no greater than 86400.", threshold=86400
+        )
     return None
 
 
@@ -88,6 +96,42 @@ def auth_option_errors(spec: dict[str, Any]) -> dict[str, Any]:
             errors["mfa"] = {"duration": duration_error}
         elif sum(_on(spec, k) for k in ("passwordAuth", "oauth2", "otp")) < 2:
             errors["mfa"] = {
-                "enabled": field_error("validation_mfa_not_enough_auths", "MFA requires at least 2 auth methods to be enabled.")
+                "enabled": field_error(
+                    "validation_mfa_not_enough_auths", "MFA requires at least 2 auth methods to be enabled."
+                )
             }
     return errors
+
+
+_PROVIDER_KEYS = (
+    "pkce",
+    "name",
+    "clientId",
+    "clientSecret",
+    "authURL",
+    "tokenURL",
+    "userInfoURL",
+    "displayName",
+)
+
+
+def merge_providers(old: dict[str, Any], new: dict[str, Any]) -> Any:
+    """Submitted providers over the stored ones at the same position, as PocketBase decodes them
+    (so a write-only clientSecret left out of an edit is kept), in its stored shape."""
+    submitted = new.get("providers", old.get("providers"))
+    if not isinstance(submitted, list):
+        return submitted
+    stored = old.get("providers")
+    before: list[Any] = stored if isinstance(stored, list) else []
+    out: list[Any] = []
+    for i, p in enumerate(submitted):
+        if not isinstance(p, dict):
+            out.append(p)
+            continue
+        prev = before[i] if i < len(before) and isinstance(before[i], dict) else {}
+        merged = {**prev, **{k: v for k, v in p.items() if k != "clientSecret" or v}}
+        entry: dict[str, Any] = {k: merged.get(k, None if k == "pkce" else "") for k in _PROVIDER_KEYS}
+        extra = merged.get("extra")
+        entry["extra"] = extra if isinstance(extra, dict) else {}
+        out.append(entry)
+    return out

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from roost.core import collection_schema, collection_store
-from roost.core.collection_auth_options import auth_option_errors
+from roost.core.collection_auth_options import auth_option_errors, merge_providers
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
 from roost.core.collection_format import INVALID_DATA, bound_errors, check_format
 from roost.core.collections import AUTH_OPTION_KEYS, NAME_RE, RULE_NAMES, Collection, Registry, collection_id
@@ -62,7 +62,7 @@ def build_spec(data: dict[str, Any], existing: Collection | None) -> dict[str, A
         if key in readonly:
             continue
         if key == "oauth2" and isinstance(value, dict) and isinstance(spec.get(key), dict):
-            spec[key] = {**spec[key], **value, "providers": _merge_providers(spec[key], value)}
+            spec[key] = {**spec[key], **value, "providers": merge_providers(spec[key], value)}
         elif key in AUTH_OPTION_KEYS and isinstance(value, dict) and isinstance(spec.get(key), dict):
             spec[key] = {**spec[key], **value}
         else:
@@ -70,30 +70,6 @@ def build_spec(data: dict[str, Any], existing: Collection | None) -> dict[str, A
     if existing is None:
         spec["type"] = data.get("type") or "base"
     return spec
-
-
-_PROVIDER_KEYS = ("pkce", "name", "clientId", "clientSecret", "authURL", "tokenURL", "userInfoURL", "displayName")
-
-
-def _merge_providers(old: dict[str, Any], new: dict[str, Any]) -> Any:
-    """Submitted providers over the stored ones at the same position, as PocketBase decodes them
-    (so a write-only clientSecret left out of an edit is kept), in its stored shape."""
-    submitted = new.get("providers", old.get("providers"))
-    if not isinstance(submitted, list):
-        return submitted
-    before = old.get("providers") if isinstance(old.get("providers"), list) else []
-    out: list[Any] = []
-    for i, p in enumerate(submitted):
-        if not isinstance(p, dict):
-            out.append(p)
-            continue
-        prev = before[i] if i < len(before) and isinstance(before[i], dict) else {}
-        merged = {**prev, **{k: v for k, v in p.items() if k != "clientSecret" or v}}
-        entry: dict[str, Any] = {k: merged.get(k, None if k == "pkce" else "") for k in _PROVIDER_KEYS}
-        extra = merged.get("extra")
-        entry["extra"] = extra if isinstance(extra, dict) else {}
-        out.append(entry)
-    return out
 
 
 def _normalize_fields(spec: dict[str, Any], existing: Collection | None, errors: dict[str, Any]) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
-
-from datetime import UTC, datetime, timedelta
 
 from roost.core import collection_schema, system_collections
 from roost.core.collection_defaults import superusers_spec, users_spec
@@ -42,7 +41,9 @@ async def bootstrap(app: App) -> None:
             for i, spec in enumerate([*system_collections.specs(), superusers_spec(), users_spec()]):
                 spec["created"] = spec["updated"] = format_datetime(start + timedelta(milliseconds=i))
                 if spec["type"] == "auth":
-                    spec["indexes"] = collection_schema.auth_indexes(spec["id"], spec["name"]) + spec["indexes"]
+                    spec["indexes"] = (
+                        collection_schema.auth_indexes(spec["id"], spec["name"]) + spec["indexes"]
+                    )
                 coll = Collection(spec)
                 await insert(tx, coll)
                 await collection_schema.create_table(tx, coll)

@@ -44,7 +44,7 @@ async def _wants_mfa(app: App, coll: Collection, record: dict[str, Any], caller:
 async def check_mfa(
     app: App, coll: Collection, record: dict[str, Any], method: str, mfa_id: str, caller: records.Caller
 ) -> str:
-    """"" when the login may complete; else the id of the new MFA session to answer with.
+    """ "" when the login may complete; else the id of the new MFA session to answer with.
     Raises BadRequest for an unknown, expired, foreign or same-method session."""
     mfa_opts = coll.options.get("mfa", {})
     if not mfa_opts.get("enabled") or not method:

@@ -13,7 +13,9 @@ from roost.core.collection_defaults import ID_FIELD
 # PocketBase's creation order; `created` follows it, and with it GET /api/collections
 ORDER = ("_mfas", "_otps", "_externalAuths", "_authOrigins")
 
-OWNER_RULE = "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId"
+OWNER_RULE = (
+    "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId"
+)
 
 
 def _text(field_id: str, name: str, *, hidden: bool = False, required: bool = True) -> dict[str, Any]:
@@ -47,7 +49,9 @@ def _autodate(field_id: str, name: str, on_update: bool) -> dict[str, Any]:
     }
 
 
-def _spec(coll_id: str, name: str, extra: list[dict[str, Any]], indexes: list[str], deletable: bool) -> dict[str, Any]:
+def _spec(
+    coll_id: str, name: str, extra: list[dict[str, Any]], indexes: list[str], deletable: bool
+) -> dict[str, Any]:
     return {
         "id": coll_id,
         "listRule": OWNER_RULE,

@@ -90,7 +90,9 @@ async def fetch_token(cfg: ProviderConfig, code: str, redirect_url: str, code_ve
     async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         try:
             # credentials in the Authorization header first, then in the body (Go's auto-detection)
-            res = await http.post(cfg.token_url, data=form, headers=headers, auth=(cfg.client_id, cfg.client_secret))
+            res = await http.post(
+                cfg.token_url, data=form, headers=headers, auth=(cfg.client_id, cfg.client_secret)
+            )
             if res.status_code >= 400:
                 body = {**form, "client_id": cfg.client_id, "client_secret": cfg.client_secret}
                 res = await http.post(cfg.token_url, data=body, headers=headers)
@@ -121,7 +123,9 @@ def _token_body(res: httpx.Response) -> dict[str, Any]:
 async def fetch_raw_user(cfg: ProviderConfig, token: Token, url: str = "") -> Any:
     async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         try:
-            res = await http.get(url or cfg.user_info_url, headers={"authorization": f"Bearer {token.access_token}"})
+            res = await http.get(
+                url or cfg.user_info_url, headers={"authorization": f"Bearer {token.access_token}"}
+            )
         except httpx.HTTPError as exc:
             raise OAuth2Error(f"user info request failed: {exc}") from exc
     if url and res.status_code in (401, 403, 404):

@@ -30,7 +30,9 @@ class ProviderInfo:
 _OIDC_SCOPES = ("openid", "email", "profile")
 
 
-def _p(name: str, display: str, auth: str, token: str, info: str, scopes: tuple[str, ...], kind: str) -> ProviderInfo:
+def _p(
+    name: str, display: str, auth: str, token: str, info: str, scopes: tuple[str, ...], kind: str
+) -> ProviderInfo:
     return ProviderInfo(name, display, auth, token, info, scopes, True, LOGOS.get(name, ""), kind)
 
 
@@ -152,5 +154,3 @@ def load_config(raw: dict[str, Any]) -> ProviderConfig | None:
         pkce=info.pkce if pkce is None else bool(pkce),
         extra=dict(extra) if isinstance(extra, dict) else {},
     )
-
-

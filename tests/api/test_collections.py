@@ -173,7 +173,9 @@ async def test_list_filter_sort_paging(client, su):
     assert r.status_code == 200
     assert [c["name"] for c in r.json()["items"]] == ["users", "gamma", "alpha"]
     r = await client.get(
-        "/api/collections", headers=su, params={"perPage": 2, "page": 2, "sort": "name", "filter": "system = false"}
+        "/api/collections",
+        headers=su,
+        params={"perPage": 2, "page": 2, "sort": "name", "filter": "system = false"},
     )
     body = r.json()
     assert (body["totalItems"], body["totalPages"], [c["name"] for c in body["items"]]) == (

@@ -57,7 +57,9 @@ async def test_mfa_needs_two_methods(client, su):
         }
     }
     r = await client.patch(
-        "/api/collections/users", json={"oauth2": {"enabled": True}, "mfa": {"enabled": True, "duration": 5}}, headers=su
+        "/api/collections/users",
+        json={"oauth2": {"enabled": True}, "mfa": {"enabled": True, "duration": 5}},
+        headers=su,
     )
     assert r.json()["data"] == {
         "mfa": {
@@ -69,7 +71,9 @@ async def test_mfa_needs_two_methods(client, su):
         }
     }
     r = await client.patch(
-        "/api/collections/users", json={"oauth2": {"enabled": True}, "mfa": {"enabled": True, "rule": "bogus ="}}, headers=su
+        "/api/collections/users",
+        json={"oauth2": {"enabled": True}, "mfa": {"enabled": True, "rule": "bogus ="}},
+        headers=su,
     )
     assert r.json()["data"]["mfa"]["rule"]["code"] == "validation_invalid_rule"
 
@@ -88,7 +92,11 @@ async def test_password_then_oauth2(client, su, oidc):
     assert session["id"] == mfa_id and session["method"] == "password" and session["recordRef"] == user["id"]
     # the same method again does not complete it
     r = await password_login(client, "mia@example.com", mfaId=mfa_id)
-    assert r.json() == {"data": {}, "message": "A different authentication method is required.", "status": 400}
+    assert r.json() == {
+        "data": {},
+        "message": "A different authentication method is required.",
+        "status": 400,
+    }
     # a wrong password still fails first
     r = await password_login(client, "mia@example.com", "wrong-password", mfaId=mfa_id)
     assert r.json()["message"] == "Failed to authenticate."
@@ -132,7 +140,8 @@ async def test_expired_session_and_cleanup_job(app, client, su, oidc):
     mfa_id = r.json()["mfaId"]
     q = app.dialect.quote
     await app.db.execute(
-        f"UPDATE {q('_mfas')} SET {q('created')} = ? WHERE {q('id')} = ?", ("2020-01-01 00:00:00.000Z", mfa_id)
+        f"UPDATE {q('_mfas')} SET {q('created')} = ? WHERE {q('id')} = ?",
+        ("2020-01-01 00:00:00.000Z", mfa_id),
     )
     r = await oauth2_login(client, "old", mfaId=mfa_id)
     assert r.json() == {"data": {}, "message": "Invalid or expired MFA session.", "status": 400}
@@ -141,7 +150,10 @@ async def test_expired_session_and_cleanup_job(app, client, su, oidc):
     # the hourly job removes expired sessions nobody came back for
     await password_login(client, "old@example.com")
     r = await password_login(client, "old@example.com")
-    await app.db.execute(f"UPDATE {q('_mfas')} SET {q('created')} = ? WHERE {q('id')} = ?", ("2020-01-01 00:00:00.000Z", r.json()["mfaId"]))
+    await app.db.execute(
+        f"UPDATE {q('_mfas')} SET {q('created')} = ? WHERE {q('id')} = ?",
+        ("2020-01-01 00:00:00.000Z", r.json()["mfaId"]),
+    )
     r = await client.get("/api/crons", headers=su)
     assert {"id": "__pbMFACleanup__", "expression": "0 * * * *"} in r.json()
     await mfa_module.delete_expired(app)
@@ -165,7 +177,7 @@ async def test_password_change_drops_mfa_sessions(client, su, oidc):
 
 
 async def test_impersonate(client, su):
-    user, user_token = await make_user(client, "imp@example.com")
+    user, _user_token = await make_user(client, "imp@example.com")
     url = f"/api/collections/users/impersonate/{user['id']}"
     r = await client.post(url, json={"duration": 100}, headers=su)
     assert r.status_code == 200, r.text
@@ -189,7 +201,11 @@ async def test_impersonate_errors(client, su):
     user, user_token = await make_user(client, "imp2@example.com")
     url = f"/api/collections/users/impersonate/{user['id']}"
     r = await client.post(url, json={})
-    assert r.json() == {"data": {}, "message": "The request requires valid record authorization token.", "status": 401}
+    assert r.json() == {
+        "data": {},
+        "message": "The request requires valid record authorization token.",
+        "status": 401,
+    }
     r = await client.post(url, json={}, headers={"Authorization": user_token})
     assert r.json() == {
         "data": {},
@@ -210,7 +226,11 @@ async def test_impersonate_errors(client, su):
     }
     for bad in ("x", 1.5):
         r = await client.post(url, json={"duration": bad}, headers=su)
-        assert r.json() == {"data": {}, "message": "An error occurred while loading the submitted data.", "status": 400}
+        assert r.json() == {
+            "data": {},
+            "message": "An error occurred while loading the submitted data.",
+            "status": 400,
+        }
     r = await client.post("/api/collections/users/impersonate/nope", json={}, headers=su)
     assert r.json() == {"data": {}, "message": "The requested resource wasn't found.", "status": 404}
     r = await client.post("/api/collections/nope/impersonate/x", json={}, headers=su)

@@ -38,7 +38,11 @@ async def provider_info(client: httpx.AsyncClient, name: str = "oidc") -> dict[s
 
 
 async def oauth2_login(
-    client: httpx.AsyncClient, login: str, name: str = "oidc", headers: dict[str, str] | None = None, **body: Any
+    client: httpx.AsyncClient,
+    login: str,
+    name: str = "oidc",
+    headers: dict[str, str] | None = None,
+    **body: Any,
 ) -> httpx.Response:
     """auth-methods -> the provider's login and consent -> auth-with-oauth2, as the SDK does."""
     info = await provider_info(client, name)
@@ -119,7 +123,9 @@ async def test_new_account_from_oidc(client, su, oidc):
     assert link["provider"] == "oidc" and link["providerId"] == "alice" and link["recordRef"] == rec["id"]
     # a second sign-in finds the same account through the link
     r = await oauth2_login(client, "alice")
-    assert r.status_code == 200 and r.json()["record"]["id"] == rec["id"] and r.json()["meta"]["isNew"] is False
+    assert (
+        r.status_code == 200 and r.json()["record"]["id"] == rec["id"] and r.json()["meta"]["isNew"] is False
+    )
 
 
 async def test_id_token_claims_without_userinfo_url(client, su, oidc):
@@ -140,7 +146,8 @@ async def test_existing_verified_account_is_linked_by_email(client, su, oidc):
     # password was replaced (someone else may have registered it)
     assert r.json()["record"]["verified"] is True
     r = await client.post(
-        "/api/collections/users/auth-with-password", json={"identity": "carol@example.com", "password": "password123"}
+        "/api/collections/users/auth-with-password",
+        json={"identity": "carol@example.com", "password": "password123"},
     )
     assert r.status_code == 400
 
@@ -154,7 +161,8 @@ async def test_logged_in_user_links_a_provider(client, su, oidc):
     # the logged-in owner keeps the password; the email is not the provider's, so no verification
     assert r.json()["record"]["verified"] is False
     r = await client.post(
-        "/api/collections/users/auth-with-password", json={"identity": "dave@example.com", "password": "password123"}
+        "/api/collections/users/auth-with-password",
+        json={"identity": "dave@example.com", "password": "password123"},
     )
     assert r.status_code == 200
 
@@ -205,7 +213,9 @@ async def test_errors(client, su, oidc):
             "params": {"name": "github"},
         }
     }
-    r = await client.post("/api/collections/users/auth-with-oauth2", json={"provider": "x" * 101, "code": "1"})
+    r = await client.post(
+        "/api/collections/users/auth-with-oauth2", json={"provider": "x" * 101, "code": "1"}
+    )
     assert r.json()["data"] == {
         "provider": {
             "code": "validation_length_too_long",
@@ -214,7 +224,11 @@ async def test_errors(client, su, oidc):
         }
     }
     r = await client.post("/api/collections/users/auth-with-oauth2", json={"provider": "oidc", "code": 1})
-    assert r.json() == {"data": {}, "message": "An error occurred while loading the submitted data.", "status": 400}
+    assert r.json() == {
+        "data": {},
+        "message": "An error occurred while loading the submitted data.",
+        "status": 400,
+    }
     r = await client.post(
         "/api/collections/users/auth-with-oauth2",
         json={"provider": "oidc", "code": "bogus", "redirectURL": REDIRECT_URI},
@@ -250,7 +264,9 @@ async def test_provider_definition_errors(client, su, oidc):
         }
     }
     r = await client.patch(
-        "/api/collections/users", json={"oauth2": {"enabled": True, "providers": [oidc.config(), oidc.config()]}}, headers=su
+        "/api/collections/users",
+        json={"oauth2": {"enabled": True, "providers": [oidc.config(), oidc.config()]}},
+        headers=su,
     )
     assert r.json()["data"] == {
         "oauth2": {
