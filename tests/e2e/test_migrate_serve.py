@@ -174,6 +174,7 @@ def test_cron_from_hook_files_with_two_workers(tmp_path, db_url):
         assert r.json() == [
             {"id": "manual", "expression": "0 0 1 1 *"},
             {"id": "tick", "expression": "* * * * *"},
+            {"id": "__pbMFACleanup__", "expression": "0 * * * *"},
         ]
         r = httpx.post(f"{server.url}/api/crons/manual", headers=su, timeout=10)
         assert r.status_code == 204

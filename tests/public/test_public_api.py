@@ -34,6 +34,7 @@ PUBLIC = {
     "Record",
     "RecordAuthRefreshRequestEvent",
     "RecordAuthRequestEvent",
+    "RecordAuthWithOAuth2RequestEvent",
     "RecordAuthWithPasswordRequestEvent",
     "RecordEnrichEvent",
     "RecordErrorEvent",
