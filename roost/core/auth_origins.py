@@ -51,8 +51,13 @@ async def record_origin(app: App, coll: Collection, record: dict[str, Any], ip: 
             return
         await sender(app, coll, record, alert_info)
     if current is not None:
-        # touch: `updated` says when this origin was last used
-        await auth_refs.update_ref(app, auth_refs.AUTH_ORIGINS, current, {"fingerprint": fp})
+        # touch: `updated` says when this origin was last used (a plain UPDATE: every login of
+        # a known origin comes here, so it stays off the full record write path)
+        q = app.dialect.quote
+        await app.db.execute(
+            f"UPDATE {q(auth_refs.AUTH_ORIGINS)} SET {q('updated')} = ? WHERE {q('id')} = ?",
+            (format_datetime(datetime.now(UTC)), current["id"]),
+        )
         return
     if len(origins) >= MAX_ORIGINS:
         for old in origins[MAX_ORIGINS - 1 :]:

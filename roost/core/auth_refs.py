@@ -44,10 +44,6 @@ async def create_ref(
     return await save(app, ref_collection(app, name), system_caller(app), None, data, {}, False, None, scope)
 
 
-async def update_ref(app: App, name: str, record: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    return await save(app, ref_collection(app, name), system_caller(app), record, data, {}, False, None)
-
-
 async def delete_ref(app: App, name: str, record: dict[str, Any], scope: WriteScope | None = None) -> None:
     await delete(app, ref_collection(app, name), record, scope)
 
