@@ -11,6 +11,7 @@ from roost.core.events import CollectionRequestEvent
 from roost.core.record_write import delete as delete_record
 from roost.core.records import fetch_record
 from roost.errors import Forbidden, NotFound, Unauthorized
+from roost.oauth2 import PROVIDERS
 from roost.web import Request, Response, Router
 
 SUPERUSERS_ID = "pbc_3142635823"
@@ -116,9 +117,16 @@ def bind(router: Router, app: App) -> None:
         view = {**base, "type": "view", "viewQuery": "", "fields": []}
         return respond(request, {"auth": auth, "base": base, "view": view})
 
+    async def oauth2_providers(request: Request) -> Response:
+        """The OAuth2 providers Roost can sign in with (PocketBase's list, limited to them)."""
+        require_superuser(request)
+        infos = [{"name": p.name, "displayName": p.display_name, "logo": p.logo} for p in PROVIDERS.values()]
+        return respond(request, infos)
+
     router.get("/api/collections", list_collections)
     router.post("/api/collections", create)
     router.get("/api/collections/meta/scaffolds", scaffolds)
+    router.get("/api/collections/meta/oauth2-providers", oauth2_providers)
     router.get("/api/collections/{collection}", view)
     router.patch("/api/collections/{collection}", update)
     router.delete("/api/collections/{collection}", delete)

@@ -3,7 +3,9 @@ the code exchange, account creation and linking through `_externalAuths`, and th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -288,3 +290,73 @@ async def test_provider_definition_errors(client, su, oidc):
     assert (await provider_info(client))["displayName"] == "Company SSO"
     r = await oauth2_login(client, "grace")
     assert r.status_code == 200, r.text
+
+
+async def test_oauth2_providers_list(client, su):
+    r = await client.get("/api/collections/meta/oauth2-providers")
+    assert r.json() == {
+        "data": {},
+        "message": "The request requires valid record authorization token.",
+        "status": 401,
+    }
+    r = await client.get("/api/collections/meta/oauth2-providers", headers=su)
+    assert r.status_code == 200
+    names = [p["name"] for p in r.json()]
+    # PocketBase's order (by its provider order), for the providers Roost has
+    assert names == [
+        "apple",
+        "google",
+        "microsoft",
+        "facebook",
+        "github",
+        "gitlab",
+        "discord",
+        "oidc",
+        "oidc2",
+        "oidc3",
+    ]
+    assert all(set(p) == {"name", "displayName", "logo"} and p["logo"].startswith("<svg") for p in r.json())
+
+
+PB_NAMED_URLS = json.loads((Path(__file__).parent / "data" / "pb_named_provider_urls.json").read_text())
+
+
+async def test_named_providers_authorization_urls_as_pocketbase(client, su):
+    names = list(PB_NAMED_URLS)
+    providers = [{"name": n, "clientId": f"cid-{n}", "clientSecret": "s"} for n in names]
+    r = await client.patch(
+        "/api/collections/users", json={"oauth2": {"enabled": True, "providers": providers}}, headers=su
+    )
+    assert r.status_code == 200, r.text
+    r = await client.get("/api/collections/users/auth-methods")
+    for p in r.json()["oauth2"]["providers"]:
+        url = p["authURL"].replace(p["state"], "{STATE}").replace(p["codeChallenge"], "{CHALLENGE}")
+        assert url == PB_NAMED_URLS[p["name"]], p["name"]
+    assert [p["name"] for p in r.json()["oauth2"]["providers"]] == names
+
+
+async def test_named_provider_token_exchange(client, su, oidc):
+    # Google reads the standard claims of its userinfo endpoint: pointed at the local provider,
+    # the whole exchange runs through the google provider's own code
+    google = {**oidc.config(), "name": "google"}
+    await enable_oidc(client, su, oidc, providers=[google])
+    info = await provider_info(client, "google")
+    assert info["displayName"] == "Google"
+    # the local provider knows the OpenID scopes, not Google's own
+    google_scopes = "scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fuserinfo.profile+https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fuserinfo.email"
+    assert google_scopes in info["authURL"]
+    url = info["authURL"].replace(google_scopes, "scope=openid+email+profile")
+    back = await sign_in(url + REDIRECT_URI, "gina")
+    r = await client.post(
+        "/api/collections/users/auth-with-oauth2",
+        json={
+            "provider": "google",
+            "code": back["code"],
+            "codeVerifier": info["codeVerifier"],
+            "redirectURL": REDIRECT_URI,
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["record"]["email"] == "gina@example.com" and r.json()["meta"]["id"] == "gina"
+    r = await client.get("/api/collections/_externalAuths/records", headers=su)
+    assert [(i["provider"], i["providerId"]) for i in r.json()["items"]] == [("google", "gina")]
