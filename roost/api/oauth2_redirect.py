@@ -35,7 +35,9 @@ def bind(router: Router, app: App) -> None:
         if error:
             message["error"] = error
         hub = app.realtime
-        delivered = hub is not None and await hub.deliver_once(state, TOPIC, orjson.dumps(message))
+        delivered = hub is not None and await hub.deliver_once(
+            state, TOPIC, orjson.dumps(message), request.client_ip
+        )
         if not delivered:
             log.debug("Missing or invalid OAuth2 subscription client %s", state)
             return _redirect(request, FAILURE_PATH)

@@ -77,20 +77,25 @@ class Hub:
         if status != 204:
             raise NotFound(MISSING_CLIENT)
 
-    async def deliver_once(self, client_id: str, topic: str, data: bytes) -> bool:
+    async def deliver_once(self, client_id: str, topic: str, data: bytes, ip: str) -> bool:
         """Send one message to a client subscribed to `topic` (wherever it is connected), then
-        drop that subscription; False when there is no such client (PocketBase's @oauth2)."""
+        drop that subscription; False when there is no such client or it connected from
+        another address than `ip` (PocketBase's @oauth2 redirect)."""
         client = self.clients.get(client_id)
         if client is not None:
-            return self._deliver_local(client, topic, data)
+            return self._deliver_local(client, topic, data, ip)
         owner = client_id[:INSTANCE_ID_LENGTH]
         if owner == self.instance_id or not self.app.broker.shared:
             return False
-        request = {"op": "deliver", "clientId": client_id, "topic": topic, "data": data.decode()}
+        request = {"op": "deliver", "clientId": client_id, "topic": topic, "data": data.decode(), "ip": ip}
         return await self._forward(owner, request) == 204
 
-    def _deliver_local(self, client: Client, topic: str, data: bytes) -> bool:
+    def _deliver_local(self, client: Client, topic: str, data: bytes, ip: str) -> bool:
         if client.closed or topic not in client.subscriptions:
+            return False
+        if client.ip and client.ip != ip:
+            # the flow was started from one address and completed from another
+            self.clients.set_subscriptions(client, [k for k in client.subscriptions if k != topic])
             return False
         client.send(topic, data)
         self.clients.set_subscriptions(client, [k for k in client.subscriptions if k != topic])

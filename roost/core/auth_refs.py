@@ -3,14 +3,14 @@
 
 They are written through the ordinary record write path (hooks fire, as PocketBase's
 `app.Save`), and follow their auth record: deleted with it, and a password change drops its MFA
-sessions and known origins."""
+sessions and known origins; deleting an auth collection deletes its rows here."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
-from roost.core.events import RecordEvent
+from roost.core.events import CollectionEvent, RecordEvent
 from roost.core.record_shape import row_to_record, select_sql
 from roost.core.record_write import WriteScope, delete, save
 from roost.core.records import SUPERUSERS_ID, Caller
@@ -94,7 +94,14 @@ def bind_hooks(app: App) -> None:
             names = tuple(n for n in (MFAS, AUTH_ORIGINS) if n in _present(app))
             await _delete_where(e.tx, names, e.collection.id, e.record.data["id"])
 
+    async def on_collection_deleted(e: CollectionEvent) -> None:
+        if e.collection.is_auth:
+            async with app.db.transaction() as tx:
+                await _delete_where(tx, _present(app), e.collection.id, None)
+        await e.next()
+
     app.on_record_delete_execute().bind(on_delete, id=HOOK_ID, priority=99)
+    app.on_collection_after_delete_success().bind(on_collection_deleted, id=HOOK_ID, priority=99)
     app.on_record_update_execute().bind(on_update, id=HOOK_ID, priority=99)
 
 

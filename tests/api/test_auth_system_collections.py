@@ -135,3 +135,24 @@ async def test_origins_follow_their_record(client, su):
         await client.delete(f"/api/collections/users/records/{user['id']}", headers=su)
     ).status_code == 204
     assert await user_origins(client, su) == []
+
+
+async def test_refs_go_with_their_collection(client, su):
+    r = await client.post("/api/collections", json={"name": "members", "type": "auth"}, headers=su)
+    assert r.status_code == 200
+    r = await client.post(
+        "/api/collections/members/records",
+        json={"email": "m@example.com", "password": "password123", "passwordConfirm": "password123"},
+        headers=su,
+    )
+    r = await client.post(
+        "/api/collections/members/auth-with-password",
+        json={"identity": "m@example.com", "password": "password123"},
+    )
+    members_id = r.json()["record"]["collectionId"]
+    flt = {"filter": f"collectionRef = '{members_id}'"}
+    r = await client.get("/api/collections/_authOrigins/records", headers=su, params=flt)
+    assert r.json()["totalItems"] == 1
+    assert (await client.delete("/api/collections/members", headers=su)).status_code == 204
+    r = await client.get("/api/collections/_authOrigins/records", headers=su, params=flt)
+    assert r.json()["totalItems"] == 0
