@@ -360,3 +360,34 @@ async def test_named_provider_token_exchange(client, su, oidc):
     assert r.json()["record"]["email"] == "gina@example.com" and r.json()["meta"]["id"] == "gina"
     r = await client.get("/api/collections/_externalAuths/records", headers=su)
     assert [(i["provider"], i["providerId"]) for i in r.json()["items"]] == [("google", "gina")]
+
+
+async def test_unavailable_provider_extras_are_refused(client, su, oidc):
+    cfg = {**oidc.config(), "extra": {"jwksURL": f"{oidc.issuer}/jwks"}}
+    r = await client.patch(
+        "/api/collections/users", json={"oauth2": {"enabled": True, "providers": [cfg]}}, headers=su
+    )
+    assert r.status_code == 400
+    assert r.json()["data"] == {
+        "oauth2": {
+            "providers": {
+                "0": {
+                    "extra": {
+                        "jwksURL": {
+                            "code": "validation_not_available",
+                            "message": "Checking the id_token signature against a JWKS URL is not available yet.",
+                        }
+                    }
+                }
+            }
+        }
+    }
+    # the issuers check is done: a token from another issuer is refused
+    cfg = {**oidc.config("oidc", userinfo=False), "extra": {"issuers": ["https://elsewhere.example"]}}
+    await enable_oidc(client, su, oidc, providers=[cfg])
+    r = await oauth2_login(client, "ivan")
+    assert r.json() == {"data": {}, "message": "Failed to fetch OAuth2 user.", "status": 400}
+    cfg["extra"] = {"issuers": [oidc.issuer]}
+    await enable_oidc(client, su, oidc, providers=[cfg])
+    r = await oauth2_login(client, "ivan")
+    assert r.status_code == 200, r.text
