@@ -271,7 +271,11 @@ async def _validate(app: App, draft: Draft, scope: WriteScope | None) -> None:
     reader = scope.tx if scope is not None else app.db
     coll, caller, record, old, creating = draft.coll, draft.caller, draft.record, draft.old, draft.creating
     fail_message = draft.fail_message
-    if any(isinstance(f, PasswordField) and f.unhashable(record.get(f.name)) for f in coll.columns):
+    password_fields: list[PasswordField] | None = coll.cache.get("password_fields")
+    if password_fields is None:
+        password_fields = [f for f in coll.columns if isinstance(f, PasswordField)]
+        coll.cache["password_fields"] = password_fields
+    if any(f.unhashable(record.get(f.name)) for f in password_fields):
         raise BadRequest(fail_message)
     manager = False if creating else await is_manager(app, coll, record["id"], caller, reader)
     errors: dict[str, Any] = {}
@@ -310,7 +314,7 @@ async def _validate(app: App, draft: Draft, scope: WriteScope | None) -> None:
     if errors:
         raise ValidationError(errors, fail_message)
 
-    for f in coll.columns:
+    for f in password_fields:
         v = record.get(f.name)
         if isinstance(v, PlainPassword):
             record[f.name] = (
@@ -353,14 +357,17 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
     tx = ws.tx
     try:
         if creating:
-            cols = list(coll.columns)
-            sql = (
-                f"INSERT INTO {q(coll.table)} ({', '.join(q(f.name) for f in cols)}) "
-                f"VALUES ({', '.join('?' for _ in cols)})"
-            )
-            await tx.execute(sql, [f.to_db(record.get(f.name, f.zero()), d) for f in cols])
+            sql = coll.cache.get("insert_sql")
+            if sql is None:  # the collection's cache is dropped whenever its schema changes
+                names = [q(f.name) for f in coll.columns]
+                sql = f"INSERT INTO {q(coll.table)} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+                coll.cache["insert_sql"] = sql
+            values = [f.to_db(record.get(f.name, f.zero()), d) for f in coll.columns]
+            await tx.execute(sql, values)
             if rule and not await rule_matches(app, coll, rule, record["id"], draft.caller, tx):
                 raise BadRequest(draft.fail_message)
+            draft.saved = row_to_record(coll, values)
+            return
         else:
             cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
             if cols:

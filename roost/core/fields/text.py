@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -56,10 +57,17 @@ def _expand_class(cls: str) -> str:
 
 def generate(pattern: str) -> str:
     """Values for the `[a-z0-9]{15}` style autogenerate patterns PocketBase uses."""
+    length, alphabet = _parse_autogenerate(pattern)
+    return random_string(length, alphabet)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_autogenerate(pattern: str) -> tuple[int, str]:
+    """(length, alphabet) of an autogenerate pattern; parsed once, since every create uses it."""
     m = _CLASS_RE.match(pattern)
     if not m:
-        return random_string(15, "abcdefghijklmnopqrstuvwxyz0123456789")
-    return random_string(int(m.group(2)), _expand_class(m.group(1)))
+        return 15, "abcdefghijklmnopqrstuvwxyz0123456789"
+    return int(m.group(2)), _expand_class(m.group(1))
 
 
 def primary_key_error(value: str) -> dict[str, Any] | None:
