@@ -134,9 +134,8 @@ class Hub:
         status = 404
         client = self.clients.get(str(msg.get("clientId", "")))
         if client is not None and msg.get("op") == "deliver":
-            delivered = self._deliver_local(
-                client, str(msg.get("topic", "")), str(msg.get("data", "")).encode()
-            )
+            data = str(msg.get("data", "")).encode()
+            delivered = self._deliver_local(client, str(msg.get("topic", "")), data, str(msg.get("ip", "")))
             status = 204 if delivered else 404
         elif client is not None:
             found = await find_by_token(self.app, str(msg.get("token") or ""))

@@ -67,7 +67,8 @@ def _provider_errors(providers: Any) -> dict[str, Any]:
         for key in ("authURL", "tokenURL", "userInfoURL"):
             if p.get(key) and not _is_url(p.get(key)):
                 one[key] = field_error("validation_is_url", "Must be a valid URL.")
-        extra = p.get("extra") if isinstance(p.get("extra"), dict) else {}
+        raw_extra = p.get("extra")
+        extra: dict[str, Any] = raw_extra if isinstance(raw_extra, dict) else {}
         unavailable = {k: EXTRA_NOT_AVAILABLE[k] for k in EXTRA_NOT_AVAILABLE if extra.get(k)}
         if unavailable:
             one["extra"] = {k: field_error(NOT_AVAILABLE, msg) for k, msg in unavailable.items()}
