@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from roost.api.context import respond
 from roost.core import collection_service
 from roost.core.app import App
+from roost.core.app_api import CollectionImportError, import_collections
 from roost.core.collection_defaults import ID_FIELD, users_spec
 from roost.core.collections import Collection
-from roost.core.events import CollectionRequestEvent
+from roost.core.events import CollectionRequestEvent, CollectionsImportRequestEvent
 from roost.core.record_write import delete as delete_record
 from roost.core.records import fetch_record
-from roost.errors import Forbidden, NotFound, Unauthorized
+from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized, ValidationError, field_error
 from roost.oauth2 import PROVIDERS
 from roost.web import Request, Response, Router
 
@@ -123,14 +127,60 @@ def bind(router: Router, app: App) -> None:
         infos = [{"name": p.name, "displayName": p.display_name, "logo": p.logo} for p in PROVIDERS.values()]
         return respond(request, infos)
 
+    async def import_request(request: Request) -> Response:
+        require_superuser(request)
+        body = await request.json()
+        collections = body.get("collections") if isinstance(body, dict) else None
+        if collections in (None, [], {}, ""):
+            raise ValidationError({"collections": field_error("validation_required", "Cannot be blank.")})
+        if not isinstance(collections, list) or not all(isinstance(c, dict) for c in collections):
+            raise BadRequest("An error occurred while loading the submitted data.")
+        event = CollectionsImportRequestEvent(
+            app, request, collections=collections, delete_missing=bool(body.get("deleteMissing"))
+        )
+
+        async def run(e: CollectionsImportRequestEvent) -> None:
+            try:
+                await import_collections(app, e.collections, e.delete_missing)
+            except CollectionImportError as exc:
+                failure = field_error("validation_collections_import_failure", import_failure_message(exc))
+                raise ValidationError({"collections": failure}, "Failed to import collections.") from None
+
+        await app.hooks.collections_import_request.trigger(event, run)
+        return Response(204)
+
     router.get("/api/collections", list_collections)
     router.post("/api/collections", create)
     router.get("/api/collections/meta/scaffolds", scaffolds)
     router.get("/api/collections/meta/oauth2-providers", oauth2_providers)
+    router.put("/api/collections/import", import_request)
     router.get("/api/collections/{collection}", view)
     router.patch("/api/collections/{collection}", update)
     router.delete("/api/collections/{collection}", delete)
     router.delete("/api/collections/{collection}/truncate", truncate)
+
+
+def import_failure_message(exc: CollectionImportError) -> str:
+    """PocketBase's wording: the refused settings of the failing collection as indented JSON,
+    or the reason the import stopped."""
+    if isinstance(exc.cause, ValidationError):
+        details = json.dumps(_messages(exc.cause.fields), indent=2, ensure_ascii=False)
+        return f'Data validations failed for collection "{exc.name}" ({exc.collection_id}):\n{details}.'
+    reason = exc.cause.message.rstrip(".")
+    return f'Failed to import the collections configuration. Raw error:\nfailed to save collection "{exc.name}": {reason}.'
+
+
+def _messages(errors: dict[str, Any]) -> dict[str, Any]:
+    """{field: {code, message}} (nested for fields and options) to {field: message}."""
+    out: dict[str, Any] = {}
+    for key, value in errors.items():
+        if isinstance(value, dict) and "code" in value and "message" in value:
+            out[key] = value["message"]
+        elif isinstance(value, dict):
+            out[key] = _messages(value)
+        else:
+            out[key] = value
+    return out
 
 
 async def _truncate(app: App, coll: Collection) -> None:

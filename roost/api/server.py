@@ -19,6 +19,7 @@ from roost.api import (
     record_auth_oauth2,
     records,
     settings,
+    sql,
 )
 from roost.core.app import App
 from roost.core.auth import find_by_token
@@ -48,6 +49,7 @@ def build_router(app: App) -> Router:
         files,
         realtime,
         crons,
+        sql,
     )
     for module in modules:
         module.bind(router, app)

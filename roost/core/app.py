@@ -123,6 +123,7 @@ class App(HookCatalogue, LibraryApi):
         self.realtime: Any = None
         # scheduled jobs; `roost serve` starts the ticker, the lock makes each tick run once
         self.cron = Cron(DatabaseTickLock(db))
+        self.cron.add("__pbDBOptimize__", "0 0 * * *", self.dialect.optimize)
         # async fn(app, collection, record, alert_info) mailing the new-login-location alert
         self.auth_alert_sender: Any = None
         auth_refs.bind_hooks(self)

@@ -10,10 +10,11 @@ Everything here acts with superuser rights: API rules apply to requests, not to 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
@@ -24,7 +25,7 @@ from roost.core.fields import RelationField
 from roost.core.record import Record
 from roost.core.record_shape import row_to_record, select_sql
 from roost.core.records import SUPERUSERS_ID, Caller, fetch_record
-from roost.errors import BadRequest, NotFound
+from roost.errors import BadRequest, NotFound, RoostError
 
 if TYPE_CHECKING:
     from roost.core.app import App
@@ -204,13 +205,35 @@ async def save_collection(app: App, data: dict[str, Any]) -> Collection:
     return await collection_service.create_collection(app, data)
 
 
+class CollectionImportError(BadRequest):
+    """An import failed at one collection: `name` and `collection_id` say which, `cause` why
+    (a ValidationError's fields say which of its settings were refused)."""
+
+    def __init__(self, name: str, collection_id: str, cause: RoostError) -> None:
+        super().__init__(f"Failed to import collection {name!r}: {cause.message}")
+        self.name = name
+        self.collection_id = collection_id
+        self.cause = cause
+
+
+@contextlib.asynccontextmanager
+async def _importing(name: Any, collection_id: Any) -> AsyncIterator[None]:
+    try:
+        yield
+    except CollectionImportError:
+        raise
+    except RoostError as exc:
+        raise CollectionImportError(str(name or ""), str(collection_id or ""), exc) from exc
+
+
 async def import_collections(app: App, items: Sequence[dict[str, Any]], delete_missing: bool = False) -> None:
     """Bring the schema to PocketBase collection JSON `items` (an export from its dashboard).
 
     New collections are created first without their relations and rules (they may point at
     collections later in the list), then every imported collection is updated to its full
     definition; with `delete_missing`, non-system collections not in `items` are then deleted.
-    If a step fails, the collections created so far are deleted and the updated ones restored."""
+    If a step fails, the collections created so far are deleted and the updated ones restored,
+    and a CollectionImportError names the collection that failed."""
     if not isinstance(items, list | tuple) or not all(isinstance(i, dict) for i in items):
         raise BadRequest("import_collections() takes a list of collection objects.")
     created: list[Collection] = []
@@ -225,17 +248,25 @@ async def import_collections(app: App, items: Sequence[dict[str, Any]], delete_m
                 bare["fields"] = [
                     f for f in item.get("fields") or [] if isinstance(f, dict) and f.get("type") != "relation"
                 ]
-                created.append(await collection_service.create_collection(app, bare))
+                async with _importing(item.get("name"), item.get("id")):
+                    created.append(await collection_service.create_collection(app, bare))
             else:
                 previous.append(found)
-        targets = [_target(app, item) for item in items]
+        targets = []
+        for item in items:
+            async with _importing(item.get("name"), item.get("id")):
+                targets.append(_target(app, item))
         # fields and indexes first, then rules: a rule may read a relation of a later collection
         for target, item in zip(targets, items, strict=True):
             no_rules = {k: v for k, v in copy.deepcopy(item).items() if k not in _ALL_RULES}
             no_rules.update(dict.fromkeys(RULE_NAMES))
-            await collection_service.update_collection(app, app.registry.by_id[target], no_rules)
+            async with _importing(item.get("name"), target):
+                await collection_service.update_collection(app, app.registry.by_id[target], no_rules)
         for target, item in zip(targets, items, strict=True):
-            await collection_service.update_collection(app, app.registry.by_id[target], copy.deepcopy(item))
+            async with _importing(item.get("name"), target):
+                await collection_service.update_collection(
+                    app, app.registry.by_id[target], copy.deepcopy(item)
+                )
         if delete_missing:
             keep = {app.registry.find(str(i.get("id") or i.get("name") or "")) for i in items}
             await _delete_all(app, [c for c in app.registry.all() if c not in keep and not c.system])
@@ -271,7 +302,8 @@ async def _delete_all(app: App, doomed: list[Collection]) -> None:
 
         free = [c for c in pending if not referenced(c)] or pending[:1]
         for c in free:
-            await collection_service.delete_collection(app, app.registry.by_id.get(c.id) or c)
+            async with _importing(c.name, c.id):
+                await collection_service.delete_collection(app, app.registry.by_id.get(c.id) or c)
             pending.remove(c)
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "CollectionErrorEvent",
     "CollectionEvent",
     "CollectionRequestEvent",
+    "CollectionsImportRequestEvent",
     "FileDownloadRequestEvent",
     "RealtimeConnectRequestEvent",
     "RealtimeMessageEvent",
@@ -300,6 +301,15 @@ class CollectionRequestEvent(RequestEvent):
 
     def hook_tags(self) -> tuple[str, ...]:
         return _tags(self.collection)
+
+
+@dataclass(slots=True, kw_only=True)
+class CollectionsImportRequestEvent(RequestEvent):
+    """PUT /api/collections/import: `collections` is the submitted list of collection JSON and
+    `delete_missing` whether collections not in it are deleted."""
+
+    collections: list[dict[str, Any]] = field(default_factory=list)
+    delete_missing: bool = False
 
 
 # --- settings ----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from roost.core.events import (
     CollectionErrorEvent,
     CollectionEvent,
     CollectionRequestEvent,
+    CollectionsImportRequestEvent,
     FileDownloadRequestEvent,
     RealtimeConnectRequestEvent,
     RealtimeMessageEvent,
@@ -82,6 +83,7 @@ class HookSet:
     collection_create_request: Hook[CollectionRequestEvent]
     collection_update_request: Hook[CollectionRequestEvent]
     collection_delete_request: Hook[CollectionRequestEvent]
+    collections_import_request: Hook[CollectionsImportRequestEvent]
     settings_list_request: Hook[SettingsListRequestEvent]
     settings_update_request: Hook[SettingsUpdateRequestEvent]
     settings_reload: Hook[SettingsReloadEvent]
@@ -312,6 +314,12 @@ class HookCatalogue:
     def on_collection_delete_request(self, *tags: str) -> TaggedHook[CollectionRequestEvent]:
         """DELETE /api/collections/{c}; `next()` deletes it and answers 204. No transaction."""
         return TaggedHook(self.hooks.collection_delete_request, tags)
+
+    def on_collections_import_request(self) -> TaggedHook[CollectionsImportRequestEvent]:
+        """PUT /api/collections/import. Before `next()`: `e.collections` and `e.delete_missing`
+        as submitted; `next()` imports them all or none (a failed import is undone) and answers
+        204. Each collection is saved in a transaction of its own and runs the collection model hooks."""
+        return TaggedHook(self.hooks.collections_import_request, ())
 
     # --- settings --------------------------------------------------------------------------------------
     def on_settings_list_request(self) -> TaggedHook[SettingsListRequestEvent]:

@@ -21,6 +21,7 @@ PUBLIC = {
     "CollectionErrorEvent",
     "CollectionEvent",
     "CollectionRequestEvent",
+    "CollectionsImportRequestEvent",
     "Cron",
     "CronError",
     "Event",

@@ -8,6 +8,8 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
+from roost.db.console import ConsoleResult
+
 # Storage kinds of record columns; core/fields maps each field type to one of these.
 TEXT, NUMBER, BOOL, JSON = "text", "number", "bool", "json"
 
@@ -53,6 +55,17 @@ class Dialect(abc.ABC):
 
     @abc.abstractmethod
     async def close(self) -> None: ...
+
+    @abc.abstractmethod
+    async def optimize(self) -> None:
+        """Daily upkeep (the `__pbDBOptimize__` job): fold the write-ahead log back into the
+        database file and refresh the query planner's statistics."""
+
+    @abc.abstractmethod
+    async def run_console(self, sql: str, *, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
+        """Run a superuser's SQL (roost/db/console.py): a write in one transaction, answered
+        with the rows it changed; anything else answered with its rows, at most `max_rows`.
+        Any failure is a DatabaseError carrying the engine's own message."""
 
     # --- identifiers and DDL -------------------------------------------------------------
     @staticmethod

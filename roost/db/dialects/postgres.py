@@ -15,7 +15,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import asyncpg
 import orjson
 
-from roost.db.dialects import sqlite_values
+from roost.db.console import ConsoleResult
+from roost.db.dialects import postgres_console, sqlite_values
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect, Val
 from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation, UnstorableValue
 
@@ -319,6 +320,14 @@ class PostgresDialect(Dialect):
                     yield _Tx(self, conn)
             except asyncpg.PostgresError as exc:
                 raise _translate(exc) from None
+
+    async def optimize(self) -> None:
+        # autovacuum keeps the tables; fresh statistics help a schema that changed at run time
+        async with self.pool.acquire() as conn:
+            await conn.execute("ANALYZE")
+
+    async def run_console(self, sql: str, *, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
+        return await postgres_console.run(self.pool, sql, write, max_rows, timeout)
 
     async def close(self) -> None:
         await self.pool.close()

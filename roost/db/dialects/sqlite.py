@@ -18,6 +18,8 @@ from typing import Any, cast
 import apsw
 import orjson
 
+from roost.db.console import ConsoleResult
+from roost.db.dialects import sqlite_console
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
 from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
 
@@ -146,6 +148,18 @@ class SQLiteDialect(Dialect):
                 except apsw.Error as exc:
                     self.writer.execute("ROLLBACK")
                     raise _translate(exc) from None
+
+    async def optimize(self) -> None:
+        async with self.write_lock:
+            self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            self.writer.execute("PRAGMA optimize").fetchall()
+
+    async def run_console(self, sql: str, *, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
+        if write:
+            return await sqlite_console.run_write(self, sql, timeout)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._scan_pool, sqlite_console.run_query, self.path, connect, sql, max_rows, timeout
+        )
 
     async def close(self) -> None:
         try:
