@@ -15,6 +15,7 @@ from roost.core.events import CollectionRequestEvent, CollectionsImportRequestEv
 from roost.core.record_write import delete as delete_record
 from roost.core.records import fetch_record
 from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized, ValidationError, field_error
+from roost.oauth2 import PROVIDERS
 from roost.web import Request, Response, Router
 
 SUPERUSERS_ID = "pbc_3142635823"
@@ -142,6 +143,12 @@ def bind(router: Router, app: App) -> None:
         view = {**base, "type": "view", "viewQuery": "", "fields": []}
         return respond(request, {"auth": auth, "base": base, "view": view})
 
+    async def oauth2_providers(request: Request) -> Response:
+        """The OAuth2 providers Roost can sign in with (PocketBase's list, limited to them)."""
+        require_superuser(request)
+        infos = [{"name": p.name, "displayName": p.display_name, "logo": p.logo} for p in PROVIDERS.values()]
+        return respond(request, infos)
+
     async def import_request(request: Request) -> Response:
         require_superuser(request)
         body = await request.json()
@@ -168,6 +175,7 @@ def bind(router: Router, app: App) -> None:
     router.post("/api/collections", create)
     router.get("/api/collections/meta/scaffolds", scaffolds)
     router.post("/api/collections/meta/dry-run-view", dry_run_view)
+    router.get("/api/collections/meta/oauth2-providers", oauth2_providers)
     router.put("/api/collections/import", import_request)
     router.get("/api/collections/{collection}", view)
     router.patch("/api/collections/{collection}", update)

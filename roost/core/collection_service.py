@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from roost.core import collection_schema, collection_store, view_service
-from roost.core.collection_auth_options import unavailable_auth_options
+from roost.core.collection_auth_options import auth_option_errors, merge_providers
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
 from roost.core.collection_format import INVALID_DATA, bound_errors, check_format
 from roost.core.collections import AUTH_OPTION_KEYS, NAME_RE, RULE_NAMES, Collection, Registry, collection_id
@@ -61,7 +61,9 @@ def build_spec(data: dict[str, Any], existing: Collection | None) -> dict[str, A
     for key, value in data.items():
         if key in readonly:
             continue
-        if key in AUTH_OPTION_KEYS and isinstance(value, dict) and isinstance(spec.get(key), dict):
+        if key == "oauth2" and isinstance(value, dict) and isinstance(spec.get(key), dict):
+            spec[key] = {**spec[key], **value, "providers": merge_providers(spec[key], value)}
+        elif key in AUTH_OPTION_KEYS and isinstance(value, dict) and isinstance(spec.get(key), dict):
             spec[key] = {**spec[key], **value}
         else:
             spec[key] = value
@@ -152,7 +154,7 @@ def _validate(
     elif existing is not None and spec.get("type") != existing.type:
         errors["type"] = _err("validation_collection_type_change", "Collection type cannot be changed.")
     if spec.get("type") == "auth":
-        errors.update(unavailable_auth_options(spec))
+        errors.update(auth_option_errors(spec))
     for rule in RULE_NAMES:
         if spec.get(rule) is not None and not isinstance(spec.get(rule), str):
             errors[rule] = _err("validation_invalid_rule", "Rules must be strings or null.")
@@ -256,8 +258,11 @@ def _validate(
     rule_errors: dict[str, Any] = {}
     auth_colls = [c for c in scratch.all() if c.is_auth]
     rule_names = list(RULE_NAMES) + (["authRule", "manageRule"] if coll.is_auth else [])
-    for rule in rule_names:
-        text = coll.rules.get(rule)
+    rules = [(rule, coll.rules.get(rule)) for rule in rule_names]
+    mfa = coll.options.get("mfa") if coll.is_auth else None
+    if isinstance(mfa, dict) and mfa.get("enabled") and isinstance(mfa.get("rule"), str):
+        rules.append(("mfa.rule", mfa["rule"]))
+    for rule, text in rules:
         if not text:
             continue
         # valid when it compiles for at least one auth collection a caller may come from
@@ -272,7 +277,11 @@ def _validate(
             except FilterError as exc:
                 error = error or exc
         if error is not None:
-            rule_errors[rule] = _err("validation_invalid_rule", f"Invalid rule. Raw error: {error.message}")
+            message = _err("validation_invalid_rule", f"Invalid rule. Raw error: {error.message}")
+            if rule == "mfa.rule":
+                rule_errors["mfa"] = {"rule": message}
+            else:
+                rule_errors[rule] = message
     if rule_errors or name_errors:
         raise ValidationError({**name_errors, **rule_errors}, _fail(existing))
 
