@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""One workload's cost inside the process, without an HTTP server: the app's own share of a request.
+
+    python benchmarks/inprocess.py create 2000            # CPU µs per request (time.process_time)
+    python benchmarks/inprocess.py create 2000 out.prof   # the same under cProfile, stats to out.prof
+    benchmarks/instructions.sh create 600                 # instructions per request (callgrind)
+
+Workloads: health, view, list, create (JSON, user token, createRule), update (PATCH, user token).
+Wall-clock and even CPU figures move with the machine's load; the instruction counts of
+benchmarks/instructions.sh do not, which makes them the tool for comparing two trees."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from typing import Any
+
+import orjson
+
+from roost.api import build_asgi
+from roost.core.app import App
+from roost.core.record_write import save
+from roost.core.records import SUPERUSERS_ID, Caller
+
+PASSWORD = "Passw0rd123!"
+
+
+async def call(
+    asgi: Any, method: str, path: str, body: Any = None, headers: tuple[Any, ...] = ()
+) -> tuple[int, bytes]:
+    sent: list[dict[str, Any]] = []
+    messages = [
+        {"type": "http.request", "body": orjson.dumps(body) if body is not None else b"", "more_body": False}
+    ]
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    path, _, query = path.partition("?")
+    hdrs = [(b"host", b"bench"), *headers]
+    if body is not None:
+        hdrs.append((b"content-type", b"application/json"))
+    scope = {
+        "type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+        "headers": hdrs, "client": ("127.0.0.1", 1), "server": ("bench", 80), "scheme": "http",
+        "http_version": "1.1", "root_path": "",
+    }  # fmt: skip
+    await asgi(scope, receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+async def main(workload: str, n: int, profile_to: str | None) -> None:
+    app = await App.open(os.path.join(tempfile.mkdtemp(), "data"), None)
+    asgi = build_asgi(app)
+    coll = app.registry.by_id[SUPERUSERS_ID]
+    creds = {"password": PASSWORD, "passwordConfirm": PASSWORD}
+    await save(
+        app,
+        coll,
+        Caller(auth={"id": "setup"}, auth_coll=coll),
+        None,
+        {"email": "a@b.co", **creds},
+        {},
+        False,
+        rule=None,
+    )
+    _, body = await call(
+        asgi,
+        "POST",
+        "/api/collections/_superusers/auth-with-password",
+        {"identity": "a@b.co", "password": PASSWORD},
+    )
+    su = ((b"authorization", json.loads(body)["token"].encode()),)
+    _, body = await call(asgi, "POST", "/api/collections/users/records", {"email": "u@b.co", **creds})
+    user_id = json.loads(body)["id"]
+    _, body = await call(
+        asgi,
+        "POST",
+        "/api/collections/users/auth-with-password",
+        {"identity": "u@b.co", "password": PASSWORD},
+    )
+    user = ((b"authorization", json.loads(body)["token"].encode()),)
+    users_id = json.loads((await call(asgi, "GET", "/api/collections/users", None, su))[1])["id"]
+    signed_in = '@request.auth.id != ""'
+    fields = [
+        {"name": "title", "type": "text"}, {"name": "body", "type": "text"}, {"name": "views", "type": "number"},
+        {"name": "published", "type": "bool"}, {"name": "author", "type": "relation", "collectionId": users_id, "maxSelect": 1},
+        {"name": "created", "type": "autodate", "onCreate": True},
+        {"name": "updated", "type": "autodate", "onCreate": True, "onUpdate": True},
+    ]  # fmt: skip
+    spec = {
+        "name": "posts",
+        "type": "base",
+        "listRule": "",
+        "viewRule": "",
+        "createRule": signed_in,
+        "updateRule": signed_in,
+        "fields": fields,
+    }
+    status, body = await call(asgi, "POST", "/api/collections", spec, su)
+    assert status == 200, body
+    posts = "/api/collections/posts/records"
+    ids = []
+    for i in range(50):
+        post = {"title": f"t{i}", "body": "x" * 200, "views": i, "published": True, "author": user_id}
+        ids.append(json.loads((await call(asgi, "POST", posts, post, user))[1])["id"])
+
+    def request(i: int) -> Any:
+        if workload == "health":
+            return call(asgi, "GET", "/api/health")
+        if workload == "view":
+            return call(asgi, "GET", f"{posts}/{ids[i % 50]}")
+        if workload == "list":
+            return call(asgi, "GET", f"{posts}?perPage=20&sort=-views")
+        if workload == "create":
+            post = {"title": "probe post", "body": "probe", "views": 1, "published": True, "author": user_id}
+            return call(asgi, "POST", posts, post, user)
+        if workload == "update":
+            return call(asgi, "PATCH", f"{posts}/{ids[i % 50]}", {"views": 7}, user)
+        raise SystemExit(f"unknown workload {workload!r}")
+
+    for i in range(200):  # warm the caches
+        status, _ = await request(i)
+    assert status == 200, status
+    profiler = None
+    if profile_to:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started = time.process_time()
+    for i in range(n):
+        await request(i)
+    used = time.process_time() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
+    print(f"{workload}: {used / max(n, 1) * 1e6:.1f} µs CPU per request (in-process, {n} requests)")
+    await app.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__)
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None))
