@@ -78,8 +78,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--no-request-logs",
         action="store_true",
-        help="switch request logging off on both servers (PATCH /api/settings logs.maxDays=0); "
-        "PocketBase logs every request to a second SQLite file by default",
+        help="switch request logging off on both servers: PATCH /api/settings logs.maxDays=0 after "
+        "seeding (both stop storing request logs; by default each stores every request in its log "
+        "store) and, for Roost, `serve --quiet` (no console line per request)",
     )
     p.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     p.add_argument("--connections", type=int, default=50, help="wrk connections (default 50)")
@@ -201,7 +202,8 @@ class Bench:
                         "Roost",
                         roost_cmd,
                         self.run_dir / "roost",
-                        extra_args=shlex.split(args.roost_args),
+                        extra_args=shlex.split(args.roost_args)
+                        + (["--quiet"] if args.no_request_logs else []),
                         env=roost_env(),
                         cwd=REPO_ROOT,
                         version=roost_version(roost_cmd),

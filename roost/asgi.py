@@ -5,7 +5,8 @@ same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite), RO
 (Redis URL: realtime events and schema changes then travel between processes), ROOST_HOOKS_DIR
 (hook files, loaded once per worker; see roost/boot.py), ROOST_AUTOMIGRATE_DIR (where automigrate
 writes a migration per collection change; empty turns it off), ROOST_LOG_FORMAT (`text` or
-`json` request and error lines on stdout), ROOST_QUIET (`1`: no request lines)."""
+`json` request and error lines on stdout), ROOST_QUIET (`1`: no request lines), ROOST_METRICS_SECRET (a bearer secret that may read
+/api/metrics)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ class LazyApp:
                         self.hooks_dir,
                         self.automigrate_dir,
                         access_log,
+                        os.environ.get("ROOST_METRICS_SECRET", ""),
                     )
         return self.handler
 

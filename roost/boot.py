@@ -11,6 +11,7 @@ from typing import Any
 
 from roost.core.app import App
 from roost.core.events import BootstrapEvent, ServeEvent
+from roost.core.logs import close_logs
 from roost.web.access_log import AccessLog
 
 
@@ -21,14 +22,17 @@ async def start(
     hooks_dir: str | None = None,
     automigrate_dir: str | None = None,
     access_log: AccessLog | None = None,
+    metrics_secret: str = "",
 ) -> tuple[App, Any]:
     """Open the app, load hook files and build its ASGI application. Raises HookFileError.
     With `automigrate_dir`, collection changes made through the API write migrations there;
-    with `access_log`, one line per request is logged."""
+    with `access_log`, one line per request is logged; `metrics_secret` lets a bearer of it
+    read /api/metrics."""
     from roost.api import build_asgi
     from roost.plugins.hooks_dir import load_hooks
 
     app = await App.open(data_dir, db_url)
+    app.metrics_secret = metrics_secret
     try:
         if redis_url:
             from roost.realtime.redis import RedisBroker, channel_prefix
@@ -89,4 +93,7 @@ async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) 
     try:
         await load_hooks(app, hooks_dir)
     finally:
-        await app.db.close()
+        try:
+            await close_logs(app)
+        finally:
+            await app.db.close()

@@ -135,6 +135,13 @@ def main() -> None:
     envvar="ROOST_QUIET",
     help="No line per request; warnings and errors are still logged.",
 )
+@click.option(
+    "--metricsSecret",
+    "metrics_secret",
+    default="",
+    envvar="ROOST_METRICS_SECRET",
+    help="A secret that, sent as `Authorization: Bearer SECRET`, may read /api/metrics (superusers always may).",
+)
 @_migrations_option
 @_hooks_options
 @_db_option
@@ -144,6 +151,7 @@ def serve(
     redis_url: str | None,
     log_format: str,
     quiet: bool,
+    metrics_secret: str,
     automigrate: bool,
     migrations_dir: str | None,
     data_dir: str,
@@ -167,6 +175,7 @@ def serve(
         os.environ["ROOST_REDIS"] = redis_url
     os.environ["ROOST_LOG_FORMAT"] = log_format
     os.environ["ROOST_QUIET"] = "1" if quiet else ""
+    os.environ["ROOST_METRICS_SECRET"] = metrics_secret
     # migrations: the schema is created and pending migrations applied once here, before any
     # worker starts (so workers do not race to bootstrap); a failing migration stops the start
     folder = _migrations_dir(data_dir, migrations_dir)

@@ -45,6 +45,7 @@ class Hub:
         self.app = app
         self.instance_id = new_instance_id()
         self.clients = ClientRegistry(self.instance_id)
+        self.delivered = 0  # record events queued for clients (/api/metrics)
         self.idle_timeout = 300.0  # s without a message before a connection is closed, as PocketBase
         self.forward_timeout = FORWARD_TIMEOUT
         self._prepared: dict[tuple[str, str], tuple[float, list[Delivery]]] = {}
@@ -196,6 +197,7 @@ class Hub:
             await self._send(await fan_out(self.app, self.clients, action, coll, record, snapshot=True))
 
     async def _send(self, deliveries: list[tuple[Client, str, bytes]]) -> None:
+        self.delivered += len(deliveries)
         hook = self.app.hooks.realtime_message_send
         if not hook.handlers:
             for client, name, data in deliveries:

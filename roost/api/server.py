@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from time import perf_counter
+from time import perf_counter, time
 from typing import Any
 
 from roost.api import (
@@ -17,6 +17,8 @@ from roost.api import (
     guard,
     health,
     keys,
+    logs,
+    metrics,
     realtime,
     record_auth,
     record_auth_email,
@@ -28,6 +30,7 @@ from roost.api import (
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.routing import custom_handler, with_middlewares
+from roost.logs import REQUEST
 from roost.web import Request, Response, Router, json_response, to_api_error
 from roost.web.access_log import AccessLog, new_request_id, request_id_var
 from roost.web.response import SECURITY_HEADERS
@@ -36,6 +39,18 @@ log = logging.getLogger("roost.api")
 
 _CORS = [(b"access-control-allow-origin", b"*")]
 _ALLOW_METHODS = b"GET,HEAD,PUT,PATCH,POST,DELETE"
+# routes whose successful requests are not stored as logs, as PocketBase (SkipSuccessActivityLog):
+# reading the logs, the realtime stream, and scrapes of the metrics
+_SKIP_SUCCESS_LOG = frozenset(
+    {
+        ("GET", "/api/logs"),
+        ("DELETE", "/api/logs"),
+        ("GET", "/api/logs/stats"),
+        ("GET", "/api/logs/{id}"),
+        ("GET", "/api/realtime"),
+        ("GET", "/api/metrics"),
+    }
+)
 
 
 def build_router(app: App) -> Router:
@@ -57,6 +72,8 @@ def build_router(app: App) -> Router:
         sql,
         keys,
         apidocs,
+        logs,
+        metrics,
     )
     for module in modules:
         module.bind(router, app)
@@ -93,11 +110,15 @@ def _not_found(handlers: Any) -> Response:
 
 
 def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
-    """The ASGI callable; with `access_log`, one line per request is logged once it is answered."""
+    """The ASGI callable. Every answered request is measured once, and that one record feeds the
+    metrics, the log store (when `settings.logs.maxDays` > 0) and, with `access_log`, one console
+    line."""
     router = build_router(app)
     # routes that check rate limits per collection (auth, files, records) skip the request-wide rule
     own_checks = guard.bind_collection_routes(router, app)
     extra_headers = SECURITY_HEADERS + _CORS
+    http_metrics = app.http_metrics
+    store = app.log_store
 
     async def asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -112,16 +133,19 @@ def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
                     await _logged_websocket(handler, access_log, scope, receive, send)
             return
         started = perf_counter()
+        http_metrics.active += 1
         request = Request(scope, receive)
         # every request gets an id: sent back as X-Request-Id, logged with the request line, and
         # carried by every log record emitted while answering it (`request.request_id` too)
         request_id = request.request_id = new_request_id()
         request_id_var.set(request_id)
+        route = ""
+        error: Exception | None = None
         try:
             if request.method == "OPTIONS":
                 response = _preflight(request)
             else:
-                handlers, params = router.match(request.path)
+                handlers, params, route = router.match_route(request.path)
                 handler = handlers.get(request.method) if handlers is not None else None
                 policy = app.policy
                 if handler is None and not policy.active:
@@ -140,6 +164,7 @@ def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
                     else:
                         response = await handler(request)
         except Exception as exc:  # the one place errors become responses
+            error = exc
             err = to_api_error(exc)
             response = json_response(err.body(), err.status)
         headers = [*extra_headers, (b"x-request-id", request_id.encode())]
@@ -147,13 +172,36 @@ def build_asgi(app: App, access_log: AccessLog | None = None) -> Any:
             limited = request.state.get("ratelimit_headers")
             if limited:
                 headers += limited
-        if access_log is None:
-            await response.send(send, headers)
-            return
         try:
             await response.send(send, headers)
         finally:
-            access_log.request(scope, request_id, response.status, perf_counter() - started)
+            # the one measurement of this request, shared by every consumer below
+            seconds = perf_counter() - started
+            status = response.status
+            method = request.method
+            http_metrics.active -= 1
+            http_metrics.observe(method, route, status, seconds)
+            if store is not None and store.enabled:
+                failed = status >= 400
+                if failed or (method, route) not in _SKIP_SUCCESS_LOG:
+                    store.request(
+                        (
+                            REQUEST,
+                            time(),
+                            method,
+                            request.path,
+                            scope.get("query_string", b""),
+                            status,
+                            seconds,
+                            scope["headers"],
+                            request.client_ip,
+                            request.auth,
+                            response.body if failed else None,
+                            error,
+                        )
+                    )
+            if access_log is not None:
+                access_log.request(scope, request_id, status, seconds)
 
     return asgi
 

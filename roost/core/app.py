@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from roost.core import backup_schedule, collection_store, otps
+from roost.core import backup_schedule, collection_store, logs, otps
 from roost.core.api_keys import ApiKeyStore
 from roost.core.app_api import LibraryApi
 from roost.core.backups import Backups
@@ -34,6 +34,8 @@ from roost.filter import (
     parse_sort,
 )
 from roost.ratelimit import Limiter, MemoryLimiter
+from roost.logs import LogStore
+from roost.metrics import HttpMetrics
 from roost.realtime import Broker, MemoryBroker
 from roost.storage import LayeredStorage, LocalStorage, Storage, open_s3
 
@@ -144,6 +146,13 @@ class App(HookCatalogue, LibraryApi):
         # rate-limit counters; `roost serve --redis` shares them between processes
         self.limiter: Limiter = MemoryLimiter()
         self.api_keys = ApiKeyStore(self)
+        # request and app logs (core/logs.py): their database, the batching writer, and the
+        # logger hook code writes to (`app.logger.info("msg", extra={...})`)
+        self.logs_db: Database | None = None
+        self.log_store: LogStore | None = None
+        self.logger = logs.new_logger()
+        self.http_metrics = HttpMetrics()  # request durations and requests in flight (/api/metrics)
+        self.metrics_secret = ""  # a bearer secret that may read /api/metrics (besides superusers)
 
     @classmethod
     async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:
@@ -152,8 +161,13 @@ class App(HookCatalogue, LibraryApi):
         os.makedirs(dir, exist_ok=True)
         database = await open_database(db, dir)
         app = cls(dir, database)
-        await collection_store.bootstrap(app)
-        backup_schedule.sync_job(app)
+        try:
+            await collection_store.bootstrap(app)
+            backup_schedule.sync_job(app)
+            await logs.open_logs(app)
+        except BaseException:
+            await database.close()
+            raise
         return app
 
     async def close(self) -> None:
@@ -164,11 +178,14 @@ class App(HookCatalogue, LibraryApi):
             await self.cron.stop()
             await self.hooks.terminate.trigger(TerminateEvent(self))
         finally:
-            await self.broker.close()
-            await self.limiter.close()
-            await self.db.close()
-            for store in [*self._retired, *([self._s3[1]] if self._s3 else [])]:
-                store.close()
+            try:
+                await logs.close_logs(self)
+            finally:
+                await self.broker.close()
+                await self.limiter.close()
+                await self.db.close()
+                for store in [*self._retired, *([self._s3[1]] if self._s3 else [])]:
+                    store.close()
 
     # --- files -------------------------------------------------------------------------------------
     @property
@@ -197,6 +214,7 @@ class App(HookCatalogue, LibraryApi):
             await collection_store.load(self)
             self._filters.clear()
             backup_schedule.sync_job(self)
+            logs.apply_settings(self)
 
         await self.hooks.settings_reload.trigger(SettingsReloadEvent(self), load)
 

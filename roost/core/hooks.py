@@ -467,6 +467,7 @@ class HookCatalogue:
     def on_mailer_record_auth_alert_send(self, *tags: str) -> TaggedHook[MailerRecordEvent]:
         """The new-location login alert (`e.meta["info"]`); `next()` sends it. No transaction."""
         return TaggedHook(self.hooks.mailer_record_auth_alert_send, tags)
+
     # --- API keys -----------------------------------------------------------------------------------------
     def on_api_key_create_request(self) -> TaggedHook[ApiKeyRequestEvent]:
         """POST /api/keys (superusers). Before `next()`: `e.data` is the submitted JSON; `next()`

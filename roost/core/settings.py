@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from roost.core import backup_schedule, settings_limits
+from roost.core import backup_schedule, logs, settings_limits
 from roost.core.app import DEFAULT_SETTINGS
 from roost.core.forms import is_email_format
 from roost.cron import CronError
@@ -80,12 +80,6 @@ def _not_available(message: str) -> dict[str, Any]:
 _UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
     (("backups", "s3", "enabled"), bool, "Backups to S3 are not available yet."),
 )
-# PocketBase's request logs kept in its database (`/api/logs`); Roost logs requests to the
-# console instead (`roost serve --log-format`), so these keep their defaults, or `maxDays: 0`
-# (PocketBase's way of switching those logs off, which is what Roost does anyway).
-_LOGS_MESSAGE = (
-    "Request logs stored in the database are not available yet; requests are logged to the console."
-)
 
 
 def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
@@ -99,11 +93,6 @@ def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
             for key in path[:-1]:
                 target = target.setdefault(key, {})
             target[path[-1]] = _not_available(message)
-    logs, default_logs = settings.get("logs", {}), DEFAULT_SETTINGS["logs"]
-    if logs.get("maxDays") != 0:
-        for key, default in default_logs.items():
-            if logs.get(key, default) != default:
-                errors.setdefault("logs", {})[key] = _not_available(_LOGS_MESSAGE)
     return errors
 
 
@@ -163,6 +152,17 @@ def _validate(settings: dict[str, Any]) -> None:
     backups = _backups_errors(settings["backups"])
     if backups:
         errors.setdefault("backups", {}).update(backups)
+    log_cfg = settings["logs"]
+    for key in ("maxDays", "minLevel", "maxDataSize"):
+        if not isinstance(log_cfg[key], int) or not -(2**53) < log_cfg[key] < 2**53:
+            raise BadRequest("An error occurred while loading the submitted data.")  # Go's int
+    logs_errors = {
+        key: field_error("validation_min_greater_equal_than_required", "Must be no less than 0.", threshold=0)
+        for key in ("maxDataSize", "maxDays")
+        if log_cfg[key] < 0
+    }
+    if logs_errors:
+        errors["logs"] = logs_errors
     if errors:
         raise ValidationError(errors, "An error occurred while saving the new settings.")
 
@@ -253,5 +253,6 @@ async def update_settings(app: App, data: Any) -> dict[str, Any]:
     app.settings_changed()
     await app.save_settings()
     backup_schedule.sync_job(app)
+    await logs.settings_saved(app)
     await app.collections_changed()  # other instances and workers reload settings too
     return public_settings(candidate)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from time import perf_counter
 from typing import Any, Protocol
 
 from roost.db.dialects.base import Dialect
+from roost.db.stats import QueryStats
 
 
 class Executor(Protocol):
@@ -24,29 +26,56 @@ class Database:
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
+        self.stats = QueryStats()  # durations by kind, for /api/metrics
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
-        return await self.dialect.fetch_all(sql, params)
+        started = perf_counter()
+        try:
+            return await self.dialect.fetch_all(sql, params)
+        finally:
+            self.stats.read.observe(perf_counter() - started)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
-        return await self.dialect.fetch_one(sql, params)
+        started = perf_counter()
+        try:
+            return await self.dialect.fetch_one(sql, params)
+        finally:
+            self.stats.read.observe(perf_counter() - started)
 
     async def fetch_scan(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
         """A read that may scan many rows (filters, sorts, counts): engines that would block the
         event loop run it elsewhere; the answer is the same as fetch_all's."""
-        return await self.dialect.fetch_scan(sql, params)
+        started = perf_counter()
+        try:
+            return await self.dialect.fetch_scan(sql, params)
+        finally:
+            self.stats.scan.observe(perf_counter() - started)
 
     async def fetch_val(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = await self.dialect.fetch_one(sql, params)
+        row = await self.fetch_one(sql, params)
         return row[0] if row else None
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return await self.dialect.execute(sql, params)
+        started = perf_counter()
+        try:
+            return await self.dialect.execute(sql, params)
+        finally:
+            self.stats.write.observe(perf_counter() - started)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Executor]:
-        async with self.dialect.transaction() as tx:
-            yield tx
+        started = perf_counter()
+        try:
+            async with self.dialect.transaction() as tx:
+                yield tx
+        finally:
+            self.stats.transaction.observe(perf_counter() - started)
+
+    async def open_auxiliary(self, data_dir: str) -> Database:
+        """The database for data kept apart from the records (request logs): on SQLite the file
+        `auxiliary.db` in the data folder, as PocketBase; on PostgreSQL this same database."""
+        aux = await self.dialect.open_auxiliary(data_dir)
+        return self if aux is self.dialect else Database(aux)
 
     async def close(self) -> None:
         await self.dialect.close()

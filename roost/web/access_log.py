@@ -20,33 +20,14 @@ import sys
 import threading
 import time
 from typing import Any, TextIO
-from urllib.parse import unquote_plus
 
 import orjson
 
-FORMATS = ("text", "json")
+from roost.security.redact import SECRET_QUERY_KEYS, safe_query
 
-# query parameters whose values are credentials: masked in logged URLs
-SECRET_QUERY_KEYS = frozenset(
-    {
-        "token",
-        "access_token",
-        "refresh_token",
-        "id_token",
-        "auth",
-        "authorization",
-        "password",
-        "passwordconfirm",
-        "oldpassword",
-        "secret",
-        "code",
-        "key",
-        "apikey",
-        "api_key",
-        "sig",
-        "signature",
-    }
-)
+FORMATS = ("text", "json")
+__all__ = ["SECRET_QUERY_KEYS", "AccessLog", "LogWriter", "safe_query", "setup_logging"]
+
 MAX_PENDING = 100_000  # lines kept while the output is blocked; later ones are counted and dropped
 # the id of the request being answered: log records emitted while answering it carry it
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("roost_request_id", default=None)
@@ -70,17 +51,6 @@ def new_request_id() -> str:
     """16 hex characters, unique across processes: a random tag per process, then a counter
     (no system call per request, unlike `os.urandom`). Not a secret: it only names a request."""
     return f"{_PROCESS_TAG}{next(_REQUEST_IDS) & 0xFFFFFFFF:08x}"
-
-
-def safe_query(raw: bytes) -> str:
-    """The query string with credential values replaced by `***`."""
-    text = raw.decode("latin-1")
-    parts = text.split("&")
-    for i, part in enumerate(parts):
-        key, sep, _ = part.partition("=")
-        if sep and unquote_plus(key).strip().lower() in SECRET_QUERY_KEYS:
-            parts[i] = f"{key}=***"
-    return "&".join(parts)
 
 
 _second: tuple[int, str] = (-1, "")  # the last second formatted, replaced as a whole
@@ -200,12 +170,14 @@ class AccessLog:
     def __init__(self, writer: LogWriter) -> None:
         self.writer = writer
 
-    def request(self, scope: dict[str, Any], request_id: str, status: int, seconds: float) -> None:
+    def request(
+        self, scope: dict[str, Any], request_id: str, status: int, seconds: float, ts: float = 0.0
+    ) -> None:
         client = scope.get("client")
         self.writer.put(
             (
                 "req",
-                time.time(),
+                ts or time.time(),
                 request_id,
                 scope.get("method", "WS"),  # a WebSocket scope has no method
                 scope["path"],

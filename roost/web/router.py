@@ -10,7 +10,7 @@ Handler = Callable[..., Awaitable[Any]]
 
 
 class _Node:
-    __slots__ = ("handlers", "param", "param_name", "static", "tail_name")
+    __slots__ = ("handlers", "param", "param_name", "pattern", "static", "tail_name")
 
     def __init__(self) -> None:
         self.static: dict[str, _Node] = {}
@@ -18,6 +18,7 @@ class _Node:
         self.param_name = ""
         self.handlers: dict[str, Handler] = {}
         self.tail_name = ""  # a `{name...}` wildcard that captures the rest of the path
+        self.pattern = ""  # the route path as added (`/api/collections/{collection}/records`)
 
 
 class Router:
@@ -77,6 +78,8 @@ class Router:
             return False
         node.handlers[method] = wrapper(node.handlers[method])
         return True
+        if not node.pattern:
+            node.pattern = path
 
     def get(self, path: str, handler: Handler) -> None:
         self.add("GET", path, handler)
@@ -95,6 +98,12 @@ class Router:
 
     def match(self, path: str) -> tuple[dict[str, Handler] | None, dict[str, str]]:
         """Returns (handlers by method, path params), or (None, {}) when no route matches."""
+        handlers, params, _ = self.match_route(path)
+        return handlers, params
+
+    def match_route(self, path: str) -> tuple[dict[str, Handler] | None, dict[str, str], str]:
+        """As `match`, with the route's pattern (`/api/collections/{collection}/records/{id}`):
+        what metrics name a request by, never its raw path."""
         node = self.root
         params: dict[str, str] = {}
         segs = path.strip("/").split("/")
@@ -106,11 +115,13 @@ class Router:
                     nxt = node.param
                 elif node.tail_name:
                     params[node.tail_name] = unquote("/".join(segs[i:]))
-                    return node.static["\0tail"].handlers, params
+                    tail = node.static["\0tail"]
+                    return tail.handlers, params, tail.pattern
                 else:
-                    return None, {}
+                    return None, {}, ""
             node = nxt
         if not node.handlers and node.tail_name:
             params[node.tail_name] = ""
-            return node.static["\0tail"].handlers, params
-        return node.handlers, params
+            tail = node.static["\0tail"]
+            return tail.handlers, params, tail.pattern
+        return node.handlers, params, node.pattern

@@ -1,7 +1,7 @@
 """Features not built yet are refused when switched on, never stored and silently ignored.
 
-Settings (backups to S3, database request logs) and auth collection options (MFA, OAuth2
-providers) answer 400 in PocketBase's
+Settings (backups to S3) and auth collection options (MFA, OAuth2 providers) answer 400 in
+PocketBase's
 validation shape with the code `validation_not_available`; their default (off) values, which
 the SDK and PocketBase exports send, keep working, and auth-methods never advertises them."""
 
@@ -29,17 +29,6 @@ SETTINGS_REFUSED = [
     (
         {"backups": {"s3": {"enabled": True}}},
         {"backups": {"s3": {"enabled": not_available("Backups to S3 are not available yet.")}}},
-    ),
-    (
-        {"logs": {"maxDays": 30, "logAuthId": True}},
-        {
-            "logs": {
-                key: not_available(
-                    "Request logs stored in the database are not available yet; requests are logged to the console."
-                )
-                for key in ("maxDays", "logAuthId")
-            }
-        },
     ),
 ]
 
@@ -84,12 +73,6 @@ async def test_settings_accept_defaults_and_inert_details_while_off(client, su):
     # and switching a feature off again is always accepted
     r = await client.patch("/api/settings", headers=su, json={"smtp": {"enabled": False}})
     assert r.status_code == 200
-    # database request logs switched off (maxDays 0) is what Roost does: accepted
-    r = await client.patch("/api/settings", headers=su, json={"logs": {"maxDays": 0}})
-    assert r.status_code == 200, r.text
-    assert r.json()["logs"]["maxDays"] == 0
-    r = await client.patch("/api/settings", headers=su, json={"logs": {"maxDays": 7}})
-    assert r.status_code == 400
 
 
 AUTH_REFUSED = [

@@ -6,7 +6,7 @@ import abc
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from roost.db.console import ConsoleResult
 
@@ -34,8 +34,23 @@ class Val:
     coalesce: bool = False  # COALESCE(sql, ''): NULL reads as '' and the affinity is lost
 
 
+class BatchWriter(Protocol):
+    """Appends rows to one table for a single background task: `insert(rows)` in one transaction,
+    `execute` for other statements on that table (deletes), `close()` when done."""
+
+    async def insert(self, rows: list[tuple[Any, ...]]) -> None: ...
+    async def execute(self, sql: str, params: Sequence[Any]) -> int: ...
+    def close(self) -> None: ...
+
+
+def insert_sql(dialect: Dialect, table: str, columns: Sequence[str]) -> str:
+    cols = ", ".join(dialect.quote(c) for c in columns)
+    return f"INSERT INTO {dialect.quote(table)} ({cols}) VALUES ({', '.join('?' for _ in columns)})"
+
+
 class Dialect(abc.ABC):
     name: str
+    system_name: str  # OpenTelemetry's db.system.name, for metrics
 
     # --- connections -------------------------------------------------------------------
     @abc.abstractmethod
@@ -80,6 +95,15 @@ class Dialect(abc.ABC):
     async def copy_in(self, executor: Any, table: str, columns: Sequence[str], path: str) -> None:
         """Load a `copy_out` file into the empty `table`."""
         raise NotImplementedError
+
+    async def open_auxiliary(self, data_dir: str) -> Dialect:
+        """Where data kept apart from the records lives (request logs): a database of its own
+        when the engine keeps one per file, else this one (its tables then sit beside the data)."""
+        return self
+
+    def batch_writer(self, table: str, columns: Sequence[str]) -> BatchWriter:
+        """A writer that appends batches of rows to `table` (the request logs)."""
+        return _PoolWriter(self, table, columns)
 
     @abc.abstractmethod
     async def optimize(self) -> None:
@@ -276,3 +300,21 @@ class Dialect(abc.ABC):
 
     @abc.abstractmethod
     def lower(self, sql: str) -> str: ...
+
+
+class _PoolWriter:
+    """Engines with an async driver: each batch is one transaction on a pooled connection."""
+
+    def __init__(self, dialect: Dialect, table: str, columns: Sequence[str]) -> None:
+        self.dialect = dialect
+        self.sql = insert_sql(dialect, table, columns)
+
+    async def insert(self, rows: list[tuple[Any, ...]]) -> None:
+        async with self.dialect.transaction() as tx:
+            await tx.execute_many(self.sql, rows)
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        return await self.dialect.execute(sql, params)
+
+    def close(self) -> None:
+        pass

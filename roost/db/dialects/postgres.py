@@ -198,9 +198,16 @@ class _Tx:
         tail = status.rsplit(" ", 1)[-1]
         return int(tail) if tail.isdigit() else 0
 
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            await self.conn.executemany(render(sql), rows)
+        except asyncpg.PostgresError as exc:
+            raise _translate(exc) from None
+
 
 class PostgresDialect(Dialect):
     name = "postgres"
+    system_name = "postgresql"
     _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
     def _ascii_lower(self, sql: str) -> str:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from time import perf_counter
 from typing import Any, cast
 
 import apsw
@@ -20,12 +21,14 @@ import orjson
 
 from roost.db.console import ConsoleResult
 from roost.db.dialects import sqlite_console
-from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect, insert_sql
 from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
+from roost.db.stats import Timings
 
 _UNIQUE_RE = re.compile(r"UNIQUE constraint failed: (.+)")
 SCAN_THREADS = 2  # the machine sizes Roost targets have 2-4 cores
 SNAPSHOT_FILE = "data.db"  # the database file's name in a backup (PocketBase's too)
+AUXILIARY_FILE = "auxiliary.db"  # request logs, beside data.db (PocketBase's name)
 
 
 def connect(path: str) -> apsw.Connection:
@@ -87,10 +90,70 @@ class _Conn:
         return self.conn.changes()
 
 
+class _FileWriter:
+    """Batches appended on a connection of its own, on the event loop: a batch of a few hundred
+    rows is one short C call per row and no thread, so no thread competes with the loop for the
+    GIL row by row. The WAL is checkpointed in a worker thread every CHECKPOINT_EVERY batches
+    (never inside a commit on the loop), and other statements (deletes, which may scan) run in a
+    worker thread too, one call that holds no GIL while SQLite works."""
+
+    CHECKPOINT_EVERY = 64
+
+    def __init__(self, path: str, sql: str) -> None:
+        self.path = path
+        self.sql = sql
+        self.conn: apsw.Connection | None = None
+        self.batches = 0
+
+    def _conn(self) -> apsw.Connection:
+        if self.conn is None:
+            self.conn = connect(self.path)
+            self.conn.execute("PRAGMA cache_size=-4000").fetchall()  # appends need few pages
+            self.conn.execute("PRAGMA wal_autocheckpoint=0").fetchall()
+        return self.conn
+
+    async def insert(self, rows: list[tuple[Any, ...]]) -> None:
+        conn = self._conn()
+        try:
+            with conn:  # one transaction
+                conn.executemany(self.sql, rows)
+        except apsw.Error as exc:
+            raise _translate(exc) from None
+        self.batches += 1
+        if self.batches % self.CHECKPOINT_EVERY == 0:
+            await asyncio.to_thread(self._checkpoint, conn)
+
+    @staticmethod
+    def _checkpoint(conn: apsw.Connection) -> None:
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except apsw.Error:
+            pass  # readers in the way: the next one catches up
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        conn = self._conn()
+
+        def run() -> int:
+            try:
+                conn.execute(sql, params)
+            except apsw.Error as exc:
+                raise _translate(exc) from None
+            return conn.changes()
+
+        return await asyncio.to_thread(run)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self._checkpoint(self.conn)
+            self.conn.close()
+            self.conn = None
+
+
 class SQLiteDialect(Dialect):
     json_stored_as_text = True
     name = "sqlite"
     snapshot_format = "sqlite-file"
+    system_name = "sqlite"
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -99,6 +162,7 @@ class SQLiteDialect(Dialect):
         self._read = _Conn(self, self.reader)
         self._write = _Conn(self, self.writer)
         self.write_lock = asyncio.Lock()
+        self.write_wait = Timings()  # how long writes waited for the writer connection
         self._scan_pool = ThreadPoolExecutor(max_workers=SCAN_THREADS, thread_name_prefix="roost-scan")
         self._scan_local = threading.local()
         self._scan_conns: list[apsw.Connection] = []
@@ -116,7 +180,9 @@ class SQLiteDialect(Dialect):
         return await self._read.fetch_one(sql, params)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        started = perf_counter()
         async with self.write_lock:
+            self.write_wait.observe(perf_counter() - started)
             return await self._write.execute(sql, params)
 
     async def fetch_scan(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
@@ -137,7 +203,9 @@ class SQLiteDialect(Dialect):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Conn]:
+        started = perf_counter()
         async with self.write_lock:
+            self.write_wait.observe(perf_counter() - started)
             self.writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._write
@@ -198,6 +266,12 @@ class SQLiteDialect(Dialect):
             self._write = _Conn(self, self.writer)
             # scan threads open fresh connections on their next query; the old ones close with the app
             self._scan_local = threading.local()
+
+    async def open_auxiliary(self, data_dir: str) -> SQLiteDialect:
+        return await SQLiteDialect.connect(os.path.join(data_dir, AUXILIARY_FILE))
+
+    def batch_writer(self, table: str, columns: Sequence[str]) -> BatchWriter:
+        return _FileWriter(self.path, insert_sql(self, table, columns))
 
     async def optimize(self) -> None:
         async with self.write_lock:

@@ -1,0 +1,53 @@
+"""`GET /api/metrics`: Prometheus' text format, for superusers or a bearer secret
+(`roost serve --metricsSecret`, or ROOST_METRICS_SECRET), compared in constant time."""
+
+from __future__ import annotations
+
+import hmac
+
+from roost.api.collections import require_superuser
+from roost.core.app import App
+from roost.metrics import CONTENT_TYPE, Exposition, Sources
+from roost.web import Request, Response, Router
+
+
+def sources(app: App) -> Sources:
+    hub = app.realtime
+    store = app.log_store
+    return Sources(
+        http=app.http_metrics,
+        db_system=app.dialect.system_name,
+        queries=app.db.stats.by_kind(),
+        writer_wait=getattr(app.dialect, "write_wait", None),
+        realtime_connections=len(hub.clients.clients) if hub is not None else 0,
+        realtime_delivered=getattr(hub, "delivered", 0),
+        logs=(
+            {
+                "written": store.written,
+                "dropped": store.dropped,
+                "failed": store.failed,
+                "pending": store.pending,
+            }
+            if store is not None
+            else {}
+        ),
+    )
+
+
+def _has_secret(app: App, request: Request) -> bool:
+    secret = app.metrics_secret
+    raw = request.header(b"authorization") or ""
+    if not secret or raw[:7].lower() != "bearer ":
+        return False
+    return hmac.compare_digest(raw[7:].strip().encode(), secret.encode())
+
+
+def bind(router: Router, app: App) -> None:
+    exposition = Exposition(lambda: sources(app))
+
+    async def metrics(request: Request) -> Response:
+        if not _has_secret(app, request):
+            require_superuser(request)
+        return Response(200, exposition.render(), [(b"content-type", CONTENT_TYPE.encode())])
+
+    router.get("/api/metrics", metrics)

@@ -1,0 +1,108 @@
+"""The text exposition of one process's metrics (prometheus_client renders it): HTTP requests,
+database queries, the SQLite writer's queue, realtime, the log store, and the process itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.exposition import generate_latest
+
+from roost.db.stats import Timings
+from roost.metrics.http import HttpMetrics
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+@dataclass(slots=True)
+class Sources:
+    """What a scrape reads, gathered at scrape time."""
+
+    http: HttpMetrics
+    db_system: str  # OpenTelemetry's db.system.name of the engine (Dialect.system_name)
+    queries: dict[str, Timings]
+    writer_wait: Timings | None = None  # SQLite only
+    realtime_connections: int = 0
+    realtime_delivered: int = 0
+    logs: dict[str, int] = field(default_factory=dict)  # written, dropped, failed, pending
+
+
+def _go_float(value: float) -> str:
+    """A bucket bound as Prometheus writes it (Go's float formatting): `0.005`, `1.0`, `+Inf`."""
+    return "+Inf" if value == float("inf") else repr(float(value))
+
+
+def _buckets(t: Timings) -> list[tuple[str, float]]:
+    out: list[tuple[str, float]] = []
+    total = 0
+    for bound, count in zip((*t.buckets, float("inf")), t.counts, strict=True):
+        total += count
+        out.append((_go_float(bound), total))
+    return out
+
+
+class _Collector:
+    def __init__(self, sources: Callable[[], Sources]) -> None:
+        self.sources = sources
+
+    def collect(self) -> Iterator[Metric]:
+        s = self.sources()
+        duration = HistogramMetricFamily(
+            "http_server_request_duration_seconds",
+            "Duration of HTTP server requests.",
+            labels=["http_request_method", "http_route", "http_response_status_code"],
+        )
+        for (method, route, status), t in sorted(s.http.durations.items()):
+            duration.add_metric([method, route, str(status)], _buckets(t), t.sum)
+        yield duration
+        yield GaugeMetricFamily(
+            "http_server_active_requests", "Number of HTTP server requests in flight.", value=s.http.active
+        )
+        queries = HistogramMetricFamily(
+            "db_client_operation_duration_seconds",
+            "Duration of database operations (read, scan, write, or a whole transaction).",
+            labels=["db_system_name", "db_operation_name"],
+        )
+        for kind, t in s.queries.items():
+            queries.add_metric([s.db_system, kind], _buckets(t), t.sum)
+        yield queries
+        if s.writer_wait is not None:
+            wait = HistogramMetricFamily(
+                "roost_sqlite_writer_wait_seconds", "Time writes waited for the SQLite writer connection."
+            )
+            wait.add_metric([], _buckets(s.writer_wait), s.writer_wait.sum)
+            yield wait
+        yield GaugeMetricFamily(
+            "roost_realtime_connections", "Realtime clients connected.", value=s.realtime_connections
+        )
+        yield CounterMetricFamily(
+            "roost_realtime_messages_delivered",
+            "Realtime record events queued for delivery to clients.",
+            value=s.realtime_delivered,
+        )
+        logs = CounterMetricFamily(
+            "roost_logs", "Request and app logs by outcome: written, dropped, failed.", labels=["outcome"]
+        )
+        for outcome in ("written", "dropped", "failed"):
+            logs.add_metric([outcome], s.logs.get(outcome, 0))
+        yield logs
+        yield GaugeMetricFamily(
+            "roost_logs_pending", "Logs queued and not yet stored.", value=s.logs.get("pending", 0)
+        )
+
+
+class Exposition:
+    """The registry of one app: its own collector plus prometheus_client's process, platform and
+    garbage collector collectors (never the module-global registry)."""
+
+    def __init__(self, sources: Callable[[], Sources]) -> None:
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(_Collector(sources))
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
