@@ -4,6 +4,7 @@ with `jsonschema` against the schema their operation documents."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -38,6 +39,11 @@ ADMIN = (
     "view_api_key",
     "update_api_key",
     "delete_api_key",
+    "list_logs",
+    "truncate_logs",
+    "logs_stats",
+    "view_log",
+    "metrics",
 )
 
 
@@ -189,3 +195,27 @@ async def test_admin_answers_match_the_description(client, su, mailbox: SmtpSink
     guest_doc = _ops(doc)
     assert "401" in guest_doc["list_backups"]["responses"]
     _conforms(doc, "list_backups", await client.get("/api/backups"))
+
+
+async def test_logs_and_metrics_answers_match_the_description(app, client, su):
+    doc = await _doc(client, su)
+    app.logger.warning("described", extra={"n": 1})
+    for _ in range(50):  # the log store writes in the background
+        r = await client.get("/api/logs", params={"filter": "message = 'described'"}, headers=su)
+        if r.json().get("items"):
+            break
+        await asyncio.sleep(0.1)
+    _conforms(doc, "list_logs", r)
+    item = r.json()["items"][0]
+    assert item["level"] == 4 and item["data"]["n"] == 1
+    _conforms(doc, "view_log", await client.get(f"/api/logs/{item['id']}", headers=su))
+    _conforms(doc, "view_log", await client.get("/api/logs/missing", headers=su))
+    r = await client.get("/api/logs/stats", headers=su)
+    assert r.json() and r.json()[0]["total"] >= 1
+    _conforms(doc, "logs_stats", r)
+    _conforms(doc, "list_logs", await client.get("/api/logs", params={"filter": "nope ~"}, headers=su))
+    r = await client.get("/api/metrics", headers=su)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    assert "text/plain" in _ops(doc)["metrics"]["responses"]["200"]["content"]
+    _conforms(doc, "metrics", await client.get("/api/metrics"))
+    _conforms(doc, "truncate_logs", await client.delete("/api/logs", headers=su))

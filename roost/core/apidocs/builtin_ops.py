@@ -1,6 +1,6 @@
 """The built-in endpoints that are not per collection: health, collections, SQL, files, realtime,
 batch, settings, crons and these descriptions themselves; with admin_ops.py's settings tests,
-backups and API keys.
+backups and API keys, and logs_ops.py's logs and metrics.
 
 `BUILTIN` maps (method, path) to (superusers only?, operation). Record and auth endpoints are
 described per collection instead (record_ops.py, auth_flow_ops.py), under the paths in
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from roost.core.apidocs import admin_ops, auth_flow_ops
+from roost.core.apidocs import admin_ops, auth_flow_ops, logs_ops
 from roost.core.apidocs.ops_common import COLLECTION, op, path_param
 from roost.core.apidocs.shared import (
     NO_CONTENT,
@@ -439,5 +439,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
 }
 
 BUILTIN.update(admin_ops.BUILTIN)
+BUILTIN.update(logs_ops.BUILTIN)
 SCHEMAS.update(admin_ops.SCHEMAS)
+SCHEMAS.update(logs_ops.SCHEMAS)
 SCHEMAS.update(auth_flow_ops.SCHEMAS)
