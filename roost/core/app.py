@@ -33,9 +33,9 @@ from roost.filter import (
     parse,
     parse_sort,
 )
-from roost.ratelimit import Limiter, MemoryLimiter
 from roost.logs import LogStore
 from roost.metrics import HttpMetrics
+from roost.ratelimit import Limiter, MemoryLimiter
 from roost.realtime import Broker, MemoryBroker
 from roost.storage import LayeredStorage, LocalStorage, Storage, open_s3
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from roost.core import backup_schedule, logs, settings_limits
-from roost.core.app import DEFAULT_SETTINGS
 from roost.core.forms import is_email_format
 from roost.cron import CronError
 from roost.cron import parse as parse_cron
