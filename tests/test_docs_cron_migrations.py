@@ -53,8 +53,7 @@ def test_examples_run(tmp_path: Path, db_url: str | None) -> None:
     assert out[0] == (
         "[{'id': 'everyFiveMinutes', 'expression': '*/5 * * * *'}, "
         "{'id': 'nightlyReport', 'expression': '0 3 * * *'}, "
-        "{'id': '__pbDBOptimize__', 'expression': '0 0 * * *'}, "
-        "{'id': '__pbLogsCleanup__', 'expression': '0 */6 * * *'}]"
+        "{'id': '__pbDBOptimize__', 'expression': '0 0 * * *'}]"
     )
     assert out[1] == "1 posts so far"
 
@@ -74,8 +73,7 @@ def test_examples_run(tmp_path: Path, db_url: str | None) -> None:
     )
     assert run(tmp_path, "-c", check).splitlines() == [
         "[{'id': 'heartbeat', 'expression': '*/10 * * * *'}, {'id': 'purgeDrafts', 'expression': '0 0 * * *'}, "
-        "{'id': '__pbDBOptimize__', 'expression': '0 0 * * *'}, "
-        "{'id': '__pbLogsCleanup__', 'expression': '0 */6 * * *'}]",
+        "{'id': '__pbDBOptimize__', 'expression': '0 0 * * *'}]",
         "0",
     ]
 

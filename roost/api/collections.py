@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from roost.api.context import respond
-from roost.core import collection_service
+from roost.core import collection_service, view_service
 from roost.core.app import App
 from roost.core.app_api import CollectionImportError, import_collections
 from roost.core.collection_defaults import ID_FIELD, users_spec
@@ -15,6 +15,7 @@ from roost.core.events import CollectionRequestEvent, CollectionsImportRequestEv
 from roost.core.record_write import delete as delete_record
 from roost.core.records import fetch_record
 from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized, ValidationError, field_error
+from roost.oauth2 import PROVIDERS
 from roost.web import Request, Response, Router
 
 SUPERUSERS_ID = "pbc_3142635823"
@@ -82,8 +83,30 @@ def bind(router: Router, app: App) -> None:
     async def truncate(request: Request) -> Response:
         require_superuser(request)
         coll = collection_or_404(app, request.path_params["collection"])
+        if coll.is_view:
+            raise BadRequest("View collections cannot be truncated since they don't store their own records.")
         await _truncate(app, coll)
         return Response(204)
+
+    async def dry_run_view(request: Request) -> Response:
+        require_superuser(request)
+        try:
+            body, _files = await request.data()
+        except BadRequest:
+            raise BadRequest("An error occurred while loading the submitted data.") from None
+        query = body.get("query")
+        if query is not None and not isinstance(query, str):
+            raise BadRequest("An error occurred while loading the submitted data.")
+        problem = view_service.query_form_error(query or "")
+        if problem is not None:
+            raise ValidationError(
+                {"query": problem}, "An error occurred while validating the submitted data."
+            )
+        try:
+            result = await view_service.dry_run(app, query or "")
+        except view_service.ViewError as exc:
+            raise BadRequest(f"Invalid view query. Raw error: \n{exc}") from None
+        return respond(request, result)
 
     async def scaffolds(request: Request) -> Response:
         require_superuser(request)
@@ -120,6 +143,12 @@ def bind(router: Router, app: App) -> None:
         view = {**base, "type": "view", "viewQuery": "", "fields": []}
         return respond(request, {"auth": auth, "base": base, "view": view})
 
+    async def oauth2_providers(request: Request) -> Response:
+        """The OAuth2 providers Roost can sign in with (PocketBase's list, limited to them)."""
+        require_superuser(request)
+        infos = [{"name": p.name, "displayName": p.display_name, "logo": p.logo} for p in PROVIDERS.values()]
+        return respond(request, infos)
+
     async def import_request(request: Request) -> Response:
         require_superuser(request)
         body = await request.json()
@@ -145,6 +174,8 @@ def bind(router: Router, app: App) -> None:
     router.get("/api/collections", list_collections)
     router.post("/api/collections", create)
     router.get("/api/collections/meta/scaffolds", scaffolds)
+    router.post("/api/collections/meta/dry-run-view", dry_run_view)
+    router.get("/api/collections/meta/oauth2-providers", oauth2_providers)
     router.put("/api/collections/import", import_request)
     router.get("/api/collections/{collection}", view)
     router.patch("/api/collections/{collection}", update)

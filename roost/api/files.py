@@ -23,6 +23,7 @@ from roost.core.fields.multi import as_list
 from roost.core.record import Record
 from roost.core.record_files import file_key, thumb_key
 from roost.core.records import fetch_record, rule_matches
+from roost.core.view_files import source_of_file
 from roost.errors import NotFound, RoostError, Unauthorized
 from roost.storage import Storage, StorageError, mime
 from roost.storage.thumbs import ThumbError, make_thumb
@@ -107,7 +108,13 @@ async def serve(app: App, thumbs: ThumbMaker, request: Request) -> Response:
     if field.protected and not await _may_see_protected(app, coll, record_id, request):
         raise NotFound()
 
-    key, name = file_key(coll, record_id, filename), filename
+    files_coll, files_id = coll, record_id
+    if coll.is_view:  # the file belongs to the record the view read it from
+        source = await source_of_file(app, coll, field.name, filename)
+        if source is None:
+            raise NotFound()
+        files_coll, files_id = source
+    key, name = file_key(files_coll, files_id, filename), filename
     storage = app.storage
     try:
         info = await storage.astat(key)
@@ -116,7 +123,7 @@ async def serve(app: App, thumbs: ThumbMaker, request: Request) -> Response:
         real_type = info.content_type or await _sniff(storage, key)
         size = request.query.get("thumb", "")
         if size and (size in DEFAULT_THUMBS or size in field.thumbs) and real_type in THUMBABLE:
-            tkey = thumb_key(coll, record_id, filename, size)
+            tkey = thumb_key(files_coll, files_id, filename, size)
             thumb_info = await storage.astat(tkey) if await thumbs.ensure(storage, key, tkey, size) else None
             if thumb_info is not None:
                 key, name, info = tkey, f"{size}_{filename}", thumb_info

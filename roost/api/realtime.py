@@ -27,6 +27,7 @@ def bind(router: Router, app: App) -> None:
 
     async def connect(request: Request) -> Response:
         client = hub.clients.new_client()
+        client.ip = request.client_ip
         hook = app.hooks.realtime_connect_request
         if not hook.handlers:
             return StreamResponse(

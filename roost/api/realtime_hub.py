@@ -78,6 +78,30 @@ class Hub:
         if status != 204:
             raise NotFound(MISSING_CLIENT)
 
+    async def deliver_once(self, client_id: str, topic: str, data: bytes, ip: str) -> bool:
+        """Send one message to a client subscribed to `topic` (wherever it is connected), then
+        drop that subscription; False when there is no such client or it connected from
+        another address than `ip` (PocketBase's @oauth2 redirect)."""
+        client = self.clients.get(client_id)
+        if client is not None:
+            return self._deliver_local(client, topic, data, ip)
+        owner = client_id[:INSTANCE_ID_LENGTH]
+        if owner == self.instance_id or not self.app.broker.shared:
+            return False
+        request = {"op": "deliver", "clientId": client_id, "topic": topic, "data": data.decode(), "ip": ip}
+        return await self._forward(owner, request) == 204
+
+    def _deliver_local(self, client: Client, topic: str, data: bytes, ip: str) -> bool:
+        if client.closed or topic not in client.subscriptions:
+            return False
+        if client.ip and client.ip != ip:
+            # the flow was started from one address and completed from another
+            self.clients.set_subscriptions(client, [k for k in client.subscriptions if k != topic])
+            return False
+        client.send(topic, data)
+        self.clients.set_subscriptions(client, [k for k in client.subscriptions if k != topic])
+        return True
+
     def _apply(self, client: Client, keys: list[str], auth: Auth | None) -> None:
         old: Auth | None = client.auth
         # only a guest may become authenticated; any other change of identity is refused
@@ -106,11 +130,15 @@ class Hub:
             if future is not None and not future.done():
                 future.set_result(int(msg.get("status", 404)))
             return
-        if msg.get("op") != "subscribe":
+        if msg.get("op") not in ("subscribe", "deliver"):
             return
         status = 404
         client = self.clients.get(str(msg.get("clientId", "")))
-        if client is not None:
+        if client is not None and msg.get("op") == "deliver":
+            data = str(msg.get("data", "")).encode()
+            delivered = self._deliver_local(client, str(msg.get("topic", "")), data, str(msg.get("ip", "")))
+            status = 204 if delivered else 404
+        elif client is not None:
             found = await find_by_token(self.app, str(msg.get("token") or ""))
             auth = Auth(found[0].id, found[1]) if found else None
             try:

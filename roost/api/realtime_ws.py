@@ -32,6 +32,7 @@ def handler(hub: Hub) -> WsHandler:
             return
         await send({"type": "websocket.accept"})
         client = hub.clients.new_client()
+        client.ip = (scope.get("client") or ("",))[0]
         conn = _Connection(hub, client, send)
         writer = asyncio.ensure_future(conn.write_loop())
         try:

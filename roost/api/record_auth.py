@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from roost.api.context import caller_for, respond
+from roost.api.oauth2_info import oauth2_providers_info
 from roost.core import records
 from roost.core.app import App
 from roost.core.auth import new_token
+from roost.core.auth_origins import record_origin
+from roost.core.auth_refs import AUTH_ORIGINS
 from roost.core.collections import Collection
 from roost.core.events import (
     RecordAuthRefreshRequestEvent,
     RecordAuthRequestEvent,
     RecordAuthWithPasswordRequestEvent,
 )
+from roost.core.mfa import check_mfa
 from roost.core.record import Record
 from roost.core.record_shape import row_to_record, select_sql
 from roost.core.records import SUPERUSERS_ID
 from roost.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from roost.security.passwords import check_password
-from roost.web import Request, Response, Router
+from roost.web import Request, Response, Router, json_response
+
+log = logging.getLogger("roost")
 
 # A fixed valid bcrypt hash: checking against it when the identity is unknown keeps the
 # response time the same whether or not the account exists.
@@ -33,6 +40,27 @@ def auth_collection_or_404(app: App, name: str) -> Collection:
     return coll
 
 
+async def check_auth_rule(app: App, coll: Collection, record: dict[str, Any], context: str) -> None:
+    """The collection's authRule for the account about to sign in (PocketBase's 403)."""
+    auth_rule = coll.rules.get("authRule")
+    if auth_rule:
+        caller = records.Caller(auth=record, auth_coll=coll)
+        caller.info.auth, caller.info.auth_collection, caller.info.context = record, coll, context
+        if await records.rule_matches(app, coll, auth_rule, record["id"], caller):
+            return
+    elif auth_rule is not None:
+        return
+    raise Forbidden("The request doesn't satisfy the collection requirements to authenticate.")
+
+
+async def _mfa_id(request: Request) -> str:
+    mfa_id = request.query.get("mfaId", "")
+    if not mfa_id and request.method == "POST":
+        data, _ = await request.data()
+        mfa_id = str(data.get("mfaId") or "")
+    return mfa_id
+
+
 async def auth_response(
     app: App,
     request: Request,
@@ -42,8 +70,9 @@ async def auth_response(
     meta: dict[str, Any] | None = None,
     auth_method: str = "password",
 ) -> Response:
-    """on_record_auth_request around the answer `{token, record, meta?}`. A superuser may only
-    sign in from `superuserIPs` (when set)."""
+    """on_record_auth_request around the answer `{token, record, meta?}`; with MFA on, a first
+    method answers 401 `{mfaId}` instead. A login by a method records its origin. A superuser
+    may only sign in from `superuserIPs` (when set)."""
     policy = app.policy
     if (
         policy.superuser_nets
@@ -62,6 +91,12 @@ async def auth_response(
     )
 
     async def send(e: RecordAuthRequestEvent) -> None:
+        if e.auth_method and coll.options.get("mfa", {}).get("enabled"):
+            caller = caller_for(request, e.auth_method)
+            mfa_id = await check_mfa(app, coll, e.record.data, e.auth_method, await _mfa_id(request), caller)
+            if mfa_id:
+                e.response = json_response({"mfaId": mfa_id}, 401)
+                return
         body: dict[str, Any] = {"record": None, "token": e.token}
         caller = records.Caller(auth=e.record.data, auth_coll=coll)
         expand = request.query.get("expand", "")
@@ -73,6 +108,16 @@ async def auth_response(
         body["record"] = rec
         if e.meta is not None:
             body["meta"] = e.meta
+        if (
+            e.auth_method
+            and coll.options.get("authAlert", {}).get("enabled")
+            and app.collection(AUTH_ORIGINS)
+        ):
+            try:
+                ua = request.header(b"user-agent") or ""
+                await record_origin(app, coll, e.record.data, app.policy.real_ip(request), ua)
+            except Exception:
+                log.warning("failed to record the login origin", exc_info=True)
         e.response = respond(request, body)
 
     await app.hooks.record_auth_request.trigger(event, send)
@@ -84,19 +129,23 @@ def bind(router: Router, app: App) -> None:
         coll = auth_collection_or_404(app, request.path_params["collection"])
         pw = coll.options.get("passwordAuth", {})
         identity_fields = list(pw.get("identityFields") or ["email"])
-        # OAuth2 and MFA are not available yet (enabling them is refused), so they are
-        # reported exactly as PocketBase reports them when off, whatever an older
-        # definition may have stored
+        pw_on = bool(pw.get("enabled", True))
+        mfa = coll.options.get("mfa", {})
+        mfa_on = bool(mfa.get("enabled"))
         otp = coll.options.get("otp", {})
         otp_on = bool(otp.get("enabled"))
+        providers = oauth2_providers_info(coll)
         data = {
-            "password": {"identityFields": identity_fields, "enabled": bool(pw.get("enabled", True))},
-            "oauth2": {"providers": [], "enabled": False},
-            "mfa": {"enabled": False, "duration": 0},
+            "password": {"identityFields": identity_fields if pw_on else [], "enabled": pw_on},
+            "oauth2": {
+                "providers": providers if providers is not None else [],
+                "enabled": providers is not None,
+            },
+            "mfa": {"enabled": mfa_on, "duration": int(mfa.get("duration") or 0) if mfa_on else 0},
             "otp": {"enabled": otp_on, "duration": int(otp.get("duration", 0) or 0) if otp_on else 0},
-            "authProviders": [],
-            "usernamePassword": "username" in identity_fields,
-            "emailPassword": "email" in identity_fields and bool(pw.get("enabled", True)),
+            "authProviders": [{**p, "logo": ""} for p in providers] if providers is not None else [],
+            "usernamePassword": pw_on and "username" in identity_fields,
+            "emailPassword": pw_on and "email" in identity_fields,
         }
         return respond(request, data)
 
@@ -153,16 +202,7 @@ def bind(router: Router, app: App) -> None:
             ok = await check_password(e.password, str(found.get("password", "")) if found else _DUMMY_HASH)
             if found is None or not ok:
                 raise BadRequest("Failed to authenticate.")
-            auth_rule = coll.rules.get("authRule")
-            if auth_rule:
-                caller = records.Caller(auth=found, auth_coll=coll)
-                caller.info.auth, caller.info.auth_collection, caller.info.context = found, coll, "password"
-                if not await records.rule_matches(app, coll, auth_rule, found["id"], caller):
-                    raise Forbidden(
-                        "The request doesn't satisfy the collection requirements to authenticate."
-                    )
-            elif auth_rule is None:
-                raise Forbidden("The request doesn't satisfy the collection requirements to authenticate.")
+            await check_auth_rule(app, coll, found, "password")
             e.response = await auth_response(app, request, coll, found)
 
         await app.hooks.record_auth_with_password_request.trigger(event, authenticate)

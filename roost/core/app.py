@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from roost.core import backup_schedule, collection_store, logs, otps
+from roost.core import auth_refs, backup_schedule, collection_store, logs, mails, mfa, otps
 from roost.core.api_keys import ApiKeyStore
 from roost.core.app_api import LibraryApi
 from roost.core.backups import Backups
@@ -153,6 +153,10 @@ class App(HookCatalogue, LibraryApi):
         self.logger = logs.new_logger()
         self.http_metrics = HttpMetrics()  # request durations and requests in flight (/api/metrics)
         self.metrics_secret = ""  # a bearer secret that may read /api/metrics (besides superusers)
+        # async fn(app, collection, record, alert_info) mailing the new-login-location alert
+        self.auth_alert_sender: Any = mails.send_auth_alert
+        auth_refs.bind_hooks(self)
+        mfa.register_cleanup(self)
 
     @classmethod
     async def open(cls, dir: str = "roost_data", db: str | None = None) -> App:

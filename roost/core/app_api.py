@@ -238,13 +238,18 @@ async def import_collections(app: App, items: Sequence[dict[str, Any]], delete_m
         raise BadRequest("import_collections() takes a list of collection objects.")
     created: list[Collection] = []
     previous: list[Collection] = []
+    # views are saved last: their queries read the other collections (and maybe other views)
+    views = [i for i in items if i.get("type") == "view"]
+    items = [i for i in items if i.get("type") != "view"]
     try:
         for item in items:
             found = app.registry.by_id.get(item.get("id") or "") or (
                 None if item.get("id") else app.registry.find(str(item.get("name") or ""))
             )
             if found is None:
-                bare = {k: item[k] for k in ("id", "name", "type") if k in item and item[k] not in (None, "")}
+                bare: dict[str, Any] = {
+                    k: item[k] for k in ("id", "name", "type") if k in item and item[k] not in (None, "")
+                }
                 bare["fields"] = [
                     f for f in item.get("fields") or [] if isinstance(f, dict) and f.get("type") != "relation"
                 ]
@@ -267,6 +272,8 @@ async def import_collections(app: App, items: Sequence[dict[str, Any]], delete_m
                 await collection_service.update_collection(
                     app, app.registry.by_id[target], copy.deepcopy(item)
                 )
+        await _import_views(app, views, created, previous)
+        items = [*items, *views]
         if delete_missing:
             keep = {app.registry.find(str(i.get("id") or i.get("name") or "")) for i in items}
             await _delete_all(app, [c for c in app.registry.all() if c not in keep and not c.system])
@@ -276,6 +283,35 @@ async def import_collections(app: App, items: Sequence[dict[str, Any]], delete_m
 
 
 _ALL_RULES = (*RULE_NAMES, *AUTH_RULE_NAMES)
+
+
+async def _import_views(
+    app: App, views: list[dict[str, Any]], created: list[Collection], previous: list[Collection]
+) -> None:
+    """Save imported view collections, those read by later ones first: each round saves the
+    views whose query runs now, until none is left (or the rest cannot run: the first error)."""
+    pending = list(views)
+    while pending:
+        failed: list[dict[str, Any]] = []
+        error: BaseException | None = None
+        for item in pending:
+            found = app.registry.by_id.get(item.get("id") or "") or (
+                None if item.get("id") else app.registry.find(str(item.get("name") or ""))
+            )
+            try:
+                async with _importing(item.get("name"), item.get("id")):
+                    if found is None:
+                        created.append(await collection_service.create_collection(app, copy.deepcopy(item)))
+                    else:
+                        await collection_service.update_collection(app, found, copy.deepcopy(item))
+                        previous.append(found)
+            except BadRequest as exc:
+                failed.append(item)
+                error = error or exc
+        if len(failed) == len(pending):
+            assert error is not None
+            raise error
+        pending = failed
 
 
 def _target(app: App, item: dict[str, Any]) -> str:

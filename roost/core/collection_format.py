@@ -47,7 +47,7 @@ def check_format(data: Any) -> None:
     """Raise PocketBase's formatting error for a definition whose JSON types are wrong."""
     if not isinstance(data, dict):
         raise BadRequest(INVALID_TYPE_DATA)
-    for key in ("name", "type"):
+    for key in ("name", "type", "viewQuery"):
         if data.get(key) is not None and not isinstance(data[key], str):
             raise BadRequest(INVALID_TYPE_DATA)
     for rule in RULE_NAMES:

@@ -8,6 +8,7 @@ from typing import Any
 
 from roost.core.collections import Collection
 from roost.db.dialects.base import JSON, TEXT
+from roost.db.errors import ViewDependency
 
 _INDEX_RE = re.compile(
     r"^\s*CREATE\s+(?P<unique>UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"'\[]?(?P<name>\w+)[`\"'\]]?\s+"
@@ -94,7 +95,10 @@ async def sync_table(tx: Any, old: Collection, new: Collection) -> None:
     new_ids = {f.id for f in new.columns}
     for f in old.columns:
         if f.id not in new_ids and f.name != "id":
-            await tx.execute(d.drop_column(table, f.name))
+            try:
+                await tx.execute(d.drop_column(table, f.name))
+            except ViewDependency as exc:  # a view reads the column (PocketBase's message)
+                raise ViewDependency(f"failed to drop column {f.name} - {exc.message}") from None
     # renames go through temporary names so that swapping two names works
     renames = [
         (old_by_id[f.id], f) for f in new.columns if f.id in old_by_id and old_by_id[f.id].name != f.name

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from roost.core import collection_schema, collection_store
-from roost.core.collection_auth_options import unavailable_auth_options
+from roost.core import collection_schema, collection_store, view_service
+from roost.core.collection_auth_options import auth_option_errors, merge_providers
 from roost.core.collection_defaults import AUTH_SYSTEM_FIELDS, ID_FIELD, auth_options
 from roost.core.collection_format import INVALID_DATA, bound_errors, check_format
 from roost.core.collections import AUTH_OPTION_KEYS, NAME_RE, RULE_NAMES, Collection, Registry, collection_id
@@ -20,7 +20,7 @@ from roost.core.fields import FIELD_TYPES, RelationField
 from roost.core.fields.date import now
 from roost.core.record_resolver import RecordResolver
 from roost.db import UniqueViolation
-from roost.db.errors import InvalidSchema
+from roost.db.errors import InvalidSchema, ViewDependency
 from roost.errors import BadRequest, ValidationError, field_error
 from roost.filter import FilterError, compile_filter, parse
 from roost.hooks import Hook
@@ -61,7 +61,9 @@ def build_spec(data: dict[str, Any], existing: Collection | None) -> dict[str, A
     for key, value in data.items():
         if key in readonly:
             continue
-        if key in AUTH_OPTION_KEYS and isinstance(value, dict) and isinstance(spec.get(key), dict):
+        if key == "oauth2" and isinstance(value, dict) and isinstance(spec.get(key), dict):
+            spec[key] = {**spec[key], **value, "providers": merge_providers(spec[key], value)}
+        elif key in AUTH_OPTION_KEYS and isinstance(value, dict) and isinstance(spec.get(key), dict):
             spec[key] = {**spec[key], **value}
         else:
             spec[key] = value
@@ -78,6 +80,9 @@ def _normalize_fields(spec: dict[str, Any], existing: Collection | None, errors:
         errors["fields"] = _err("validation_invalid_fields", "Fields must be a list of objects.")
         return
     fields = [copy.deepcopy(f) for f in raw_fields]
+    if spec.get("type") == "view":  # inferred from the query (core/view_fields.py)
+        spec["fields"] = fields
+        return
     old_by_id = {f.id: f for f in existing.fields} if existing else {}
     old_by_name = {f.name: f for f in existing.fields} if existing else {}
     for f in fields:
@@ -115,7 +120,11 @@ async def _internal_table(app: App, spec: dict[str, Any]) -> bool:
 
 
 def _validate(
-    app: App, spec: dict[str, Any], existing: Collection | None, internal_table: bool = False
+    app: App,
+    spec: dict[str, Any],
+    existing: Collection | None,
+    internal_table: bool = False,
+    view_errors: dict[str, Any] | None = None,
 ) -> Collection:
     errors: dict[str, Any] = {}
     name = spec.get("name")
@@ -140,15 +149,12 @@ def _validate(
                 "validation_collection_name_invalid",
                 "The name shouldn't match with an existing internal table.",
             )
-    if spec.get("type") not in ("base", "auth"):
-        if spec.get("type") == "view":
-            errors["type"] = _err("validation_unsupported_type", "View collections are not supported yet.")
-        else:
-            errors["type"] = _err("validation_invalid_type", "Invalid collection type: use base or auth.")
+    if spec.get("type") not in ("base", "auth", "view"):
+        errors["type"] = _err("validation_in_invalid", "Must be a valid value.")
     elif existing is not None and spec.get("type") != existing.type:
         errors["type"] = _err("validation_collection_type_change", "Collection type cannot be changed.")
     if spec.get("type") == "auth":
-        errors.update(unavailable_auth_options(spec))
+        errors.update(auth_option_errors(spec))
     for rule in RULE_NAMES:
         if spec.get(rule) is not None and not isinstance(spec.get(rule), str):
             errors[rule] = _err("validation_invalid_rule", "Rules must be strings or null.")
@@ -157,6 +163,15 @@ def _validate(
             "validation_invalid_indexes", "Indexes must be a list of CREATE INDEX statements."
         )
         spec["indexes"] = []
+    if spec.get("type") == "view":
+        for rule in ("createRule", "updateRule", "deleteRule"):
+            if spec.get(rule) is not None:
+                errors[rule] = _err("validation_nil", "Must be blank.")
+        if spec.get("indexes"):
+            errors["indexes"] = _err(
+                "validation_indexes_not_supported", "View collections don't support indexes."
+            )
+        errors.update(view_errors or {})
     _normalize_fields(spec, existing, errors)
     # a bad name alone does not stop the other checks: PocketBase reports all problems at once
     name_errors = {k: errors.pop(k) for k in ("name",) if k in errors}
@@ -221,11 +236,16 @@ def _validate(
             field_errors[str(i)] = opt_err
         if existing is not None:
             old_same_id = next((o for o in existing.fields if o.id == f.id), None)
-            if old_same_id is not None and old_same_id.system and old_same_id.type != f.type:
+            if (
+                old_same_id is not None
+                and old_same_id.system
+                and old_same_id.type != f.type
+                and not coll.is_view
+            ):
                 field_errors[str(i)] = {
                     "type": _err("validation_field_type_change", "System field type cannot be changed.")
                 }
-            elif old_same_id is not None and old_same_id.type != f.type:
+            elif old_same_id is not None and old_same_id.type != f.type and not coll.is_view:
                 field_errors[str(i)] = {
                     "type": _err(
                         "validation_field_type_change",
@@ -238,8 +258,11 @@ def _validate(
     rule_errors: dict[str, Any] = {}
     auth_colls = [c for c in scratch.all() if c.is_auth]
     rule_names = list(RULE_NAMES) + (["authRule", "manageRule"] if coll.is_auth else [])
-    for rule in rule_names:
-        text = coll.rules.get(rule)
+    rules = [(rule, coll.rules.get(rule)) for rule in rule_names]
+    mfa = coll.options.get("mfa") if coll.is_auth else None
+    if isinstance(mfa, dict) and mfa.get("enabled") and isinstance(mfa.get("rule"), str):
+        rules.append(("mfa.rule", mfa["rule"]))
+    for rule, text in rules:
         if not text:
             continue
         # valid when it compiles for at least one auth collection a caller may come from
@@ -254,7 +277,11 @@ def _validate(
             except FilterError as exc:
                 error = error or exc
         if error is not None:
-            rule_errors[rule] = _err("validation_invalid_rule", f"Invalid rule. Raw error: {error.message}")
+            message = _err("validation_invalid_rule", f"Invalid rule. Raw error: {error.message}")
+            if rule == "mfa.rule":
+                rule_errors["mfa"] = {"rule": message}
+            else:
+                rule_errors[rule] = message
     if rule_errors or name_errors:
         raise ValidationError({**name_errors, **rule_errors}, _fail(existing))
 
@@ -296,7 +323,8 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
         raise BadRequest("The request body must be a JSON object.")
     check_format(data)
     spec = build_spec(data, None)
-    coll = _validate(app, spec, None, await _internal_table(app, spec))
+    view_errors = await view_service.query_errors(app, spec) if spec.get("type") == "view" else None
+    coll = _validate(app, spec, None, await _internal_table(app, spec), view_errors)
     spec = coll.spec
     spec["indexes"] = _with_table_name(spec.get("indexes") or [], coll.name)
     if coll.is_auth:
@@ -312,13 +340,17 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
         try:
             async with app.db.transaction() as tx:
                 await collection_store.insert(tx, e.collection)
-                await collection_schema.create_table(tx, e.collection)
+                if e.collection.is_view:
+                    await view_service.save_db_view(app, tx, e.collection, None)
+                else:
+                    await collection_schema.create_table(tx, e.collection)
         except InvalidSchema:
             raise ValidationError(
                 {"indexes": _err("validation_invalid_index_expression", "Invalid index expression.")},
                 _fail(None),
             ) from None
         app.registry.put(e.collection)
+        await view_service.resave_dependents(app, e.collection.id)
         await app.collections_changed()
 
     hooks = app.hooks
@@ -338,7 +370,12 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
         raise BadRequest("The request body must be a JSON object.")
     check_format(data)
     spec = build_spec(data, existing)
-    coll = _validate(app, spec, existing, await _internal_table(app, spec))
+    view_errors = (
+        await view_service.query_errors(app, spec, existing)
+        if existing.is_view and spec.get("type") == "view"
+        else None
+    )
+    coll = _validate(app, spec, existing, await _internal_table(app, spec), view_errors)
     spec = coll.spec
     spec["indexes"] = _with_table_name(spec.get("indexes") or [], coll.name)
     spec["created"] = existing.created
@@ -349,7 +386,12 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
         try:
             async with app.db.transaction() as tx:
                 await collection_store.update(tx, e.collection)
-                await collection_schema.sync_table(tx, existing, e.collection)
+                if e.collection.is_view:
+                    await view_service.save_db_view(app, tx, e.collection, existing)
+                else:
+                    await collection_schema.sync_table(tx, existing, e.collection)
+        except ViewDependency as exc:
+            raise BadRequest(f"Failed to update collection. Raw error: \n{exc.message}") from None
         except InvalidSchema:
             raise ValidationError(
                 {"indexes": _err("validation_invalid_index_expression", "Invalid index expression.")},
@@ -366,6 +408,7 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
                 _fail(existing),
             ) from None
         app.registry.put(e.collection)
+        await view_service.resave_dependents(app, e.collection.id)
         await app.collections_changed()
 
     hooks = app.hooks
@@ -394,9 +437,16 @@ async def delete_collection(app: App, coll: Collection) -> None:
                 )
 
     async def write(e: CollectionEvent) -> None:
-        async with app.db.transaction() as tx:
-            await collection_store.delete(tx, coll)
-            await collection_schema.drop_table(tx, coll)
+        try:
+            async with app.db.transaction() as tx:
+                await collection_store.delete(tx, coll)
+                if coll.is_view:
+                    await tx.execute(app.dialect.drop_view(coll.table))
+                else:
+                    await collection_schema.drop_table(tx, coll)
+                await view_service.check_dependents(app, tx, coll)
+        except ViewDependency:
+            raise BadRequest("Failed to delete collection.") from None
         app.registry.remove(coll)
         await app.storage.adelete_prefix(coll.id)
         await app.collections_changed()

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from roost.core import collection_schema, system_tables
+from roost.core import collection_schema, system_collections, system_tables, view_service
 from roost.core.collection_defaults import superusers_spec, users_spec
 from roost.core.collections import Collection
 from roost.core.fields.date import format_datetime, now
-from roost.core.otps import otps_spec
-from roost.db import DatabaseError
 
 if TYPE_CHECKING:
     from roost.core.app import App
@@ -29,62 +26,50 @@ async def bootstrap(app: App) -> None:
             for table in (system_tables.COLLECTIONS, system_tables.PARAMS):
                 for sql in system_tables.create_statements(d, table):
                     await tx.execute(sql)
-            for spec in (superusers_spec(), users_spec()):
-                spec["created"] = spec["updated"] = now()
-                spec["indexes"] = collection_schema.auth_indexes(spec["id"], spec["name"]) + spec["indexes"]
+            # one millisecond apart, so that the list order (created, then id) is PocketBase's
+            start = datetime.now(UTC)
+            for i, spec in enumerate([*system_collections.specs(), superusers_spec(), users_spec()]):
+                spec["created"] = spec["updated"] = format_datetime(start + timedelta(milliseconds=i))
+                if spec["type"] == "auth":
+                    spec["indexes"] = (
+                        collection_schema.auth_indexes(spec["id"], spec["name"]) + spec["indexes"]
+                    )
                 coll = Collection(spec)
                 await insert(tx, coll)
                 await collection_schema.create_table(tx, coll)
+        else:
+            await _add_missing_system_collections(tx)
     await load(app)
-    await ensure_system_collections(app)
 
 
-# PocketBase's system collections listed before `_superusers`, in its order. Each one Roost has
-# is created on first start, or added to an older database, (4 - index) ms before `_superusers`
-# so that collection lists keep PocketBase's order.
-PB_SYSTEM_ORDER = ("_mfas", "_otps", "_externalAuths", "_authOrigins")
-SYSTEM_SPECS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (("_otps", otps_spec),)
+async def _add_missing_system_collections(tx: Any) -> None:
+    """A database made before a system collection existed gets it on its next start, dated just
+    before `_superusers` in PocketBase's order so collection lists keep that order."""
+    q = tx.dialect.quote
+    row = await tx.fetch_one(
+        f"SELECT {q('created')} FROM {q('_collections')} WHERE {q('name')} = ?", ("_superusers",)
+    )
+    order = system_collections.ORDER
+    for spec in system_collections.specs():
+        if (
+            await tx.fetch_one(f"SELECT 1 FROM {q('_collections')} WHERE {q('id')} = ?", (spec["id"],))
+            is not None
+        ):
+            continue
+        spec["created"] = spec["updated"] = _before_superusers(
+            row[0] if row else "", order.index(spec["name"]), len(order)
+        )
+        coll = Collection(spec)
+        await insert(tx, coll)
+        await collection_schema.create_table(tx, coll)
 
 
-def _before_superusers(superusers_created: str, name: str) -> str:
+def _before_superusers(superusers_created: str, index: int, count: int) -> str:
     try:
-        base = datetime.strptime(superusers_created, "%Y-%m-%d %H:%M:%S.%fZ")
+        base = datetime.strptime(superusers_created, "%Y-%m-%d %H:%M:%S.%fZ").replace(tzinfo=UTC)
     except ValueError:
         return now()
-    offset = len(PB_SYSTEM_ORDER) - PB_SYSTEM_ORDER.index(name)
-    return format_datetime((base - timedelta(milliseconds=offset)).replace(tzinfo=UTC))
-
-
-async def ensure_system_collections(app: App) -> None:
-    """Create the system collections an older database lacks (another instance starting at
-    the same moment may win the race: then its rows are loaded instead)."""
-    missing = [(name, make) for name, make in SYSTEM_SPECS if app.registry.find(name) is None]
-    if not missing:
-        return
-    superusers = app.registry.find("_superusers")
-    try:
-        async with app.db.transaction() as tx:
-            for name, make in missing:
-                spec = make()
-                spec["created"] = spec["updated"] = _before_superusers(
-                    superusers.created if superusers else "", name
-                )
-                coll = Collection(spec)
-                await insert(tx, coll)
-                await collection_schema.create_table(tx, coll)
-    except DatabaseError:
-        if not await _all_stored(app, missing):
-            raise
-    await load(app)
-
-
-async def _all_stored(app: App, wanted: list[tuple[str, Any]]) -> bool:
-    q = app.dialect.quote
-    for name, _ in wanted:
-        row = await app.db.fetch_one(f"SELECT 1 FROM {q('_collections')} WHERE {q('name')} = ?", (name,))
-        if row is None:
-            return False
-    return True
+    return format_datetime(base - timedelta(milliseconds=count - index))
 
 
 async def load(app: App) -> None:
@@ -94,6 +79,7 @@ async def load(app: App) -> None:
     app.registry.by_name.clear()
     for (data,) in rows:
         app.registry.put(Collection(orjson.loads(data)))
+    await view_service.refresh_all(app)
     row = await app.db.fetch_one(
         f"SELECT {q('value')} FROM {q('_params')} WHERE {q('id')} = ?", ("settings",)
     )

@@ -40,6 +40,7 @@ __all__ = [
     "RecordAuthFlowRequestEvent",
     "RecordAuthRefreshRequestEvent",
     "RecordAuthRequestEvent",
+    "RecordAuthWithOAuth2RequestEvent",
     "RecordAuthWithPasswordRequestEvent",
     "RecordEnrichEvent",
     "RecordErrorEvent",
@@ -250,6 +251,19 @@ class RecordAuthFlowRequestEvent(RequestEvent):
     new_email: str = ""
     password: str = ""
     otp: Record | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class RecordAuthWithOAuth2RequestEvent(RequestEvent):
+    """After the code exchange: `oauth2_user` is what the provider said (an AuthUser), `record`
+    the account it maps to (None when a new one will be created from `create_data`)."""
+
+    collection: Collection
+    provider_name: str = ""
+    oauth2_user: Any = None
+    create_data: dict[str, Any] = field(default_factory=dict)
+    record: Record | None = None
+    is_new_record: bool = False
 
     def hook_tags(self) -> tuple[str, ...]:
         return _tags(self.collection)

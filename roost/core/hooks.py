@@ -31,6 +31,7 @@ from roost.core.events import (
     RecordAuthFlowRequestEvent,
     RecordAuthRefreshRequestEvent,
     RecordAuthRequestEvent,
+    RecordAuthWithOAuth2RequestEvent,
     RecordAuthWithPasswordRequestEvent,
     RecordEnrichEvent,
     RecordErrorEvent,
@@ -75,6 +76,7 @@ class HookSet:
     record_list_request: Hook[RecordsListRequestEvent]
     record_auth_request: Hook[RecordAuthRequestEvent]
     record_auth_with_password_request: Hook[RecordAuthWithPasswordRequestEvent]
+    record_auth_with_oauth2_request: Hook[RecordAuthWithOAuth2RequestEvent]
     record_auth_refresh_request: Hook[RecordAuthRefreshRequestEvent]
     record_request_verification_request: Hook[RecordAuthFlowRequestEvent]
     record_confirm_verification_request: Hook[RecordAuthFlowRequestEvent]
@@ -279,6 +281,12 @@ class HookCatalogue:
         `e.identity` or None; `next()` checks the password and the auth rule, then runs
         on_record_auth_request. No transaction."""
         return TaggedHook(self.hooks.record_auth_with_password_request, tags)
+
+    def on_record_auth_with_oauth2_request(self, *tags: str) -> TaggedHook[RecordAuthWithOAuth2RequestEvent]:
+        """POST .../auth-with-oauth2, after the code exchange. Before `next()`: `e.oauth2_user`,
+        `e.record` (None for a new account) and `e.create_data`; `next()` creates or links the
+        account in one transaction, then runs on_record_auth_request."""
+        return TaggedHook(self.hooks.record_auth_with_oauth2_request, tags)
 
     def on_record_auth_refresh_request(self, *tags: str) -> TaggedHook[RecordAuthRefreshRequestEvent]:
         """POST .../auth-refresh, after the token was checked; `next()` issues a new token.

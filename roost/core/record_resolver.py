@@ -104,7 +104,14 @@ _INT_MACROS = {"second", "minute", "hour", "day", "month", "weekday", "year"}
 
 
 def _field_value_sql(
-    field: Field, column_sql: str, modifier: str, ctx: Context, raw: str, key: tuple[Any, ...], multi: bool
+    field: Field,
+    column_sql: str,
+    modifier: str,
+    ctx: Context,
+    raw: str,
+    key: tuple[Any, ...],
+    multi: bool,
+    any_text: bool = False,
 ) -> Operand:
     """A field's value as PocketBase resolves it (finalizeActivePropsProcessing): :length and :each
     apply to select, relation and file fields, :lower to any; other modifiers leave the value as is."""
@@ -130,7 +137,13 @@ def _field_value_sql(
     if field.type == "json":
         # PocketBase compares a json field through JSON_EXTRACT(col, '$'), with IS
         value = Operand(
-            d.json_value(column_sql, []), [], ANY, multi=multi, aff=AFF_NONE, shape="json", nf=NF_DISABLED
+            d.json_value(column_sql, [], any_text),
+            [],
+            ANY,
+            multi=multi,
+            aff=AFF_NONE,
+            shape="json",
+            nf=NF_DISABLED,
         )
         if modifier == "lower":
             text = d.json_text(value.sql)
@@ -276,7 +289,7 @@ class RecordResolver:
         if len(parts) == 1:
             f = self._field(coll, name, ident)
             column = f"{alias_sql}.{self.q(f.name)}"
-            op = _field_value_sql(f, column, ident.modifier, ctx, ident.raw, key, multi)
+            op = _field_value_sql(f, column, ident.modifier, ctx, ident.raw, key, multi, coll.is_view)
             if coll.is_auth and f.name == "email" and not self.allow_hidden:
                 # non-superusers filter by an email only where emailVisibility shows it: as PocketBase,
                 # the comparison as a whole also requires it (so `email != 'x'` skips hidden ones)
@@ -317,7 +330,7 @@ class RecordResolver:
                 # the rest of the path is a JSON path (PocketBase: JSON_EXTRACT, compared with IS)
                 path = _json_path(parts[1:], ident.modifier)
                 return Operand(
-                    d.json_value(f"{alias_sql}.{self.q(f.name)}", path),
+                    d.json_value(f"{alias_sql}.{self.q(f.name)}", path, coll.is_view),
                     [],
                     ANY,
                     multi=multi,

@@ -14,7 +14,10 @@ def select_sql(coll: Collection, quote: Any, alias: str | None = None) -> str:
     sql = coll.cache.get(key)
     if sql is None:
         prefix = f"{quote(alias or coll.table)}."
-        cols = ", ".join(prefix + quote(f.name) for f in coll.columns)
+        missing = coll.cache.get("view_missing", ())  # see core/view_service.mark_missing_columns
+        cols = ", ".join(
+            f"NULL AS {quote(f.name)}" if f.name in missing else prefix + quote(f.name) for f in coll.columns
+        )
         sql = f"SELECT {cols} FROM {quote(coll.table)}" + (f" {quote(alias)}" if alias else "")
         coll.cache[key] = sql
     return sql
@@ -23,7 +26,12 @@ def select_sql(coll: Collection, quote: Any, alias: str | None = None) -> str:
 def row_to_record(coll: Collection, row: Sequence[Any]) -> dict[str, Any]:
     decoders = coll.cache.get("decoders")
     if decoders is None:
-        decoders = [(f.name, f.from_db) for f in coll.columns]
+        if coll.is_view:
+            from roost.core.view_values import decoder
+
+            decoders = [(f.name, decoder(f)) for f in coll.columns]
+        else:
+            decoders = [(f.name, f.from_db) for f in coll.columns]
         coll.cache["decoders"] = decoders
     return {name: dec(raw) for (name, dec), raw in zip(decoders, row, strict=False)}
 
@@ -36,7 +44,7 @@ def _export_plan(coll: Collection, superuser: bool) -> list[tuple[str, int]]:
         plan = []
         for f in coll.fields:
             if f.type == "password":
-                if not f.hidden:
+                if not f.hidden or (superuser and coll.is_view):
                     plan.append((f.name, 2))
                 continue
             if f.hidden and (not superuser or (coll.is_auth and f.name == "tokenKey")):
@@ -89,6 +97,10 @@ def row_exporter(coll: Collection, superuser: bool) -> Any:
     fn = coll.cache.get(key)
     if fn is not None:
         return fn
+    if coll.is_view:  # view columns hold any value: decode each as its field's type would
+        fn = _view_exporter(coll, superuser)
+        coll.cache[key] = fn
+        return fn
     from roost.core.fields.number import to_number
 
     env: dict[str, Any] = {"to_number": to_number}
@@ -129,3 +141,10 @@ def row_exporter(coll: Collection, superuser: bool) -> Any:
     fn = env["export_row"]
     coll.cache[key] = fn
     return fn
+
+
+def _view_exporter(coll: Collection, superuser: bool) -> Any:
+    def export_row(r: Sequence[Any], auth_id: str | None = None) -> dict[str, Any]:
+        return export(coll, row_to_record(coll, r), superuser=superuser, auth_id=auth_id)
+
+    return export_row

@@ -131,7 +131,11 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
         order = " ORDER BY " + s.sql
         order_params = s.bind(caller.info)
     else:
-        order = app.dialect.insertion_order(q(coll.table))
+        order = (
+            app.dialect.unsorted_view_order(q(coll.table))
+            if coll.is_view
+            else app.dialect.insertion_order(q(coll.table))
+        )
     shared = None
     if rule and not caller.superuser and (flt or sort):
         shared = app.compile_list_where(coll, rule, flt, sort, caller.auth_coll)

@@ -32,6 +32,10 @@ def public_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# PocketBase answers a value of the wrong JSON type with its generic loading error
+_LOADING_ERROR = "An error occurred while loading the submitted data."
+
+
 def _merge_typed(into: dict[str, Any], update: dict[str, Any], path: str = "") -> None:
     """Merge `update` into `into`, keeping each known key's JSON type."""
     for key, value in update.items():
@@ -41,29 +45,29 @@ def _merge_typed(into: dict[str, Any], update: dict[str, Any], path: str = "") -
         where = f"{path}.{key}" if path else key
         if isinstance(current, dict):
             if not isinstance(value, dict):
-                raise BadRequest(f"Invalid settings value for '{where}': expected an object.")
+                raise BadRequest(_LOADING_ERROR)
             _merge_typed(current, value, where)
         elif isinstance(current, bool):
             if not isinstance(value, bool):
-                raise BadRequest(f"Invalid settings value for '{where}': expected true or false.")
+                raise BadRequest(_LOADING_ERROR)
             into[key] = value
         elif isinstance(current, (int, float)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise BadRequest(f"Invalid settings value for '{where}': expected a number.")
+                raise BadRequest(_LOADING_ERROR)
             if isinstance(current, int) and isinstance(value, float):
                 if not value.is_integer():  # Go decodes into an int field: a fraction is refused
-                    raise BadRequest(f"Invalid settings value for '{where}': expected a whole number.")
+                    raise BadRequest(_LOADING_ERROR)
                 value = int(value)
             into[key] = value
         elif isinstance(current, str):
             if not isinstance(value, str):
-                raise BadRequest(f"Invalid settings value for '{where}': expected a string.")
+                raise BadRequest(_LOADING_ERROR)
             into[key] = value
         elif isinstance(current, list):
             if value is None:  # PocketBase reads null as an empty list
                 value = []
             if not isinstance(value, list):
-                raise BadRequest(f"Invalid settings value for '{where}': expected a list.")
+                raise BadRequest(_LOADING_ERROR)
             into[key] = value
         else:
             into[key] = value

@@ -46,3 +46,28 @@ class UnstorableValue(DatabaseError):
 
     status = 400
     default_message = "The submitted data contains characters that cannot be stored."
+
+
+class InvalidViewQuery(DatabaseError):
+    """A view query the engine cannot run. The message is meant for the superuser who wrote it
+    (PocketBase shows the engine's own error text there too)."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ViewDependency(DatabaseError):
+    """A schema change refused because a view reads the table or column (`message` says which)."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message

@@ -25,11 +25,12 @@ def new_instance_id() -> str:
 class Client:
     """One realtime connection. `auth` is whatever the API layer stores (None for guests)."""
 
-    __slots__ = ("_last", "_pending", "_timer", "_waiter", "auth", "closed", "id", "subscriptions")
+    __slots__ = ("_last", "_pending", "_timer", "_waiter", "auth", "closed", "id", "ip", "subscriptions")
 
     def __init__(self, client_id: str) -> None:
         self.id = client_id
         self.auth: Any = None
+        self.ip = ""  # the address that opened the connection (the OAuth2 redirect must match it)
         self.subscriptions: dict[str, Subscription] = {}
         self.closed = False
         self._pending: deque[tuple[str, bytes]] = deque()

@@ -49,6 +49,8 @@ class Router:
         if method in node.handlers:
             raise ValueError(f"duplicate route {method} {path}: a route with that method and path exists")
         node.handlers[method] = handler
+        if not node.pattern:
+            node.pattern = path
         self.paths.append((method, path))
 
     def _node(self, path: str) -> _Node | None:
@@ -78,8 +80,6 @@ class Router:
             return False
         node.handlers[method] = wrapper(node.handlers[method])
         return True
-        if not node.pattern:
-            node.pattern = path
 
     def get(self, path: str, handler: Handler) -> None:
         self.add("GET", path, handler)

@@ -40,6 +40,7 @@ async def test_list_sorted_by_id_with_expanded_macros(
     assert {"id": "__pbDBOptimize__", "expression": "0 0 * * *"} in system
     assert {"id": "__pbOTPCleanup__", "expression": "0 * * * *"} in system
     assert {"id": "__pbLogsCleanup__", "expression": "0 */6 * * *"} in system
+    assert {"id": "__pbMFACleanup__", "expression": "0 * * * *"} in system
 
     async def noop() -> None:
         pass

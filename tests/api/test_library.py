@@ -18,14 +18,15 @@ from tests.conftest import drop_db_url, new_db_url
 pytestmark = pytest.mark.anyio
 
 CORPUS = "/work/shared/corpus/pocketbase-schemas"
-# exports PocketBase 0.40.6 imports, made of base and auth collections (views are not supported
-# yet, nor is enabling OAuth2 or OTP, as PocketTogether__pocket-chat does on users)
+# exports PocketBase 0.40.6 imports: base, auth and view collections (enabling OAuth2 or OTP, as
+# PocketTogether__pocket-chat does on users, is not supported yet)
 IMPORTABLE = [
     "Bazooper-blip__calendhd__pb_schema_import.json",
     "Hydevs-Corp__realmarchitect__pb_schema.json",
     "InSeok9068__development-support-mvp__pb_schema.json",
     "engageintellect__spatz-2__pb_schema.json",
     "kesecode__vocal-royale__pb_schema.json",
+    "patmood__pocketbase-typegen__pb_schema.json",
     "qwibbert__kairos__pb_schema.json",
 ]
 

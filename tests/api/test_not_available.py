@@ -1,8 +1,7 @@
 """Features not built yet are refused when switched on, never stored and silently ignored.
 
-Settings (backups to S3) and auth collection options (MFA, OAuth2 providers) answer 400 in
-PocketBase's
-validation shape with the code `validation_not_available`; their default (off) values, which
+Settings (backups to S3; OAuth2 provider extras `jwksURL` and `idTokenEmailClaim` are pinned
+in test_oauth2.py) answer 400 in PocketBase's validation shape with the code `validation_not_available`; their default (off) values, which
 the SDK and PocketBase exports send, keep working, and auth-methods never advertises them."""
 
 from __future__ import annotations
@@ -75,36 +74,8 @@ async def test_settings_accept_defaults_and_inert_details_while_off(client, su):
     assert r.status_code == 200
 
 
-AUTH_REFUSED = [
-    ({"mfa": {"enabled": True}}, {"mfa": {"enabled": not_available("MFA is not available yet.")}}),
-    (
-        {
-            "oauth2": {
-                "enabled": True,
-                "providers": [{"name": "google", "clientId": "x", "clientSecret": "y"}],
-            }
-        },
-        {"oauth2": {"enabled": not_available("OAuth2 is not available yet.")}},
-    ),
-]
-
-
-@pytest.mark.parametrize(("options", "errors"), AUTH_REFUSED, ids=lambda v: next(iter(v)))
-async def test_auth_options_refuse_unavailable_features(client, su, options, errors):
-    r = await client.post("/api/collections", headers=su, json={"name": "members", "type": "auth", **options})
-    assert r.status_code == 400, r.text
-    assert r.json()["data"] == errors
-    assert (await client.get("/api/collections/members", headers=su)).status_code == 404
-    before = (await client.get("/api/collections/users", headers=su)).json()
-    r = await client.patch("/api/collections/users", headers=su, json=options)
-    assert r.status_code == 400, r.text
-    assert r.json()["data"] == errors
-    assert (await client.get("/api/collections/users", headers=su)).json() == before
-
-
-async def test_auth_methods_never_advertise_unavailable_features(client, su):
-    # OAuth2 switched on without providers is accepted (several real exports carry it) but has
-    # nothing to sign in with, so auth-methods reports it off
+async def test_auth_methods_report_what_is_enabled(client, su):
+    # OAuth2 switched on without providers: PocketBase reports it on, with nothing to list
     r = await client.patch(
         "/api/collections/users",
         headers=su,
@@ -113,7 +84,7 @@ async def test_auth_methods_never_advertise_unavailable_features(client, su):
     assert r.status_code == 200, r.text
     assert r.json()["oauth2"]["enabled"] is True and r.json()["mfa"]["duration"] == 900
     r = await client.get("/api/collections/users/auth-methods")
-    assert r.json()["oauth2"] == {"providers": [], "enabled": False}
+    assert r.json()["oauth2"] == {"providers": [], "enabled": True}
     assert r.json()["mfa"] == {"enabled": False, "duration": 0}
     assert r.json()["otp"] == {"enabled": False, "duration": 0}
     assert r.json()["authProviders"] == []

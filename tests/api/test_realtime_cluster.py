@@ -258,3 +258,17 @@ async def test_other_instances_judge_records_by_their_values(pair, su_headers):
     (e,) = await c.expect(("items/*", "delete"))
     assert e["data"]["record"]["id"] == created[0]["id"]
     await c.assert_quiet()
+
+
+async def test_oauth2_redirect_reaches_a_client_on_the_other_instance(pair):
+    a, b = pair
+    stream = await b.sse()
+    assert (await post_subscribe(b, stream.client_id, ["@oauth2"])).status_code == 204
+    # the provider sends the browser back to A; the code goes to the stream on B
+    r = await a.http.get(f"/api/oauth2-redirect?state={stream.client_id}&code=c0de")
+    assert r.status_code == 307 and r.headers["location"] == "../_/#/auth/oauth2-redirect-success"
+    event = await stream.next()
+    assert event["event"] == "@oauth2" and event["data"] == {"state": stream.client_id, "code": "c0de"}
+    # once only
+    r = await a.http.get(f"/api/oauth2-redirect?state={stream.client_id}&code=c0de")
+    assert r.headers["location"] == "../_/#/auth/oauth2-redirect-failure"

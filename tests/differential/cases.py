@@ -814,3 +814,30 @@ CASES += [
     V("view-comment-flagged-su", "comments", C[3]),
     V("view-team-expand-back", "teams", T[2], expand="users_via_team,teams_via_parent.teams_via_parent"),
 ]
+
+# --- view collections: inferred fields, aggregates, rules, expand ---------------------------------------------
+CASES += [
+    L("vc-post-stats", "post_stats"),
+    L("vc-post-stats-guest", "post_stats", who="guest"),
+    L("vc-post-stats-comments", "post_stats", "comments > 1", sort="-comments,id"),
+    L("vc-post-stats-likes", "post_stats", "likes >= 2 || top > 3", sort="-likes,id"),
+    L("vc-post-stats-tags", "post_stats", "tags ?= 'a'"),
+    L("vc-post-stats-meta", "post_stats", "meta != null", sort="-views,id"),
+    L("vc-post-stats-author-rel", "post_stats", "author.name ~ 'a'"),
+    L("vc-post-stats-expand", "post_stats", expand="author.team", fields="id,comments,expand"),
+    L("vc-post-stats-page", "post_stats", sort="-views,id", perPage=3, page=2),
+    L("vc-post-stats-skip-total", "post_stats", "views > 0", skipTotal="1"),
+    L("vc-author-stats", "author_stats"),
+    L("vc-author-stats-level", "author_stats", "level = 'busy' || posts = 0", sort="-posts,id"),
+    L("vc-author-stats-views", "author_stats", "views > 10", sort="-views,id"),
+    L("vc-author-stats-label", "author_stats", "label = '0'"),
+    L("vc-author-stats-expand", "author_stats", expand="team", who="alice"),
+    L("vc-note-view-guest", "note_view", who="guest"),
+    L("vc-note-view-alice", "note_view", who="alice"),
+    L("vc-note-view-su", "note_view"),
+    V("vc-post-stats-one", "post_stats", P[1], expand="author"),
+    V("vc-note-view-other", "note_view", rid("note", 1), who="bob"),
+    R("vc-post-stats-create", "post_stats", "POST", body={"title": "x"}, check="full"),
+    R("vc-post-stats-update", "post_stats", "PATCH", "/" + P[1], body={"title": "x"}, check="full"),
+    R("vc-post-stats-delete", "post_stats", "DELETE", "/" + P[1], who="guest", check="full"),
+]

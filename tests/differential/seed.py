@@ -326,6 +326,43 @@ SCHEMA: list[tuple[str, str, dict[str, Any]]] = [
             ],
         },
     ),
+    # --- view collections (portable SELECTs: they run on PostgreSQL too) ---
+    (
+        "create",
+        "post_stats",
+        {
+            "type": "view",
+            "listRule": "",
+            "viewRule": "",
+            "viewQuery": "select p.id, p.title, p.views, p.author, p.status, p.tags, p.meta, "
+            "count(c.id) as comments, total(c.likes) as likes, max(c.likes) as top "
+            "from posts p left join comments c on c.post = p.id group by p.id",
+        },
+    ),
+    (
+        "create",
+        "author_stats",
+        {
+            "type": "view",
+            "listRule": "",
+            "viewRule": "",
+            "viewQuery": "select u.id, u.name, u.team, count(p.id) as posts, "
+            "(coalesce(sum(p.views), 0)) as views, "
+            "(case when count(p.id) > 2 then 'busy' else 'calm' end) as level, "
+            "cast(count(p.id) as text) as label "
+            "from users u left join posts p on p.author = u.id group by u.id",
+        },
+    ),
+    (
+        "create",
+        "note_view",
+        {
+            "type": "view",
+            "listRule": "owner = @request.auth.id || public = true",
+            "viewRule": "owner = @request.auth.id",
+            "viewQuery": "select n.id, n.text, n.owner, n.public from notes n",
+        },
+    ),
 ]
 
 # --- data ---------------------------------------------------------------------------------------------

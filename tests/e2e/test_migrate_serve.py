@@ -174,7 +174,6 @@ def test_cron_from_hook_files_with_two_workers(tmp_path, db_url):
         assert [j for j in r.json() if not j["id"].startswith("__pb")] == [
             {"id": "manual", "expression": "0 0 1 1 *"},
             {"id": "tick", "expression": "* * * * *"},
-            {"id": "__pbOTPCleanup__", "expression": "0 * * * *"},  # the system job
         ]
         r = httpx.post(f"{server.url}/api/crons/manual", headers=su, timeout=10)
         assert r.status_code == 204

@@ -42,6 +42,7 @@ PUBLIC = {
     "RecordAuthFlowRequestEvent",
     "RecordAuthRefreshRequestEvent",
     "RecordAuthRequestEvent",
+    "RecordAuthWithOAuth2RequestEvent",
     "RecordAuthWithPasswordRequestEvent",
     "RecordEnrichEvent",
     "RecordErrorEvent",

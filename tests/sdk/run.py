@@ -36,7 +36,7 @@ REPO_ROOT = HERE.parent.parent
 POCKETBASE_VERSION = "0.40.6"
 SUITES = {
     "core": ["core"],
-    "all": ["core", "realtime", "files", "batch", "mail", "backups"],
+    "all": ["core", "realtime", "files", "batch", "mail", "backups", "oauth2"],
 }
 STARTUP_TIMEOUT = 60.0
 TEST_TIMEOUT_MS = 120_000  # per test, so that a hung request cannot stall the run

@@ -267,10 +267,17 @@ class Dialect(abc.ABC):
         sql = f"COALESCE({value.sql}, '')" if value.coalesce else value.sql
         return sql, list(value.params)
 
-    def json_value(self, column_sql: str, path: list[str]) -> str:
-        """A JSON column's value at `path` ([] for the whole value) as JSON_EXTRACT returns it."""
-        jpath = "$" + "".join(f"[{p}]" if p.isdigit() else f'."{p}"' for p in path)
-        return f"JSON_EXTRACT({column_sql}, '{jpath}')"
+    def json_value(self, column_sql: str, path: list[str], any_text: bool = False) -> str:
+        """A JSON column's value at `path` ([] for the whole value) as JSON_EXTRACT returns it.
+        `any_text`: the column may hold text that is not JSON (a view's column), read as PocketBase
+        reads it there: as a JSON string."""
+        tail = "".join(f"[{p}]" if p.isdigit() else f'."{p}"' for p in path)
+        if not any_text:
+            return f"JSON_EXTRACT({column_sql}, '${tail}')"
+        return (
+            f"(CASE WHEN json_valid({column_sql}) THEN JSON_EXTRACT({column_sql}, '${tail}') "
+            f"ELSE JSON_EXTRACT(json_object('pb', {column_sql}), '$.pb{tail}') END)"
+        )
 
     def clamp_unit(self, sql: str) -> str:
         """`sql` limited to [-1, 1] (rounding can leave a cosine just outside), NULL staying NULL."""
@@ -300,6 +307,36 @@ class Dialect(abc.ABC):
 
     @abc.abstractmethod
     def lower(self, sql: str) -> str: ...
+
+    # --- view collections ----------------------------------------------------------------------
+    # View queries are written in SQLite's dialect (PocketBase's); `names` maps lower-cased
+    # collection and field names to their spelling, for engines that do not ignore case.
+    @abc.abstractmethod
+    async def query_columns(
+        self, executor: Any, query: str, names: dict[str, str], aliases: list[str]
+    ) -> list[tuple[str, str]]:
+        """(name, declared type) of each column of `query`, which must be one read-only SELECT;
+        raises InvalidViewQuery with the engine's explanation otherwise."""
+
+    @abc.abstractmethod
+    def view_select(
+        self, query: str, columns: Sequence[tuple[str, str]], names: dict[str, str], aliases: list[str]
+    ) -> str:
+        """The SELECT a view runs for `query`, its columns typed by their (name, storage kind)."""
+
+    def create_view(self, name: str, select: str) -> str:
+        return f"CREATE VIEW {self.quote(name)} AS {select}"
+
+    async def save_view(self, executor: Any, name: str, select: str) -> None:
+        """Create the view `name` running `select` (from `view_select`)."""
+        await executor.execute(self.create_view(name, select))
+
+    def drop_view(self, name: str) -> str:
+        return f"DROP VIEW IF EXISTS {self.quote(name)}"
+
+    def unsorted_view_order(self, table_sql: str) -> str:
+        """The ORDER BY of an unsorted list of a view: the query's own order."""
+        return ""
 
 
 class _PoolWriter:

@@ -18,7 +18,15 @@ import orjson
 from roost.db.console import ConsoleResult
 from roost.db.dialects import postgres_console, sqlite_values
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect, Val
-from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation, UnstorableValue
+from roost.db.dialects.postgres_views import VIEW_FUNCTIONS, translate
+from roost.db.errors import (
+    DatabaseError,
+    InvalidSchema,
+    InvalidViewQuery,
+    UniqueViolation,
+    UnstorableValue,
+    ViewDependency,
+)
 
 _KEY_RE = re.compile(r"Key \((.+?)\)=")
 
@@ -120,6 +128,23 @@ $fn$
 """
 
 
+# PostgreSQL type names as SQLite would declare them (only TEXT matters: a view's id must be text)
+_DECLARED = {
+    "text": "TEXT",
+    "varchar": "TEXT",
+    "bpchar": "TEXT",
+    "int2": "INTEGER",
+    "int4": "INTEGER",
+    "int8": "INTEGER",
+    "float4": "REAL",
+    "float8": "REAL",
+    "numeric": "NUMERIC",
+    "bool": "BOOLEAN",
+    "jsonb": "JSON",
+    "json": "JSON",
+}
+
+
 class _Connection(asyncpg.Connection):  # type: ignore[misc]
     def get_reset_query(self) -> str:
         return ""
@@ -158,6 +183,11 @@ def _translate(exc: Exception) -> Exception:
             detail,
             index=getattr(exc, "constraint_name", "") or "",
         )
+    if isinstance(exc, asyncpg.DependentObjectsStillExistError) or (
+        isinstance(exc, asyncpg.FeatureNotSupportedError) and "used by a view" in str(exc)
+    ):
+        detail = getattr(exc, "detail", "") or ""
+        return ViewDependency(f"{exc}" + (f" ({detail})" if detail else ""))
     if isinstance(exc, (asyncpg.CharacterNotInRepertoireError, asyncpg.UntranslatableCharacterError)):
         return UnstorableValue(detail=str(exc))
     if isinstance(exc, (asyncpg.SyntaxOrAccessError, asyncpg.DataError, asyncpg.FeatureNotSupportedError)):
@@ -274,7 +304,8 @@ class PostgresDialect(Dialect):
         text, _ = sqlite_values.text_of(Val(sql, [], shape="json"))
         return text
 
-    def json_value(self, column_sql: str, path: list[str]) -> str:
+    def json_value(self, column_sql: str, path: list[str], any_text: bool = False) -> str:
+        # a view's json columns are jsonb here too (roost_view_json), so `any_text` changes nothing
         if not path:
             return column_sql
         return f"({column_sql} #> '{{{','.join(path)}}}')"
@@ -472,7 +503,49 @@ class PostgresDialect(Dialect):
     def setup_statements(self) -> list[str]:
         # workers start together; concurrent CREATE OR REPLACE FUNCTION fails ("tuple concurrently
         # updated"), so the transaction first takes a lock that serialises bootstraps
-        return ["SELECT pg_advisory_xact_lock(5402091)", _STRFTIME_FUNCTION, _JSON_TEXT_FUNCTION]
+        return [
+            "SELECT pg_advisory_xact_lock(5402091)",
+            _STRFTIME_FUNCTION,
+            _JSON_TEXT_FUNCTION,
+            *VIEW_FUNCTIONS,
+        ]
 
     def lower(self, sql: str) -> str:
         return self._ascii_lower(sql)
+
+    # --- view collections: SQLite's SELECT translated (postgres_views.py) -------------------------
+    async def query_columns(
+        self, executor: Any, query: str, names: dict[str, str], aliases: list[str]
+    ) -> list[tuple[str, str]]:
+        sql = f'SELECT * FROM ({translate(query, names, aliases)}) AS "_q" LIMIT 0'
+        conn = executor.conn
+        try:
+            async with conn.transaction():  # a savepoint: a failure leaves the transaction usable
+                # a prepared statement is one statement; nothing runs, PostgreSQL only plans it
+                stmt = await conn.prepare(render(sql))
+                attrs = stmt.get_attributes()
+        except asyncpg.PostgresError as exc:
+            raise InvalidViewQuery(f"PostgreSQL cannot run this query: {exc}") from None
+        return [(a.name, _DECLARED.get(a.type.name, a.type.name.upper())) for a in attrs]
+
+    def view_select(
+        self, query: str, columns: Sequence[tuple[str, str]], names: dict[str, str], aliases: list[str]
+    ) -> str:
+        inner = translate(query, names, aliases)
+        cols = []
+        for name, kind in columns:
+            ref = f'"_q".{self.quote(name)}'
+            if name == "id":
+                expr = f"CAST({ref} AS TEXT)"
+            else:
+                expr = {
+                    TEXT: f"COALESCE(roost_text({ref}), '')",
+                    NUMBER: f"COALESCE(roost_num({ref}), 0)",
+                    BOOL: f"COALESCE(roost_num({ref}) <> 0, FALSE)",
+                    JSON: f"roost_view_json({ref})",
+                }[kind]
+            cols.append(f"{expr} AS {self.quote(name)}")
+        return f'SELECT {", ".join(cols)} FROM ({inner}) AS "_q"'
+
+    def unsorted_view_order(self, table_sql: str) -> str:
+        return ""

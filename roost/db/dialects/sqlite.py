@@ -22,7 +22,7 @@ import orjson
 from roost.db.console import ConsoleResult
 from roost.db.dialects import sqlite_console
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect, insert_sql
-from roost.db.errors import DatabaseError, InvalidSchema, UniqueViolation
+from roost.db.errors import DatabaseError, InvalidSchema, InvalidViewQuery, UniqueViolation, ViewDependency
 from roost.db.stats import Timings
 
 _UNIQUE_RE = re.compile(r"UNIQUE constraint failed: (.+)")
@@ -46,6 +46,50 @@ def connect(path: str) -> apsw.Connection:
     return conn
 
 
+# sqlite3_errstr() of the codes a view query can meet, for PocketBase's "<errstr>: <message> (<code>)"
+_ERRSTR = {
+    1: "SQL logic error",
+    5: "database is locked",
+    6: "database table is locked",
+    7: "out of memory",
+    9: "interrupted",
+    18: "string or blob too big",
+    19: "constraint failed",
+    20: "datatype mismatch",
+    23: "authorization denied",
+    25: "column index out of range",
+}
+# what a view query may do: read tables and call functions; the view itself is created, read
+# (PRAGMA table_info) and dropped under the same guard, so no statement smuggled into the query
+# text can write anything
+_VIEW_ACTIONS = {apsw.SQLITE_SELECT, apsw.SQLITE_READ, apsw.SQLITE_FUNCTION, apsw.SQLITE_RECURSIVE}
+_SCHEMA_TABLES = {"sqlite_master", "sqlite_schema", "sqlite_temp_master"}
+
+
+def _view_guard(view: str) -> Any:
+    def authorize(action: int, arg1: str | None, arg2: str | None, *_rest: Any) -> int:
+        if action in _VIEW_ACTIONS:
+            return apsw.SQLITE_OK
+        if action in (apsw.SQLITE_CREATE_VIEW, apsw.SQLITE_DROP_VIEW) and arg1 == view:
+            return apsw.SQLITE_OK
+        if action == apsw.SQLITE_DELETE and arg1 == view:
+            return apsw.SQLITE_OK  # part of dropping the view
+        if action in (apsw.SQLITE_INSERT, apsw.SQLITE_UPDATE, apsw.SQLITE_DELETE) and arg1 in _SCHEMA_TABLES:
+            return apsw.SQLITE_OK
+        if action == apsw.SQLITE_PRAGMA and arg1 == "table_info":
+            return apsw.SQLITE_OK
+        return apsw.SQLITE_DENY
+
+    return authorize
+
+
+def sqlite_message(exc: apsw.Error) -> str:
+    """An SQLite error as PocketBase's driver words it, e.g. `SQL logic error: no such table: x (1)`."""
+    code = int(getattr(exc, "result", 1) or 1)
+    text = re.sub(r"^\w+Error: ", "", str(exc))
+    return f"{_ERRSTR.get(code, 'unknown error')}: {text} ({code})"
+
+
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, apsw.ConstraintError):
         m = _UNIQUE_RE.search(str(exc))
@@ -58,6 +102,8 @@ def _translate(exc: Exception) -> Exception:
             return UniqueViolation(table, cols, str(exc))
         if "UNIQUE" in str(exc):
             return UniqueViolation(detail=str(exc))
+    if isinstance(exc, apsw.SQLError) and "error in view" in str(exc):
+        return ViewDependency(sqlite_message(exc))
     if isinstance(exc, apsw.SQLError):
         return InvalidSchema(detail=str(exc))
     return DatabaseError(detail=str(exc))
@@ -353,3 +399,37 @@ class SQLiteDialect(Dialect):
 
     def lower(self, sql: str) -> str:
         return f"LOWER({sql})"
+
+    # --- view collections: the query is SQLite's own, run as PocketBase runs it -------------------
+    async def query_columns(
+        self, executor: Any, query: str, names: dict[str, str], aliases: list[str]
+    ) -> list[tuple[str, str]]:
+        temp = "_temp_" + os.urandom(6).hex()[:6]
+        conn: apsw.Connection = executor.conn
+        conn.authorizer = _view_guard(temp)
+        try:
+            conn.execute(f"CREATE VIEW {self.quote(temp)} AS SELECT * FROM ({query})").fetchall()
+            rows = conn.execute(f"PRAGMA table_info({self.quote(temp)})").fetchall()
+        except apsw.Error as exc:
+            raise InvalidViewQuery(sqlite_message(exc)) from None
+        finally:
+            conn.execute(f"DROP VIEW IF EXISTS {self.quote(temp)}")
+            conn.authorizer = None
+        return [(str(r[1]), str(r[2] or "")) for r in rows]
+
+    async def save_view(self, executor: Any, name: str, select: str) -> None:
+        conn: apsw.Connection = executor.conn
+        conn.authorizer = _view_guard(name)
+        try:
+            conn.execute(self.create_view(name, select)).fetchall()
+            conn.execute(f"PRAGMA table_info({self.quote(name)})").fetchall()
+        except apsw.Error as exc:
+            raise InvalidViewQuery(sqlite_message(exc)) from None
+        finally:
+            conn.authorizer = None
+
+    def view_select(
+        self, query: str, columns: Sequence[tuple[str, str]], names: dict[str, str], aliases: list[str]
+    ) -> str:
+        # the query is wrapped in a second SELECT, as PocketBase does
+        return f"SELECT * FROM ({query})"
