@@ -219,3 +219,53 @@ async def test_logs_and_metrics_answers_match_the_description(app, client, su):
     assert "text/plain" in _ops(doc)["metrics"]["responses"]["200"]["content"]
     _conforms(doc, "metrics", await client.get("/api/metrics"))
     _conforms(doc, "truncate_logs", await client.delete("/api/logs", headers=su))
+
+
+async def test_oauth2_mfa_impersonate_and_view_dry_run(client, su):
+    user, _ = await make_user(client, "u@example.com")
+    r = await client.patch(USERS, json={"oauth2": {"enabled": True}, "mfa": {"enabled": True}}, headers=su)
+    assert r.status_code == 200, r.text
+    guest, superuser = await _doc(client), await _doc(client, su)
+    validate_openapi(superuser)
+    g, s = _ops(guest), _ops(superuser)
+    assert "auth_with_oauth2_users" in g and "auth_with_oauth2__superusers" not in g
+    assert "impersonate_users" in s and "impersonate_users" not in g
+    for op_id in ("dry_run_view", "oauth2_providers"):
+        assert op_id in s and op_id not in g
+    # the provider's browser redirect only answers redirects to the /_/ pages: not described
+    assert "/api/oauth2-redirect" not in superuser["paths"]
+    # MFA on: a first sign-in answers 401 {mfaId}, as documented
+    assert "401" in g["auth_with_password_users"]["responses"]
+    assert "401" not in g["auth_with_password__superusers"]["responses"]
+    r = await client.post(
+        f"{USERS}/auth-with-password", json={"identity": "u@example.com", "password": "password123"}
+    )
+    assert r.status_code == 401 and r.json()["mfaId"]
+    _conforms(guest, "auth_with_password_users", r)
+    r = await client.post(f"{USERS}/impersonate/{user['id']}", json={"duration": 60}, headers=su)
+    assert r.status_code == 200 and r.json()["record"]["id"] == user["id"]
+    _conforms(superuser, "impersonate_users", r)
+    _conforms(superuser, "impersonate_users", await client.post(f"{USERS}/impersonate/missing", headers=su))
+    _conforms(
+        superuser,
+        "impersonate_users",
+        await client.post(f"{USERS}/impersonate/{user['id']}", json={"duration": -1}, headers=su),
+    )
+    _conforms(
+        superuser,
+        "auth_with_oauth2_users",
+        await client.post(f"{USERS}/auth-with-oauth2", json={"provider": "nope", "code": "x"}),
+    )
+    r = await client.post(
+        "/api/collections/meta/dry-run-view", json={"query": "select id, email from users"}, headers=su
+    )
+    assert r.status_code == 200 and r.json()["sample"][0]["id"] == user["id"]
+    _conforms(superuser, "dry_run_view", r)
+    _conforms(
+        superuser,
+        "dry_run_view",
+        await client.post("/api/collections/meta/dry-run-view", json={"query": "nope"}, headers=su),
+    )
+    r = await client.get("/api/collections/meta/oauth2-providers", headers=su)
+    assert r.status_code == 200 and r.json()
+    _conforms(superuser, "oauth2_providers", r)

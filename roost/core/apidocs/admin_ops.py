@@ -1,5 +1,5 @@
 """The superuser-only built-in endpoints of the admin tools: the settings tests (email, S3), the
-backups and the API keys. `BUILTIN` and `SCHEMAS` as in builtin_ops.py, which merges them."""
+backups, the API keys, the view query dry run and the OAuth2 providers list. `BUILTIN` and `SCHEMAS` as in builtin_ops.py, which merges them."""
 
 from __future__ import annotations
 
@@ -23,6 +23,24 @@ _EXPIRES: dict[str, Any] = {
 }
 
 SCHEMAS: dict[str, Any] = {
+    "ViewDryRun": {
+        "type": "object",
+        "properties": {
+            "fields": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+            "sample": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+        },
+        "required": ["fields", "sample"],
+        "description": "The fields a view collection with this query would have, and up to 10 of its records.",
+    },
+    "OAuth2ProviderInfo": {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "displayName": {"type": "string"},
+            "logo": {"type": "string"},
+        },
+        "required": ["name", "displayName", "logo"],
+    },
     "TestEmail": {
         "type": "object",
         "properties": {
@@ -143,6 +161,35 @@ BACKUP_KEY = path_param("key", "The backup's file name.")
 KEY_ID = path_param("id", "The API key's id.")
 
 BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
+    ("POST", "/api/collections/meta/dry-run-view"): (
+        True,
+        op(
+            "dry_run_view",
+            "collections",
+            "Try a view query: its inferred fields and a few records",
+            {"200": json_response(ref("ViewDryRun")), **errors(400)},
+            superuser=True,
+            body=json_body(
+                {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string", "maxLength": 5000, "description": "One SELECT statement."}
+                    },
+                    "required": ["query"],
+                }
+            ),
+        ),
+    ),
+    ("GET", "/api/collections/meta/oauth2-providers"): (
+        True,
+        op(
+            "oauth2_providers",
+            "collections",
+            "The OAuth2 providers one can sign in with",
+            {"200": json_response({"type": "array", "items": ref("OAuth2ProviderInfo")})},
+            superuser=True,
+        ),
+    ),
     ("POST", "/api/settings/test/email"): (
         True,
         op(

@@ -29,6 +29,9 @@ UNDESCRIBED = {
     # the HTML pages the mails link to (auth_pages.py): for people in a browser, not an API
     ("GET", "/_/"),
     ("GET", "/_/{file}"),
+    # where an OAuth2 provider sends the browser back: it answers only redirects to those pages
+    ("GET", "/api/oauth2-redirect"),
+    ("POST", "/api/oauth2-redirect"),
 }
 # the route as mounted -> the path it is described under
 ALIASES = {
