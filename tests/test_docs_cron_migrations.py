@@ -52,8 +52,7 @@ def test_examples_run(tmp_path: Path, db_url: str | None) -> None:
     out = run(tmp_path, "cron_script.py").splitlines()
     assert out[0] == (
         "[{'id': 'everyFiveMinutes', 'expression': '*/5 * * * *'}, "
-        "{'id': 'nightlyReport', 'expression': '0 3 * * *'}, "
-        "{'id': '__pbDBOptimize__', 'expression': '0 0 * * *'}]"
+        "{'id': 'nightlyReport', 'expression': '0 3 * * *'}]"
     )
     assert out[1] == "1 posts so far"
 
@@ -72,8 +71,7 @@ def test_examples_run(tmp_path: Path, db_url: str | None) -> None:
         "asyncio.run(main())\n"
     )
     assert run(tmp_path, "-c", check).splitlines() == [
-        "[{'id': 'heartbeat', 'expression': '*/10 * * * *'}, {'id': 'purgeDrafts', 'expression': '0 0 * * *'}, "
-        "{'id': '__pbDBOptimize__', 'expression': '0 0 * * *'}]",
+        "[{'id': 'heartbeat', 'expression': '*/10 * * * *'}, {'id': 'purgeDrafts', 'expression': '0 0 * * *'}]",
         "0",
     ]
 

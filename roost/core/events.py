@@ -252,6 +252,9 @@ class RecordAuthFlowRequestEvent(RequestEvent):
     password: str = ""
     otp: Record | None = None
 
+    def hook_tags(self) -> tuple[str, ...]:
+        return _tags(self.collection)
+
 
 @dataclass(slots=True, kw_only=True)
 class RecordAuthWithOAuth2RequestEvent(RequestEvent):
