@@ -1,9 +1,11 @@
 """A schema for the API-description client tests: `posts` (every field type, owner rules), `secrets`
-(superusers only), the default `users`, one superuser and one user."""
+(superusers only), the default `users` (with OTP on), one superuser and one user; mails go to
+the given SMTP server."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -51,8 +53,9 @@ class Seeded:
     user_id: str
 
 
-def seed(url: str) -> Seeded:
-    """The schema and accounts; the superuser must exist already (`superuser upsert`)."""
+def seed(url: str, smtp: dict[str, Any]) -> Seeded:
+    """The schema and accounts; the superuser must exist already (`superuser upsert`).
+    `smtp`: the settings of a real SMTP server the flows' mails go to."""
     with httpx.Client(base_url=url, timeout=30) as c:
         r = c.post(
             "/api/collections/_superusers/auth-with-password",
@@ -63,6 +66,10 @@ def seed(url: str) -> Seeded:
         for spec in (POSTS, SECRETS):
             r = c.post("/api/collections", json=spec, headers=su)
             assert r.status_code == 200, r.text
+        r = c.patch("/api/settings", json={"smtp": smtp}, headers=su)
+        assert r.status_code == 200, r.text
+        r = c.patch("/api/collections/users", json={"otp": {"enabled": True}}, headers=su)
+        assert r.status_code == 200, r.text
         r = c.post(
             "/api/collections/users/records",
             json={"email": USER_EMAIL, "password": USER_PASSWORD, "passwordConfirm": USER_PASSWORD},

@@ -1,17 +1,19 @@
-"""The built-in endpoints that are not per collection: health, collections, files, realtime,
-batch, settings, crons and these descriptions themselves.
+"""The built-in endpoints that are not per collection: health, collections, SQL, files, realtime,
+batch, settings, crons and these descriptions themselves; with admin_ops.py's settings tests,
+backups and API keys, and logs_ops.py's logs and metrics.
 
 `BUILTIN` maps (method, path) to (superusers only?, operation). Record and auth endpoints are
-described per collection instead (record_ops.py), under the paths in `PER_COLLECTION`."""
+described per collection instead (record_ops.py, auth_flow_ops.py), under the paths in
+`PER_COLLECTION`."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from roost.core.apidocs import admin_ops, auth_flow_ops, logs_ops
+from roost.core.apidocs.ops_common import COLLECTION, op, path_param
 from roost.core.apidocs.shared import (
     NO_CONTENT,
-    OPTIONAL_AUTH,
-    REQUIRED_AUTH,
     errors,
     json_body,
     json_response,
@@ -29,6 +31,7 @@ PER_COLLECTION = {
     ("GET", "/api/collections/{collection}/auth-methods"),
     ("POST", "/api/collections/{collection}/auth-with-password"),
     ("POST", "/api/collections/{collection}/auth-refresh"),
+    *(("POST", f"/api/collections/{{collection}}/{flow}") for flow in auth_flow_ops.FLOW_PATHS),
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -152,51 +155,10 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def _op(
-    op_id: str,
-    tag: str,
-    summary: str,
-    responses: dict[str, Any],
-    *,
-    superuser: bool = False,
-    body: dict[str, Any] | None = None,
-    parameters: list[dict[str, Any]] | None = None,
-    description: str = "",
-) -> dict[str, Any]:
-    op: dict[str, Any] = {"operationId": op_id, "tags": [tag], "summary": summary}
-    if description:
-        op["description"] = description
-    if parameters:
-        op["parameters"] = parameters
-    if body is not None:
-        op["requestBody"] = body
-    all_responses = dict(responses)
-    if superuser:
-        all_responses.update(errors(401, 403))
-        op["security"] = REQUIRED_AUTH
-        op["x-roost-rule"] = None
-    else:
-        op["security"] = OPTIONAL_AUTH
-    op["responses"] = all_responses
-    return op
-
-
-def _path_param(name: str, description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-        "description": description,
-    }
-
-
-COLLECTION = _path_param("collection", "A collection name or id.")
-
 BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ("GET", "/api/health"): (
         False,
-        _op(
+        op(
             "health",
             "health",
             "Health check",
@@ -206,7 +168,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("GET", "/api/collections"): (
         True,
-        _op(
+        op(
             "list_collections",
             "collections",
             "List collections",
@@ -217,7 +179,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("POST", "/api/collections"): (
         True,
-        _op(
+        op(
             "create_collection",
             "collections",
             "Create a collection",
@@ -228,7 +190,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("GET", "/api/collections/meta/scaffolds"): (
         True,
-        _op(
+        op(
             "collection_scaffolds",
             "collections",
             "Default definitions of new collections, by type",
@@ -238,7 +200,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("PUT", "/api/collections/import"): (
         True,
-        _op(
+        op(
             "import_collections",
             "collections",
             "Replace the collections with the given definitions",
@@ -249,7 +211,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("POST", "/api/sql"): (
         True,
-        _op(
+        op(
             "sql",
             "sql",
             "Run an SQL query",
@@ -261,7 +223,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("GET", "/api/collections/{collection}"): (
         True,
-        _op(
+        op(
             "view_collection",
             "collections",
             "View a collection",
@@ -272,7 +234,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("PATCH", "/api/collections/{collection}"): (
         True,
-        _op(
+        op(
             "update_collection",
             "collections",
             "Update a collection",
@@ -284,7 +246,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("DELETE", "/api/collections/{collection}"): (
         True,
-        _op(
+        op(
             "delete_collection",
             "collections",
             "Delete a collection and its records",
@@ -295,7 +257,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("DELETE", "/api/collections/{collection}/truncate"): (
         True,
-        _op(
+        op(
             "truncate_collection",
             "collections",
             "Delete every record of a collection",
@@ -306,7 +268,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("POST", "/api/files/token"): (
         False,
-        _op(
+        op(
             "file_token",
             "files",
             "A short-lived token for protected files",
@@ -316,7 +278,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("GET", "/api/files/{collection}/{recordId}/{filename}"): (
         False,
-        _op(
+        op(
             "download_file",
             "files",
             "Download a record's file",
@@ -331,8 +293,8 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
             },
             parameters=[
                 COLLECTION,
-                _path_param("recordId", "The record's id."),
-                _path_param("filename", "The stored file name."),
+                path_param("recordId", "The record's id."),
+                path_param("filename", "The stored file name."),
                 {
                     "name": "thumb",
                     "in": "query",
@@ -356,7 +318,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("GET", "/api/realtime"): (
         False,
-        _op(
+        op(
             "realtime_connect",
             "realtime",
             "Open the realtime event stream",
@@ -372,7 +334,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("POST", "/api/realtime"): (
         False,
-        _op(
+        op(
             "realtime_subscribe",
             "realtime",
             "Set the subscriptions of a realtime client",
@@ -382,7 +344,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("POST", "/api/batch"): (
         False,
-        _op(
+        op(
             "batch",
             "batch",
             "Several record writes in one transaction",
@@ -394,7 +356,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("GET", "/api/settings"): (
         True,
-        _op(
+        op(
             "get_settings",
             "settings",
             "View the settings",
@@ -404,7 +366,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("PATCH", "/api/settings"): (
         True,
-        _op(
+        op(
             "update_settings",
             "settings",
             "Change the settings",
@@ -415,7 +377,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("GET", "/api/crons"): (
         True,
-        _op(
+        op(
             "list_crons",
             "crons",
             "List the scheduled jobs",
@@ -425,18 +387,18 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("POST", "/api/crons/{id}"): (
         True,
-        _op(
+        op(
             "run_cron",
             "crons",
             "Run a scheduled job now",
             {"204": NO_CONTENT, **errors(404)},
             superuser=True,
-            parameters=[_path_param("id", "The job id.")],
+            parameters=[path_param("id", "The job id.")],
         ),
     ),
     ("GET", "/api/openapi.json"): (
         False,
-        _op(
+        op(
             "openapi",
             "docs",
             "This description, for the caller",
@@ -445,7 +407,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("GET", "/api/schema/{collection}.json"): (
         False,
-        _op(
+        op(
             "json_schema",
             "docs",
             "JSON Schema (2020-12) of a collection's records",
@@ -462,7 +424,7 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
     ),
     ("GET", "/api/schema/types.ts"): (
         False,
-        _op(
+        op(
             "typescript_types",
             "docs",
             "TypeScript types of the collections the caller may read (pocketbase-typegen style)",
@@ -475,3 +437,9 @@ BUILTIN: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {
         ),
     ),
 }
+
+BUILTIN.update(admin_ops.BUILTIN)
+BUILTIN.update(logs_ops.BUILTIN)
+SCHEMAS.update(admin_ops.SCHEMAS)
+SCHEMAS.update(logs_ops.SCHEMAS)
+SCHEMAS.update(auth_flow_ops.SCHEMAS)

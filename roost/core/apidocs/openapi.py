@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from roost.core.apidocs import builtin_ops, record_ops, shared
+from roost.core.apidocs import auth_flow_ops, builtin_ops, record_ops, shared
 from roost.core.apidocs.audience import Audience, usable
 from roost.core.apidocs.names import type_names
 from roost.core.apidocs.record_schema import record_schema, write_body_schema
@@ -22,7 +22,17 @@ if TYPE_CHECKING:
 
 OPENAPI_VERSION = "3.1.0"
 # served by the docs module itself, not described
-UNDESCRIBED = {("GET", "/api/openapi.yaml"), ("GET", "/api/docs"), ("GET", "/api/docs/{file...}")}
+UNDESCRIBED = {
+    ("GET", "/api/openapi.yaml"),
+    ("GET", "/api/docs"),
+    ("GET", "/api/docs/{file...}"),
+    # the HTML pages the mails link to (auth_pages.py): for people in a browser, not an API
+    ("GET", "/_/"),
+    ("GET", "/_/{file}"),
+    # where an OAuth2 provider sends the browser back: it answers only redirects to those pages
+    ("GET", "/api/oauth2-redirect"),
+    ("POST", "/api/oauth2-redirect"),
+}
 # the route as mounted -> the path it is described under
 ALIASES = {
     ("GET", "/api/schema/{file}"): ("GET", "/api/schema/{collection}.json"),
@@ -64,6 +74,7 @@ def build_document(
         coll_paths = record_ops.record_paths(coll, audience, type_name, has_files)
         if coll.is_auth:
             coll_paths.update(record_ops.auth_paths(coll, audience, type_name))
+            coll_paths.update(auth_flow_ops.flow_paths(coll, audience, type_name))
             schemas[f"{type_name}AuthResponse"] = record_ops.auth_response_schema(type_name)
         paths.update(coll_paths)
         schemas[f"{type_name}Record"] = record_schema(coll, audience, app.registry)

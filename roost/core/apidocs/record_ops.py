@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from roost.core.apidocs.audience import Audience, password_auth
+from roost.core.apidocs.auth_flow_ops import mfa_step
 from roost.core.apidocs.shared import (
     LIST_PARAMS,
     NO_CONTENT,
@@ -53,6 +54,7 @@ PASSWORD_LOGIN: dict[str, Any] = {
         },
         "password": {"type": "string", "minLength": 1, "writeOnly": True},
         "identityField": {"type": "string", "description": "Check only this identity field."},
+        "mfaId": {"type": "string", "description": "With MFA: the id a first sign-in answered."},
     },
     "required": ["identity", "password"],
 }
@@ -210,7 +212,11 @@ def auth_paths(coll: Collection, audience: Audience, type_name: str) -> dict[str
                 "security": OPTIONAL_AUTH,
                 "parameters": params(*RECORD_PARAMS),
                 "requestBody": json_body(PASSWORD_LOGIN),
-                "responses": {"200": json_response(auth_response), **errors(400, 403, 404, 429)},
+                "responses": {
+                    "200": json_response(auth_response),
+                    **mfa_step(coll),
+                    **errors(400, 403, 404, 429),
+                },
             }
         }
     if audience.collection_id == coll.id:
