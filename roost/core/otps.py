@@ -7,85 +7,23 @@ record's OTPs go when the record is deleted or its tokenKey changes (a password 
 
 from __future__ import annotations
 
-import copy
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from roost.core.collection_defaults import CREATED_FIELD, ID_FIELD, UPDATED_FIELD
 from roost.core.collections import Collection
 from roost.core.events import RecordEvent
 from roost.core.records import SUPERUSERS_ID, Caller, fetch_record
+from roost.core.system_collections import OTPS_ID as ID
+from roost.core.system_collections import OTPS_NAME as NAME
 
 if TYPE_CHECKING:
     from roost.core.app import App
 
-NAME = "_otps"
-ID = "pbc_1638494021"
 CLEANUP_JOB = "__pbOTPCleanup__"
 # auth-with-otp attempts per record and client address: PocketBase's fixed rule
 MAX_ATTEMPTS = 5
 ATTEMPTS_WINDOW = 180.0
-_OWNER_RULE = (
-    "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId"
-)
-
-
-def _text(field_id: str, name: str, required: bool, hidden: bool = False) -> dict[str, Any]:
-    return {
-        "autogeneratePattern": "",
-        "help": "",
-        "hidden": hidden,
-        "id": field_id,
-        "max": 0,
-        "min": 0,
-        "name": name,
-        "pattern": "",
-        "presentable": False,
-        "primaryKey": False,
-        "required": required,
-        "system": True,
-        "type": "text",
-    }
-
-
-def otps_spec() -> dict[str, Any]:
-    created, updated = copy.deepcopy(CREATED_FIELD), copy.deepcopy(UPDATED_FIELD)
-    created["system"] = updated["system"] = True
-    return {
-        "id": ID,
-        "name": NAME,
-        "type": "base",
-        "system": True,
-        "listRule": _OWNER_RULE,
-        "viewRule": _OWNER_RULE,
-        "createRule": None,
-        "updateRule": None,
-        "deleteRule": None,
-        "fields": [
-            copy.deepcopy(ID_FIELD),
-            _text("text455797646", "collectionRef", True),
-            _text("text127846527", "recordRef", True),
-            {
-                "cost": 8,
-                "help": "",
-                "hidden": True,
-                "id": "password901924565",
-                "max": 0,
-                "min": 0,
-                "name": "password",
-                "pattern": "",
-                "presentable": False,
-                "required": True,
-                "system": True,
-                "type": "password",
-            },
-            _text("text3866985172", "sentTo", False, hidden=True),
-            created,
-            updated,
-        ],
-        "indexes": ["CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)"],
-    }
 
 
 def collection(app: App) -> Collection:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from roost.core.collection_defaults import ID_FIELD
-from roost.core.otps import otps_spec
 
 # PocketBase's creation order; `created` follows it, and with it GET /api/collections
 ORDER = ("_mfas", "_otps", "_externalAuths", "_authOrigins")
@@ -81,6 +80,35 @@ def mfas_spec() -> dict[str, Any]:
         "_mfas",
         [_text("text1582905952", "method")],
         ["CREATE INDEX `idx_mfas_collectionRef_recordRef` ON `_mfas` (collectionRef,recordRef)"],
+        deletable=False,
+    )
+
+
+OTPS_ID = "pbc_1638494021"
+OTPS_NAME = "_otps"
+
+
+def otps_spec() -> dict[str, Any]:
+    """One-time passwords (roost/core/otps.py): the bcrypt hash of the code and where it went."""
+    password = {
+        "cost": 8,
+        "help": "",
+        "hidden": True,
+        "id": "password901924565",
+        "max": 0,
+        "min": 0,
+        "name": "password",
+        "pattern": "",
+        "presentable": False,
+        "required": True,
+        "system": True,
+        "type": "password",
+    }
+    return _spec(
+        OTPS_ID,
+        OTPS_NAME,
+        [password, _text("text3866985172", "sentTo", hidden=True, required=False)],
+        ["CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)"],
         deletable=False,
     )
 
