@@ -1,0 +1,3 @@
+// Placeholder replaced below
+import { html } from "../../html.js";
+export function CollectionEditor() { return html`<p>…</p>`; }
