@@ -13,31 +13,6 @@ from tests.e2e.dashboard.conftest import EMAIL, PASSWORD, Dashboard, login
 pytestmark = pytest.mark.e2e
 
 
-def test_installer_link_creates_the_first_superuser(page, dashboard: Dashboard):
-    page.goto(dashboard.install_link)
-    expect(page.get_by_role("heading", name="Create your first superuser")).to_be_visible()
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirm").fill("not the same")
-    page.get_by_role("button", name="Create superuser and login").click()
-    expect(page.get_by_text("Values don't match.")).to_be_visible()
-    page.get_by_label("Password confirm").fill(PASSWORD)
-    page.get_by_role("button", name="Create superuser and login").click()
-    # signed in, on the collections screen
-    expect(page.get_by_role("navigation", name="Collections")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"#/collections\?collection="))
-    # the installer account is gone, so its link no longer creates superusers
-    with dashboard.api(dashboard.superuser_token()) as c:
-        emails = [r["email"] for r in c.get("/api/collections/_superusers/records").json()["items"]]
-        assert emails == [EMAIL]
-    with dashboard.api(dashboard.install_token) as c:
-        r = c.post(
-            "/api/collections/_superusers/records",
-            json={"email": "x@example.com", "password": PASSWORD, "passwordConfirm": PASSWORD},
-        )
-        assert r.status_code in (401, 403)
-
-
 def test_login_logout_and_guarded_screens(page, dashboard: Dashboard, superuser):
     page.goto(dashboard.url + "/_/#/settings")
     expect(page).to_have_url(re.compile(r"#/login$"))  # signed out: sent to the login screen

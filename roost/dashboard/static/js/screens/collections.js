@@ -40,7 +40,9 @@ function Sidebar({ current, onNew }) {
 }
 
 export default function Collections({ query }) {
-  const [editing, setEditing] = useState(null); // null | {collection} (undefined collection = new)
+  // null, or {collection, key}: the editor's subject (a collection without id is created)
+  const [editing, setEditing] = useState(null);
+  const edit = (collection) => setEditing({ collection, key: Math.random() });
   useEffect(() => {
     loadCollections().catch((err) => toast(errorMessage(err, "Failed to load the collections."), "error"));
   }, []);
@@ -60,11 +62,12 @@ export default function Collections({ query }) {
     loadCollections().then(() => coll && navigate("/collections", { collection: coll.name }, true));
   };
   return html`<div class="page page-with-aside">
-    <${Sidebar} current=${current} onNew=${() => setEditing({ collection: null })}/>
+    <${Sidebar} current=${current} onNew=${() => edit(null)}/>
     <div class="page-body">
-      ${current ? html`<${CollectionPage} collection=${current} onEdit=${() => setEditing({ collection: current })}/>`
+      ${current ? html`<${CollectionPage} collection=${current} onEdit=${() => edit(current)}/>`
         : collectionsLoaded.value ? html`<p class="muted">No collections yet.</p>` : html`<p class="loading">Loading…</p>`}
     </div>
-    ${editing ? html`<${CollectionEditor} collection=${editing.collection} onClose=${() => setEditing(null)} onSaved=${saved}/>` : null}
+    ${editing ? html`<${CollectionEditor} key=${editing.key} collection=${editing.collection}
+      onClose=${() => setEditing(null)} onSaved=${saved} onDuplicate=${edit}/>` : null}
   </div>`;
 }

@@ -1,0 +1,188 @@
+"""Building a schema in the browser: two collections joined by a relation, with rules written in
+the rules editor (autocomplete included); then a rule change that a guest notices through the API,
+a rename confirmed in the destructive-changes dialog, duplicate, truncate and delete."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.dashboard.conftest import Dashboard
+
+pytestmark = pytest.mark.e2e
+
+
+def rule(page, label):  # type: ignore[no-untyped-def]
+    """The box of one rule editor (its textarea and its superusers-only switch)."""
+    return page.locator(".rule").filter(has=page.get_by_label(label, exact=True))
+
+
+def add_field(page, type_label, name):  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name="New field").click()
+    page.get_by_role("button", name=type_label, exact=True).click()
+    page.get_by_label("Field name").and_(page.locator(":focus")).fill(name)  # the new field's name is focused
+
+
+def open_editor(page, dashboard: Dashboard, collection: str):  # type: ignore[no-untyped-def]
+    page.goto(f"{dashboard.url}/_/#/collections?collection={collection}")
+    page.get_by_role("button", name="Edit collection").click()
+    return page.get_by_role("dialog", name="Edit collection")
+
+
+def schema(dashboard: Dashboard, name: str) -> dict:
+    with dashboard.api(dashboard.superuser_token()) as c:
+        r = c.get(f"/api/collections/{name}")
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+def test_build_a_two_collection_schema_with_a_relation_and_rules(signed_in, dashboard: Dashboard):
+    page = signed_in
+    page.get_by_role("button", name="New collection").click()
+    dialog = page.get_by_role("dialog", name="New collection")
+    dialog.get_by_label("Name", exact=True).fill("authors")
+    add_field(page, "Plain text", "name")
+    dialog.get_by_role("tab", name="API Rules").click()
+    for label in ("List/Search rule", "View rule"):
+        rule(page, label).get_by_role("button", name="Unlock and set custom rule").click()
+    dialog.get_by_role("button", name="Create", exact=True).click()
+    expect(
+        page.get_by_role("navigation", name="Collections").get_by_role("link", name="authors")
+    ).to_be_visible()
+
+    page.get_by_role("button", name="New collection").click()
+    dialog = page.get_by_role("dialog", name="New collection")
+    dialog.get_by_label("Name", exact=True).fill("posts")
+    add_field(page, "Plain text", "title")
+    add_field(page, "Relation", "author")
+    dialog.get_by_label("Collection", exact=True).select_option(label="authors")
+    dialog.get_by_role("tab", name="API Rules").click()
+    rule(page, "List/Search rule").get_by_role("button", name="Unlock and set custom rule").click()
+    box = page.get_by_label("List/Search rule", exact=True)
+    box.type("autho")
+    expect(page.get_by_role("option", name="author.name", exact=True)).to_be_visible()  # a relation's fields
+    page.get_by_role("option", name="author.name", exact=True).click()
+    box.press("End")
+    box.type(' != "" && @request.a')
+    expect(page.get_by_role("option", name="@request.auth.", exact=True)).to_be_visible()
+    box.press("Escape")
+    box.type('uth.id = "" || @collection.auth')
+    expect(page.get_by_role("option", name="@collection.authors.", exact=True)).to_be_visible()
+    box.press("Escape")
+    box.press("Control+a")
+    box.type('author.name != ""')
+    rule(page, "View rule").get_by_role("button", name="Unlock and set custom rule").click()
+    dialog.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("heading", name="Collections / posts")).to_be_visible()
+
+    posts, authors = schema(dashboard, "posts"), schema(dashboard, "authors")
+    author = next(f for f in posts["fields"] if f["name"] == "author")
+    assert author["type"] == "relation" and author["collectionId"] == authors["id"]
+    assert posts["listRule"] == 'author.name != ""' and posts["viewRule"] == ""
+    assert posts["createRule"] is None and authors["listRule"] == ""
+    assert [f["name"] for f in authors["fields"]] == ["id", "name", "created", "updated"]
+
+
+@pytest.fixture(scope="module")
+def library(dashboard: Dashboard, superuser) -> None:
+    """writers <- books (relation), open to guests, with a record each, made through the API so
+    the journeys below do not depend on the one above (or on running in one process)."""
+    with dashboard.api(dashboard.superuser_token()) as su:
+        fields = [{"name": "name", "type": "text"}, {"name": "bio", "type": "text"}]
+        writers = su.post(
+            "/api/collections",
+            json={"name": "writers", "type": "base", "listRule": "", "viewRule": "", "fields": fields},
+        ).json()
+        relation = {"name": "writer", "type": "relation", "collectionId": writers["id"], "maxSelect": 1}
+        r = su.post(
+            "/api/collections",
+            json={
+                "name": "books",
+                "type": "base",
+                "listRule": 'writer.name != ""',
+                "viewRule": "",
+                "fields": [{"name": "title", "type": "text"}, relation],
+            },
+        )
+        assert r.status_code == 200, r.text
+        ann = su.post("/api/collections/writers/records", json={"name": "Ann", "bio": "Writes."}).json()
+        r = su.post("/api/collections/books/records", json={"title": "Hello", "writer": ann["id"]})
+        assert r.status_code == 200, r.text
+
+
+def test_a_rule_change_takes_access_away_from_guests(signed_in, dashboard: Dashboard, library):
+    page = signed_in
+    with dashboard.api() as guest:
+        assert guest.get("/api/collections/books/records").json()["totalItems"] == 1
+
+    dialog = open_editor(page, dashboard, "books")
+    dialog.get_by_role("tab", name="API Rules").click()
+    rule(page, "List/Search rule").get_by_role("button", name="Set superusers only").click()
+    expect(page.get_by_label("List/Search rule", exact=True)).to_be_disabled()
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("dialog", name="Edit collection")).to_be_hidden()
+
+    with dashboard.api() as guest:
+        r = guest.get("/api/collections/books/records")
+        assert r.status_code == 403, r.text
+        assert r.json()["message"] == "Only superusers can perform this action."
+    assert schema(dashboard, "books")["listRule"] is None
+
+
+def test_rename_and_remove_fields_after_confirming_the_destructive_changes(
+    signed_in, dashboard: Dashboard, library
+):
+    page = signed_in
+    dialog = open_editor(page, dashboard, "writers")
+    add_field(page, "Number", "age")
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("dialog", name="Edit collection")).to_be_hidden()
+    assert "age" in [f["name"] for f in schema(dashboard, "writers")["fields"]]
+
+    dialog = open_editor(page, dashboard, "writers")
+    dialog.get_by_label("Field name").nth(2).fill("about")
+    dialog.get_by_role("button", name="Remove age").click()
+    dialog.get_by_role("button", name="Save changes").click()
+    confirm = page.get_by_role("dialog", name="Confirm collection changes")
+    expect(confirm.get_by_text('Renamed field "bio" to "about"')).to_be_visible()
+    expect(confirm.get_by_text('Deleted field "age"')).to_be_visible()
+    confirm.get_by_role("button", name="No").click()  # nothing saved; the editor stays open
+    assert "age" in [f["name"] for f in schema(dashboard, "writers")["fields"]]
+    dialog.get_by_role("button", name="Save changes").click()
+    page.get_by_role("dialog", name="Confirm collection changes").get_by_role(
+        "button", name="Confirm"
+    ).click()
+    expect(page.get_by_role("dialog", name="Edit collection")).to_be_hidden()
+    names = [f["name"] for f in schema(dashboard, "writers")["fields"]]
+    assert "about" in names and "bio" not in names and "age" not in names
+    with dashboard.api(dashboard.superuser_token()) as su:  # the renamed column kept its data
+        assert su.get("/api/collections/writers/records").json()["items"][0]["about"] == "Writes."
+
+
+def test_duplicate_truncate_and_delete(signed_in, dashboard: Dashboard, library):
+    page = signed_in
+    dialog = open_editor(page, dashboard, "writers")
+    dialog.get_by_role("button", name="Duplicate").click()
+    dialog = page.get_by_role("dialog", name="New collection")
+    expect(dialog.get_by_label("Name", exact=True)).to_have_value("writers_duplicate")
+    dialog.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("heading", name="Collections / writers_duplicate")).to_be_visible()
+    copy = schema(dashboard, "writers_duplicate")
+    assert [f["name"] for f in copy["fields"]] == [f["name"] for f in schema(dashboard, "writers")["fields"]]
+
+    dialog = open_editor(page, dashboard, "books")
+    dialog.get_by_role("button", name="Truncate").click()
+    page.get_by_role("dialog", name="Truncate collection").get_by_role("button", name="Truncate").click()
+    expect(page.get_by_text('Successfully truncated collection "books".')).to_be_visible()
+    with dashboard.api(dashboard.superuser_token()) as su:
+        assert su.get("/api/collections/books/records").json()["totalItems"] == 0
+
+    page.keyboard.press("Escape")
+    dialog = open_editor(page, dashboard, "writers_duplicate")
+    dialog.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog", name="Delete collection").get_by_role("button", name="Delete").click()
+    expect(
+        page.get_by_role("navigation", name="Collections").get_by_role("link", name="writers_duplicate")
+    ).to_be_hidden()
+    with dashboard.api(dashboard.superuser_token()) as su:
+        assert su.get("/api/collections/writers_duplicate").status_code == 404
