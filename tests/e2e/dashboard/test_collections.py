@@ -186,3 +186,93 @@ def test_duplicate_truncate_and_delete(signed_in, dashboard: Dashboard, library)
     ).to_be_hidden()
     with dashboard.api(dashboard.superuser_token()) as su:
         assert su.get("/api/collections/writers_duplicate").status_code == 404
+
+
+TYPES = [
+    ("Plain text", "text"),
+    ("Rich editor", "editor"),
+    ("Number", "number"),
+    ("Bool", "bool"),
+    ("Email", "email"),
+    ("URL", "url"),
+    ("DateTime", "date"),
+    ("Autodate", "autodate"),
+    ("Select", "select"),
+    ("File", "file"),
+    ("Relation", "relation"),
+    ("JSON", "json"),
+    ("Geo Point", "geoPoint"),
+    ("Password", "password"),
+]
+
+
+def test_every_field_type_with_its_options(signed_in, dashboard: Dashboard, library):
+    page = signed_in
+    page.get_by_role("button", name="New collection").click()
+    dialog = page.get_by_role("dialog", name="New collection")
+    dialog.get_by_label("Name", exact=True).fill("kitchen")
+    for label, type_ in TYPES:
+        add_field(page, label, "f_" + type_)
+    cards = dialog.get_by_role("list", name="Fields").get_by_role("listitem")
+
+    def card(type_: str):  # type: ignore[no-untyped-def]
+        return cards.nth([t for _, t in TYPES].index(type_))  # a new collection lists no id field
+
+    card("text").get_by_label("Validation pattern").fill("^[a-z]+$")
+    card("text").get_by_label("Nonempty").check()
+    card("number").get_by_label("No decimals").check()
+    card("number").get_by_label("Min", exact=True).fill("1")
+    card("email").get_by_label("Only domains").fill("example.com, example.org")
+    card("autodate").get_by_label("Update").check()
+    card("select").get_by_label("Choices").fill("draft, published")
+    card("select").get_by_label("Multiple").check()
+    card("file").get_by_label("Protected").check()
+    card("file").get_by_label("Allowed mime types").fill("image/png")
+    card("relation").get_by_label("Collection", exact=True).select_option(label="writers")
+    card("relation").get_by_label("Cascade delete").check()
+    card("json").get_by_label("Max size (bytes)").fill("2000")
+    card("password").get_by_label("Min length").fill("10")
+    card("geoPoint").get_by_label("Hidden").check()
+    # reorder from the keyboard: Bool goes above Number
+    card("bool").get_by_role("button", name="Move f_bool up").click()
+    dialog.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("heading", name="Collections / kitchen")).to_be_visible()
+
+    got = {f["name"]: f for f in schema(dashboard, "kitchen")["fields"]}
+    names = list(got)
+    assert names.index("f_bool") < names.index("f_number")
+    assert {got["f_" + t]["type"] for _, t in TYPES} == {t for _, t in TYPES}
+    assert got["f_text"]["pattern"] == "^[a-z]+$" and got["f_text"]["required"] is True
+    assert got["f_number"]["onlyInt"] is True and got["f_number"]["min"] == 1
+    assert got["f_email"]["onlyDomains"] == ["example.com", "example.org"]
+    assert got["f_autodate"]["onCreate"] is True and got["f_autodate"]["onUpdate"] is True
+    assert got["f_select"]["values"] == ["draft", "published"] and got["f_select"]["maxSelect"] == 2
+    assert got["f_file"]["protected"] is True and got["f_file"]["mimeTypes"] == ["image/png"]
+    assert got["f_relation"]["collectionId"] == schema(dashboard, "writers")["id"]
+    assert got["f_relation"]["cascadeDelete"] is True
+    assert got["f_json"]["maxSize"] == 2000 and got["f_password"]["min"] == 10
+    assert got["f_geoPoint"]["hidden"] is True
+
+
+def test_a_view_collection_from_its_query(signed_in, dashboard: Dashboard, library):
+    page = signed_in
+    page.get_by_role("button", name="New collection").click()
+    dialog = page.get_by_role("dialog", name="New collection")
+    dialog.get_by_label("Name", exact=True).fill("writer_names")
+    dialog.get_by_label("Type").select_option(label="View")
+    dialog.get_by_role("tab", name="Query").click()
+    dialog.get_by_label("Select query").fill("SELECT id, name FROM writers")
+    dialog.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("heading", name="Collections / writer_names")).to_be_visible()
+    view = schema(dashboard, "writer_names")
+    assert view["type"] == "view" and [f["name"] for f in view["fields"]] == ["id", "name"]
+    # a bad query is refused with the server's message, and nothing is created
+    page.get_by_role("button", name="New collection").click()
+    dialog = page.get_by_role("dialog", name="New collection")
+    dialog.get_by_label("Name", exact=True).fill("broken_view")
+    dialog.get_by_label("Type").select_option(label="View")
+    dialog.get_by_label("Select query").fill("SELECT nope FROM nowhere")
+    dialog.get_by_role("button", name="Create", exact=True).click()
+    expect(dialog.get_by_text("Invalid query")).to_be_visible()  # shown under the query box
+    with dashboard.api(dashboard.superuser_token()) as su:
+        assert su.get("/api/collections/broken_view").status_code == 404

@@ -61,8 +61,10 @@ export function FieldsEditor({ fields, setFields }) {
   };
   const add = (type) => {
     // before the trailing created/updated autodate fields, where a new collection keeps them
+    // (autodate fields added here are the user's own and stay where they were put)
+    const added = (f) => String(f._key || "").startsWith("new-");
     let at = fields.length;
-    while (at > 0 && fields[at - 1].type === "autodate") at--;
+    while (at > 0 && fields[at - 1].type === "autodate" && !added(fields[at - 1])) at--;
     const next = fields.slice();
     next.splice(at, 0, newField(type, fields));
     setFields(next);
