@@ -276,3 +276,39 @@ def test_a_view_collection_from_its_query(signed_in, dashboard: Dashboard, libra
     expect(dialog.get_by_text("Invalid query")).to_be_visible()  # shown under the query box
     with dashboard.api(dashboard.superuser_token()) as su:
         assert su.get("/api/collections/broken_view").status_code == 404
+
+
+def test_sidebar_search_pins_system_group_and_dialog_focus(signed_in, dashboard: Dashboard, library):
+    page = signed_in
+    sidebar = page.get_by_role("navigation", name="Collections")
+    expect(sidebar.get_by_role("link", name="_superusers")).to_be_hidden()  # the System group starts closed
+    sidebar.get_by_role("button", name="System").click()
+    expect(sidebar.get_by_role("link", name="_superusers")).to_be_visible()
+    sidebar.get_by_label("Search collections").fill("writ")
+    expect(sidebar.get_by_role("link", name="writers")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="books")).to_be_hidden()
+    sidebar.get_by_label("Search collections").fill("")
+    sidebar.get_by_role("button", name="Pin books").click()
+    expect(sidebar.get_by_text("Pinned")).to_be_visible()
+    page.reload()  # pins are kept by the browser
+    expect(sidebar.get_by_role("button", name="Unpin books")).to_have_attribute("aria-pressed", "true")
+
+    # the dialog takes focus, Escape closes it, focus returns to the button that opened it
+    new = sidebar.get_by_role("button", name="New collection")
+    new.click()
+    dialog = page.get_by_role("dialog", name="New collection")
+    expect(dialog.get_by_label("Name", exact=True)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(new).to_be_focused()
+
+    # Ctrl+S saves the editor
+    page.goto(f"{dashboard.url}/_/#/collections?collection=books")
+    page.get_by_role("button", name="Edit collection").click()
+    dialog = page.get_by_role("dialog", name="Edit collection")
+    dialog.get_by_role("tab", name="API Rules").click()
+    rule(page, "Create rule").get_by_role("button", name="Unlock and set custom rule").click()
+    page.get_by_label("Create rule", exact=True).fill('@request.auth.id != ""')
+    page.keyboard.press("Control+s")
+    expect(dialog).to_be_hidden()
+    assert schema(dashboard, "books")["createRule"] == '@request.auth.id != ""'

@@ -3,7 +3,7 @@
 //   <Dialog open=${open} title="New collection" onClose=${() => setOpen(false)} footer=${buttons}>body</Dialog>
 import { html, useEffect, useRef, useId } from "../html.js";
 
-export function Dialog({ open, title, onClose, children, footer, wide = false, class: cls = "" }) {
+export function Dialog({ open, title, onClose, children, footer, wide = false, class: cls = "", onKeyDown = null }) {
   const ref = useRef(null);
   const titleId = useId();
   useEffect(() => {
@@ -14,14 +14,18 @@ export function Dialog({ open, title, onClose, children, footer, wide = false, c
       dlg.showModal();
       const first = dlg.querySelector("[autofocus], .dialog-body input, .dialog-body select, .dialog-body textarea, .dialog-body button");
       if (first) first.focus();
-      return () => { if (before && before.focus) before.focus(); };
+      return () => {
+        // close before refocusing: while a modal is open the page behind it is inert
+        if (dlg.open) dlg.close();
+        if (before && before.isConnected && before.focus) before.focus();
+      };
     }
     if (!open && dlg.open) dlg.close();
     return undefined;
   }, [open]);
   const cancel = (e) => { e.preventDefault(); onClose(); };
   if (!open) return null;
-  return html`<dialog ref=${ref} class=${"dialog " + (wide ? "dialog-wide " : "") + cls} aria-labelledby=${titleId} onCancel=${cancel}>
+  return html`<dialog ref=${ref} class=${"dialog " + (wide ? "dialog-wide " : "") + cls} aria-labelledby=${titleId} onCancel=${cancel} onKeyDown=${onKeyDown}>
     <header class="dialog-head">
       <h2 id=${titleId}>${title}</h2>
       <button type="button" class="btn-icon" aria-label="Close" onClick=${onClose}>×</button>

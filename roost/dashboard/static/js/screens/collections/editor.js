@@ -128,7 +128,11 @@ export function CollectionEditor({ collection, onClose, onSaved, onDuplicate }) 
     <${Button} onClick=${onClose}>Cancel<//>
     <${Button} kind="primary" busy=${busy} onClick=${save}>${isNew ? "Create" : "Save changes"}<//>`;
 
-  return html`<${Dialog} open wide title=${isNew ? "New collection" : "Edit collection"} onClose=${onClose} footer=${footer}>
+  // Ctrl+S / Cmd+S saves, as in PocketBase's panels
+  const keys = (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") { e.preventDefault(); if (!busy) save(); }
+  };
+  return html`<${Dialog} open wide title=${isNew ? "New collection" : "Edit collection"} onClose=${onClose} footer=${footer} onKeyDown=${keys}>
     <div class="row">
       <${Field} class="grow" label="Name" value=${draft.name} required autofocus placeholder='eg. "posts"' spellcheck="false"
         disabled=${!!draft.system} error=${errors.name} onInput=${(e) => set({ name: e.target.value.replace(/\s+/g, "_") })}/>
