@@ -312,3 +312,28 @@ def test_sidebar_search_pins_system_group_and_dialog_focus(signed_in, dashboard:
     page.keyboard.press("Control+s")
     expect(dialog).to_be_hidden()
     assert schema(dashboard, "books")["createRule"] == '@request.auth.id != ""'
+
+
+def test_auth_options_and_rule_autocomplete_from_the_keyboard(signed_in, dashboard: Dashboard):
+    page = signed_in
+    page.get_by_role("button", name="New collection").click()
+    dialog = page.get_by_role("dialog", name="New collection")
+    dialog.get_by_label("Name", exact=True).fill("members")
+    dialog.get_by_label("Type").select_option(label="Auth")
+    dialog.get_by_role("tab", name="Options").click()
+    otp = dialog.locator("section").filter(has_text="One-time password (OTP)")
+    otp.get_by_label("Enable").check()
+    otp.get_by_label("Duration (in seconds)").fill("300")
+    dialog.get_by_role("tab", name="API Rules").click()
+    rule(page, "View rule").get_by_role("button", name="Unlock and set custom rule").click()
+    box = page.get_by_label("View rule", exact=True)
+    box.type("@request.auth.i")
+    expect(page.get_by_role("option", name="@request.auth.id", exact=True)).to_be_visible()
+    box.press("Enter")  # takes the highlighted suggestion
+    box.type(" = id")
+    dialog.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("heading", name="Collections / members")).to_be_visible()
+    members = schema(dashboard, "members")
+    assert members["type"] == "auth" and members["viewRule"] == "@request.auth.id = id"
+    assert members["otp"]["enabled"] is True and members["otp"]["duration"] == 300
+    assert {"email", "password", "tokenKey", "verified"} <= {f["name"] for f in members["fields"]}
