@@ -4,6 +4,8 @@ a rename confirmed in the destructive-changes dialog, duplicate, truncate and de
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -337,3 +339,23 @@ def test_auth_options_and_rule_autocomplete_from_the_keyboard(signed_in, dashboa
     assert members["type"] == "auth" and members["viewRule"] == "@request.auth.id = id"
     assert members["otp"]["enabled"] is True and members["otp"]["duration"] == 300
     assert {"email", "password", "tokenKey", "verified"} <= {f["name"] for f in members["fields"]}
+
+
+def test_a_unique_index_from_the_indexes_editor(signed_in, dashboard: Dashboard, library):
+    page = signed_in
+    dialog = open_editor(page, dashboard, "writers")
+    dialog.get_by_role("button", name="New index").click()
+    index = page.get_by_role("dialog", name="Create index")
+    index.get_by_label("Unique").check()
+    index.get_by_label("name", exact=True).check()
+    expect(index.get_by_label("Index statement")).to_have_value(
+        re.compile(r"^CREATE UNIQUE INDEX `idx_writers_\w+` ON `writers` \(`name`\)$")
+    )
+    index.get_by_role("button", name="Set index").click()
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("dialog", name="Edit collection")).to_be_hidden()
+    indexes = schema(dashboard, "writers")["indexes"]
+    assert any("UNIQUE" in sql and "`name`" in sql for sql in indexes), indexes
+    with dashboard.api(dashboard.superuser_token()) as su:  # the index is real: a second "Ann" is refused
+        r = su.post("/api/collections/writers/records", json={"name": "Ann"})
+        assert r.status_code == 400 and r.json()["data"]["name"]["code"] == "validation_not_unique"
