@@ -1,56 +1,43 @@
-// #/settings (and #/settings/:section): application settings. The other sections (mail, files
-// storage, backups, crons, export/import, API keys...) are added as entries of SECTIONS.
+// #/settings (and #/settings/:section): each section is an entry of SECTIONS whose module (under
+// screens/settings/) loads on first visit; its default export is the section's panel.
 import { html, useState, useEffect } from "../html.js";
-import { pb, errorMessage, fieldErrors } from "../pb.js";
-import { toast } from "../toasts.js";
-import { Field } from "../components/field.js";
-import { Button } from "../components/button.js";
 
-export const SECTIONS = [{ id: "application", label: "Application" }];
+export const SECTIONS = [
+  { id: "application", label: "Application", load: () => import("./settings/application.js") },
+  { id: "mail", label: "Mail settings", load: () => import("./settings/mail.js") },
+  { id: "storage", label: "Files storage", load: () => import("./settings/storage.js") },
+  { id: "backups", label: "Backups", load: () => import("./settings/backups.js") },
+  { id: "crons", label: "Crons", load: () => import("./settings/crons.js") },
+  { id: "export-collections", label: "Export collections", load: () => import("./settings/export.js") },
+  { id: "import-collections", label: "Import collections", load: () => import("./settings/import.js") },
+  { id: "sql", label: "SQL console", load: () => import("./settings/sql.js") },
+  { id: "api-keys", label: "API keys", load: () => import("./settings/keys.js") },
+];
 
-function Application() {
-  const [meta, setMeta] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState({});
+function useSection(section) {
+  const [loaded, setLoaded] = useState(null);
   useEffect(() => {
-    pb.settings.getAll().then((s) => setMeta({ appName: s.meta.appName, appURL: s.meta.appURL }),
-      (err) => toast(errorMessage(err), "error"));
-  }, []);
-  if (!meta) return html`<p class="loading">Loading…</p>`;
-  async function save(e) {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    try {
-      await pb.settings.update({ meta });
-      toast("Successfully saved application settings.");
-    } catch (err) {
-      const errs = fieldErrors(err);
-      setErrors(errs.meta ? {} : errs);
-      toast(errorMessage(err), "error");
-    } finally {
-      setBusy(false);
-    }
-  }
-  return html`<form class="panel stack" onSubmit=${save} novalidate>
-    <${Field} label="Application name" value=${meta.appName} required error=${errors.appName}
-      onInput=${(e) => setMeta({ ...meta, appName: e.target.value })}/>
-    <${Field} label="Application URL" type="url" value=${meta.appURL} required error=${errors.appURL}
-      onInput=${(e) => setMeta({ ...meta, appURL: e.target.value })}/>
-    <div class="form-actions"><${Button} type="submit" kind="primary" busy=${busy}>Save changes<//></div>
-  </form>`;
+    if (!section) return;
+    let live = true;
+    setLoaded(null);
+    section.load().then((m) => { if (live) setLoaded({ id: section.id, Panel: m.default }); });
+    return () => { live = false; };
+  }, [section && section.id]);
+  return loaded && section && loaded.id === section.id ? loaded.Panel : null;
 }
 
 export default function Settings({ params }) {
-  const section = params.section || "application";
+  const id = params.section || "application";
+  const section = SECTIONS.find((s) => s.id === id);
+  const Panel = useSection(section);
   return html`<section class="page page-with-aside">
     <nav class="page-aside" aria-label="Settings">
-      <ul>${SECTIONS.map((s) => html`<li><a href=${"#/settings/" + s.id} class=${s.id === section ? "active" : ""}
-        aria-current=${s.id === section ? "page" : null}>${s.label}</a></li>`)}</ul>
+      <ul>${SECTIONS.map((s) => html`<li><a href=${"#/settings/" + s.id} class=${s.id === id ? "active" : ""}
+        aria-current=${s.id === id ? "page" : null}>${s.label}</a></li>`)}</ul>
     </nav>
     <div class="page-body">
-      <header class="page-head"><h1>Settings</h1></header>
-      ${section === "application" ? html`<${Application}/>` : html`<p class="muted">Unknown settings section.</p>`}
+      <header class="page-head"><h1>${section ? section.label : "Settings"}</h1></header>
+      ${!section ? html`<p class="muted">Unknown settings section.</p>` : Panel ? html`<${Panel} key=${id}/>` : html`<p class="loading">Loading…</p>`}
     </div>
   </section>`;
 }
