@@ -90,7 +90,9 @@ def wait_healthy(port: int, procs: list[subprocess.Popen[bytes]], timeout: float
 def start_redis(children: list[subprocess.Popen[bytes]]) -> str:
     exe = shutil.which("redis-server")
     if exe is None:
-        raise SystemExit("[cluster] redis-server not found: install Debian's redis-server or pass --redis URL")
+        raise SystemExit(
+            "[cluster] redis-server not found: install Debian's redis-server or pass --redis URL"
+        )
     port = free_port()
     argv = [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     children.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL))
@@ -149,7 +151,9 @@ def serve(instances: int, redis: str | None, cmd: list[str], serve_args: list[st
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--instances", type=int, default=2)
-    p.add_argument("--redis", default=None, help="Redis URL for the instances (default: a redis-server of our own)")
+    p.add_argument(
+        "--redis", default=None, help="Redis URL for the instances (default: a redis-server of our own)"
+    )
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- <roost command> <subcommand> ...")
     args = p.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command

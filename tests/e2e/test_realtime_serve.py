@@ -370,6 +370,7 @@ def test_two_instances_under_write_load_lose_nothing(tmp_path, db_url):
     b = RoostServer(data, db_url, ("--redis", REDIS, "--quiet"))
     assert a.cli("superuser", "upsert", *SU).returncode == 0
     ledger = "/api/collections/ledger/records"
+    twenty_acked = asyncio.Event()
 
     async def write(http: httpx.AsyncClient, base: str, su: dict[str, str], n: int, acked: list[str]) -> int:
         """`n` creates one after another; the ids the server acknowledged go to `acked`;
@@ -384,6 +385,8 @@ def test_two_instances_under_write_load_lose_nothing(tmp_path, db_url):
                 continue
             assert r.status_code == 200, r.text
             acked.append(r.json()["id"])
+            if len(acked) >= 20:
+                twenty_acked.set()
         return failed
 
     async def scenario() -> None:
@@ -415,8 +418,8 @@ def test_two_instances_under_write_load_lose_nothing(tmp_path, db_url):
             writers = [
                 asyncio.create_task(write(http, url, su, 40, acked)) for url in (a.url, a.url, b.url, b.url)
             ]
-            while len(acked) < 20:
-                await asyncio.sleep(0.01)
+            twenty_acked.clear()
+            await twenty_acked.wait()
             await asyncio.get_running_loop().run_in_executor(None, b.kill9)
             failed = await asyncio.gather(*writers)
             assert failed[0] == failed[1] == 0  # A answered every request, during and after the kill

@@ -135,5 +135,5 @@ class ConnectionPool:
             self._open -= 1
             try:
                 await asyncio.wait_for(conn.close(), 5)
-            except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 conn.terminate()
