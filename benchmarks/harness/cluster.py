@@ -54,7 +54,7 @@ def ensure_haproxy() -> str:
 def haproxy_config(host: str, port: int, backends: list[int]) -> str:
     servers = "\n".join(f"    server r{i} 127.0.0.1:{p}" for i, p in enumerate(backends))
     return f"""global
-    maxconn 20000
+    maxconn 4000
     nbthread 1
 defaults
     mode tcp
@@ -113,7 +113,7 @@ def serve(instances: int, redis: str | None, cmd: list[str], serve_args: list[st
     rest = serve_args[:at] + serve_args[at + 2 :]
     children: list[subprocess.Popen[bytes]] = []
 
-    def stop(signum: int = signal.SIGTERM, frame: object = None) -> None:
+    def stop(signum: int = signal.SIGTERM, frame: object = None, code: int = 0) -> None:
         for p in reversed(children):  # the balancer first, Redis last
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
@@ -122,7 +122,7 @@ def serve(instances: int, redis: str | None, cmd: list[str], serve_args: list[st
                 p.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 p.kill()
-        sys.exit(0)
+        sys.exit(code)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -144,7 +144,7 @@ def serve(instances: int, redis: str | None, cmd: list[str], serve_args: list[st
     while all(p.poll() is None for p in children):
         time.sleep(0.5)
     print("[cluster] a process exited; stopping the others", flush=True)
-    stop()
+    stop(code=1)
     return 1
 
 
