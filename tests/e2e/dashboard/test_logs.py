@@ -15,6 +15,14 @@ from tests.e2e.dashboard.conftest import Dashboard
 pytestmark = pytest.mark.e2e
 
 
+def go_to_logs(page, dashboard: Dashboard) -> None:  # type: ignore[no-untyped-def]
+    """Leave the collections screen once it has opened its first collection (it does so after the
+    collections load, and would otherwise pull the page back)."""
+    page.wait_for_url(re.compile(r"#/collections\?collection="))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Logs").click()
+    expect(page.get_by_role("heading", name="Logs", level=1)).to_be_visible()
+
+
 def wait_for_log(dashboard: Dashboard, filter_: str) -> dict:
     """The request log matching `filter_`, once the server has stored it (logs are written in the
     background)."""
@@ -31,13 +39,17 @@ def wait_for_log(dashboard: Dashboard, filter_: str) -> dict:
 
 def test_a_request_appears_as_a_log_with_all_its_data(signed_in, dashboard: Dashboard):
     with dashboard.api() as c:
-        assert c.get("/api/collections/nope_missing/records", headers={"User-Agent": "journey-agent/1"}).status_code == 404
+        assert (
+            c.get(
+                "/api/collections/nope_missing/records", headers={"User-Agent": "journey-agent/1"}
+            ).status_code
+            == 404
+        )
     exact = 'data.url = "/api/collections/nope_missing/records"'  # the filters' own requests mention it too
     log = wait_for_log(dashboard, exact)
 
     page = signed_in
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Logs").click()
-    expect(page.get_by_role("heading", name="Logs")).to_be_visible()
+    go_to_logs(page, dashboard)
     page.get_by_label("Search term or filter").fill(exact)
     page.get_by_role("button", name="Search").click()
     table = page.get_by_role("table", name="Logs")
@@ -62,12 +74,14 @@ def test_level_filter_a_typed_filter_and_the_zoomed_chart(signed_in, dashboard: 
         c.get("/api/collections/zoom_me/records")
     wait_for_log(dashboard, 'data.url = "/api/collections/zoom_me/records"')
     page = signed_in
-    page.goto(dashboard.url + "/_/#/logs")
+    go_to_logs(page, dashboard)
     table = page.get_by_role("table", name="Logs")
     expect(table).to_contain_text("/api/collections/zoom_me/records")
 
     # a PocketBase filter typed in the search box is used as it is
-    page.get_by_label("Search term or filter").fill('data.url = "/api/collections/zoom_me/records" && data.status = 404')
+    page.get_by_label("Search term or filter").fill(
+        'data.url = "/api/collections/zoom_me/records" && data.status = 404'
+    )
     page.get_by_role("button", name="Search").click()
     expect(table.get_by_role("row")).to_have_count(2)
     # a failed request is logged at ERROR level: INFO empties the table, ERROR keeps it
@@ -99,7 +113,7 @@ def test_level_filter_a_typed_filter_and_the_zoomed_chart(signed_in, dashboard: 
 
 def test_logs_settings_are_saved_to_the_server(signed_in, dashboard: Dashboard):
     page = signed_in
-    page.goto(dashboard.url + "/_/#/logs")
+    go_to_logs(page, dashboard)
     page.get_by_role("button", name="Logs settings").click()
     dialog = page.get_by_role("dialog", name="Logs settings")
     dialog.get_by_label("Max days retention").fill("12")

@@ -6,6 +6,7 @@ imported after reviewing the diff, the SQL console, and an API key created and r
 from __future__ import annotations
 
 import json
+import re
 import time
 import zipfile
 from collections.abc import Iterator
@@ -66,6 +67,9 @@ def api_get(dashboard: Dashboard, path: str) -> dict:
 
 
 def open_section(page, dashboard: Dashboard, label: str):  # type: ignore[no-untyped-def]
+    # the collections screen opens its first collection once loaded: leave only after that
+    if "#/collections" in page.url:
+        page.wait_for_url(re.compile(r"#/collections\?collection="))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_role("navigation", name="Settings").get_by_role("link", name=label, exact=True).click()
     expect(page.get_by_role("heading", name=label, exact=True, level=1)).to_be_visible()
@@ -174,7 +178,10 @@ def test_run_a_cron_job(signed_in, dashboard: Dashboard):
 
 def test_export_then_import_an_edited_copy_after_the_diff_review(signed_in, dashboard: Dashboard):
     with dashboard.api(dashboard.superuser_token()) as c:
-        r = c.post("/api/collections", json={"name": "notes", "type": "base", "fields": [{"name": "title", "type": "text"}]})
+        r = c.post(
+            "/api/collections",
+            json={"name": "notes", "type": "base", "fields": [{"name": "title", "type": "text"}]},
+        )
         assert r.status_code == 200, r.text
     page = signed_in
     open_section(page, dashboard, "Export collections")
