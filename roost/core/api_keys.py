@@ -6,7 +6,8 @@ random bytes, so a fast hash is enough), in the `_apiKeys` table, and compared i
 Each instance keeps a key's row for at most `CACHE_TTL` seconds, and drops it at once when a
 `apikeys` broker message (sent on every update and delete) names it, so a revoked key stops
 working everywhere within a second. The acting record is read on every request, as for tokens:
-deleting it disables the key."""
+deleting it disables the key. A new password for the acting record revokes its keys (deleted in
+the same transaction as the password, announced once it commits), as it ends its sessions."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from roost.security.ids import random_id
 if TYPE_CHECKING:
     from roost.core.app import App
     from roost.core.collections import Collection
+    from roost.core.events import RecordEvent
 
 KEY_PREFIX = "rk_"
 TABLE = "_apiKeys"
@@ -93,6 +95,8 @@ class ApiKeyStore:
         self.app = app
         self._ready = False
         self._cache: dict[str, tuple[float, ApiKey | None]] = {}
+        # keys deleted with a new password, announced once that write commits: (collection, record) -> ids
+        self._revoked: dict[tuple[str, str], list[str]] = {}
 
     # --- storage ------------------------------------------------------------------------------------
     async def _ensure(self) -> None:
@@ -183,6 +187,39 @@ class ApiKeyStore:
 
     async def on_broker_message(self, message: bytes) -> None:
         self._cache.pop(message.decode(errors="replace"), None)
+
+    # --- a new password revokes the record's keys ---------------------------------------------------
+    def bind_hooks(self) -> None:
+        app = self.app
+        app.hooks.record_update_execute.bind(self._on_update, id="__roostApiKeysOnPassword__", priority=99)
+        app.hooks.record_after_update_success.bind(
+            self._on_updated, id="__roostApiKeysOnPassword__", priority=99
+        )
+
+    async def _on_update(self, e: RecordEvent) -> None:
+        await e.next()
+        coll, tx = e.record.collection, e.tx
+        if not coll.is_auth or tx is None:
+            return
+        if e.record.original().get("password") == e.record.data.get("password"):
+            return
+        if not self._ready and not await self.app.dialect.table_exists(tx, TABLE):
+            return  # no key was ever made
+        q = self.app.dialect.quote
+        where = f"WHERE {q('collectionId')} = ? AND {q('recordId')} = ?"
+        args = (coll.id, str(e.record.data["id"]))
+        rows = await tx.fetch_all(f"SELECT {q('id')} FROM {q(TABLE)} {where}", args)
+        if rows:
+            await tx.execute(f"DELETE FROM {q(TABLE)} {where}", args)
+            if len(self._revoked) >= _CACHE_MAX:  # writes that rolled back leave entries behind
+                self._revoked.clear()
+            self._revoked[args] = [str(r[0]) for r in rows]
+
+    async def _on_updated(self, e: RecordEvent) -> None:
+        await e.next()
+        if self._revoked:
+            for key_id in self._revoked.pop((e.record.collection.id, str(e.record.data["id"])), ()):
+                await self._changed(key_id)
 
     async def _target(
         self, data: dict[str, Any], creator: tuple[Collection, dict[str, Any]], errors: dict[str, Any]
