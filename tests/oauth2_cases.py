@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 
-from tests.oauth2_playback import TOKEN_PATH, Playback
+from roost.oauth2.context import decode_claims
+from tests.oauth2_playback import JWKS_PATH, TOKEN_PATH, Playback
 
 CLIENT_ID = "cid-playback"
 REDIRECT = "http://127.0.0.1:1/cb"
@@ -29,6 +30,10 @@ class Case:
     headers: dict[str, str] = field(default_factory=dict)  # sent to the user-info URL
     body_has: str = ""  # the user-info request's body contains this (GraphQL queries)
     label: str = ""
+    # an id_token in the token response, signed by the playback server: its claims (`aud`
+    # defaults to the client id), and whether the key is one its JWKS does not publish
+    id_token: dict[str, Any] | None = None
+    unpublished_key: bool = False
     # False where Roost deliberately answers otherwise than the 0.40.6 binary (docs/oauth2.md)
     parity: bool = True
 
@@ -497,6 +502,169 @@ CASES: list[Case] = [
     ),
 ]
 
+
+def _ms_me(user_id: str) -> dict[str, Any]:
+    return {"/me": {"id": user_id, "displayName": "Max", "mail": "graph@x.io"}}
+
+
+_PAST = 1_700_000_000  # an iat long gone: the times are checked, the token is not fresh
+
+# Microsoft's `extra.idTokenEmailClaim` (the id_token's signature is not checked, as in PocketBase)
+# and the generic OIDC provider reading its id_token, its signature checked with `extra.jwksURL`
+ID_TOKEN_CASES: list[Case] = [
+    Case(
+        "microsoft",
+        _ms_me("m2"),
+        _u("m2", "Max", email="primary@x.io"),
+        extra={"idTokenEmailClaim": "any_verified"},
+        id_token={
+            "iat": _PAST,
+            "exp": None,
+            "verified_primary_email": "primary@x.io",
+            "email": "e@x.io",
+            "xms_edov": True,
+        },
+        label="microsoft-any_verified-primary",
+    ),
+    Case(
+        "microsoft",
+        _ms_me("m3"),
+        _u("m3", "Max", email="edov@x.io"),
+        extra={"idTokenEmailClaim": "any_verified"},
+        id_token={"iat": _PAST, "exp": None, "email": "edov@x.io", "xms_edov": "true"},
+        label="microsoft-any_verified-edov",
+    ),
+    Case(
+        "microsoft",
+        _ms_me("m4"),
+        _u("m4", "Max"),
+        extra={"idTokenEmailClaim": "email_and_xms_edov"},
+        id_token={"iat": _PAST, "exp": None, "email": "edov@x.io", "xms_edov": False},
+        label="microsoft-edov-false",
+    ),
+    Case(
+        "microsoft",
+        _ms_me("m5"),
+        _u("m5", "Max", email="any@x.io"),
+        extra={"idTokenEmailClaim": "email"},
+        id_token={"iat": _PAST, "exp": None, "email": "any@x.io", "aud": "someone-else"},
+        label="microsoft-email",
+    ),
+    Case(
+        "microsoft",
+        _ms_me("m6"),
+        _u("m6", "Max"),
+        extra={"idTokenEmailClaim": "verified_primary_email"},
+        id_token={"iat": _PAST, "exp": None, "email": "any@x.io"},
+        label="microsoft-verified_primary_email-missing",
+    ),
+    Case(
+        "microsoft",
+        _ms_me("m7"),
+        _u("m7", "Max", email="graph@x.io"),
+        extra={"idTokenEmailClaim": "unknown-mode"},
+        id_token={"iat": _PAST, "exp": None, "email": "any@x.io"},
+        label="microsoft-unknown-mode",
+    ),
+    Case(
+        "oidc",
+        {},
+        _u("o1", "Olga", "olga", "olga@x.io", "https://p/o1.png"),
+        id_token={
+            "iss": "https://idp.example",
+            "sub": "o1",
+            "name": "Olga",
+            "preferred_username": "olga",
+            "picture": "https://p/o1.png",
+            "email": "olga@x.io",
+            "email_verified": True,
+        },
+        extra={"jwksURL": "{PLAYBACK}" + JWKS_PATH, "issuers": ["https://idp.example"]},
+        label="oidc-jwks",
+    ),
+    # Apple: PocketBase always fetches Apple's own key set; `extra.jwksURL` points Roost elsewhere
+    Case(
+        "apple",
+        {},
+        _u("ap1", "", "", "ap@x.io"),
+        id_token={
+            "iss": "https://appleid.apple.com",
+            "sub": "ap1",
+            "email": "ap@x.io",
+            "email_verified": "true",
+        },
+        extra={"jwksURL": "{PLAYBACK}" + JWKS_PATH},
+        parity=False,
+    ),
+]
+
+# refused id_tokens: another key, audience, expiry, issuer, unknown kid
+ID_TOKEN_REFUSED: list[Case] = [
+    Case(
+        "oidc",
+        {},
+        {},
+        id_token={"sub": "o2", "email": "o2@x.io", "email_verified": True},
+        unpublished_key=True,
+        extra={"jwksURL": "{PLAYBACK}" + JWKS_PATH},
+        label="oidc-signed-by-another-key",
+    ),
+    Case(
+        "oidc",
+        {},
+        {},
+        id_token={"sub": "o3", "aud": "someone-else"},
+        extra={"jwksURL": "{PLAYBACK}" + JWKS_PATH},
+        label="oidc-wrong-audience",
+    ),
+    Case(
+        "oidc",
+        {},
+        {},
+        id_token={"sub": "o4", "iat": _PAST, "exp": _PAST + 60},
+        label="oidc-expired",
+    ),
+    Case(
+        "oidc",
+        {},
+        {},
+        id_token={"sub": "o5", "iss": "https://evil.example"},
+        extra={"issuers": ["https://idp.example"]},
+        label="oidc-wrong-issuer",
+    ),
+    Case(
+        "oidc",
+        {},
+        {},
+        id_token={"sub": "o6"},
+        extra={"jwksURL": "{PLAYBACK}/no-such-jwks"},
+        label="oidc-jwks-unreachable",
+    ),
+    *(
+        Case("apple", {}, {}, id_token=claims, unpublished_key=other, extra=extra, label=label, parity=False)
+        for label, claims, other, extra in (
+            (
+                "apple-another-key",
+                {"iss": "https://appleid.apple.com", "sub": "a"},
+                True,
+                {"jwksURL": "{PLAYBACK}" + JWKS_PATH},
+            ),
+            (
+                "apple-wrong-issuer",
+                {"iss": "https://idp.example", "sub": "a"},
+                False,
+                {"jwksURL": "{PLAYBACK}" + JWKS_PATH},
+            ),
+            (
+                "apple-no-expiry",
+                {"iss": "https://appleid.apple.com", "sub": "a", "exp": None},
+                False,
+                {"jwksURL": "{PLAYBACK}" + JWKS_PATH},
+            ),
+        )
+    ),
+]
+
 # the provider refuses the account (inactive, or no entry): PocketBase's 400
 REFUSED: list[Case] = [
     Case("box", {"/me": {"id": "1", "login": "a@x.io", "status": "inactive"}}, {}, label="box-inactive"),
@@ -528,9 +696,13 @@ def provider_config(playback: Playback, case: Case) -> dict[str, Any]:
         "clientSecret": "playback-secret",
         "authURL": f"{playback.url}/authorize",
         "tokenURL": playback.url + TOKEN_PATH,
-        "userInfoURL": playback.url + case.user_info_path(),
-        "extra": case.extra,
+        "userInfoURL": playback.url + case.user_info_path() if case.routes else "",
+        "extra": {k: _at(playback, v) for k, v in case.extra.items()},
     }
+
+
+def _at(playback: Playback, value: Any) -> Any:
+    return value.replace("{PLAYBACK}", playback.url) if isinstance(value, str) else value
 
 
 async def sign_in(
@@ -538,7 +710,12 @@ async def sign_in(
 ) -> httpx.Response:
     """Configure `users` with the case's provider (avatars not downloaded), check auth-methods
     lists it, and sign in with a code the playback provider accepts."""
-    playback.reset(case.token, case.routes)
+    token = dict(case.token)
+    if case.id_token is not None:
+        token["id_token"] = playback.id_token(
+            {"aud": CLIENT_ID, **case.id_token}, unpublished=case.unpublished_key
+        )
+    playback.reset(token, case.routes)
     body = {
         "oauth2": {
             "enabled": True,
@@ -566,6 +743,8 @@ def check_requests(playback: Playback, case: Case) -> None:
     """What the provider saw: the code exchanged once, the user info asked with the access token."""
     (token_req,) = playback.requests_to(TOKEN_PATH)
     assert token_req.form()["code"] == "code-1"
+    if not case.routes:
+        return  # the user is the id_token
     info = playback.requests_to(case.user_info_path())
     assert info and info[0].headers["authorization"] == "Bearer at-123"
     for name, value in case.headers.items():
@@ -574,8 +753,11 @@ def check_requests(playback: Playback, case: Case) -> None:
         assert info[0].method == "POST" and case.body_has in info[0].body.decode()
 
 
-def expected_meta(case: Case) -> dict[str, Any]:
-    raw = {**case.routes[case.user_info_path()], **case.raw_extra}
+def expected_meta(case: Case, playback: Playback) -> dict[str, Any]:
+    if case.routes:
+        raw = {**case.routes[case.user_info_path()], **case.raw_extra}
+    else:  # the claims of the id_token the playback server issued
+        raw = decode_claims(playback.token["id_token"])
     return {
         **case.expected,
         "avatarUrl": case.expected["avatarURL"],

@@ -61,7 +61,7 @@ class Playback:
 
     def id_token(self, claims: dict[str, Any], *, kid: str = "k1", unpublished: bool = False) -> str:
         now = int(time.time())
-        body = {"iat": now, "exp": now + 600, **claims}
+        body = {k: v for k, v in {"iat": now, "exp": now + 600, **claims}.items() if v is not None}
         key = self.other_key if unpublished else self.key
         return jwt.encode(body, key, algorithm="RS256", headers={"kid": kid})
 

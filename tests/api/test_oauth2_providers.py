@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 from roost.oauth2 import PROVIDERS
-from tests.oauth2_cases import CASES, REFUSED, Case, check_requests, created_email, expected_meta, sign_in
+from tests.oauth2_cases import (
+    CASES,
+    ID_TOKEN_CASES,
+    ID_TOKEN_REFUSED,
+    REFUSED,
+    Case,
+    check_requests,
+    created_email,
+    expected_meta,
+    sign_in,
+)
 from tests.oauth2_playback import Playback, run_playback
 
 pytestmark = pytest.mark.anyio
@@ -32,11 +42,11 @@ def test_every_pocketbase_provider_has_a_case():
     assert set(PROVIDERS) == {p["name"] for p in PB_PROVIDERS}
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", CASES + ID_TOKEN_CASES, ids=lambda c: c.id)
 async def test_provider_sign_in_maps_the_user_as_pocketbase(client, su, playback, case: Case):
     r = await sign_in(client, su, playback, case)
     assert r.status_code == 200, r.text
-    assert r.json()["meta"] == expected_meta(case)
+    assert r.json()["meta"] == expected_meta(case, playback)
     record = r.json()["record"]
     assert record["email"] == (case.expected["email"] or created_email(case))
     assert record["name"] == case.expected["name"]
@@ -47,7 +57,7 @@ async def test_provider_sign_in_maps_the_user_as_pocketbase(client, su, playback
     assert again.json()["meta"]["isNew"] is False
 
 
-@pytest.mark.parametrize("case", REFUSED, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", REFUSED + ID_TOKEN_REFUSED, ids=lambda c: c.id)
 async def test_provider_refusing_the_account_answers_400(client, su, playback, case: Case):
     r = await sign_in(client, su, playback, case)
     assert r.json() == {"data": {}, "message": "Failed to fetch OAuth2 user.", "status": 400}
@@ -75,3 +85,12 @@ async def test_user_info_error_answers_400(client, su, playback):
 
     r = await failing(client, su, playback, case)
     assert r.json() == {"data": {}, "message": "Failed to fetch OAuth2 user.", "status": 400}
+
+
+async def test_microsoft_id_token_email_claim_asks_for_openid(client, su, playback):
+    """As the binary: with `idTokenEmailClaim` set, Microsoft's scopes gain `openid`."""
+    case = next(c for c in ID_TOKEN_CASES if c.provider == "microsoft")
+    await sign_in(client, su, playback, case)
+    r = await client.get("/api/collections/users/auth-methods")
+    (provider,) = r.json()["oauth2"]["providers"]
+    assert "&scope=User.Read+openid&" in provider["authURL"]

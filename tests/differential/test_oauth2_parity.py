@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.differential.servers import SU_EMAIL, SU_PASSWORD, Server, find_pocketbase
-from tests.oauth2_cases import CASES, REFUSED, Case, expected_meta, sign_in
+from tests.oauth2_cases import CASES, ID_TOKEN_CASES, ID_TOKEN_REFUSED, REFUSED, Case, expected_meta, sign_in
 from tests.oauth2_playback import Playback, run_playback
 
 
@@ -52,14 +52,14 @@ def _run(server: Server, playback: Playback, case: Case) -> httpx.Response:
     return asyncio.run(go())
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.parity], ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [c for c in CASES + ID_TOKEN_CASES if c.parity], ids=lambda c: c.id)
 def test_pocketbase_maps_the_provider_user_as_pinned(pocketbase, playback, case: Case):
     r = _run(pocketbase, playback, case)
     assert r.status_code == 200, r.text
-    assert r.json()["meta"] == expected_meta(case)
+    assert r.json()["meta"] == expected_meta(case, playback)
 
 
-@pytest.mark.parametrize("case", REFUSED, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [c for c in REFUSED + ID_TOKEN_REFUSED if c.parity], ids=lambda c: c.id)
 def test_pocketbase_refuses_the_account_as_pinned(pocketbase, playback, case: Case):
     r = _run(pocketbase, playback, case)
     assert r.json() == {"data": {}, "message": "Failed to fetch OAuth2 user.", "status": 400}
