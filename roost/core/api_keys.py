@@ -37,6 +37,8 @@ CACHE_TTL = 1.0  # seconds an instance may use a key's row before reading it aga
 CHANNEL = "apikeys"  # broker channel: the id of a key that changed or was deleted
 NAME_MAX = 255
 _CACHE_MAX = 10_000
+_REVOKE_HOOK = "__roostApiKeysOnPassword__"
+_PENDING_MAX = 60.0  # s a revocation waits for its write to commit before it is forgotten
 _COLUMNS = ("id", "name", "collectionId", "recordId", "hash", "expires", "rateLimit", "created", "updated")
 
 
@@ -95,8 +97,9 @@ class ApiKeyStore:
         self.app = app
         self._ready = False
         self._cache: dict[str, tuple[float, ApiKey | None]] = {}
-        # keys deleted with a new password, announced once that write commits: (collection, record) -> ids
-        self._revoked: dict[tuple[str, str], list[str]] = {}
+        # keys deleted with a new password, to announce once that write commits:
+        # (collection id, record id) -> (monotonic time, key ids)
+        self._revoked: dict[tuple[str, str], tuple[float, list[str]]] = {}
 
     # --- storage ------------------------------------------------------------------------------------
     async def _ensure(self) -> None:
@@ -190,11 +193,7 @@ class ApiKeyStore:
 
     # --- a new password revokes the record's keys ---------------------------------------------------
     def bind_hooks(self) -> None:
-        app = self.app
-        app.hooks.record_update_execute.bind(self._on_update, id="__roostApiKeysOnPassword__", priority=99)
-        app.hooks.record_after_update_success.bind(
-            self._on_updated, id="__roostApiKeysOnPassword__", priority=99
-        )
+        self.app.hooks.record_update_execute.bind(self._on_update, id=_REVOKE_HOOK, priority=99)
 
     async def _on_update(self, e: RecordEvent) -> None:
         await e.next()
@@ -211,15 +210,19 @@ class ApiKeyStore:
         rows = await tx.fetch_all(f"SELECT {q('id')} FROM {q(TABLE)} {where}", args)
         if rows:
             await tx.execute(f"DELETE FROM {q(TABLE)} {where}", args)
-            if len(self._revoked) >= _CACHE_MAX:  # writes that rolled back leave entries behind
-                self._revoked.clear()
-            self._revoked[args] = [str(r[0]) for r in rows]
+            self._revoked[args] = (time.monotonic(), [str(r[0]) for r in rows])
+            # announced once the write commits; bound only meanwhile, so other updates pay nothing
+            self.app.hooks.record_after_update_success.bind(self._on_updated, id=_REVOKE_HOOK, priority=99)
 
     async def _on_updated(self, e: RecordEvent) -> None:
         await e.next()
-        if self._revoked:
-            for key_id in self._revoked.pop((e.record.collection.id, str(e.record.data["id"])), ()):
-                await self._changed(key_id)
+        entry = self._revoked.pop((e.record.collection.id, str(e.record.data["id"])), None)
+        for key_id in entry[1] if entry else ():
+            await self._changed(key_id)
+        stale = time.monotonic() - _PENDING_MAX  # writes that rolled back leave entries behind
+        self._revoked = {k: v for k, v in self._revoked.items() if v[0] > stale}
+        if not self._revoked:
+            self.app.hooks.record_after_update_success.unbind(_REVOKE_HOOK)
 
     async def _target(
         self, data: dict[str, Any], creator: tuple[Collection, dict[str, Any]], errors: dict[str, Any]
