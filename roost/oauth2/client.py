@@ -9,12 +9,13 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-import httpx
-
 from roost.oauth2.providers import ProviderConfig
+
+if TYPE_CHECKING:
+    import httpx  # imported on first use: a sign-in is rare, the HTTP client weighs ~15 MB
 
 TIMEOUT = 30.0  # s for each call to the provider
 ID_TOKEN_LEEWAY = 300  # s of clock skew allowed on an id_token's iat/exp/nbf
@@ -87,6 +88,8 @@ async def fetch_token(cfg: ProviderConfig, code: str, redirect_url: str, code_ve
     if cfg.pkce:
         form["code_verifier"] = code_verifier
     headers = {"accept": "application/json"}
+    import httpx
+
     async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         try:
             # credentials in the Authorization header first, then in the body (Go's auto-detection)
@@ -121,6 +124,8 @@ def _token_body(res: httpx.Response) -> dict[str, Any]:
 
 
 async def fetch_raw_user(cfg: ProviderConfig, token: Token, url: str = "") -> Any:
+    import httpx
+
     async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         try:
             res = await http.get(
