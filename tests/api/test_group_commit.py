@@ -4,6 +4,7 @@ announced only once committed), though on SQLite neighbours share one COMMIT (gr
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import pytest
@@ -125,3 +126,21 @@ async def test_when_a_shared_commit_fails_every_write_in_it_fails_and_none_is_ke
     # the writer is usable again, and a lone write commits at once
     assert await write("c9", "p") == "ok"
     assert [r[0] for r in await app.db.fetch_all('SELECT "id" FROM "children"')] == ["c9"]
+
+
+@pytest.mark.dialects("sqlite")
+async def test_the_write_ahead_log_is_folded_into_the_database_file_while_writes_go_on(app):
+    """Checkpoints run in a thread of their own (never inside a COMMIT on the event loop), so
+    the log does not grow without end and the database file takes the rows."""
+    await app.db.execute('CREATE TABLE "blobs" ("id" INTEGER PRIMARY KEY, "body" TEXT)')
+    data_file = app.dialect.path
+    before = os.path.getsize(data_file)
+    for i in range(1200):  # ~1,200 pages of 4 KiB: past the 1,000-page threshold
+        await app.db.execute('INSERT INTO "blobs" VALUES (?, ?)', [i, "x" * 3000])
+    for _ in range(100):
+        if os.path.getsize(data_file) > before + 2_000_000:
+            break
+        await asyncio.sleep(0.05)
+    assert os.path.getsize(data_file) > before + 2_000_000
+    assert app.dialect.checkpoint.runs >= 1
+    assert await app.db.fetch_val('SELECT COUNT(*) FROM "blobs"') == 1200

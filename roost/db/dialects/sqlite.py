@@ -22,6 +22,7 @@ import orjson
 from roost.db.console import ConsoleResult
 from roost.db.dialects import sqlite_console
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect, insert_sql
+from roost.db.dialects.sqlite_checkpoint import BackgroundCheckpoint
 from roost.db.dialects.sqlite_group import GroupCommit
 from roost.db.errors import DatabaseError, InvalidSchema, InvalidViewQuery, UniqueViolation, ViewDependency
 
@@ -205,6 +206,8 @@ class SQLiteDialect(Dialect):
         self.path = path
         self.writer = connect(path)
         self.reader = connect(path)
+        self.checkpoint = BackgroundCheckpoint(path, connect)
+        self.checkpoint.attach(self.writer)
         self._read = _Conn(self, self.reader)
         self._write = _Conn(self, self.writer)
         self.writes = GroupCommit(lambda: self.writer, _translate)
@@ -298,6 +301,7 @@ class SQLiteDialect(Dialect):
             raise DatabaseError("The backup has no data.db database file.")
         os.makedirs(old_folder, exist_ok=True)
         async with self.writes.exclusive():
+            await self.checkpoint.release()
             try:
                 self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             except apsw.Error:
@@ -313,6 +317,7 @@ class SQLiteDialect(Dialect):
             self.reader.close()
             self.writer.close()
             self.writer = connect(self.path)
+            self.checkpoint.attach(self.writer)
             self.reader = connect(self.path)
             self._read = _Conn(self, self.reader)
             self._write = _Conn(self, self.writer)
@@ -345,6 +350,7 @@ class SQLiteDialect(Dialect):
         except apsw.Error:
             pass
         self._scan_pool.shutdown(wait=True)
+        self.checkpoint.close()
         for conn in self._scan_conns:
             conn.close()
         self.reader.close()

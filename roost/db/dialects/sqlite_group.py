@@ -128,8 +128,14 @@ class GroupCommit:
             self._group = None
             group.settle(DatabaseError("the write transaction was rolled back by the database"))
             return
-        conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
-        conn.execute(f"RELEASE {_SAVEPOINT}")
+        try:
+            conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
+            conn.execute(f"RELEASE {_SAVEPOINT}")
+        except apsw.Error as exc:
+            # the failed write cannot be undone alone: undo the whole group rather than commit it
+            self._group = None
+            conn.execute("ROLLBACK")
+            group.settle(self.translate(exc))
 
     def _end_turn(self) -> None:
         """Commit now if nobody waits to join the group (or it is full, or old because a member
