@@ -93,7 +93,7 @@ def test_acknowledged_concurrent_writes_survive_kill9_under_load(tmp_path, db_ur
     created: list[str] = []
     counters: dict[str, int] = {}  # record id -> last update acknowledged
 
-    async def load(url: str, token: str, stop: asyncio.Event) -> None:
+    async def load(url: str, token: str, stop: asyncio.Event, enough: asyncio.Event) -> None:
         async with httpx.AsyncClient(base_url=url, headers={"Authorization": token}, timeout=10) as c:
 
             async def client(n: int) -> None:
@@ -106,6 +106,8 @@ def test_acknowledged_concurrent_writes_survive_kill9_under_load(tmp_path, db_ur
                             r = await c.post("/api/collections/ledger/records", json={"amount": n})
                             if r.status_code == 200:
                                 created.append(r.json()["id"])
+                                if len(created) >= 200:
+                                    enough.set()
                                 rec = rec or r.json()["id"]
                         else:
                             r = await c.patch(f"/api/collections/ledger/records/{rec}", json={"amount": step})
@@ -126,10 +128,9 @@ def test_acknowledged_concurrent_writes_survive_kill9_under_load(tmp_path, db_ur
         assert r.status_code == 200
 
         async def run() -> None:
-            stop = asyncio.Event()
-            task = asyncio.create_task(load(server.url, token, stop))
-            while len(created) < 200:
-                await asyncio.sleep(0.05)
+            stop, enough = asyncio.Event(), asyncio.Event()
+            task = asyncio.create_task(load(server.url, token, stop, enough))
+            await asyncio.wait_for(enough.wait(), 120)
             await asyncio.to_thread(server.kill9)  # mid-load: requests are in flight
             stop.set()
             await task
