@@ -180,10 +180,15 @@ def serve(
     # worker starts (so workers do not race to bootstrap); a failing migration stops the start
     folder = _migrations_dir(data_dir, migrations_dir)
     os.environ["ROOST_AUTOMIGRATE_DIR"] = folder if automigrate else ""
-    superusers = _prepare_storage(data_dir, db_url, folder)
     hooks_dir = _hooks_env(data_dir, hooks_dir)
-    # hook files load (or fail with their file and line) before the port is taken
-    _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
+
+    def prepare() -> int:
+        count = _prepare_storage(data_dir, db_url, folder)
+        # hook files load (or fail with their file and line) before the port is taken
+        _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
+        return count
+
+    superusers = _in_child(prepare)
     click.echo(_banner(host, port, data_dir, db_url, superusers))
     watch = dev if hooks_watch is None else hooks_watch
     # a restored backup asks for a restart: the worker writes this file and stops the server
@@ -198,6 +203,42 @@ def serve(
         # start afresh, as PocketBase does (no stale handlers, every worker on the restored data)
         click.echo("Backup restored: restarting." if restored else "Hook files changed: restarting.")
         os.execv(sys.executable, [sys.executable, "-m", "roost", *sys.argv[1:]])  # noqa: S606
+
+
+def _in_child(work: Callable[[], T]) -> T:
+    """`work()` in a forked process, its result (or exception) handed back. This process then
+    only supervises the workers, and never holds the app's modules (about 20 MB) it would
+    otherwise keep for the server's whole life; the workers load them themselves."""
+    import pickle
+
+    if not hasattr(os, "fork"):
+        return work()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, send the outcome, exit without cleanup handlers
+        os.close(read_end)
+        try:
+            outcome: tuple[bool, object] = (True, work())
+        except BaseException as exc:  # handed to the parent, which raises it
+            outcome = (False, exc)
+        with os.fdopen(write_end, "wb") as out:
+            try:
+                out.write(pickle.dumps(outcome))
+            except Exception as exc:  # an exception that does not pickle
+                out.write(pickle.dumps((False, click.ClickException(str(exc)))))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as src:
+        data = src.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise click.ClickException("preparing the storage failed (the process died)")
+    ok, value = pickle.loads(data)  # noqa: S301 our own child's answer, through our own pipe
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def _parse_http(http_addr: str) -> tuple[str, int]:
