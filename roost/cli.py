@@ -566,17 +566,21 @@ def backup() -> None:
 def backup_create(name: str, data_dir: str, db_url: str | None) -> None:
     """Back up the database and stored files to <dir>/backups/NAME (a generated name if none)."""
     _progress_to_stderr()
-    key = _with_app(data_dir, db_url, lambda app: app.create_backup(name))
-    click.echo(f"Backup saved as {os.path.join(os.path.abspath(data_dir), 'backups', key)}")
+
+    async def create(app: App) -> str:
+        key = await app.create_backup(name)
+        if app.backups.store.remote:
+            return f"s3://{app.settings['backups']['s3']['bucket']}/{key}"
+        return os.path.join(os.path.abspath(data_dir), "backups", key)
+
+    click.echo(f"Backup saved as {_with_app(data_dir, db_url, create)}")
 
 
 @backup.command("list")
 @_db_option
 def backup_list(data_dir: str, db_url: str | None) -> None:
-    """List the backups in <dir>/backups."""
-    from roost.archive import BackupFolder
-
-    for info in BackupFolder(os.path.join(os.path.abspath(data_dir), "backups")).list():
+    """List the backups in <dir>/backups (or the S3 bucket of settings.backups.s3)."""
+    for info in _with_app(data_dir, db_url, lambda app: app.backups.store.list()):
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(info.modified))
         click.echo(f"{info.key}\t{info.size}\t{stamp}Z")
 
@@ -591,20 +595,21 @@ def backup_restore(backup_ref: str, data_dir: str, db_url: str | None) -> None:
 
     _progress_to_stderr()
     folder = os.path.abspath(data_dir)
-    name = backup_ref
+    name, from_file = backup_ref, False
     if os.sep in backup_ref or (os.path.isfile(backup_ref) and not backup_ref.endswith(os.sep)):
         source = os.path.abspath(backup_ref)
         if not os.path.isfile(source):
             raise click.ClickException(f"There is no backup file {source}.")
-        name = os.path.basename(source)
+        name, from_file = os.path.basename(source), True
         target = os.path.join(folder, "backups", name)
         if os.path.abspath(target) != source:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(source, target)
 
     async def restore(app: App) -> None:
-        app.backups.check(name)
-        await app.restore_backup(name)
+        # a file given by path is restored from the local folder even while backups go to S3
+        await app.backups.check(name, from_file)
+        await app.backups.restore(name, from_file)
 
     _with_app(folder, db_url, restore)
     click.echo(f"Restored {name} into {_describe_database(folder, db_url)} and {folder}.")

@@ -190,6 +190,7 @@ class App(HookCatalogue, LibraryApi):
                 await self.db.close()
                 for store in [*self._retired, *([self._s3[1]] if self._s3 else [])]:
                     store.close()
+                self.backups.close()
 
     # --- files -------------------------------------------------------------------------------------
     @property
