@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -190,7 +191,12 @@ def serve(
     restart_file = os.path.join(data_dir, ".roost_temp", f"restart-{os.getpid()}")
     os.environ["ROOST_RESTART_FILE"] = restart_file
     os.environ["ROOST_SUPERVISOR_PID"] = str(os.getpid())
-    changed = _run_server(host, port, workers, hooks_dir if watch else None)
+    os.environ["ROOST_METRICS_DIR"] = _metrics_dir(data_dir) if workers > 1 else ""
+    try:
+        changed = _run_server(host, port, workers, hooks_dir if watch else None)
+    finally:
+        if workers > 1:
+            shutil.rmtree(os.environ["ROOST_METRICS_DIR"], ignore_errors=True)
     restored = os.path.exists(restart_file)
     if restored:
         os.remove(restart_file)
@@ -198,6 +204,12 @@ def serve(
         # start afresh, as PocketBase does (no stale handlers, every worker on the restored data)
         click.echo("Backup restored: restarting." if restored else "Hook files changed: restarting.")
         os.execv(sys.executable, [sys.executable, "-m", "roost", *sys.argv[1:]])  # noqa: S606
+
+
+def _metrics_dir(data_dir: str) -> str:
+    from roost.metrics.shared import prepare_dir
+
+    return prepare_dir(os.path.join(data_dir, ".roost_temp"), os.getpid())
 
 
 def _parse_http(http_addr: str) -> tuple[str, int]:
@@ -567,11 +579,13 @@ def backup_create(name: str, data_dir: str, db_url: str | None) -> None:
     """Back up the database and stored files to <dir>/backups/NAME (a generated name if none)."""
     _progress_to_stderr()
 
+    folder = os.path.join(os.path.abspath(data_dir), "backups")
+
     async def create(app: App) -> str:
         key = await app.create_backup(name)
         if app.backups.store.remote:
             return f"s3://{app.settings['backups']['s3']['bucket']}/{key}"
-        return os.path.join(os.path.abspath(data_dir), "backups", key)
+        return f"{folder}{os.sep}{key}"
 
     click.echo(f"Backup saved as {_with_app(data_dir, db_url, create)}")
 
@@ -591,7 +605,6 @@ def backup_list(data_dir: str, db_url: str | None) -> None:
 def backup_restore(backup_ref: str, data_dir: str, db_url: str | None) -> None:
     """Replace the data with a backup: NAME in <dir>/backups, or the path of a backup zip (copied
     there first). Works on a new, empty --dir/--db too. Stop a server using the data first."""
-    import shutil
 
     _progress_to_stderr()
     folder = os.path.abspath(data_dir)

@@ -12,12 +12,13 @@ import abc
 import asyncio
 import io
 import os
-from collections.abc import AsyncGenerator
-from typing import Any
+from collections.abc import AsyncGenerator, Callable
+from typing import Any, TypeVar
 
 from roost.archive import BackupFolder, BackupInfo, read_manifest
 from roost.storage import Storage, StorageError, open_s3
 
+T = TypeVar("T")
 ZIP_TYPE = "application/zip"
 _READ_AHEAD = 256 << 10  # bytes per ranged GET when reading a zip's directory in place
 
@@ -92,7 +93,7 @@ class LocalBackupStore(BackupStore):
 
     async def local_copy(self, key: str, work: str) -> str | None:
         path = self.folder.path(key)
-        return path if path is not None and os.path.isfile(path) else None
+        return path if path is not None and os.path.isfile(path) else None  # noqa: ASYNC240 a stat
 
     async def manifest(self, key: str) -> dict[str, Any]:
         path = self.folder.path(key)
@@ -178,7 +179,7 @@ class S3BackupStore(BackupStore):
     def stream(self, key: str, offset: int, length: int) -> AsyncGenerator[bytes, None]:
         return self.storage.astream(key, offset, length)
 
-    async def _run(self, fn: Any) -> Any:
+    async def _run(self, fn: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.storage.executor, fn)
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-
 pytestmark = pytest.mark.anyio
 
 EXPORTS = pathlib.Path(__file__).parent / "data" / "pb_auth_exports.json"
