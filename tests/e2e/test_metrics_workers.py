@@ -54,7 +54,9 @@ def test_a_scrape_counts_every_workers_requests(tmp_path, db_url):
         deadline = time.monotonic() + 10
         while samples(scrape(server.url)[0]).get(REFUSED) != 60:  # snapshots are a second old at most
             text = scrape(server.url)[0]
-            assert time.monotonic() < deadline, [line for line in text.splitlines() if "/api/settings" in line]
+            assert time.monotonic() < deadline, [
+                line for line in text.splitlines() if "/api/settings" in line
+            ]
             time.sleep(0.3)
         answered = set()
         for _ in range(12):
