@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -195,7 +196,12 @@ def serve(
     restart_file = os.path.join(data_dir, ".roost_temp", f"restart-{os.getpid()}")
     os.environ["ROOST_RESTART_FILE"] = restart_file
     os.environ["ROOST_SUPERVISOR_PID"] = str(os.getpid())
-    changed = _run_server(host, port, workers, hooks_dir if watch else None)
+    os.environ["ROOST_METRICS_DIR"] = _metrics_dir(data_dir) if workers > 1 else ""
+    try:
+        changed = _run_server(host, port, workers, hooks_dir if watch else None)
+    finally:
+        if workers > 1:
+            shutil.rmtree(os.environ["ROOST_METRICS_DIR"], ignore_errors=True)
     restored = os.path.exists(restart_file)
     if restored:
         os.remove(restart_file)
@@ -239,6 +245,12 @@ def _in_child(work: Callable[[], T]) -> T:
     if not ok:
         raise value
     return value  # type: ignore[no-any-return]
+
+
+def _metrics_dir(data_dir: str) -> str:
+    from roost.metrics.shared import prepare_dir
+
+    return prepare_dir(os.path.join(data_dir, ".roost_temp"), os.getpid())
 
 
 def _parse_http(http_addr: str) -> tuple[str, int]:
@@ -607,17 +619,23 @@ def backup() -> None:
 def backup_create(name: str, data_dir: str, db_url: str | None) -> None:
     """Back up the database and stored files to <dir>/backups/NAME (a generated name if none)."""
     _progress_to_stderr()
-    key = _with_app(data_dir, db_url, lambda app: app.create_backup(name))
-    click.echo(f"Backup saved as {os.path.join(os.path.abspath(data_dir), 'backups', key)}")
+
+    folder = os.path.join(os.path.abspath(data_dir), "backups")
+
+    async def create(app: App) -> str:
+        key = await app.create_backup(name)
+        if app.backups.store.remote:
+            return f"s3://{app.settings['backups']['s3']['bucket']}/{key}"
+        return f"{folder}{os.sep}{key}"
+
+    click.echo(f"Backup saved as {_with_app(data_dir, db_url, create)}")
 
 
 @backup.command("list")
 @_db_option
 def backup_list(data_dir: str, db_url: str | None) -> None:
-    """List the backups in <dir>/backups."""
-    from roost.archive import BackupFolder
-
-    for info in BackupFolder(os.path.join(os.path.abspath(data_dir), "backups")).list():
+    """List the backups in <dir>/backups (or the S3 bucket of settings.backups.s3)."""
+    for info in _with_app(data_dir, db_url, lambda app: app.backups.store.list()):
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(info.modified))
         click.echo(f"{info.key}\t{info.size}\t{stamp}Z")
 
@@ -628,24 +646,24 @@ def backup_list(data_dir: str, db_url: str | None) -> None:
 def backup_restore(backup_ref: str, data_dir: str, db_url: str | None) -> None:
     """Replace the data with a backup: NAME in <dir>/backups, or the path of a backup zip (copied
     there first). Works on a new, empty --dir/--db too. Stop a server using the data first."""
-    import shutil
 
     _progress_to_stderr()
     folder = os.path.abspath(data_dir)
-    name = backup_ref
+    name, from_file = backup_ref, False
     if os.sep in backup_ref or (os.path.isfile(backup_ref) and not backup_ref.endswith(os.sep)):
         source = os.path.abspath(backup_ref)
         if not os.path.isfile(source):
             raise click.ClickException(f"There is no backup file {source}.")
-        name = os.path.basename(source)
+        name, from_file = os.path.basename(source), True
         target = os.path.join(folder, "backups", name)
         if os.path.abspath(target) != source:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(source, target)
 
     async def restore(app: App) -> None:
-        app.backups.check(name)
-        await app.restore_backup(name)
+        # a file given by path is restored from the local folder even while backups go to S3
+        await app.backups.check(name, from_file)
+        await app.backups.restore(name, from_file)
 
     _with_app(folder, db_url, restore)
     click.echo(f"Restored {name} into {_describe_database(folder, db_url)} and {folder}.")
