@@ -183,14 +183,14 @@ def serve(
     os.environ["ROOST_AUTOMIGRATE_DIR"] = folder if automigrate else ""
     hooks_dir = _hooks_env(data_dir, hooks_dir)
 
-    def prepare() -> int:
-        count = _prepare_storage(data_dir, db_url, folder)
+    def prepare() -> str | None:
+        install_token = _prepare_storage(data_dir, db_url, folder)
         # hook files load (or fail with their file and line) before the port is taken
         _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
-        return count
+        return install_token
 
-    superusers = _in_child(prepare)
-    click.echo(_banner(host, port, data_dir, db_url, superusers))
+    install_token = _in_child(prepare)
+    click.echo(_banner(host, port, data_dir, db_url, install_token))
     watch = dev if hooks_watch is None else hooks_watch
     # a restored backup asks for a restart: the worker writes this file and stops the server
     restart_file = os.path.join(data_dir, ".roost_temp", f"restart-{os.getpid()}")
@@ -346,16 +346,17 @@ async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) 
     await check(data_dir, db_url, hooks_dir)
 
 
-def _prepare_storage(data_dir: str, db_url: str | None, folder: str) -> int:
+def _prepare_storage(data_dir: str, db_url: str | None, folder: str) -> str | None:
     """Open the storage once before workers start (so they do not race to bootstrap it), apply
-    pending migrations (a failing one stops the server from starting) and count the superusers
-    for the banner."""
+    pending migrations (a failing one stops the server from starting) and, while there is no
+    superuser, mint the installer token for the banner's link."""
+    from roost.core.installer import installer_token
     from roost.migrations import up
 
-    async def prepare(app: App) -> int:
+    async def prepare(app: App) -> str | None:
         app.backups.clean_temp()  # what an interrupted backup or restore left behind
         await up(app, folder, click.echo)
-        return await _count_superusers(app)
+        return await installer_token(app)
 
     return _with_app(data_dir, db_url, prepare)
 
@@ -389,29 +390,25 @@ def _storage_flags(data_dir: str, db_url: str | None) -> str:
     return flags
 
 
-def _banner(host: str, port: int, data_dir: str, db_url: str | None, superusers: int) -> str:
+def _banner(host: str, port: int, data_dir: str, db_url: str | None, install_token: str | None) -> str:
+    """The startup banner; `install_token` (no superuser yet) adds the dashboard's installer link."""
     url_host = f"[{host}]" if ":" in host else host
     lines = [
         f"Roost {__version__} server starting",
         f"├─ REST API:  http://{url_host}:{port}/api/",
+        f"├─ Dashboard: http://{url_host}:{port}/_/",
         f"├─ Data:      {data_dir}",
         f"└─ Database:  {_describe_database(data_dir, db_url)}",
     ]
-    if not superusers:
+    if install_token:
         lines += [
             "",
-            "(!) There is no superuser yet. Create the first one with:",
+            "(!) There is no superuser yet. Open this one-time link (valid for 30 minutes) to create the first one:",
+            f"    http://{url_host}:{port}/_/#/pbinstall/{install_token}",
+            "    or create it with:",
             f"    roost superuser upsert EMAIL PASSWORD {_storage_flags(data_dir, db_url)}",
         ]
     return "\n".join(lines)
-
-
-async def _count_superusers(app: App) -> int:
-    from roost.core.records import SUPERUSERS_ID
-
-    table = app.dialect.quote(app.registry.by_id[SUPERUSERS_ID].table)
-    row = await app.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
-    return int(row[0]) if row else 0
 
 
 @main.group()

@@ -8,11 +8,11 @@ from typing import Any
 
 from roost.api import (
     apidocs,
-    auth_pages,
     backups,
     batch,
     collections,
     crons,
+    dashboard,
     files,
     guard,
     health,
@@ -73,7 +73,7 @@ def build_router(app: App) -> Router:
         files,
         realtime,
         crons,
-        auth_pages,
+        dashboard,
         backups,
         sql,
         keys,

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from roost.core import auth_refs, backup_schedule, collection_store, logs, mails, mfa, otps
+from roost.core import auth_refs, backup_schedule, collection_store, installer, logs, mails, mfa, otps
 from roost.core.api_keys import ApiKeyStore
 from roost.core.app_api import LibraryApi
 from roost.core.backups import Backups
@@ -159,6 +159,7 @@ class App(HookCatalogue, LibraryApi):
         # async fn(app, collection, record, alert_info) mailing the new-login-location alert
         self.auth_alert_sender: Any = mails.send_auth_alert
         auth_refs.bind_hooks(self)
+        installer.bind_hooks(self)
         mfa.register_cleanup(self)
 
     @classmethod

@@ -3,6 +3,7 @@ real SMTP server, the link's token confirmed, and what changes for the account."
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
@@ -251,25 +252,26 @@ async def test_a_request_does_not_wait_for_a_failing_server(
 
 
 async def test_auth_pages_served_with_a_strict_policy(client: httpx.AsyncClient) -> None:
+    """The pages the mails link to (`/_/#/auth/...`) are screens of the dashboard app at /_/."""
     r = await client.get("/_/")
     assert r.status_code == 200
     assert r.headers["content-type"] == "text/html; charset=utf-8"
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    assert '<script src="/_/auth-pages.js" defer></script>' in r.text
-    js = await client.get("/_/auth-pages.js")
-    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
+    main = re.search(r'<script type="module" src="(/_/assets/[0-9a-f]+/js/)main.js"></script>', r.text)
+    assert main, r.text
+    routes = await client.get(main.group(1) + "routes.js")
+    assert routes.status_code == 200 and routes.headers["content-type"].startswith("text/javascript")
     for page in (
         "confirm-verification",
         "confirm-password-reset",
         "confirm-email-change",
         "oauth2-redirect-success",
     ):
-        assert f'"{page}"' in js.text
-    assert "innerHTML" not in js.text  # only textContent is written
-    css = await client.get("/_/auth-pages.css")
-    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
-    for missing in ("/_/index.html", "/_/nope.js", "/_/..%2Fauth_pages.py"):
+        assert f'"/auth/{page}' in routes.text
+    screen = await client.get(main.group(1) + "screens/auth-links.js")
+    assert screen.status_code == 200 and "innerHTML" not in screen.text  # only text is rendered
+    for missing in ("/_/nope.js", "/_/..%2Fdashboard.py", main.group(1) + "nope.js"):
         assert (await client.get(missing)).status_code == 404
 
 

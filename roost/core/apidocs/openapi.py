@@ -26,9 +26,9 @@ UNDESCRIBED = {
     ("GET", "/api/openapi.yaml"),
     ("GET", "/api/docs"),
     ("GET", "/api/docs/{file...}"),
-    # the HTML pages the mails link to (auth_pages.py): for people in a browser, not an API
+    # the dashboard (dashboard.py), which also answers the pages the mails link to: for people in a browser
     ("GET", "/_/"),
-    ("GET", "/_/{file}"),
+    ("GET", "/_/{file...}"),
     # where an OAuth2 provider sends the browser back: it answers only redirects to those pages
     ("GET", "/api/oauth2-redirect"),
     ("POST", "/api/oauth2-redirect"),
