@@ -6,7 +6,7 @@
 #   ROOST_TREE=/path/to/other/checkout benchmarks/instructions.sh create 600
 set -euo pipefail
 cd "$(dirname "$0")/.."
-workload=${1:?workload: health, view, list, create or update}
+workload=${1:?workload: health, view, list, create, update, expand or graphql}
 n=${2:-600}
 tree=${ROOST_TREE:-$PWD}
 python=${PYTHON:-$PWD/.venv/bin/python}

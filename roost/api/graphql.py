@@ -20,6 +20,7 @@ from roost.api.graphql_ops import RequestOps
 from roost.core.apidocs import audience_of
 from roost.core.app import App
 from roost.core.graphql import Prepared, Schemas
+from roost.core.graphql.fast import RecordExecutor
 from roost.errors import RoostError
 from roost.web import Request, Response, Router, to_api_error
 
@@ -130,7 +131,9 @@ async def run(
     variables: dict[str, Any] | None,
     operation: str | None,
 ) -> ExecutionResult:
-    result = execute(prepared.schema, document, None, ops, variables, operation)
+    result = execute(
+        prepared.schema, document, None, ops, variables, operation, executor_class=RecordExecutor
+    )
     if not isinstance(result, ExecutionResult):
         result = await result
     return result

@@ -211,3 +211,51 @@ async def test_limits_and_request_errors(client: httpx.AsyncClient, su: dict[str
     assert r.status_code == 400
     r = await client.get(GQL, headers={"Accept": "text/html"})
     assert r.status_code == 200 and b"graphiql" in r.content.lower()
+
+
+async def test_the_fast_record_completion_answers_as_graphql_core(
+    app: App, client: httpx.AsyncClient, su: dict[str, str]
+) -> None:
+    """Records are completed by roost/core/graphql/fast.py; graphql-core's own executor must
+    give the same data and errors for the same document."""
+    from graphql import execute, parse
+
+    from roost.api.graphql_ops import RequestOps
+    from roost.core.apidocs import audience_of
+    from roost.core.graphql import Schemas
+    from roost.core.graphql.fast import RecordExecutor
+    from roost.web import Request
+
+    await _blog(client, su)
+    ann = (await client.post("/api/collections/blog_authors/records", json={"name": "Ann"}, headers=su)).json()
+    for i in range(3):
+        body = {"title": f"p{i}", "public": True, "views": i, "tags": ["a", "b"][: i], "meta": {"i": i}}
+        if i:
+            body["author"] = ann["id"]
+        post = (await client.post("/api/collections/posts/records", json=body, headers=su)).json()
+        await client.post("/api/collections/comments/records", json={"body": f"c{i}", "post": post["id"]}, headers=su)
+    document = parse(
+        """query Q($skip: Boolean!) {
+          posts(sort: "title") { __typename totalItems items {
+            __typename id t: title views tags meta public
+            author { __typename name id } ...C
+            nothing: author @skip(if: $skip) { name }
+          } }
+        }
+        fragment C on Posts { comments_via_post { body post { title } } }"""
+    )
+    scope = {"type": "http", "method": "POST", "path": "/api/graphql", "query_string": b"", "headers": []}
+    schema = Schemas(app).get(audience_of(None)).schema
+    results = []
+    for executor in (None, RecordExecutor):
+        ops = RequestOps(app, Request(scope, None))
+        result = execute(schema, document, None, ops, {"skip": True}, executor_class=executor)
+        results.append(await result if not hasattr(result, "data") else result)  # type: ignore[misc]
+    plain, fast = results
+    assert plain.errors is None and fast.errors is None
+    assert fast.data == plain.data
+    items = fast.data["posts"]["items"]  # type: ignore[index]
+    assert [i["author"] for i in items] == [None, {"__typename": "BlogAuthors", "name": "Ann", "id": ann["id"]}] * 1 + [
+        {"__typename": "BlogAuthors", "name": "Ann", "id": ann["id"]}
+    ]
+    assert items[1]["views"] == 1.0 and items[2]["tags"] == ["a", "b"]
