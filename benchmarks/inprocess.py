@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 from typing import Any
-
 from urllib.parse import urlencode
 
 import orjson

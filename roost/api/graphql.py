@@ -70,7 +70,9 @@ def bind(router: Router, app: App) -> None:
     async def get(request: Request) -> Response:
         accept = request.header(b"accept") or ""
         if "text/html" in accept and "query" not in request.query:
-            return Response(200, PAGE, [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-cache")])
+            return Response(
+                200, PAGE, [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-cache")]
+            )
         return await _answer(app, schemas, request, accept, _params_of_get)
 
     async def post(request: Request) -> Response:

@@ -19,6 +19,7 @@ from roost.core.apidocs import audience_of
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.graphql import Schemas
+from roost.core.graphql.fast import RecordExecutor
 from roost.core.realtime_access import Auth
 from roost.web import Request, Router
 
@@ -129,7 +130,11 @@ class _Connection:
 
     async def init(self, payload: Any) -> None:
         """The caller: `payload.Authorization` (with or without `Bearer `), else a guest."""
-        token = payload.get("Authorization") or payload.get("authorization") if isinstance(payload, dict) else None
+        token = (
+            payload.get("Authorization") or payload.get("authorization")
+            if isinstance(payload, dict)
+            else None
+        )
         scope = {**self.scope, "type": "http", "method": "POST", "query_string": b""}
         request = Request(scope, None)
         auth = None
@@ -169,16 +174,24 @@ class _Connection:
 
         assert self.ops is not None
         try:
-            source, variables, name = payload.get("query"), payload.get("variables"), payload.get("operationName")
+            source, variables, name = (
+                payload.get("query"),
+                payload.get("variables"),
+                payload.get("operationName"),
+            )
             request = self.ops.request
             prepared = self.schemas.get(audience_of(request.auth[0] if request.auth else None))
             document = prepared.document(source) if isinstance(source, str) and source else None
             if document is None or isinstance(document, list) or not _valid_vars(variables, name):
-                errors = document if isinstance(document, list) else [GraphQLError("A query string is required.")]
+                errors = (
+                    document if isinstance(document, list) else [GraphQLError("A query string is required.")]
+                )
                 await self.frame({"id": op_id, "type": "error", "payload": [format_error(e) for e in errors]})
                 return
             if _kind(document, name) == OperationType.SUBSCRIPTION:
-                stream = subscribe(prepared.schema, document, None, self.ops, variables, name)
+                stream = subscribe(
+                    prepared.schema, document, None, self.ops, variables, name, executor_class=RecordExecutor
+                )
                 if not isinstance(stream, (ExecutionResult, AsyncIterator)):
                     stream = await stream
                 if isinstance(stream, ExecutionResult):

@@ -78,7 +78,9 @@ async def _blog(client: httpx.AsyncClient, su: dict[str, str]) -> tuple[dict[str
 
 async def test_crud_through_graphql_follows_the_rules(client: httpx.AsyncClient, su: dict[str, str]) -> None:
     await _blog(client, su)
-    ann = (await client.post("/api/collections/blog_authors/records", json={"name": "Ann"}, headers=su)).json()
+    ann = (
+        await client.post("/api/collections/blog_authors/records", json={"name": "Ann"}, headers=su)
+    ).json()
     user, token = await make_user(client, "u1@example.com")
     auth = {"Authorization": token}
     created = await gql(
@@ -86,7 +88,14 @@ async def test_crud_through_graphql_follows_the_rules(client: httpx.AsyncClient,
         """mutation($d: PostsCreateInput!) { create_posts(data: $d) {
              id title public views tags meta author { name } owner { id } } }""",
         auth,
-        d={"title": "Hello", "views": 3, "tags": ["a"], "author": ann["id"], "owner": user["id"], "meta": {"k": [1]}},
+        d={
+            "title": "Hello",
+            "views": 3,
+            "tags": ["a"],
+            "author": ann["id"],
+            "owner": user["id"],
+            "meta": {"k": [1]},
+        },
     )
     assert "errors" not in created, created
     post = created["data"]["create_posts"]
@@ -122,7 +131,7 @@ async def test_crud_through_graphql_follows_the_rules(client: httpx.AsyncClient,
     }
 
     # filters are PocketBase filters; a bad one carries PocketBase's error
-    found = await gql(client, '{ posts(filter: "title ~ \'ell\'") { items { title } } }', auth)
+    found = await gql(client, "{ posts(filter: \"title ~ 'ell'\") { items { title } } }", auth)
     assert found["data"]["posts"]["items"] == [{"title": "Hello"}]
     bad = await gql(client, '{ posts(filter: "nope = 1") { totalItems } }', auth)
     assert bad["data"] is None
@@ -138,8 +147,10 @@ async def test_crud_through_graphql_follows_the_rules(client: httpx.AsyncClient,
     assert updated["data"]["update_posts"] == {"title": "Bye", "public": True}
     assert (await gql(client, "{ posts { totalItems } }"))["data"]["posts"]["totalItems"] == 1
 
-    other_user, other_token = await make_user(client, "u2@example.com")
-    denied = await gql(client, "mutation($id: ID!) { delete_posts(id: $id) }", {"Authorization": other_token}, id=post["id"])
+    _, other_token = await make_user(client, "u2@example.com")
+    denied = await gql(
+        client, "mutation($id: ID!) { delete_posts(id: $id) }", {"Authorization": other_token}, id=post["id"]
+    )
     assert denied["errors"][0]["extensions"]["status"] == 404
     deleted = await gql(client, "mutation($id: ID!) { delete_posts(id: $id) }", auth, id=post["id"])
     assert deleted == {"data": {"delete_posts": True}}
@@ -147,7 +158,9 @@ async def test_crud_through_graphql_follows_the_rules(client: httpx.AsyncClient,
     assert missing["errors"][0]["extensions"]["status"] == 404
 
 
-async def test_introspection_hides_what_the_caller_may_not_use(client: httpx.AsyncClient, su: dict[str, str]) -> None:
+async def test_introspection_hides_what_the_caller_may_not_use(
+    client: httpx.AsyncClient, su: dict[str, str]
+) -> None:
     await make_collection(
         client, su, {"name": "secrets", "type": "base", "fields": [{"name": "v", "type": "text"}]}
     )
@@ -168,9 +181,13 @@ async def test_introspection_hides_what_the_caller_may_not_use(client: httpx.Asy
     assert typed["data"]["__type"] == {"name": "BlogPosts"}
 
 
-async def test_a_schema_change_shows_up_without_a_restart(client: httpx.AsyncClient, su: dict[str, str]) -> None:
+async def test_a_schema_change_shows_up_without_a_restart(
+    client: httpx.AsyncClient, su: dict[str, str]
+) -> None:
     coll = await make_collection(
-        client, su, {"name": "notes", "type": "base", "listRule": "", "fields": [{"name": "a", "type": "text"}]}
+        client,
+        su,
+        {"name": "notes", "type": "base", "listRule": "", "fields": [{"name": "a", "type": "text"}]},
     )
     assert "errors" not in await gql(client, "{ notes { items { a } } }")
     spec = {"fields": [*coll["fields"], {"name": "b", "type": "number"}]}
@@ -182,11 +199,19 @@ async def test_a_schema_change_shows_up_without_a_restart(client: httpx.AsyncCli
     assert "Cannot query field 'notes'" in gone["errors"][0]["message"]
 
 
-async def test_names_that_are_not_graphql_names_are_mapped(client: httpx.AsyncClient, su: dict[str, str]) -> None:
+async def test_names_that_are_not_graphql_names_are_mapped(
+    client: httpx.AsyncClient, su: dict[str, str]
+) -> None:
     await make_collection(
         client,
         su,
-        {"name": "café", "type": "base", "listRule": "", "createRule": "", "fields": [{"name": "2nd", "type": "text"}]},
+        {
+            "name": "café",
+            "type": "base",
+            "listRule": "",
+            "createRule": "",
+            "fields": [{"name": "2nd", "type": "text"}],
+        },
     )
     made = await gql(client, 'mutation { create_caf_(data: {_2nd: "x"}) { id _2nd } }')
     assert made["data"]["create_caf_"]["_2nd"] == "x", made
@@ -200,10 +225,17 @@ async def test_limits_and_request_errors(client: httpx.AsyncClient, su: dict[str
     await _blog(client, su)
     deep = "{ posts { items { " + "author { " * 1 + "name } } } }"
     assert "errors" not in await gql(client, deep, su)
-    frag = "fragment F on Posts { id title }\n" + "{ posts { items { " + " ".join(f"a{i}: title" for i in range(1001)) + " } } }"
+    frag = (
+        "fragment F on Posts { id title }\n"
+        + "{ posts { items { "
+        + " ".join(f"a{i}: title" for i in range(1001))
+        + " } } }"
+    )
     r = await client.post(GQL, json={"query": frag}, headers=su)
     assert r.status_code == 200 and "more than 1000 fields" in r.json()["errors"][0]["message"]
-    r = await client.post(GQL, json={"query": "{ posts { totalItems }"}, headers={"Accept": "application/graphql-response+json"})
+    r = await client.post(
+        GQL, json={"query": "{ posts { totalItems }"}, headers={"Accept": "application/graphql-response+json"}
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["message"].startswith("Syntax Error")
     r = await client.get(GQL, params={"query": 'mutation { delete_posts(id: "x") }'}, headers=su)
     assert r.status_code == 405
@@ -211,6 +243,14 @@ async def test_limits_and_request_errors(client: httpx.AsyncClient, su: dict[str
     assert r.status_code == 400
     r = await client.get(GQL, headers={"Accept": "text/html"})
     assert r.status_code == 200 and b"graphiql" in r.content.lower()
+    # the explorer is served from the package (offline), with its licence
+    for name in ("graphiql.min.js", "graphiql.min.css", "react.production.min.js", "explorer.js"):
+        r = await client.get(f"{GQL}/ui/{name}")
+        assert r.status_code == 200 and len(r.content) > 500, name
+        assert b"sourceMappingURL" not in r.content[-300:]
+    r = await client.get(f"{GQL}/ui/LICENSE")
+    assert b"MIT License" in r.content
+    assert (await client.get(f"{GQL}/ui/../../../etc/passwd")).status_code == 404
 
 
 async def test_the_fast_record_completion_answers_as_graphql_core(
@@ -227,13 +267,17 @@ async def test_the_fast_record_completion_answers_as_graphql_core(
     from roost.web import Request
 
     await _blog(client, su)
-    ann = (await client.post("/api/collections/blog_authors/records", json={"name": "Ann"}, headers=su)).json()
+    ann = (
+        await client.post("/api/collections/blog_authors/records", json={"name": "Ann"}, headers=su)
+    ).json()
     for i in range(3):
-        body = {"title": f"p{i}", "public": True, "views": i, "tags": ["a", "b"][: i], "meta": {"i": i}}
+        body = {"title": f"p{i}", "public": True, "views": i, "tags": ["a", "b"][:i], "meta": {"i": i}}
         if i:
             body["author"] = ann["id"]
         post = (await client.post("/api/collections/posts/records", json=body, headers=su)).json()
-        await client.post("/api/collections/comments/records", json={"body": f"c{i}", "post": post["id"]}, headers=su)
+        await client.post(
+            "/api/collections/comments/records", json={"body": f"c{i}", "post": post["id"]}, headers=su
+        )
     document = parse(
         """query Q($skip: Boolean!) {
           posts(sort: "title") { __typename totalItems items {
@@ -255,7 +299,8 @@ async def test_the_fast_record_completion_answers_as_graphql_core(
     assert plain.errors is None and fast.errors is None
     assert fast.data == plain.data
     items = fast.data["posts"]["items"]  # type: ignore[index]
-    assert [i["author"] for i in items] == [None, {"__typename": "BlogAuthors", "name": "Ann", "id": ann["id"]}] * 1 + [
-        {"__typename": "BlogAuthors", "name": "Ann", "id": ann["id"]}
-    ]
+    assert [i["author"] for i in items] == [
+        None,
+        {"__typename": "BlogAuthors", "name": "Ann", "id": ann["id"]},
+    ] * 1 + [{"__typename": "BlogAuthors", "name": "Ann", "id": ann["id"]}]
     assert items[1]["views"] == 1.0 and items[2]["tags"] == ["a", "b"]

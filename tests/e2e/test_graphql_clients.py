@@ -45,13 +45,21 @@ class Site:
 
 def _setup(url: str) -> Site:
     with httpx.Client(base_url=url, timeout=30) as http:
-        r = http.post("/api/collections/_superusers/auth-with-password", json={"identity": SU[0], "password": SU[1]})
+        r = http.post(
+            "/api/collections/_superusers/auth-with-password", json={"identity": SU[0], "password": SU[1]}
+        )
         su = r.json()["token"]
         h = {"Authorization": su}
         authors = http.post(
             "/api/collections",
             headers=h,
-            json={"name": "authors", "type": "base", "listRule": "", "viewRule": "", "fields": [{"name": "name", "type": "text"}]},
+            json={
+                "name": "authors",
+                "type": "base",
+                "listRule": "",
+                "viewRule": "",
+                "fields": [{"name": "name", "type": "text"}],
+            },
         ).json()
         r = http.post(
             "/api/collections",
@@ -83,9 +91,14 @@ def _setup(url: str) -> Site:
         for email in ("alice@example.com", "bob@example.com"):
             body = {"email": email, "password": "password123", "passwordConfirm": "password123"}
             assert http.post("/api/collections/users/records", json=body).status_code == 200
-            r = http.post("/api/collections/users/auth-with-password", json={"identity": email, "password": "password123"})
+            r = http.post(
+                "/api/collections/users/auth-with-password",
+                json={"identity": email, "password": "password123"},
+            )
             users.append((r.json()["record"], r.json()["token"]))
-        http.post("/api/collections/authors/records", headers=h, json={"id": "ann000000000000", "name": "Ann"})
+        http.post(
+            "/api/collections/authors/records", headers=h, json={"id": "ann000000000000", "name": "Ann"}
+        )
     return Site(url, su, users[0][0], users[0][1], users[1][0], users[1][1])
 
 
@@ -124,7 +137,11 @@ def _error(client: Client, query: str, **variables: Any) -> dict[str, Any]:
 
 def test_graphql_http_audit_passes_its_must_checks(site: Site) -> None:
     run = subprocess.run(
-        ["node", "audit.mjs", site.url + "/api/graphql"], cwd=TOOLS, capture_output=True, text=True, timeout=120
+        ["node", "audit.mjs", site.url + "/api/graphql"],
+        cwd=TOOLS,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 0, run.stderr
     results = [json.loads(line) for line in run.stdout.splitlines()]
@@ -144,10 +161,17 @@ LIST = """query($f: String) {
 
 
 def test_gql_client_runs_the_crud_matrix_within_the_rules(site: Site) -> None:
-    guest, alice, bob, su = _client(site), _client(site, site.alice_token), _client(site, site.bob_token), _client(site, site.su)
+    guest, alice, bob, su = (
+        _client(site),
+        _client(site, site.alice_token),
+        _client(site, site.bob_token),
+        _client(site, site.su),
+    )
     a = site.alice["id"]
     # create: a user for herself; a guest and someone else's record are refused with PocketBase's status
-    mine = _run(alice, CREATE, d={"title": "a-private", "owner": a, "author": "ann000000000000"})["create_posts"]
+    mine = _run(alice, CREATE, d={"title": "a-private", "owner": a, "author": "ann000000000000"})[
+        "create_posts"
+    ]
     assert mine["owner"] == {"id": a, "email": "alice@example.com"} and mine["author"] == {"name": "Ann"}
     shared = _run(alice, CREATE, d={"title": "a-public", "public": True, "owner": a})["create_posts"]
     assert shared["author"] is None
@@ -171,7 +195,10 @@ def test_gql_client_runs_the_crud_matrix_within_the_rules(site: Site) -> None:
     assert sorted(p["title"] for p in me["users_by_id"]["posts_via_owner"]) == ["a-private", "a-public"]
 
     # view: someone else's private record is a 404, as REST answers
-    assert _error(bob, "query($id: ID!) { posts_by_id(id: $id) { id } }", id=mine["id"])["extensions"]["status"] == 404
+    assert (
+        _error(bob, "query($id: ID!) { posts_by_id(id: $id) { id } }", id=mine["id"])["extensions"]["status"]
+        == 404
+    )
     assert _run(guest, "query($id: ID!) { posts_by_id(id: $id) { title } }", id=shared["id"]) == {
         "posts_by_id": {"title": "a-public"}
     }
@@ -179,7 +206,9 @@ def test_gql_client_runs_the_crud_matrix_within_the_rules(site: Site) -> None:
     # update and delete follow the update and delete rules
     upd = "mutation($id: ID!, $d: PostsUpdateInput!) { update_posts(id: $id, data: $d) { title } }"
     assert _error(bob, upd, id=mine["id"], d={"title": "hacked"})["extensions"]["status"] == 404
-    assert _run(alice, upd, id=mine["id"], d={"title": "a-renamed"}) == {"update_posts": {"title": "a-renamed"}}
+    assert _run(alice, upd, id=mine["id"], d={"title": "a-renamed"}) == {
+        "update_posts": {"title": "a-renamed"}
+    }
     delete = "mutation($id: ID!) { delete_posts(id: $id) }"
     assert _error(guest, delete, id=shared["id"])["extensions"]["status"] == 404
     assert _run(alice, delete, id=shared["id"]) == {"delete_posts": True}
@@ -236,12 +265,23 @@ def test_graphql_ws_client_receives_what_it_may_see_and_nothing_else(site: Site)
     try:
         with httpx.Client(base_url=site.url, headers=h, timeout=30) as http:
             created = {}
-            for title, owner, public in (("s-alice keep", a, False), ("s-bob", b, False), ("s-bob-public", b, True)):
-                r = http.post("/api/collections/posts/records", json={"title": title, "owner": owner, "public": public})
+            for title, owner, public in (
+                ("s-alice keep", a, False),
+                ("s-bob", b, False),
+                ("s-bob-public", b, True),
+            ):
+                r = http.post(
+                    "/api/collections/posts/records", json={"title": title, "owner": owner, "public": public}
+                )
                 created[title] = r.json()["id"]
-            http.patch(f"/api/collections/posts/records/{created['s-alice keep']}", json={"title": "s-alice keep 2"})
+            http.patch(
+                f"/api/collections/posts/records/{created['s-alice keep']}", json={"title": "s-alice keep 2"}
+            )
             http.delete(f"/api/collections/posts/records/{created['s-alice keep']}")
-        seen = [(e["data"]["posts_changed"]["action"], e["data"]["posts_changed"]["record"]["title"]) for e in alice.events(4)]
+        seen = [
+            (e["data"]["posts_changed"]["action"], e["data"]["posts_changed"]["record"]["title"])
+            for e in alice.events(4)
+        ]
         assert seen == [
             ("create", "s-alice keep"),
             ("create", "s-bob-public"),
@@ -269,11 +309,22 @@ def test_a_schema_change_reaches_every_instance_without_a_restart(tmp_path: Path
             q = "{ notes { items { body } } }"
             assert "Cannot query field 'notes'" in _error(_client(site_b), q)["message"]
             with httpx.Client(base_url=a.url, timeout=30) as http:
-                r = http.post("/api/collections/_superusers/auth-with-password", json={"identity": SU[0], "password": SU[1]})
+                r = http.post(
+                    "/api/collections/_superusers/auth-with-password",
+                    json={"identity": SU[0], "password": SU[1]},
+                )
                 h = {"Authorization": r.json()["token"]}
-                spec = {"name": "notes", "type": "base", "listRule": "", "fields": [{"name": "body", "type": "text"}]}
+                spec = {
+                    "name": "notes",
+                    "type": "base",
+                    "listRule": "",
+                    "fields": [{"name": "body", "type": "text"}],
+                }
                 assert http.post("/api/collections", headers=h, json=spec).status_code == 200
-                assert http.post("/api/collections/notes/records", headers=h, json={"body": "hi"}).status_code == 200
+                assert (
+                    http.post("/api/collections/notes/records", headers=h, json={"body": "hi"}).status_code
+                    == 200
+                )
             deadline = 50
             while True:
                 try:

@@ -50,7 +50,6 @@ JSONScalar = GraphQLScalarType(
 )
 
 
-
 @dataclass(frozen=True, slots=True)
 class Relation:
     expand: str  # the `?expand=` name: the field, or `comments_via_post`
@@ -108,7 +107,9 @@ class _Builder:
         return self.audience.may(coll, rule)
 
     def _has_any_op(self, coll: Collection) -> bool:
-        rules = ("listRule", "viewRule") if coll.is_view else ("listRule", "viewRule", "createRule", "updateRule")
+        rules = (
+            ("listRule", "viewRule") if coll.is_view else ("listRule", "viewRule", "createRule", "updateRule")
+        )
         return any(self._may(coll, r) for r in rules)
 
     # --- record types ----------------------------------------------------------------------------
@@ -138,7 +139,9 @@ class _Builder:
                 t: GraphQLOutputType = self.types[target.id]
                 relations[name] = Relation(f.name, t.name)
                 rtype = _list_of(t) if f.is_multi else t
-                fields[name] = GraphQLField(rtype, resolve=resolvers.relation(f.name, f.is_multi), description=f.help or None)
+                fields[name] = GraphQLField(
+                    rtype, resolve=resolvers.relation(f.name, f.is_multi), description=f.help or None
+                )
                 continue
             out: Any = _nn(GraphQLID) if f.name == "id" else _scalar(f)
             fields[name] = GraphQLField(out, resolve=resolvers.key(f.name, name), description=f.help or None)
@@ -203,6 +206,7 @@ class _Builder:
                         "totalPages": GraphQLField(_nn(GraphQLInt)),
                     },
                     description="A page of records; totalItems and totalPages are -1 with skipTotal.",
+                    extensions={RELATIONS: {}},  # completed by roost/core/graphql/fast.py too
                 )
                 query[base] = GraphQLField(
                     _nn(page),
@@ -258,7 +262,9 @@ class _Builder:
                     description="Created, updated and deleted records, as the subscriber may see them.",
                 )
         if not query:  # a schema needs a query type with a field
-            query["_empty"] = GraphQLField(GraphQLBoolean, description="No collection is open to this caller.")
+            query["_empty"] = GraphQLField(
+                GraphQLBoolean, description="No collection is open to this caller."
+            )
         return GraphQLSchema(
             GraphQLObjectType("Query", query),
             GraphQLObjectType("Mutation", mutation) if mutation else None,

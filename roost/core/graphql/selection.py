@@ -77,7 +77,12 @@ def expand_of(info: GraphQLResolveInfo, via: str = "") -> str:
         fields += _fields(node.selection_set, info.fragments)
     rtype: Any = get_named_type(info.return_type)
     if via:
-        fields = [inner for node in fields if node.name.value == via for inner in _fields(node.selection_set, info.fragments)]
+        fields = [
+            inner
+            for node in fields
+            if node.name.value == via
+            for inner in _fields(node.selection_set, info.fragments)
+        ]
         field = rtype.fields.get(via) if isinstance(rtype, GraphQLObjectType) else None
         rtype = get_named_type(field.type) if field is not None else None
     if not isinstance(rtype, GraphQLObjectType):
@@ -97,7 +102,9 @@ def check_limits(document: DocumentNode) -> list[GraphQLError]:
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     count = 0
 
-    def walk(selection_set: SelectionSetNode | None, depth: int, seen: tuple[str, ...]) -> GraphQLError | None:
+    def walk(
+        selection_set: SelectionSetNode | None, depth: int, seen: tuple[str, ...]
+    ) -> GraphQLError | None:
         nonlocal count
         if selection_set is None:
             return None
@@ -105,10 +112,14 @@ def check_limits(document: DocumentNode) -> list[GraphQLError]:
             if isinstance(sel, FieldNode):
                 count += 1
                 if count > MAX_FIELDS:
-                    return GraphQLError(f"The query selects more than {MAX_FIELDS} fields.", sel, extensions=_limit())
+                    return GraphQLError(
+                        f"The query selects more than {MAX_FIELDS} fields.", sel, extensions=_limit()
+                    )
                 if sel.selection_set is not None:
                     if depth + 1 > MAX_DEPTH:
-                        return GraphQLError(f"The query is nested deeper than {MAX_DEPTH} levels.", sel, extensions=_limit())
+                        return GraphQLError(
+                            f"The query is nested deeper than {MAX_DEPTH} levels.", sel, extensions=_limit()
+                        )
                     err = walk(sel.selection_set, depth + 1, seen)
                     if err:
                         return err
