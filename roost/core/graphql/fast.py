@@ -74,7 +74,7 @@ _SCALARS: dict[str, Complete] = {
 
 
 class RecordExecutor(ExecutorThrowingOnIncremental):
-    def collect_and_execute_subfields(  # type: ignore[override]
+    def collect_and_execute_subfields(
         self,
         return_type: GraphQLObjectType,
         field_details_list: Any,
@@ -171,6 +171,6 @@ def _constant(value: str) -> Complete:
 def _run(plan: Plan, record: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, record_key, resolve, complete in plan:
-        v = record.get(record_key) if resolve is None else resolve(record, None)
+        v = resolve(record, None) if resolve is not None else record.get(record_key)  # type: ignore[arg-type]
         out[key] = v if complete is None else complete(v)
     return out

@@ -41,7 +41,7 @@ def key(record_key: str, field_name: str) -> Resolver | None:
     if record_key == field_name:
         return None
 
-    def resolve(obj: dict[str, Any], _info: GraphQLResolveInfo) -> Any:
+    def resolve(obj: dict[str, Any], _info: GraphQLResolveInfo[Any]) -> Any:
         return obj.get(record_key)
 
     return resolve
@@ -50,7 +50,7 @@ def key(record_key: str, field_name: str) -> Resolver | None:
 def relation(expand: str, multi: bool) -> Resolver:
     """The related record(s) the root resolver expanded (missing when the caller may not view them)."""
 
-    def resolve(obj: dict[str, Any], _info: GraphQLResolveInfo) -> Any:
+    def resolve(obj: dict[str, Any], _info: GraphQLResolveInfo[Any]) -> Any:
         value = (obj.get("expand") or {}).get(expand)
         if multi:
             return [] if value is None else value if isinstance(value, list) else [value]
@@ -59,7 +59,7 @@ def relation(expand: str, multi: bool) -> Resolver:
     return resolve
 
 
-def _ops(info: GraphQLResolveInfo) -> RecordOps:
+def _ops(info: GraphQLResolveInfo[Any]) -> RecordOps:
     ops: RecordOps = info.context
     return ops
 
@@ -78,7 +78,7 @@ def _query(args: dict[str, Any]) -> dict[str, str]:
 
 
 def list_records(coll: Collection) -> Resolver:
-    async def resolve(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    async def resolve(_root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> dict[str, Any]:
         query = _query(args)
         expand = expand_of(info, "items")
         if expand:
@@ -89,7 +89,7 @@ def list_records(coll: Collection) -> Resolver:
 
 
 def view_record(coll: Collection) -> Resolver:
-    async def resolve(_root: Any, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
+    async def resolve(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> dict[str, Any]:
         return await _ops(info).view(coll, id, expand_of(info))
 
     return resolve
@@ -100,21 +100,23 @@ def _data(data: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
 
 
 def create_record(coll: Collection, names: dict[str, str]) -> Resolver:
-    async def resolve(_root: Any, info: GraphQLResolveInfo, data: dict[str, Any]) -> dict[str, Any]:
+    async def resolve(_root: Any, info: GraphQLResolveInfo[Any], data: dict[str, Any]) -> dict[str, Any]:
         return await _ops(info).create(coll, _data(data, names), expand_of(info))
 
     return resolve
 
 
 def update_record(coll: Collection, names: dict[str, str]) -> Resolver:
-    async def resolve(_root: Any, info: GraphQLResolveInfo, id: str, data: dict[str, Any]) -> dict[str, Any]:
+    async def resolve(
+        _root: Any, info: GraphQLResolveInfo[Any], id: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
         return await _ops(info).update(coll, id, _data(data, names), expand_of(info))
 
     return resolve
 
 
 def delete_record(coll: Collection) -> Resolver:
-    async def resolve(_root: Any, info: GraphQLResolveInfo, id: str) -> bool:
+    async def resolve(_root: Any, info: GraphQLResolveInfo[Any], id: str) -> bool:
         await _ops(info).delete(coll, id)
         return True
 
@@ -123,7 +125,7 @@ def delete_record(coll: Collection) -> Resolver:
 
 def subscribe_records(coll: Collection) -> Resolver:
     def subscribe(
-        _root: Any, info: GraphQLResolveInfo, id: str | None = None, filter: str | None = None
+        _root: Any, info: GraphQLResolveInfo[Any], id: str | None = None, filter: str | None = None
     ) -> AsyncIterator[dict[str, Any]]:
         return _ops(info).subscribe(coll, id or None, filter or "", expand_of(info, "record"))
 

@@ -27,7 +27,6 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLString,
@@ -41,12 +40,17 @@ from roost.core.graphql import resolvers
 from roost.core.graphql.naming import collection_type_names, graphql_name, unique
 from roost.core.graphql.selection import RELATIONS
 
+
+def _json_literal(node: Any, variables: Any = None) -> Any:
+    return value_from_ast_untyped(node, variables)
+
+
 JSONScalar = GraphQLScalarType(
     "JSON",
     description="Any JSON value (json and geoPoint fields).",
     serialize=lambda v: v,
     parse_value=lambda v: v,
-    parse_literal=lambda node, variables=None: value_from_ast_untyped(node, variables),
+    parse_literal=_json_literal,
 )
 
 
@@ -136,7 +140,7 @@ class _Builder:
                 if target is None or target.id not in self.types or not _may_view(target, self.audience):
                     taken.discard(name)
                     continue  # nothing the caller could ever see through it
-                t: GraphQLOutputType = self.types[target.id]
+                t = self.types[target.id]
                 relations[name] = Relation(f.name, t.name)
                 rtype = _list_of(t) if f.is_multi else t
                 fields[name] = GraphQLField(
@@ -155,10 +159,10 @@ class _Builder:
                         continue  # a field of the record itself wins
                     taken.add(name)
                     expand = f"{other.name}_via_{f.name}"
-                    t = self.types[other.id]
-                    relations[name] = Relation(expand, t.name)
+                    other_type = self.types[other.id]
+                    relations[name] = Relation(expand, other_type.name)
                     fields[name] = GraphQLField(
-                        _list_of(t),
+                        _list_of(other_type),
                         resolve=resolvers.relation(expand, True),
                         description=f"`{other.name}` records whose `{f.name}` is this record.",
                     )

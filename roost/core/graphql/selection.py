@@ -48,7 +48,7 @@ def _fields(
 def _paths(
     fields: list[FieldNode],
     rtype: GraphQLObjectType,
-    info: GraphQLResolveInfo,
+    info: GraphQLResolveInfo[Any],
     prefix: str,
     depth: int,
     out: set[str],
@@ -69,7 +69,7 @@ def _paths(
             _paths(_fields(node.selection_set, info.fragments), target, info, path + ".", depth + 1, out)
 
 
-def expand_of(info: GraphQLResolveInfo, via: str = "") -> str:
+def expand_of(info: GraphQLResolveInfo[Any], via: str = "") -> str:
     """The `expand` value that loads every relation selected below this field (below its
     `via` field when the records sit one level down, as `items` of a list)."""
     fields: list[FieldNode] = []
