@@ -52,6 +52,7 @@ export default function Collections({ query }) {
   useEffect(() => {
     // no (or an unknown) collection in the address: open the first non-system one, as PocketBase
     // re-read the address: effects run after paint, and the user may have moved on since
+    if (route.value.path !== "/collections") return; // left for another screen meanwhile
     const wanted = route.value.query.get("collection");
     if (collectionsLoaded.value && all.length && !all.some((c) => c.name === wanted || c.id === wanted)) {
       const first = all.find((c) => !c.system) || all[0];
