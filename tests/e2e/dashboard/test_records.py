@@ -8,6 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
+import zlib
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,11 +19,21 @@ from tests.e2e.dashboard.conftest import Dashboard
 
 pytestmark = pytest.mark.e2e
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2279b"
-    "d40000000049454e44ae426082"
-)
+
+def png(width: int = 4, height: int = 4) -> bytes:
+    """A small valid RGB PNG (the server makes thumbnails of it)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xc0\x40\x20" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +43,11 @@ def shelf(dashboard: Dashboard, superuser) -> dict[str, str]:
     with dashboard.api(dashboard.superuser_token()) as su:
         authors = su.post(
             "/api/collections",
-            json={"name": "authors", "type": "base", "fields": [{"name": "name", "type": "text", "presentable": True}]},
+            json={
+                "name": "authors",
+                "type": "base",
+                "fields": [{"name": "name", "type": "text", "presentable": True}],
+            },
         ).json()
         fields = [
             {"name": "title", "type": "text", "required": True},
@@ -58,9 +75,16 @@ def books(dashboard: Dashboard, **params: str) -> list[dict]:
         return list(r.json()["items"])
 
 
+def open_collection(page, dashboard: Dashboard, name: str):  # type: ignore[no-untyped-def]
+    # the collections screen first settles on its default collection (it redirects once the list
+    # has loaded), then the address of the one wanted is opened
+    expect(page.get_by_role("heading", name="Collections /")).to_be_visible()
+    page.goto(f"{dashboard.url}/_/#/collections?collection={name}")
+    expect(page.get_by_role("heading", name=f"Collections / {name}")).to_be_visible()
+
+
 def open_books(page, dashboard: Dashboard):  # type: ignore[no-untyped-def]
-    page.goto(f"{dashboard.url}/_/#/collections?collection=books")
-    expect(page.get_by_role("heading", name="Collections / books")).to_be_visible()
+    open_collection(page, dashboard, "books")
 
 
 def pick_author(dialog, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +102,9 @@ def test_add_records_through_the_editor_with_a_file_and_a_relation(signed_in, da
     dialog.get_by_label("title", exact=True).fill("Dune")
     dialog.get_by_label("pages", exact=True).fill("412")
     dialog.get_by_label("published", exact=True).check()
-    dialog.get_by_label("cover", exact=True).set_input_files({"name": "dune.png", "mimeType": "image/png", "buffer": PNG})
+    dialog.get_by_label("cover", exact=True).set_input_files(
+        {"name": "dune.png", "mimeType": "image/png", "buffer": png()}
+    )
     expect(dialog.get_by_text("dune.png")).to_be_visible()
     pick_author(dialog, "Ann")
     dialog.get_by_label("tags", exact=True).select_option(["fiction", "essay"])
@@ -93,7 +119,7 @@ def test_add_records_through_the_editor_with_a_file_and_a_relation(signed_in, da
     expect(row).to_contain_text("Ann")  # the relation's display field, not its id
     thumb = row.get_by_role("img")
     expect(thumb).to_have_attribute("src", re.compile(r"thumb=100x100"))
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", thumb.element_handle())
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
 
     [dune] = books(dashboard)
     assert dune["author"] == shelf["Ann"] and dune["pages"] == 412 and dune["published"] is True
@@ -181,7 +207,7 @@ def test_export_csv_and_import_it_back_with_a_bad_row(signed_in, dashboard: Dash
     expect(page.locator(".record-row")).to_have_count(5)
     with page.expect_download() as info:
         page.get_by_role("button", name="Export to CSV").click()
-    text = open(info.value.path(), encoding="utf-8").read()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert sorted(r["title"] for r in rows) == ["Ark", "Bay", "Cat", "Dune", "Emma"]
     ark = next(r for r in rows if r["title"] == "Ark")
@@ -207,7 +233,11 @@ def test_export_csv_and_import_it_back_with_a_bad_row(signed_in, dashboard: Dash
     dialog.get_by_role("button", name="Close", exact=True).last.click()
     expect(page.get_by_text("Total found: 7")).to_be_visible()
     copies = [b for b in books(dashboard) if b["title"] == rows[0]["title"]]
-    assert len(copies) == 2 and copies[0]["tags"] == copies[1]["tags"] and copies[0]["author"] == copies[1]["author"]
+    assert (
+        len(copies) == 2
+        and copies[0]["tags"] == copies[1]["tags"]
+        and copies[0]["author"] == copies[1]["author"]
+    )
 
 
 def test_draft_restore_duplicate_and_delete(signed_in, dashboard: Dashboard, shelf):
@@ -250,7 +280,7 @@ def test_draft_restore_duplicate_and_delete(signed_in, dashboard: Dashboard, she
 
 def test_auth_record_verify_and_impersonate(signed_in, dashboard: Dashboard, superuser):
     page = signed_in
-    page.goto(f"{dashboard.url}/_/#/collections?collection=users")
+    open_collection(page, dashboard, "users")
     page.get_by_role("button", name="New record").click()
     dialog = page.get_by_role("dialog", name="New users record")
     dialog.get_by_label("email", exact=True).fill("reader@example.com")

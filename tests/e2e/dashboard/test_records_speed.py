@@ -33,7 +33,11 @@ def big_collection(dashboard: Dashboard, superuser) -> None:
         assert r.status_code == 200, r.text
         for start in range(0, RECORDS, CHUNK):
             requests = [
-                {"method": "POST", "url": "/api/collections/bench/records", "body": {"title": f"row {i}", "n": i}}
+                {
+                    "method": "POST",
+                    "url": "/api/collections/bench/records",
+                    "body": {"title": f"row {i}", "n": i},
+                }
                 for i in range(start, start + CHUNK)
             ]
             r = su.post("/api/batch", json={"requests": requests})
@@ -45,6 +49,7 @@ def test_first_page_of_ten_thousand_records_is_visible_in_under_a_second(
     signed_in, dashboard: Dashboard, big_collection, record_property
 ):
     page = signed_in
+    expect(page.get_by_role("heading", name="Collections /")).to_be_visible()
     page.goto(f"{dashboard.url}/_/#/logs")  # away from the collections screen, assets cached
     expect(page.get_by_role("navigation", name="Collections")).to_be_hidden()
     started = time.perf_counter()
