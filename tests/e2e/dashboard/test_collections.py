@@ -27,6 +27,8 @@ def add_field(page, type_label, name):  # type: ignore[no-untyped-def]
 
 def open_editor(page, dashboard: Dashboard, collection: str):  # type: ignore[no-untyped-def]
     page.goto(f"{dashboard.url}/_/#/collections?collection={collection}")
+    # the screen may still be settling on the collection it opened first: wait for this one
+    expect(page.get_by_role("heading", name=f"Collections / {collection}", exact=True)).to_be_visible()
     page.get_by_role("button", name="Edit collection").click()
     return page.get_by_role("dialog", name="Edit collection")
 
@@ -305,9 +307,7 @@ def test_sidebar_search_pins_system_group_and_dialog_focus(signed_in, dashboard:
     expect(new).to_be_focused()
 
     # Ctrl+S saves the editor
-    page.goto(f"{dashboard.url}/_/#/collections?collection=books")
-    page.get_by_role("button", name="Edit collection").click()
-    dialog = page.get_by_role("dialog", name="Edit collection")
+    dialog = open_editor(page, dashboard, "books")
     dialog.get_by_role("tab", name="API Rules").click()
     rule(page, "Create rule").get_by_role("button", name="Unlock and set custom rule").click()
     page.get_by_label("Create rule", exact=True).fill('@request.auth.id != ""')

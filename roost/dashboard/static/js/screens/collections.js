@@ -2,7 +2,7 @@
 // collection") and the selected collection's page. The page is screens/collections/page.js
 // (the Records screen takes it over); the create/edit panel is screens/collections/editor.js.
 import { html, useState, useEffect } from "../html.js";
-import { navigate } from "../router.js";
+import { navigate, route } from "../router.js";
 import { errorMessage } from "../pb.js";
 import { toast } from "../toasts.js";
 import { collections, collectionsLoaded, loadCollections, pinned, togglePin } from "../collections-store.js";
@@ -51,7 +51,9 @@ export default function Collections({ query }) {
   const current = all.find((c) => c.name === name || c.id === name) || null;
   useEffect(() => {
     // no (or an unknown) collection in the address: open the first non-system one, as PocketBase
-    if (collectionsLoaded.value && !current && all.length) {
+    // re-read the address: effects run after paint, and the user may have moved on since
+    const wanted = route.value.query.get("collection");
+    if (collectionsLoaded.value && all.length && !all.some((c) => c.name === wanted || c.id === wanted)) {
       const first = all.find((c) => !c.system) || all[0];
       navigate("/collections", { collection: first.name }, true);
     }
