@@ -3,9 +3,14 @@
 
     python benchmarks/inprocess.py create 2000            # CPU µs per request (time.process_time)
     python benchmarks/inprocess.py create 2000 out.prof   # the same under cProfile, stats to out.prof
+    python benchmarks/inprocess.py create 2000 --db postgresql://postgres@127.0.0.1:5432/roost_bench
     benchmarks/instructions.sh create 600                 # instructions per request (callgrind)
 
-Workloads: health, view, list, create (JSON, user token, createRule), update (PATCH, user token).
+With `--db URL` the app runs on PostgreSQL, in a schema of its own made for the run and dropped
+after it. The wall time per request is printed too: on PostgreSQL it includes the round trips to
+the server, which process CPU does not see.
+
+Workloads: health, view, list, owner_rule (notes listed under `owner = @request.auth.id`), create (JSON, user token, createRule), update (PATCH, user token).
 Wall-clock and even CPU figures move with the machine's load; the instruction counts of
 benchmarks/instructions.sh do not, which makes them the tool for comparing two trees."""
 
@@ -56,8 +61,43 @@ async def call(
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
 
-async def main(workload: str, n: int, profile_to: str | None) -> None:
-    app = await App.open(os.path.join(tempfile.mkdtemp(), "data"), None)
+async def scratch_schema(url: str) -> tuple[str, str]:
+    """(the URL with a fresh schema as its search_path, the schema's name)."""
+    import asyncpg
+
+    schema = f"bench_{os.getpid()}_{int(time.time())}"
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await conn.close()
+    return f"{url}{'&' if '?' in url else '?'}search_path={schema}", schema
+
+
+async def drop_schema(url: str, schema: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    finally:
+        await conn.close()
+
+
+async def main(workload: str, n: int, profile_to: str | None, db: str | None) -> None:
+    schema = ""
+    db_url = None
+    if db:
+        db_url, schema = await scratch_schema(db)
+    try:
+        await run(workload, n, profile_to, db_url)
+    finally:
+        if db and schema:
+            await drop_schema(db, schema)
+
+
+async def run(workload: str, n: int, profile_to: str | None, db_url: str | None) -> None:
+    app = await App.open(os.path.join(tempfile.mkdtemp(), "data"), db_url)
     asgi = build_asgi(app)
     coll = app.registry.by_id[SUPERUSERS_ID]
     creds = {"password": PASSWORD, "passwordConfirm": PASSWORD}
@@ -111,6 +151,23 @@ async def main(workload: str, n: int, profile_to: str | None) -> None:
     for i in range(50):
         post = {"title": f"t{i}", "body": "x" * 200, "views": i, "published": True, "author": user_id}
         ids.append(json.loads((await call(asgi, "POST", posts, post, user))[1])["id"])
+    owner = "owner = @request.auth.id"
+    notes_spec = {
+        "name": "notes",
+        "type": "base",
+        "listRule": owner,
+        "viewRule": owner,
+        "createRule": signed_in,
+        "fields": [
+            {"name": "title", "type": "text"},
+            {"name": "owner", "type": "relation", "collectionId": users_id, "maxSelect": 1},
+        ],
+    }
+    status, body = await call(asgi, "POST", "/api/collections", notes_spec, su)
+    assert status == 200, body
+    notes = "/api/collections/notes/records"
+    for i in range(50):
+        await call(asgi, "POST", notes, {"title": f"n{i}", "owner": user_id}, user)
 
     def request(i: int) -> Any:
         if workload == "health":
@@ -119,6 +176,8 @@ async def main(workload: str, n: int, profile_to: str | None) -> None:
             return call(asgi, "GET", f"{posts}/{ids[i % 50]}")
         if workload == "list":
             return call(asgi, "GET", f"{posts}?perPage=20&sort=-views")
+        if workload == "owner_rule":
+            return call(asgi, "GET", f"{notes}?perPage=30", None, user)
         if workload == "create":
             post = {"title": "probe post", "body": "probe", "views": 1, "published": True, "author": user_id}
             return call(asgi, "POST", posts, post, user)
@@ -136,17 +195,28 @@ async def main(workload: str, n: int, profile_to: str | None) -> None:
         profiler = cProfile.Profile()
         profiler.enable()
     started = time.process_time()
+    wall_started = time.perf_counter()
     for i in range(n):
         await request(i)
     used = time.process_time() - started
+    wall = time.perf_counter() - wall_started
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(profile_to)
-    print(f"{workload}: {used / max(n, 1) * 1e6:.1f} µs CPU per request (in-process, {n} requests)")
+    print(
+        f"{workload}: {used / max(n, 1) * 1e6:.1f} µs CPU per request, {wall / max(n, 1) * 1e6:.1f} µs wall "
+        f"(in-process, {n} requests{', PostgreSQL' if db_url else ''})"
+    )
     await app.close()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3:
+    argv = sys.argv[1:]
+    db = None
+    if "--db" in argv:
+        at = argv.index("--db")
+        db = argv[at + 1]
+        del argv[at : at + 2]
+    if len(argv) < 2:
         raise SystemExit(__doc__)
-    asyncio.run(main(sys.argv[1], int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None))
+    asyncio.run(main(argv[0], int(argv[1]), argv[2] if len(argv) > 2 else None, db))

@@ -5,6 +5,8 @@
     python benchmarks/run.py --quick           # smoke run: 2 s per workload, 1 round, small data
     python benchmarks/run.py --workloads view,list --rounds 5
     python benchmarks/run.py --roost-args "--workers 2"
+    python benchmarks/run.py --db postgresql://postgres@127.0.0.1:5432/roost_bench
+    python benchmarks/run.py --db postgresql://postgres@127.0.0.1:5432/roost_bench --instances 2
 
 Both servers get the same schema and data through the HTTP API, then each
 workload is run against them in alternation (A B A B ...), and the medians
@@ -67,6 +69,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--workloads", default=None, help="comma-separated subset, e.g. health,view,list")
     p.add_argument("--roost-args", default="", help='extra args for `roost serve`, e.g. "--workers 2"')
     p.add_argument(
+        "--db",
+        default=None,
+        help="run Roost on this PostgreSQL database (postgresql://...); PocketBase stays on SQLite",
+    )
+    p.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="run Roost as this many `roost serve` instances on one PostgreSQL (--db) and a Redis "
+        "server of their own, behind HAProxy (benchmarks/harness/cluster.py)",
+    )
+    p.add_argument(
         "--roost-cmd",
         default=None,
         help="command to run in Roost's place (default: `roost`, else `python -m roost`); "
@@ -92,9 +106,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--keep-work", action="store_true", help="keep benchmarks/.work/<run>/ (server data and logs)"
     )
     p.add_argument(
-        "--out", type=Path, default=RESULTS_DIR, help="results directory (default benchmarks/results)"
+        "--out",
+        type=Path,
+        default=None,
+        help="results directory (default benchmarks/results; with --db results/postgres, "
+        "with --instances N results/postgres-xN)",
     )
     args = p.parse_args(argv)
+    if args.instances < 1:
+        p.error("--instances must be at least 1")
+    if args.instances > 1 and not args.db:
+        p.error("--instances above 1 needs --db postgresql://...: the instances share one database")
+    if args.db and not args.db.startswith(("postgres://", "postgresql://")):
+        p.error("--db takes a PostgreSQL URL (postgresql://user@host:port/name)")
+    if args.out is None:
+        args.out = RESULTS_DIR
+        if args.db:
+            args.out = RESULTS_DIR / ("postgres" if args.instances == 1 else f"postgres-x{args.instances}")
     q = args.quick
     args.duration = args.duration if args.duration is not None else (2 if q else 10)
     args.warmup = args.warmup if args.warmup is not None else (1 if q else 2)
@@ -196,17 +224,26 @@ class Bench:
             if roost_cmd is None:
                 self.roost_skipped = f"the roost package can't run yet ({message})"
             else:
+                version = roost_version(roost_cmd)
+                label = "Roost"
+                if args.db:
+                    label += " (PostgreSQL)"
+                if args.instances > 1:
+                    cluster = [sys.executable, str(BENCH_DIR / "harness" / "cluster.py")]
+                    roost_cmd = [*cluster, "--instances", str(args.instances), "--", *roost_cmd]
+                    label = f"Roost ×{args.instances} (PostgreSQL, Redis, HAProxy)"
                 self.servers.append(
                     Server(
                         "roost",
-                        "Roost",
+                        label,
                         roost_cmd,
                         self.run_dir / "roost",
                         extra_args=shlex.split(args.roost_args)
+                        + (["--db", args.db] if args.db else [])
                         + (["--quiet"] if args.no_request_logs else []),
                         env=roost_env(),
                         cwd=REPO_ROOT,
-                        version=roost_version(roost_cmd),
+                        version=version,
                     )
                 )
         if self.roost_skipped:
@@ -409,6 +446,8 @@ class Bench:
                     "timeout": s.timeout,
                 },
                 "realtime": {"subscribers": self.args.rt_subscribers, "writes": self.args.rt_writes},
+                "roost_database": "PostgreSQL" if self.args.db else "SQLite",
+                "roost_instances": self.args.instances,
             },
             "servers": list(self.server_info.values()),
             "workloads": wl_entries,

@@ -179,8 +179,20 @@ def render_markdown(report: dict) -> str:
         "same ids and contents on every server; no extra indexes.",
         "- CPU/req: user+system CPU of the server's process tree over the measured run ÷ requests completed. "
         "It is steadier than req/s on a shared machine. RSS: peak VmRSS of the process tree during the run.",
-        "",
     ]
+    if meta.get("roost_database") == "PostgreSQL":
+        n = meta.get("roost_instances", 1)
+        lines.append(
+            "- Roost on PostgreSQL (same machine, same cores), PocketBase on SQLite"
+            + (
+                f"; Roost is {n} `roost serve` instances with a Redis server of their own behind HAProxy "
+                "(TCP, round-robin), and its CPU and RSS are those of the whole set"
+                if n > 1
+                else ""
+            )
+            + ". PostgreSQL's own CPU is not in Roost's CPU/req (SQLite's is in PocketBase's)."
+        )
+    lines.append("")
 
     # Main table.
     lines += ["## HTTP workloads", ""]

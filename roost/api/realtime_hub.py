@@ -255,7 +255,8 @@ class Hub:
 
 def _without_secrets(coll: Collection, record: dict[str, Any]) -> dict[str, Any]:
     """Password hashes never travel through the broker (no rule or response needs them)."""
-    secret = coll.cache.get("password_fields")
+    # a key of its own: record_write caches the password field objects under "password_fields"
+    secret = coll.cache.get("password_field_names")
     if secret is None:
-        secret = coll.cache["password_fields"] = [f.name for f in coll.fields if f.type == "password"]
+        secret = coll.cache["password_field_names"] = [f.name for f in coll.fields if f.type == "password"]
     return {k: ("" if k in secret else v) for k, v in record.items()}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from typing import Any
 
 from roost.api.record_auth import auth_collection_or_404, auth_response
@@ -83,20 +82,16 @@ async def request_otp(app: App, request: Request) -> Response:
     return await run_flow(app, "record_request_otp_request", request, coll, record, issue, password=code)
 
 
-def _attempt_allowed(app: App, key: str) -> bool:
-    """PocketBase's fixed window: 5 attempts per 180 s."""
-    now = time.monotonic()
-    start, count = app.otp_attempts.get(key, (now, 0))
-    if now - start >= otps.ATTEMPTS_WINDOW:
-        start, count = now, 0
-    if len(app.otp_attempts) > 10_000:
-        for k in [k for k, (s, _) in app.otp_attempts.items() if now - s >= otps.ATTEMPTS_WINDOW]:
-            del app.otp_attempts[k]
-    if count >= otps.MAX_ATTEMPTS:
-        app.otp_attempts[key] = (start, count)
-        return False
-    app.otp_attempts[key] = (start, count + 1)
-    return True
+async def _attempt_allowed(app: App, request: Request, record_id: str) -> bool:
+    """PocketBase's extra rule against guessing codes: 5 attempts per record and client IP in a
+    fixed window of 180 s. Counted in the rate-limit store, as PocketBase does, so with `--redis`
+    every worker and instance shares one count; saving new rate-limit rules starts it afresh."""
+    ip = app.policy.real_ip(request)
+    if not ip:
+        return True
+    key = f"{app.policy.generation}|@pb_otp_{record_id}|{ip}"
+    hit = await app.limiter.hit(key, otps.MAX_ATTEMPTS, otps.ATTEMPTS_WINDOW)
+    return hit.allowed
 
 
 async def auth_with_otp(app: App, request: Request) -> Response:
@@ -125,7 +120,7 @@ async def auth_with_otp(app: App, request: Request) -> Response:
     record = await records.fetch_record(app, coll, str(otp.get("recordRef", "")))
     if record is None:
         raise BadRequest(_INVALID)
-    if not _attempt_allowed(app, f"{record['id']}|{request.client_ip}"):
+    if not await _attempt_allowed(app, request, str(record["id"])):
         raise TooManyRequests("Too many attempts, please try again later with a new OTP.")
     if not await check_password(password, str(otp.get("password", ""))):
         raise BadRequest(_INVALID)

@@ -47,11 +47,13 @@ def bind(router: Router, app: App) -> None:
         coll = collection_or_404(app, request.path_params["collection"])
         await guard.record_route(app, request, coll, "view")
         caller = caller_for(request)
-        rec = await records.view_record(
-            app, coll, caller, request.path_params["id"], request.query.get("expand", "")
-        )
+        expand = request.query.get("expand", "") if request.scope.get("query_string") else ""
         hook = app.hooks.record_view_request
-        if not hook.handlers and not app.hooks.record_enrich.handlers:
+        hooked = hook.handlers or app.hooks.record_enrich.handlers
+        if not hooked and not expand:
+            return respond(request, await records.view_json(app, coll, caller, request.path_params["id"]))
+        rec = await records.view_record(app, coll, caller, request.path_params["id"], expand)
+        if not hooked:
             return respond(request, records.to_json(coll, rec, caller))
         event = RecordRequestEvent(app, request, collection=coll, record=Record(coll, rec))
 

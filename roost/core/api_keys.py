@@ -6,7 +6,8 @@ random bytes, so a fast hash is enough), in the `_apiKeys` table, and compared i
 Each instance keeps a key's row for at most `CACHE_TTL` seconds, and drops it at once when a
 `apikeys` broker message (sent on every update and delete) names it, so a revoked key stops
 working everywhere within a second. The acting record is read on every request, as for tokens:
-deleting it disables the key."""
+deleting it disables the key. A new password for the acting record revokes its keys (deleted in
+the same transaction as the password, announced once it commits), as it ends its sessions."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from roost.security.ids import random_id
 if TYPE_CHECKING:
     from roost.core.app import App
     from roost.core.collections import Collection
+    from roost.core.events import RecordEvent
 
 KEY_PREFIX = "rk_"
 TABLE = "_apiKeys"
@@ -35,6 +37,8 @@ CACHE_TTL = 1.0  # seconds an instance may use a key's row before reading it aga
 CHANNEL = "apikeys"  # broker channel: the id of a key that changed or was deleted
 NAME_MAX = 255
 _CACHE_MAX = 10_000
+_REVOKE_HOOK = "__roostApiKeysOnPassword__"
+_PENDING_MAX = 60.0  # s a revocation waits for its write to commit before it is forgotten
 _COLUMNS = ("id", "name", "collectionId", "recordId", "hash", "expires", "rateLimit", "created", "updated")
 
 
@@ -93,6 +97,9 @@ class ApiKeyStore:
         self.app = app
         self._ready = False
         self._cache: dict[str, tuple[float, ApiKey | None]] = {}
+        # keys deleted with a new password, to announce once that write commits:
+        # (collection id, record id) -> (monotonic time, key ids)
+        self._revoked: dict[tuple[str, str], tuple[float, list[str]]] = {}
 
     # --- storage ------------------------------------------------------------------------------------
     async def _ensure(self) -> None:
@@ -183,6 +190,39 @@ class ApiKeyStore:
 
     async def on_broker_message(self, message: bytes) -> None:
         self._cache.pop(message.decode(errors="replace"), None)
+
+    # --- a new password revokes the record's keys ---------------------------------------------------
+    def bind_hooks(self) -> None:
+        self.app.hooks.record_update_execute.bind(self._on_update, id=_REVOKE_HOOK, priority=99)
+
+    async def _on_update(self, e: RecordEvent) -> None:
+        await e.next()
+        coll, tx = e.record.collection, e.tx
+        if not coll.is_auth or tx is None:
+            return
+        if e.record.original().get("password") == e.record.data.get("password"):
+            return
+        if not self._ready and not await self.app.dialect.table_exists(tx, TABLE):
+            return  # no key was ever made
+        q = self.app.dialect.quote
+        where = f"WHERE {q('collectionId')} = ? AND {q('recordId')} = ?"
+        args = (coll.id, str(e.record.data["id"]))
+        rows = await tx.fetch_all(f"SELECT {q('id')} FROM {q(TABLE)} {where}", args)
+        if rows:
+            await tx.execute(f"DELETE FROM {q(TABLE)} {where}", args)
+            self._revoked[args] = (time.monotonic(), [str(r[0]) for r in rows])
+            # announced once the write commits; bound only meanwhile, so other updates pay nothing
+            self.app.hooks.record_after_update_success.bind(self._on_updated, id=_REVOKE_HOOK, priority=99)
+
+    async def _on_updated(self, e: RecordEvent) -> None:
+        await e.next()
+        entry = self._revoked.pop((e.record.collection.id, str(e.record.data["id"])), None)
+        for key_id in entry[1] if entry else ():
+            await self._changed(key_id)
+        stale = time.monotonic() - _PENDING_MAX  # writes that rolled back leave entries behind
+        self._revoked = {k: v for k, v in self._revoked.items() if v[0] > stale}
+        if not self._revoked:
+            self.app.hooks.record_after_update_success.unbind(_REVOKE_HOOK)
 
     async def _target(
         self, data: dict[str, Any], creator: tuple[Collection, dict[str, Any]], errors: dict[str, Any]

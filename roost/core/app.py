@@ -137,15 +137,15 @@ class App(HookCatalogue, LibraryApi):
         self.cron.add("__pbDBOptimize__", "0 0 * * *", self.dialect.optimize)
         # mails being sent in the background (roost/core/mails.py); close() lets them finish
         self.mail_tasks: set[asyncio.Task[None]] = set()
-        # monotonic time until which a record gets no second mail of a kind, and OTP attempts
+        # monotonic time until which a record gets no second mail of a kind
         self.mail_pauses: dict[str, float] = {}
-        self.otp_attempts: dict[str, tuple[float, int]] = {}
         otps.register(self)
         # trusted proxy, superuser IPs and rate-limit rules, compiled from the settings
         self.policy = RequestPolicy(self.settings)
         # rate-limit counters; `roost serve --redis` shares them between processes
         self.limiter: Limiter = MemoryLimiter()
         self.api_keys = ApiKeyStore(self)
+        self.api_keys.bind_hooks()  # a new password revokes the record's keys
         # request and app logs (core/logs.py): their database, the batching writer, and the
         # logger hook code writes to (`app.logger.info("msg", extra={...})`)
         self.logs_db: Database | None = None

@@ -9,14 +9,6 @@ from urllib.parse import urlsplit
 from roost.errors import field_error
 from roost.oauth2 import PROVIDERS
 
-NOT_AVAILABLE = "validation_not_available"
-
-# provider `extra` options PocketBase reads that Roost does not act on: refused, not ignored
-EXTRA_NOT_AVAILABLE = {
-    "jwksURL": "Checking the id_token signature against a JWKS URL is not available yet.",
-    "idTokenEmailClaim": "Reading the email from the id_token is not available yet.",
-}
-
 
 def _on(spec: dict[str, Any], key: str) -> bool:
     option = spec.get(key)
@@ -63,11 +55,6 @@ def _provider_errors(providers: Any) -> dict[str, Any]:
         for key in ("authURL", "tokenURL", "userInfoURL"):
             if p.get(key) and not _is_url(p.get(key)):
                 one[key] = field_error("validation_is_url", "Must be a valid URL.")
-        raw_extra = p.get("extra")
-        extra: dict[str, Any] = raw_extra if isinstance(raw_extra, dict) else {}
-        unavailable = {k: EXTRA_NOT_AVAILABLE[k] for k in EXTRA_NOT_AVAILABLE if extra.get(k)}
-        if unavailable:
-            one["extra"] = {k: field_error(NOT_AVAILABLE, msg) for k, msg in unavailable.items()}
         if one:
             errors[str(i)] = one
     return {"providers": errors} if errors else {}

@@ -204,14 +204,20 @@ def to_json(
 async def fetch_record(
     app: App, coll: Collection, record_id: str, executor: Any = None
 ) -> dict[str, Any] | None:
-    q = app.dialect.quote
-    row = await (executor or app.db).fetch_one(select_sql(coll, q) + f" WHERE {q('id')} = ?", (record_id,))
+    row = await (executor or app.db).fetch_one(_by_id_sql(app, coll), (record_id,))
     return row_to_record(coll, row) if row else None
 
 
-async def view_record(
-    app: App, coll: Collection, caller: Caller, record_id: str, expand: str = ""
-) -> dict[str, Any]:
+def _by_id_sql(app: App, coll: Collection) -> str:
+    sql = coll.cache.get("by_id")
+    if sql is None:
+        q = app.dialect.quote
+        sql = coll.cache["by_id"] = select_sql(coll, q) + f" WHERE {q('id')} = ?"
+    return str(sql)
+
+
+async def _viewable_row(app: App, coll: Collection, caller: Caller, record_id: str) -> Any:
+    """The stored row of `record_id` if `caller` may view it: null rule -> 403, unmet -> 404."""
     rule = coll.rules["viewRule"]
     if rule is None and not caller.superuser:
         raise locked_error()
@@ -220,14 +226,28 @@ async def view_record(
         c = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=False)
         sql = select_sql(coll, q) + f" WHERE {q(coll.table)}.{q('id')} = ? AND ({c.sql})"
         row = await app.db.fetch_one(sql, [record_id, *c.bind(caller.info)])
-        record = row_to_record(coll, row) if row else None
     else:
-        record = await fetch_record(app, coll, record_id)
-    if record is None:
+        row = await app.db.fetch_one(_by_id_sql(app, coll), (record_id,))
+    if row is None:
         raise NotFound()
+    return row
+
+
+async def view_record(
+    app: App, coll: Collection, caller: Caller, record_id: str, expand: str = ""
+) -> dict[str, Any]:
+    record = row_to_record(coll, await _viewable_row(app, coll, caller, record_id))
     if expand:
         await expand_records(app, coll, [record], expand, caller)
     return record
+
+
+async def view_json(app: App, coll: Collection, caller: Caller, record_id: str) -> dict[str, Any]:
+    """What `view_record` + `to_json` give for a view without expand, exported straight from the
+    row (one pass instead of two: the common view request)."""
+    row = await _viewable_row(app, coll, caller, record_id)
+    auth_id = caller.auth_id if caller.auth_coll is coll else None
+    return row_exporter(coll, caller.superuser)(row, auth_id)  # type: ignore[no-any-return]
 
 
 async def check_record_rule(

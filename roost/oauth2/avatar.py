@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from roost.oauth2.client import OAuth2Error
+from roost.oauth2.types import OAuth2Error
 
 MAX_SIZE = 32 << 20  # bytes, PocketBase's default body limit
 TIMEOUT = 10.0

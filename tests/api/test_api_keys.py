@@ -208,3 +208,53 @@ async def test_hooks_see_and_can_stop_key_changes(app, client, su):
     assert seen == [("create", "hooked"), ("delete", "hooked")]
     r = await client.get("/api/collections/_superusers/records", headers={"Authorization": key["key"]})
     assert r.status_code == 200
+
+
+async def test_a_new_password_revokes_the_records_keys(client, su):
+    """A password change ends the record's keys as it ends its tokens; other records' keys and
+    changes that keep the password leave keys alone."""
+    user, token = await make_user(client, "p@example.com")
+    other, _ = await make_user(client, "q@example.com")
+    first = await new_key(client, su, collection="users", record=user["id"], name="one")
+    second = await new_key(client, su, collection="users", record=user["id"], name="two")
+    kept = await new_key(client, su, collection="users", record=other["id"], name="other")
+    refresh = "/api/collections/users/auth-refresh"
+    url = f"/api/collections/users/records/{user['id']}"
+    # a change without a new password keeps the keys
+    r = await client.patch(url, headers={"Authorization": token}, json={"name": "P"})
+    assert r.status_code == 200, r.text
+    assert (await client.post(refresh, headers={"Authorization": first["key"]})).status_code == 200
+    # the user's own password change, through the key itself
+    r = await client.patch(
+        url,
+        headers={"Authorization": second["key"]},
+        json={"password": "newpass123", "passwordConfirm": "newpass123", "oldPassword": "password123"},
+    )
+    assert r.status_code == 200, r.text
+    for key in (first, second):
+        r = await client.post(refresh, headers={"Authorization": key["key"]})
+        assert r.status_code == 401, r.text
+    assert [k["id"] for k in (await client.get("/api/keys", headers=su)).json()] == [kept["id"]]
+    assert (await client.post(refresh, headers={"Authorization": kept["key"]})).status_code == 200
+    # a superuser setting a new password revokes too
+    r = await client.patch(
+        f"/api/collections/users/records/{other['id']}",
+        headers=su,
+        json={"password": "another123", "passwordConfirm": "another123"},
+    )
+    assert r.status_code == 200, r.text
+    assert (await client.post(refresh, headers={"Authorization": kept["key"]})).status_code == 401
+    assert (await client.get("/api/keys", headers=su)).json() == []
+
+
+async def test_a_superusers_new_password_revokes_their_keys(client, su):
+    key = await new_key(client, su)  # acts as the superuser who made it
+    assert (await client.get("/api/settings", headers={"Authorization": key["key"]})).status_code == 200
+    me = key["recordId"]
+    r = await client.patch(
+        f"/api/collections/_superusers/records/{me}",
+        headers=su,
+        json={"password": "changed1234", "passwordConfirm": "changed1234"},
+    )
+    assert r.status_code == 200, r.text
+    assert (await client.get("/api/settings", headers={"Authorization": key["key"]})).status_code == 401

@@ -1,7 +1,6 @@
 """Features not built yet are refused when switched on, never stored and silently ignored.
 
-Settings (backups to S3; OAuth2 provider extras `jwksURL` and `idTokenEmailClaim` are pinned
-in test_oauth2.py) answer 400 in PocketBase's validation shape with the code `validation_not_available`; their default (off) values, which
+Settings (backups to S3) answer 400 in PocketBase's validation shape with the code `validation_not_available`; their default (off) values, which
 the SDK and PocketBase exports send, keep working, and auth-methods never advertises them."""
 
 from __future__ import annotations

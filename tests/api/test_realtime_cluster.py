@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from roost.api import build_asgi
@@ -272,3 +273,31 @@ async def test_oauth2_redirect_reaches_a_client_on_the_other_instance(pair):
     # once only
     r = await a.http.get(f"/api/oauth2-redirect?state={stream.client_id}&code=c0de")
     assert r.headers["location"] == "../_/#/auth/oauth2-redirect-failure"
+
+
+async def test_auth_record_events_never_carry_password_hashes_nor_break_writes(pair, su_headers):
+    """An auth record's event crosses the broker without its password hash, whichever comes first
+    on an instance: a write of the collection, or an event about it (a delete made there first
+    once left every later create and update of the collection failing with a 500)."""
+    a, b = pair
+    sent: list[dict[str, Any]] = []
+
+    async def listen(message: bytes) -> None:
+        sent.append(orjson.loads(message))
+
+    a.app.broker.subscribe("events", listen)
+    body = {"password": "password123", "passwordConfirm": "password123"}
+    r = await b.http.post("/api/collections/users/records", json={"email": "x@example.com", **body})
+    assert r.status_code == 200, r.text
+    # on A an event about `users` comes first, then writes
+    r = await a.http.delete(f"/api/collections/users/records/{r.json()['id']}", headers=su_headers)
+    assert r.status_code == 204
+    r = await a.http.post("/api/collections/users/records", json={"email": "y@example.com", **body})
+    assert r.status_code == 200, r.text
+    r = await a.http.patch(
+        f"/api/collections/users/records/{r.json()['id']}", json={"name": "Y"}, headers=su_headers
+    )
+    assert r.status_code == 200, r.text
+    records = [m["record"] for m in sent if m.get("op") == "record"]
+    assert len(records) == 4  # B's create, A's delete, create and update
+    assert all(rec["password"] == "" and rec["email"] for rec in records)

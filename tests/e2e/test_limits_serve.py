@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import time
 from typing import Any
@@ -161,3 +162,73 @@ def test_js_sdk_authenticates_with_a_key(tmp_path, db_url):
         )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == {"items": [user_id], "token": key, "id": user_id}
+
+
+@needs_redis
+def test_a_new_password_revokes_keys_on_every_instance(tmp_path, db_url):
+    a, b = pair(tmp_path, db_url, redis=True)
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(timeout=10) as http:
+            su = await su_headers(http, a.url)
+            body = {"email": "k@example.com", "password": "password123", "passwordConfirm": "password123"}
+            r = await http.post(f"{a.url}/api/collections/users/records", headers=su, json=body)
+            assert r.status_code == 200, r.text
+            user = r.json()["id"]
+            r = await http.post(
+                f"{a.url}/api/keys", headers=su, json={"name": "app", "collection": "users", "record": user}
+            )
+            key = {"Authorization": r.json()["key"]}
+            refresh = "/api/collections/users/auth-refresh"
+            assert (await http.post(b.url + refresh, headers=key)).status_code == 200  # B caches it
+            r = await http.patch(
+                f"{a.url}/api/collections/users/records/{user}",
+                headers=su,
+                json={"password": "changed1234", "passwordConfirm": "changed1234"},
+            )
+            assert r.status_code == 200, r.text
+
+            async def refused_on_b() -> bool:
+                return (await http.post(b.url + refresh, headers=key)).status_code == 401
+
+            assert await wait_for(refused_on_b, timeout=1.0) < 1.0
+            assert (await http.get(f"{b.url}/api/keys", headers=su)).json() == []
+
+    with running(a, b):
+        asyncio.run(scenario())
+
+
+@needs_redis
+def test_otp_attempts_are_counted_across_instances(tmp_path, db_url, smtp_sink):
+    """PocketBase's 5 attempts per record and IP in 180 s hold for two instances together."""
+    a, b = pair(tmp_path, db_url, redis=True)
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(timeout=10) as http:
+            su = await su_headers(http, a.url)
+            r = await http.patch(f"{a.url}/api/settings", headers=su, json={"smtp": smtp_sink.settings()})
+            assert r.status_code == 200, r.text
+            users = "/api/collections/users"
+            r = await http.patch(a.url + users, headers=su, json={"otp": {"enabled": True}})
+            assert r.status_code == 200, r.text
+            body = {"email": "o@example.com", "password": "password123", "passwordConfirm": "password123"}
+            assert (await http.post(f"{a.url}{users}/records", headers=su, json=body)).status_code == 200
+            r = await http.post(f"{a.url}{users}/request-otp", json={"email": "o@example.com"})
+            otp_id = r.json()["otpId"]
+            code = re.search(r"one-time password is: (\d+)", (await smtp_sink.wait(1))[0].text)
+            assert code is not None
+            wrong = {"otpId": otp_id, "password": "0" * len(code.group(1))}
+            results = await asyncio.gather(
+                *(http.post(f"{(a.url, b.url)[i % 2]}{users}/auth-with-otp", json=wrong) for i in range(10))
+            )
+            assert sorted(r.status_code for r in results) == [400] * 5 + [429] * 5
+            # the right code is refused too, on either instance, until the window ends
+            for base in (a.url, b.url):
+                r = await http.post(
+                    f"{base}{users}/auth-with-otp", json={"otpId": otp_id, "password": code.group(1)}
+                )
+                assert r.status_code == 429
+                assert r.json()["message"] == "Too many attempts, please try again later with a new OTP."
+
+    with running(a, b):
+        asyncio.run(scenario())

@@ -358,3 +358,76 @@ def test_instances_resubscribe_after_redis_restarts(tmp_path, db_url):
     finally:
         redis.terminate()
         redis.wait(10)
+
+
+@needs_redis
+def test_two_instances_under_write_load_lose_nothing(tmp_path, db_url):
+    """Two instances on one database and Redis, written to side by side: a subscriber on A gets
+    every create made on B; then B is killed with kill -9 mid-load, and every write either
+    instance acknowledged is stored while A goes on answering."""
+    data = str(tmp_path / "data")
+    a = RoostServer(data, db_url, ("--redis", REDIS, "--quiet"))
+    b = RoostServer(data, db_url, ("--redis", REDIS, "--quiet"))
+    assert a.cli("superuser", "upsert", *SU).returncode == 0
+    ledger = "/api/collections/ledger/records"
+    twenty_acked = asyncio.Event()
+
+    async def write(http: httpx.AsyncClient, base: str, su: dict[str, str], n: int, acked: list[str]) -> int:
+        """`n` creates one after another; the ids the server acknowledged go to `acked`;
+        returns how many failed (refused connections once the instance is gone)."""
+        failed = 0
+        for i in range(n):
+            try:
+                r = await http.post(base + ledger, headers=su, json={"amount": i})
+            except httpx.TransportError:
+                failed += 1
+                await asyncio.sleep(0.01)
+                continue
+            assert r.status_code == 200, r.text
+            acked.append(r.json()["id"])
+            if len(acked) >= 20:
+                twenty_acked.set()
+        return failed
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(timeout=20) as http:
+            su = {"Authorization": await login(http, a.url, "_superusers", *SU)}
+            spec = {"name": "ledger", "type": "base", "listRule": "", "viewRule": "", "fields": [{"name": "amount", "type": "number"}]}  # fmt: skip
+            assert (await http.post(a.url + "/api/collections", headers=su, json=spec)).status_code == 200
+            on_a: list[str] = []
+            on_b: list[str] = []
+            async with Stream(a.url) as stream:
+                assert (
+                    await subscribe(http, a.url, stream.client_id, ["ledger/*"], su["Authorization"]) == 204
+                )
+                # phase 1: both instances take writes concurrently; A's subscriber sees all of them
+                await asyncio.gather(
+                    *(write(http, a.url, su, 15, on_a) for _ in range(2)),
+                    *(write(http, b.url, su, 15, on_b) for _ in range(2)),
+                )
+                seen = set()
+                while len(seen) < len(on_a) + len(on_b):
+                    event = await stream.next()
+                    assert event["data"]["action"] == "create"
+                    seen.add(event["data"]["record"]["id"])
+                assert seen == set(on_a) | set(on_b)
+                await stream.quiet()
+
+            # phase 2: B is killed while writes to both are in flight
+            acked: list[str] = []
+            writers = [
+                asyncio.create_task(write(http, url, su, 40, acked)) for url in (a.url, a.url, b.url, b.url)
+            ]
+            twenty_acked.clear()
+            await twenty_acked.wait()
+            await asyncio.get_running_loop().run_in_executor(None, b.kill9)
+            failed = await asyncio.gather(*writers)
+            assert failed[0] == failed[1] == 0  # A answered every request, during and after the kill
+            assert failed[2] + failed[3] > 0  # B's writers did see it go away mid-load
+            r = await http.get(a.url + ledger, params={"perPage": 500, "fields": "id"})
+            stored = {item["id"] for item in r.json()["items"]}
+            assert set(acked) <= stored
+            assert set(on_a) | set(on_b) <= stored
+
+    with running(a, b):
+        asyncio.run(scenario())

@@ -1,7 +1,10 @@
-"""PostgreSQL through an asyncpg pool whose per-release reset query is disabled.
+"""PostgreSQL through asyncpg, on a pool of our own (postgres_pool.py).
 
-The default pool runs `RESET ALL; UNLISTEN *; ...` on every release, which costs more than a
-point read; Roost uses no session state on pooled connections, so the reset is dropped."""
+Queries outside a transaction take an idle connection, run, and give it back with no reset
+(Roost uses no session state on pooled connections). asyncpg prepares each statement once per
+connection and keeps it in its statement cache, keyed by the SQL text: the record SQL is built
+once per collection (cached on the collection), so the cache hits on every request after the
+first on each connection."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import orjson
 from roost.db.console import ConsoleResult
 from roost.db.dialects import postgres_console, sqlite_values
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect, Val
+from roost.db.dialects.postgres_pool import ConnectionPool
 from roost.db.dialects.postgres_views import VIEW_FUNCTIONS, translate
 from roost.db.errors import (
     DatabaseError,
@@ -145,11 +149,6 @@ _DECLARED = {
 }
 
 
-class _Connection(asyncpg.Connection):  # type: ignore[misc]
-    def get_reset_query(self) -> str:
-        return ""
-
-
 @lru_cache(maxsize=4096)
 def render(sql: str) -> str:
     """`?` placeholders to `$n`, leaving any `?` inside quoted literals or identifiers alone."""
@@ -201,8 +200,49 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
+class _Pooled:
+    """Queries outside a transaction: each on an idle pooled connection, given back after it (or
+    closed if the query was interrupted, which may leave the connection mid-protocol)."""
+
+    def __init__(self, dialect: PostgresDialect, pool: ConnectionPool) -> None:
+        self.dialect = dialect
+        self.pool = pool
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        pool = self.pool
+        conn = await pool.take()
+        try:
+            rows: list[Sequence[Any]] = await conn.fetch(render(sql), *params)
+        except asyncpg.PostgresError as exc:
+            pool.give(conn)
+            raise _translate(exc) from None
+        except BaseException:
+            pool.drop(conn)
+            raise
+        pool.give(conn)
+        return rows
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any] | None:
+        pool = self.pool
+        conn = await pool.take()
+        try:
+            row: Sequence[Any] | None = await conn.fetchrow(render(sql), *params)
+        except asyncpg.PostgresError as exc:
+            pool.give(conn)
+            raise _translate(exc) from None
+        except BaseException:
+            pool.drop(conn)
+            raise
+        pool.give(conn)
+        return row
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self.pool.acquire() as conn:
+            return await _Tx(self.dialect, conn).execute(sql, params)
+
+
 class _Tx:
-    """Queries on one connection (inside a transaction) or on the pool."""
+    """Queries on one connection (inside a transaction)."""
 
     def __init__(self, dialect: PostgresDialect, conn: Any) -> None:
         self.dialect = dialect
@@ -316,9 +356,9 @@ class PostgresDialect(Dialect):
     def is_distinct(self, a: str, b: str) -> str:
         return f"{a} IS DISTINCT FROM {b}"
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
-        self._pooled = _Tx(self, pool)  # asyncpg's Pool offers the same fetch/fetchrow/execute
+        self._pooled = _Pooled(self, pool)
 
     @classmethod
     async def connect(cls, url: str, min_size: int = 2, max_size: int = 10) -> PostgresDialect:
@@ -327,15 +367,14 @@ class PostgresDialect(Dialect):
         query = dict(parse_qsl(parts.query))
         settings = {"search_path": query.pop("search_path")} if "search_path" in query else {}
         url = urlunsplit(parts._replace(query=urlencode(query)))
+
+        async def connect() -> asyncpg.Connection:
+            conn = await asyncpg.connect(url, server_settings=settings)
+            await _init_connection(conn)
+            return conn
+
         try:
-            pool = await asyncpg.create_pool(
-                url,
-                min_size=min_size,
-                max_size=max_size,
-                connection_class=_Connection,
-                init=_init_connection,
-                server_settings=settings,
-            )
+            pool = await ConnectionPool.create(connect, min_size, max_size)
         except (OSError, asyncpg.PostgresError) as exc:
             raise DatabaseError(f"Cannot connect to PostgreSQL at {url.split('@')[-1]}: {exc}.") from None
         return cls(pool)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncpg
 
 from roost.db.console import ConsoleColumn, ConsoleResult, show, unique_names
+from roost.db.dialects.postgres_pool import ConnectionPool
 from roost.db.errors import DatabaseError
 
 
-async def run(pool: asyncpg.Pool, sql: str, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
+async def run(pool: ConnectionPool, sql: str, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
     async with pool.acquire() as conn:
         try:
             if write:

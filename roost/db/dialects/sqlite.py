@@ -21,7 +21,8 @@ import orjson
 
 from roost.db.console import ConsoleResult
 from roost.db.dialects import sqlite_console
-from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect, insert_sql
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect
+from roost.db.dialects.sqlite_batch import FileWriter
 from roost.db.errors import DatabaseError, InvalidSchema, InvalidViewQuery, UniqueViolation, ViewDependency
 from roost.db.stats import Timings
 
@@ -134,65 +135,6 @@ class _Conn:
         except apsw.Error as exc:
             raise _translate(exc) from None
         return self.conn.changes()
-
-
-class _FileWriter:
-    """Batches appended on a connection of its own, on the event loop: a batch of a few hundred
-    rows is one short C call per row and no thread, so no thread competes with the loop for the
-    GIL row by row. The WAL is checkpointed in a worker thread every CHECKPOINT_EVERY batches
-    (never inside a commit on the loop), and other statements (deletes, which may scan) run in a
-    worker thread too, one call that holds no GIL while SQLite works."""
-
-    CHECKPOINT_EVERY = 64
-
-    def __init__(self, path: str, sql: str) -> None:
-        self.path = path
-        self.sql = sql
-        self.conn: apsw.Connection | None = None
-        self.batches = 0
-
-    def _conn(self) -> apsw.Connection:
-        if self.conn is None:
-            self.conn = connect(self.path)
-            self.conn.execute("PRAGMA cache_size=-4000").fetchall()  # appends need few pages
-            self.conn.execute("PRAGMA wal_autocheckpoint=0").fetchall()
-        return self.conn
-
-    async def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        conn = self._conn()
-        try:
-            with conn:  # one transaction
-                conn.executemany(self.sql, rows)
-        except apsw.Error as exc:
-            raise _translate(exc) from None
-        self.batches += 1
-        if self.batches % self.CHECKPOINT_EVERY == 0:
-            await asyncio.to_thread(self._checkpoint, conn)
-
-    @staticmethod
-    def _checkpoint(conn: apsw.Connection) -> None:
-        try:
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except apsw.Error:
-            pass  # readers in the way: the next one catches up
-
-    async def execute(self, sql: str, params: Sequence[Any]) -> int:
-        conn = self._conn()
-
-        def run() -> int:
-            try:
-                conn.execute(sql, params)
-            except apsw.Error as exc:
-                raise _translate(exc) from None
-            return conn.changes()
-
-        return await asyncio.to_thread(run)
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self._checkpoint(self.conn)
-            self.conn.close()
-            self.conn = None
 
 
 class SQLiteDialect(Dialect):
@@ -317,7 +259,7 @@ class SQLiteDialect(Dialect):
         return await SQLiteDialect.connect(os.path.join(data_dir, AUXILIARY_FILE))
 
     def batch_writer(self, table: str, columns: Sequence[str]) -> BatchWriter:
-        return _FileWriter(self.path, insert_sql(self, table, columns))
+        return FileWriter(self.path, self.quote(table), [self.quote(c) for c in columns], connect, _translate)
 
     async def optimize(self) -> None:
         async with self.write_lock:

@@ -70,6 +70,22 @@ describe('oauth2', () => {
         assert.deepEqual(links.map((l) => [l.provider, l.providerId]), [['oidc', 'sdk-alice']]);
     });
 
+    test('authWithOAuth2Code with the id_token checked against the jwksURL', async () => {
+        const idToken = { ...provider.config(), userInfoURL: '', extra: { jwksURL: `${provider.issuer}/jwks` } };
+        await su.collections.update(usersName, { oauth2: { enabled: true, providers: [idToken] } });
+        try {
+            const auth = await codeLogin(client(), 'sdk-jwks');
+            assert.equal(auth.meta.id, 'sdk-jwks');
+            assert.equal(auth.record.email, 'sdk-jwks@example.com');
+            // a key set that lacks the token's key: refused
+            const wrong = { ...idToken, extra: { jwksURL: `${provider.issuer}/.well-known/openid-configuration` } };
+            await su.collections.update(usersName, { oauth2: { enabled: true, providers: [wrong] } });
+            await expectError(codeLogin(client(), 'sdk-jwks'), { status: 400, message: 'Failed to fetch OAuth2 user.' });
+        } finally {
+            await su.collections.update(usersName, { oauth2: { enabled: true, providers: [provider.config()] } });
+        }
+    });
+
     test('authWithOAuth2 popup flow over realtime and /api/oauth2-redirect', async () => {
         const pb = client();
         let redirected;
