@@ -10,7 +10,9 @@ With `--db URL` the app runs on PostgreSQL, in a schema of its own made for the 
 after it. The wall time per request is printed too: on PostgreSQL it includes the round trips to
 the server, which process CPU does not see.
 
-Workloads: health, view, list, owner_rule (notes listed under `owner = @request.auth.id`), create (JSON, user token, createRule), update (PATCH, user token).
+Workloads: health, view, list, owner_rule (notes listed under `owner = @request.auth.id`), create (JSON, user token, createRule), update (PATCH, user token),
+expand (list 30 posts with expand=author, user token) and graphql (the same page and authors
+as a GraphQL query over GET, user token: compare it with expand).
 Wall-clock and even CPU figures move with the machine's load; the instruction counts of
 benchmarks/instructions.sh do not, which makes them the tool for comparing two trees."""
 
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 
@@ -32,6 +35,11 @@ from roost.core.record_write import save
 from roost.core.records import SUPERUSERS_ID, Caller
 
 PASSWORD = "Passw0rd123!"
+GRAPHQL_LIST_30 = (
+    "{ posts(page: 1, perPage: 30) { page perPage totalItems totalPages items { id collectionId"
+    " collectionName title body views published created updated author { id collectionId"
+    " collectionName email emailVisibility verified name avatar created updated } } } }"
+)
 
 
 async def call(
@@ -181,6 +189,10 @@ async def run(workload: str, n: int, profile_to: str | None, db_url: str | None)
         if workload == "create":
             post = {"title": "probe post", "body": "probe", "views": 1, "published": True, "author": user_id}
             return call(asgi, "POST", posts, post, user)
+        if workload == "expand":
+            return call(asgi, "GET", f"{posts}?page=1&perPage=30&expand=author", None, user)
+        if workload == "graphql":
+            return call(asgi, "GET", "/api/graphql?" + urlencode({"query": GRAPHQL_LIST_30}), None, user)
         if workload == "update":
             return call(asgi, "PATCH", f"{posts}/{ids[i % 50]}", {"views": 7}, user)
         raise SystemExit(f"unknown workload {workload!r}")

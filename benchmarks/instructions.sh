@@ -8,7 +8,7 @@
 # On PostgreSQL only this process's instructions are counted, not the database server's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-workload=${1:?workload: health, view, list, create or update}
+workload=${1:?workload: health, view, list, create, update, expand or graphql}
 n=${2:-600}
 shift 2 || shift $#
 extra=("$@")  # e.g. --db URL

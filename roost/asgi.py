@@ -6,7 +6,7 @@ same app: ROOST_DIR (data folder), ROOST_DB (database URL, empty for SQLite), RO
 (hook files, loaded once per worker; see roost/boot.py), ROOST_AUTOMIGRATE_DIR (where automigrate
 writes a migration per collection change; empty turns it off), ROOST_LOG_FORMAT (`text` or
 `json` request and error lines on stdout), ROOST_QUIET (`1`: no request lines), ROOST_METRICS_SECRET (a bearer secret that may read
-/api/metrics)."""
+/api/metrics), ROOST_METRICS_DIR (the folder the workers share their metrics in)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ class LazyApp:
                         self.automigrate_dir,
                         access_log,
                         os.environ.get("ROOST_METRICS_SECRET", ""),
+                        os.environ.get("ROOST_METRICS_DIR", ""),
                     )
         return self.handler
 

@@ -23,16 +23,18 @@ async def start(
     automigrate_dir: str | None = None,
     access_log: AccessLog | None = None,
     metrics_secret: str = "",
+    metrics_dir: str = "",
 ) -> tuple[App, Any]:
     """Open the app, load hook files and build its ASGI application. Raises HookFileError.
     With `automigrate_dir`, collection changes made through the API write migrations there;
     with `access_log`, one line per request is logged; `metrics_secret` lets a bearer of it
-    read /api/metrics."""
+    read /api/metrics; `metrics_dir` is the folder this server's workers share their metrics in."""
     from roost.api import build_asgi
     from roost.plugins.hooks_dir import load_hooks
 
     app = await App.open(data_dir, db_url)
     app.metrics_secret = metrics_secret
+    app.metrics_dir = metrics_dir
     try:
         if redis_url:
             from roost.realtime.redis import RedisBroker, channel_prefix

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -180,17 +181,27 @@ def serve(
     # worker starts (so workers do not race to bootstrap); a failing migration stops the start
     folder = _migrations_dir(data_dir, migrations_dir)
     os.environ["ROOST_AUTOMIGRATE_DIR"] = folder if automigrate else ""
-    install_token = _prepare_storage(data_dir, db_url, folder)
     hooks_dir = _hooks_env(data_dir, hooks_dir)
-    # hook files load (or fail with their file and line) before the port is taken
-    _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
+
+    def prepare() -> str | None:
+        install_token = _prepare_storage(data_dir, db_url, folder)
+        # hook files load (or fail with their file and line) before the port is taken
+        _exit_on_hook_error(lambda: asyncio.run(check_hooks(data_dir, db_url, hooks_dir)))
+        return install_token
+
+    install_token = _in_child(prepare)
     click.echo(_banner(host, port, data_dir, db_url, install_token))
     watch = dev if hooks_watch is None else hooks_watch
     # a restored backup asks for a restart: the worker writes this file and stops the server
     restart_file = os.path.join(data_dir, ".roost_temp", f"restart-{os.getpid()}")
     os.environ["ROOST_RESTART_FILE"] = restart_file
     os.environ["ROOST_SUPERVISOR_PID"] = str(os.getpid())
-    changed = _run_server(host, port, workers, hooks_dir if watch else None)
+    os.environ["ROOST_METRICS_DIR"] = _metrics_dir(data_dir) if workers > 1 else ""
+    try:
+        changed = _run_server(host, port, workers, hooks_dir if watch else None)
+    finally:
+        if workers > 1:
+            shutil.rmtree(os.environ["ROOST_METRICS_DIR"], ignore_errors=True)
     restored = os.path.exists(restart_file)
     if restored:
         os.remove(restart_file)
@@ -198,6 +209,48 @@ def serve(
         # start afresh, as PocketBase does (no stale handlers, every worker on the restored data)
         click.echo("Backup restored: restarting." if restored else "Hook files changed: restarting.")
         os.execv(sys.executable, [sys.executable, "-m", "roost", *sys.argv[1:]])  # noqa: S606
+
+
+def _in_child(work: Callable[[], T]) -> T:
+    """`work()` in a forked process, its result (or exception) handed back. This process then
+    only supervises the workers, and never holds the app's modules (about 20 MB) it would
+    otherwise keep for the server's whole life; the workers load them themselves."""
+    import pickle
+
+    if not hasattr(os, "fork"):
+        return work()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, send the outcome, exit without cleanup handlers
+        os.close(read_end)
+        try:
+            outcome: tuple[bool, object] = (True, work())
+        except BaseException as exc:  # handed to the parent, which raises it
+            outcome = (False, exc)
+        with os.fdopen(write_end, "wb") as out:
+            try:
+                out.write(pickle.dumps(outcome))
+            except Exception as exc:  # an exception that does not pickle
+                out.write(pickle.dumps((False, click.ClickException(str(exc)))))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as src:
+        data = src.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise click.ClickException("preparing the storage failed (the process died)")
+    ok, value = pickle.loads(data)  # noqa: S301 our own child's answer, through our own pipe
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _metrics_dir(data_dir: str) -> str:
+    from roost.metrics.shared import prepare_dir
+
+    return prepare_dir(os.path.join(data_dir, ".roost_temp"), os.getpid())
 
 
 def _parse_http(http_addr: str) -> tuple[str, int]:
@@ -563,17 +616,23 @@ def backup() -> None:
 def backup_create(name: str, data_dir: str, db_url: str | None) -> None:
     """Back up the database and stored files to <dir>/backups/NAME (a generated name if none)."""
     _progress_to_stderr()
-    key = _with_app(data_dir, db_url, lambda app: app.create_backup(name))
-    click.echo(f"Backup saved as {os.path.join(os.path.abspath(data_dir), 'backups', key)}")
+
+    folder = os.path.join(os.path.abspath(data_dir), "backups")
+
+    async def create(app: App) -> str:
+        key = await app.create_backup(name)
+        if app.backups.store.remote:
+            return f"s3://{app.settings['backups']['s3']['bucket']}/{key}"
+        return f"{folder}{os.sep}{key}"
+
+    click.echo(f"Backup saved as {_with_app(data_dir, db_url, create)}")
 
 
 @backup.command("list")
 @_db_option
 def backup_list(data_dir: str, db_url: str | None) -> None:
-    """List the backups in <dir>/backups."""
-    from roost.archive import BackupFolder
-
-    for info in BackupFolder(os.path.join(os.path.abspath(data_dir), "backups")).list():
+    """List the backups in <dir>/backups (or the S3 bucket of settings.backups.s3)."""
+    for info in _with_app(data_dir, db_url, lambda app: app.backups.store.list()):
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(info.modified))
         click.echo(f"{info.key}\t{info.size}\t{stamp}Z")
 
@@ -584,24 +643,24 @@ def backup_list(data_dir: str, db_url: str | None) -> None:
 def backup_restore(backup_ref: str, data_dir: str, db_url: str | None) -> None:
     """Replace the data with a backup: NAME in <dir>/backups, or the path of a backup zip (copied
     there first). Works on a new, empty --dir/--db too. Stop a server using the data first."""
-    import shutil
 
     _progress_to_stderr()
     folder = os.path.abspath(data_dir)
-    name = backup_ref
+    name, from_file = backup_ref, False
     if os.sep in backup_ref or (os.path.isfile(backup_ref) and not backup_ref.endswith(os.sep)):
         source = os.path.abspath(backup_ref)
         if not os.path.isfile(source):
             raise click.ClickException(f"There is no backup file {source}.")
-        name = os.path.basename(source)
+        name, from_file = os.path.basename(source), True
         target = os.path.join(folder, "backups", name)
         if os.path.abspath(target) != source:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(source, target)
 
     async def restore(app: App) -> None:
-        app.backups.check(name)
-        await app.restore_backup(name)
+        # a file given by path is restored from the local folder even while backups go to S3
+        await app.backups.check(name, from_file)
+        await app.backups.restore(name, from_file)
 
     _with_app(folder, db_url, restore)
     click.echo(f"Restored {name} into {_describe_database(folder, db_url)} and {folder}.")

@@ -20,6 +20,12 @@ from .dataset import USER_PASSWORD
 
 POSTS = "/api/collections/posts/records"
 LIST_30 = {"page": 1, "perPage": 30}
+# the `expand` workload's request in GraphQL: the same page, every field, the author's fields
+GRAPHQL_LIST_30 = (
+    "{ posts(page: 1, perPage: 30) { page perPage totalItems totalPages items { id collectionId"
+    " collectionName title body views published author { id collectionId collectionName email"
+    " emailVisibility verified name avatar created updated } } } }"
+)
 
 
 def _q(params: dict) -> str:
@@ -105,6 +111,12 @@ WORKLOADS: list[Workload] = [
         "list posts, perPage 30, with totals, expand=author",
         "get.lua",
         POSTS + _q({**LIST_30, "expand": "author"}),
+    ),
+    Workload(
+        "graphql",
+        "GraphQL: posts, perPage 30, with totals, each with its author (as expand)",
+        "get.lua",
+        "/api/graphql" + _q({"query": GRAPHQL_LIST_30}),
     ),
     Workload(
         "auth",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 
 from roost.api.collections import require_superuser
@@ -15,7 +16,7 @@ from roost.core.backups import BUSY
 from roost.core.record_files import base_name
 from roost.core.records import SUPERUSERS_ID
 from roost.errors import BadRequest, Forbidden, NotFound, ValidationError, field_error
-from roost.storage import mime
+from roost.storage import StorageError, mime
 from roost.web import FileResponse, Request, Response, Router, json_response
 from roost.web.multipart import stream_file_part
 
@@ -35,6 +36,14 @@ def bind(router: Router, app: App) -> None:
     router.post("/api/backups/{key}/restore", lambda request: restore(app, request))
 
 
+async def _exists(app: App, name: str) -> bool:
+    """Whether the name is taken; a store that cannot answer takes it, as in PocketBase."""
+    try:
+        return await app.backups.store.exists(name)
+    except StorageError:
+        return True
+
+
 def _modified(ts: float) -> str:
     moment = datetime.fromtimestamp(ts, UTC)
     return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
@@ -42,9 +51,11 @@ def _modified(ts: float) -> str:
 
 async def list_backups(app: App, request: Request) -> Response:
     require_superuser(request)
-    return json_response(
-        [{"key": b.key, "size": b.size, "modified": _modified(b.modified)} for b in app.backups.folder.list()]
-    )
+    try:
+        found = await app.backups.store.list()
+    except StorageError as exc:
+        raise BadRequest(f"Failed to retrieve backup items. Raw error: \n{exc}.") from None
+    return json_response([{"key": b.key, "size": b.size, "modified": _modified(b.modified)} for b in found])
 
 
 async def create(app: App, request: Request) -> Response:
@@ -66,7 +77,7 @@ async def create(app: App, request: Request) -> Response:
             )
         elif not NAME_RE.match(name):
             error = field_error("validation_match_invalid", "Must be in a valid format.")
-        elif app.backups.folder.exists(name):
+        elif await _exists(app, name):
             error = field_error(
                 "validation_backup_name_exists", "The backup file name is invalid or already exists."
             )
@@ -99,7 +110,8 @@ async def upload(app: App, request: Request) -> Response:
 
             message = f'"{normalize_name(name, head)}" mime type must be one of: application/zip.'
             raise ValidationError({"file": field_error("validation_invalid_mime_type", message)}, VALIDATING)
-        if app.backups.folder.path(name) is None or app.backups.folder.exists(name):
+        store = app.backups.store
+        if not store.valid_key(name) or await _exists(app, name):
             raise ValidationError(
                 {
                     "file": field_error(
@@ -108,7 +120,10 @@ async def upload(app: App, request: Request) -> Response:
                 },
                 VALIDATING,
             )
-        app.backups.folder.add(path, name)
+        try:
+            await store.add(path, name)
+        except StorageError as exc:
+            raise BadRequest(f"Failed to upload backup. Raw error: \n{exc}.") from None
     finally:
         if os.path.exists(path):  # noqa: ASYNC240
             os.remove(path)
@@ -123,18 +138,17 @@ async def download(app: App, request: Request) -> Response:
     if not app.policy.superuser_allowed(app.policy.real_ip(request)):
         raise Forbidden(FORBIDDEN)
     key = request.path_params["key"]
-    info = app.backups.folder.stat(key)
-    path = app.backups.folder.path(key)
-    if info is None or path is None:
-        raise NotFound()
+    store = app.backups.store
+    try:
+        info = await store.stat(key)
+    except StorageError:
+        info = None
+    if info is None:
+        # PocketBase: the local folder's 404, but its S3 reader's failure as a plain 400
+        raise BadRequest() if store.remote else NotFound()
 
-    def read(offset: int, length: int) -> bytes | None:
-        try:
-            with open(path, "rb") as fh:
-                fh.seek(offset)
-                return fh.read(length)
-        except OSError:
-            return None
+    def stream(offset: int, length: int) -> AsyncGenerator[bytes, None]:
+        return store.stream(key, offset, length)
 
     headers = [
         (b"content-disposition", f'attachment; filename="{key}"'.encode()),
@@ -142,7 +156,7 @@ async def download(app: App, request: Request) -> Response:
         (b"content-security-policy", CSP),
         (b"cache-control", CACHE_CONTROL),
     ]
-    return FileResponse(request, info.size, read, headers, info.modified)
+    return FileResponse(request, info.size, None, headers, info.modified, stream=stream)
 
 
 async def delete(app: App, request: Request) -> Response:
@@ -150,12 +164,9 @@ async def delete(app: App, request: Request) -> Response:
     key = request.path_params["key"]
     if key and app.backups.active == key:
         raise BadRequest("The backup is currently being used and cannot be deleted.")
-    if not app.backups.folder.delete(key):
-        where = os.path.join(app.backups.folder.root, key)
-        raise BadRequest(
-            "Invalid or already deleted backup file. Raw error: \n"
-            f"[key: {key}] remove {where}: no such file or directory\nresource not found."
-        )
+    error = await app.backups.store.delete(key)
+    if error is not None:
+        raise BadRequest(f"Invalid or already deleted backup file. Raw error: \n{error}.")
     return Response(204)
 
 
@@ -163,6 +174,6 @@ async def restore(app: App, request: Request) -> Response:
     require_superuser(request)
     if app.backups.busy():
         raise BadRequest(BUSY)
-    app.backups.check(request.path_params["key"])
+    await app.backups.check(request.path_params["key"])
     app.backups.restore_soon(request.path_params["key"])
     return Response(204)

@@ -57,8 +57,18 @@ def collection_or_404(app: App, id_or_name: str, write: bool = False) -> Collect
     return coll
 
 
-def respond(request: Request, data: Any, is_list: bool = False, status: int = 200) -> Response:
-    fields = request.query.get("fields") if request.scope.get("query_string") else None
+def respond(
+    request: Request,
+    data: Any,
+    is_list: bool = False,
+    status: int = 200,
+    query: dict[str, str] | None = None,
+) -> Response:
+    """JSON, picked by `?fields=` of `query` (the request's own URL when None)."""
+    if query is not None:
+        fields = query.get("fields")
+    else:
+        fields = request.query.get("fields") if request.scope.get("query_string") else None
     if fields:
         data = pick_response(data, fields, is_list)
     return json_response(data, status)

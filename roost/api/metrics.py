@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
+import logging
+from typing import Any
 
 from roost.api.collections import require_superuser
 from roost.core.app import App
 from roost.metrics import CONTENT_TYPE, Exposition, Sources
+from roost.metrics.shared import PUBLISH_EVERY, SharedMetrics
 from roost.web import Request, Response, Router
 
 
@@ -43,7 +48,10 @@ def _has_secret(app: App, request: Request) -> bool:
 
 
 def bind(router: Router, app: App) -> None:
-    exposition = Exposition(lambda: sources(app))
+    shared = SharedMetrics(app.metrics_dir) if app.metrics_dir else None
+    exposition = Exposition(lambda: sources(app), shared)
+    if shared is not None:
+        _publish_in_background(app, shared)
 
     async def metrics(request: Request) -> Response:
         if not _has_secret(app, request):
@@ -51,3 +59,27 @@ def bind(router: Router, app: App) -> None:
         return Response(200, exposition.render(), [(b"content-type", CONTENT_TYPE.encode())])
 
     router.get("/api/metrics", metrics)
+
+
+def _publish_in_background(app: App, shared: SharedMetrics) -> None:
+    """This worker's snapshot for the others' scrapes, every PUBLISH_EVERY seconds (off the
+    request path: a small file write), stopped when the app terminates."""
+    log = logging.getLogger("roost.metrics")
+
+    async def loop() -> None:
+        while True:
+            try:
+                shared.publish(sources(app))
+            except OSError as exc:  # a full disk must not stop the worker; the next try may pass
+                log.warning("metrics snapshot not written: %s", exc)
+            await asyncio.sleep(PUBLISH_EVERY)
+
+    task = asyncio.get_running_loop().create_task(loop(), name="metrics-publish")
+
+    async def stop(e: Any) -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await e.next()
+
+    app.hooks.terminate.bind(stop)

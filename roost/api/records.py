@@ -26,44 +26,13 @@ def bind(router: Router, app: App) -> None:
     async def list_records(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"])
         await guard.record_route(app, request, coll, "list")
-        caller = caller_for(request)
-        data = await records.list_records(app, coll, caller, request.query)
-        hooks = app.hooks
-        if not hooks.record_list_request.handlers and not hooks.record_enrich.handlers:
-            return respond(request, data, is_list=True)
-        items = data["items"]
-        await records.enrich(app, coll, items, caller)
-        event = RecordsListRequestEvent(
-            app, request, collection=coll, records=[Record(coll, r) for r in items], result=data
-        )
-
-        async def send(e: RecordsListRequestEvent) -> None:
-            e.response = respond(request, e.result, is_list=True)
-
-        await hooks.record_list_request.trigger(event, send)
-        return _response(event.response)
+        return await list_request(app, request, coll, caller_for(request), request.query)
 
     async def view(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"])
         await guard.record_route(app, request, coll, "view")
-        caller = caller_for(request)
-        expand = request.query.get("expand", "") if request.scope.get("query_string") else ""
-        hook = app.hooks.record_view_request
-        hooked = hook.handlers or app.hooks.record_enrich.handlers
-        if not hooked and not expand:
-            return respond(request, await records.view_json(app, coll, caller, request.path_params["id"]))
-        rec = await records.view_record(app, coll, caller, request.path_params["id"], expand)
-        if not hooked:
-            return respond(request, records.to_json(coll, rec, caller))
-        event = RecordRequestEvent(app, request, collection=coll, record=Record(coll, rec))
-
-        async def send(e: RecordRequestEvent) -> None:
-            out = records.to_json(coll, e.record.data, caller)
-            await records.enrich(app, coll, [out], caller)
-            e.response = respond(request, out)
-
-        await hook.trigger(event, send)
-        return _response(event.response)
+        record_id = request.path_params["id"]
+        return await view_request(app, request, coll, caller_for(request), record_id, request.query)
 
     async def create(request: Request) -> Response:
         coll = collection_or_404(app, request.path_params["collection"], write=True)
@@ -98,6 +67,51 @@ def bind(router: Router, app: App) -> None:
 async def read_body(request: Request) -> tuple[dict[str, Any], dict[str, Any], bool]:
     data, files = await request.data()
     return data, files, request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+async def list_request(
+    app: App, request: Request, coll: Collection, caller: Caller, query: dict[str, str]
+) -> Response:
+    """A page of records as GET .../records answers it; `query` holds filter, sort, page,
+    perPage, skipTotal, expand and fields (the URL's, or what a GraphQL query asked for)."""
+    data = await records.list_records(app, coll, caller, query)
+    hooks = app.hooks
+    if not hooks.record_list_request.handlers and not hooks.record_enrich.handlers:
+        return respond(request, data, is_list=True, query=query)
+    items = data["items"]
+    await records.enrich(app, coll, items, caller)
+    event = RecordsListRequestEvent(
+        app, request, collection=coll, records=[Record(coll, r) for r in items], result=data
+    )
+
+    async def send(e: RecordsListRequestEvent) -> None:
+        e.response = respond(request, e.result, is_list=True, query=query)
+
+    await hooks.record_list_request.trigger(event, send)
+    return _response(event.response)
+
+
+async def view_request(
+    app: App, request: Request, coll: Collection, caller: Caller, record_id: str, query: dict[str, str]
+) -> Response:
+    """One record as GET .../records/{id} answers it (`query`: expand and fields)."""
+    expand = query.get("expand", "")
+    hook = app.hooks.record_view_request
+    hooked = hook.handlers or app.hooks.record_enrich.handlers
+    if not hooked and not expand:  # the common view: exported straight from the row
+        return respond(request, await records.view_json(app, coll, caller, record_id), query=query)
+    rec = await records.view_record(app, coll, caller, record_id, expand)
+    if not hooked:
+        return respond(request, records.to_json(coll, rec, caller), query=query)
+    event = RecordRequestEvent(app, request, collection=coll, record=Record(coll, rec))
+
+    async def send(e: RecordRequestEvent) -> None:
+        out = records.to_json(coll, e.record.data, caller)
+        await records.enrich(app, coll, [out], caller)
+        e.response = respond(request, out, query=query)
+
+    await hook.trigger(event, send)
+    return _response(event.response)
 
 
 def _response(response: Response | None) -> Response:
@@ -186,7 +200,8 @@ async def _written(
     scope: WriteScope | None,
     query: dict[str, str] | None,
 ) -> Response:
-    """The answer to a create or update: the record as the caller may see it."""
+    """The answer to a create or update: the record as the caller may see it, expanded and
+    picked by `query` (the request's own URL when None)."""
     if scope is not None:  # a batch sub-request: no expand, fields from its own URL
         from roost.core.fields_param import pick_response
         from roost.web import json_response
@@ -196,7 +211,7 @@ async def _written(
         if query and query.get("fields"):
             out = pick_response(out, query["fields"], False)
         return json_response(out)
-    expand = request.query.get("expand", "")
+    expand = (request.query if query is None else query).get("expand", "")
     if expand:
         try:
             await records.expand_records(app, coll, [rec], expand, caller)
@@ -205,4 +220,4 @@ async def _written(
     manager = await records.is_manager(app, coll, rec["id"], caller) if coll.is_auth else False
     out = records.to_json(coll, rec, caller, manager)
     await records.enrich(app, coll, [out], caller)
-    return respond(request, out)
+    return respond(request, out, query=query)

@@ -14,6 +14,7 @@ from roost.api import (
     crons,
     dashboard,
     files,
+    graphql,
     guard,
     health,
     keys,
@@ -78,6 +79,7 @@ def build_router(app: App) -> Router:
         sql,
         keys,
         apidocs,
+        graphql,
         logs,
         metrics,
     )

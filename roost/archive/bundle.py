@@ -119,10 +119,10 @@ class ArchiveWriter:
         self._zip.close()
 
 
-def _open(path: str) -> zipfile.ZipFile:
+def _open(path: str | IO[bytes]) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
         raise ArchiveError(f"The file is not a valid zip archive: {exc}.") from None
 
 
@@ -179,8 +179,8 @@ def _entries(zf: zipfile.ZipFile, files: dict[str, Any]) -> Iterator[zipfile.Zip
     return iter(infos)
 
 
-def read_manifest(path: str) -> dict[str, Any]:
-    """The manifest of the backup at `path`, after checking the entries against it (no checksums:
+def read_manifest(path: str | IO[bytes]) -> dict[str, Any]:
+    """The manifest of the backup at `path` (or in a seekable file), after checking the entries against it (no checksums:
     those are verified while unpacking). Raises ArchiveError."""
     with _open(path) as zf:
         manifest = _manifest_of(zf)

@@ -153,6 +153,9 @@ class App(HookCatalogue, LibraryApi):
         self.logger = logs.new_logger()
         self.http_metrics = HttpMetrics()  # request durations and requests in flight (/api/metrics)
         self.metrics_secret = ""  # a bearer secret that may read /api/metrics (besides superusers)
+        # the folder the workers of one `roost serve --workers N` share their metrics through
+        # ("" for a single process; roost/metrics/shared.py)
+        self.metrics_dir = ""
         # async fn(app, collection, record, alert_info) mailing the new-login-location alert
         self.auth_alert_sender: Any = mails.send_auth_alert
         auth_refs.bind_hooks(self)
@@ -191,6 +194,7 @@ class App(HookCatalogue, LibraryApi):
                 await self.db.close()
                 for store in [*self._retired, *([self._s3[1]] if self._s3 else [])]:
                     store.close()
+                self.backups.close()
 
     # --- files -------------------------------------------------------------------------------------
     @property

@@ -25,6 +25,7 @@ from roost.core.fields import RelationField
 from roost.core.record import Record
 from roost.core.record_shape import row_to_record, select_sql
 from roost.core.records import SUPERUSERS_ID, Caller, fetch_record
+from roost.core.schema_batch import schema_batch
 from roost.errors import BadRequest, NotFound, RoostError
 
 if TYPE_CHECKING:
@@ -232,62 +233,54 @@ async def import_collections(app: App, items: Sequence[dict[str, Any]], delete_m
     New collections are created first without their relations and rules (they may point at
     collections later in the list), then every imported collection is updated to its full
     definition; with `delete_missing`, non-system collections not in `items` are then deleted.
-    If a step fails, the collections created so far are deleted and the updated ones restored,
-    and a CollectionImportError names the collection that failed."""
+    All of it is one database transaction (core/schema_batch.py): if a step fails, nothing of
+    the import stays, and a CollectionImportError names the collection that failed."""
     if not isinstance(items, list | tuple) or not all(isinstance(i, dict) for i in items):
         raise BadRequest("import_collections() takes a list of collection objects.")
-    created: list[Collection] = []
-    previous: list[Collection] = []
+    async with schema_batch(app):
+        await _import_all(app, list(items), delete_missing)
+
+
+async def _import_all(app: App, items: list[dict[str, Any]], delete_missing: bool) -> None:
     # views are saved last: their queries read the other collections (and maybe other views)
     views = [i for i in items if i.get("type") == "view"]
     items = [i for i in items if i.get("type") != "view"]
-    try:
-        for item in items:
-            found = app.registry.by_id.get(item.get("id") or "") or (
-                None if item.get("id") else app.registry.find(str(item.get("name") or ""))
-            )
-            if found is None:
-                bare: dict[str, Any] = {
-                    k: item[k] for k in ("id", "name", "type") if k in item and item[k] not in (None, "")
-                }
-                bare["fields"] = [
-                    f for f in item.get("fields") or [] if isinstance(f, dict) and f.get("type") != "relation"
-                ]
-                async with _importing(item.get("name"), item.get("id")):
-                    created.append(await collection_service.create_collection(app, bare))
-            else:
-                previous.append(found)
-        targets = []
-        for item in items:
+    for item in items:
+        found = app.registry.by_id.get(item.get("id") or "") or (
+            None if item.get("id") else app.registry.find(str(item.get("name") or ""))
+        )
+        if found is None:
+            bare: dict[str, Any] = {
+                k: item[k] for k in ("id", "name", "type") if k in item and item[k] not in (None, "")
+            }
+            bare["fields"] = [
+                f for f in item.get("fields") or [] if isinstance(f, dict) and f.get("type") != "relation"
+            ]
             async with _importing(item.get("name"), item.get("id")):
-                targets.append(_target(app, item))
-        # fields and indexes first, then rules: a rule may read a relation of a later collection
-        for target, item in zip(targets, items, strict=True):
-            no_rules = {k: v for k, v in copy.deepcopy(item).items() if k not in _ALL_RULES}
-            no_rules.update(dict.fromkeys(RULE_NAMES))
-            async with _importing(item.get("name"), target):
-                await collection_service.update_collection(app, app.registry.by_id[target], no_rules)
-        for target, item in zip(targets, items, strict=True):
-            async with _importing(item.get("name"), target):
-                await collection_service.update_collection(
-                    app, app.registry.by_id[target], copy.deepcopy(item)
-                )
-        await _import_views(app, views, created, previous)
-        items = [*items, *views]
-        if delete_missing:
-            keep = {app.registry.find(str(i.get("id") or i.get("name") or "")) for i in items}
-            await _delete_all(app, [c for c in app.registry.all() if c not in keep and not c.system])
-    except BaseException:
-        await _undo_import(app, created, previous)
-        raise
+                await collection_service.create_collection(app, bare)
+    targets = []
+    for item in items:
+        async with _importing(item.get("name"), item.get("id")):
+            targets.append(_target(app, item))
+    # fields and indexes first, then rules: a rule may read a relation of a later collection
+    for target, item in zip(targets, items, strict=True):
+        no_rules = {k: v for k, v in copy.deepcopy(item).items() if k not in _ALL_RULES}
+        no_rules.update(dict.fromkeys(RULE_NAMES))
+        async with _importing(item.get("name"), target):
+            await collection_service.update_collection(app, app.registry.by_id[target], no_rules)
+    for target, item in zip(targets, items, strict=True):
+        async with _importing(item.get("name"), target):
+            await collection_service.update_collection(app, app.registry.by_id[target], copy.deepcopy(item))
+    await _import_views(app, views)
+    if delete_missing:
+        keep = {app.registry.find(str(i.get("id") or i.get("name") or "")) for i in [*items, *views]}
+        await _delete_all(app, [c for c in app.registry.all() if c not in keep and not c.system])
 
 
 _ALL_RULES = (*RULE_NAMES, *AUTH_RULE_NAMES)
 
 
-async def _import_views(
-    app: App, views: list[dict[str, Any]], created: list[Collection], previous: list[Collection]
-) -> None:
+async def _import_views(app: App, views: list[dict[str, Any]]) -> None:
     """Save imported view collections, those read by later ones first: each round saves the
     views whose query runs now, until none is left (or the rest cannot run: the first error)."""
     pending = list(views)
@@ -301,10 +294,9 @@ async def _import_views(
             try:
                 async with _importing(item.get("name"), item.get("id")):
                     if found is None:
-                        created.append(await collection_service.create_collection(app, copy.deepcopy(item)))
+                        await collection_service.create_collection(app, copy.deepcopy(item))
                     else:
                         await collection_service.update_collection(app, found, copy.deepcopy(item))
-                        previous.append(found)
             except BadRequest as exc:
                 failed.append(item)
                 error = error or exc
@@ -341,17 +333,6 @@ async def _delete_all(app: App, doomed: list[Collection]) -> None:
             async with _importing(c.name, c.id):
                 await collection_service.delete_collection(app, app.registry.by_id.get(c.id) or c)
             pending.remove(c)
-
-
-async def _undo_import(app: App, created: list[Collection], previous: list[Collection]) -> None:
-    try:
-        for old in previous:
-            current = app.registry.by_id.get(old.id)
-            if current is not None and current is not old:
-                await collection_service.update_collection(app, current, old.to_storage())
-        await _delete_all(app, [c for c in created if c.id in app.registry.by_id])
-    except Exception:
-        log.exception("import_collections: could not undo a failed import")
 
 
 class LibraryApi:

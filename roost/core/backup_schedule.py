@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from roost.core.backups import AUTO_PREFIX
+from roost.storage import StorageError
 
 if TYPE_CHECKING:
     from roost.core.app import App
@@ -43,18 +44,24 @@ async def auto_backup(app: App) -> None:
         await app.backups.create(name)
     except Exception as exc:
         log.error("[Backup cron] Failed to create backup %s: %s", name, getattr(exc, "message", exc))
-    prune(app)
+    await prune(app)
 
 
-def prune(app: App) -> list[str]:
+async def prune(app: App) -> list[str]:
     """Delete the oldest scheduled backups beyond `cronMaxKeep` (0: keep all); the keys deleted."""
     max_keep = int(app.settings.get("backups", {}).get("cronMaxKeep") or 0)
     if max_keep <= 0:
         return []
-    autos = sorted(app.backups.folder.list(AUTO_PREFIX), key=lambda b: b.modified, reverse=True)
+    store = app.backups.store
+    try:
+        # S3 keeps whole seconds: the name (which carries the time) breaks ties
+        autos = sorted(await store.list(AUTO_PREFIX), key=lambda b: (b.modified, b.key), reverse=True)
+    except StorageError as exc:
+        log.error("[Backup cron] Failed to list the scheduled backups: %s", exc)
+        return []
     removed = []
     for old in autos[max_keep:]:
-        if app.backups.folder.delete(old.key):
+        if await store.delete(old.key) is None:
             removed.append(old.key)
             log.info("[Backup cron] Removed old scheduled backup %s", old.key)
     return removed

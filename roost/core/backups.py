@@ -3,8 +3,9 @@
 A backup is one zip (roost/archive): the database snapshot (SQLite: `VACUUM INTO` a file;
 PostgreSQL: a logical dump, core/backup_dump.py), every other entry of the data folder (the
 stored files under `storage/`) and a manifest with each file's sha256. Backups live in
-`<data>/backups`; work files in `<data>/.roost_temp`, on the same file system, so finished
-files move into place atomically.
+`<data>/backups`, or in the S3 bucket of `settings.backups.s3` while it is enabled
+(core/backup_store.py); work files in `<data>/.roost_temp`, on the same file system, so finished
+files move into place atomically (or are uploaded from there).
 
 A restore verifies the archive (manifest, checksums, safe paths) before touching anything, then
 moves the current data folder entries aside, moves the restored ones in, swaps the database
@@ -25,11 +26,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from roost.archive import ArchiveError, ArchiveWriter, BackupFolder, BackupLock, extract, read_manifest
+from roost.archive import ArchiveError, ArchiveWriter, BackupFolder, BackupLock, extract
 from roost.core import backup_dump, collection_store
+from roost.core.backup_store import BackupStore, LocalBackupStore, open_store
 from roost.core.events import BackupEvent
 from roost.core.record_files import snakecase
 from roost.errors import BadRequest, RoostError
+from roost.storage import StorageError
 
 if TYPE_CHECKING:
     from roost.core.app import App
@@ -55,6 +58,28 @@ class Backups:
         # set by `roost serve`: restarts the server process after a restore
         self.restart: Callable[[], None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._local = LocalBackupStore(self.folder)
+        self._s3: tuple[tuple[Any, ...], BackupStore] | None = None
+        self._retired: list[BackupStore] = []
+
+    @property
+    def store(self) -> BackupStore:
+        """Where backups are kept now: read on every use, as PocketBase makes its backups
+        filesystem per call, so a settings change applies to the next call."""
+        s3 = (self.app.settings.get("backups") or {}).get("s3") or {}
+        if not s3.get("enabled"):
+            return self._local
+        config = tuple(sorted(s3.items()))
+        if self._s3 is None or self._s3[0] != config:
+            if self._s3 is not None:
+                self._retired.append(self._s3[1])  # a download in flight may still read it
+            self._s3 = (config, open_store(self.folder, s3))
+        return self._s3[1]
+
+    def close(self) -> None:
+        for store in [*self._retired, *([self._s3[1]] if self._s3 else [])]:
+            store.close()
+        self._s3, self._retired = None, []
 
     @property
     def active(self) -> str | None:
@@ -109,8 +134,8 @@ class Backups:
                 "database": {"format": db_format, "files": db_files},
             }
             await asyncio.to_thread(self._zip, name, zip_path, work, db_files, exclude, meta)
-            self.folder.add(zip_path, name)
-            size = os.path.getsize(self.folder.path(name) or zip_path)
+            size = os.path.getsize(zip_path)
+            await self.store.add(zip_path, name)
             log.info(
                 "Backup %s: done in %.2fs (%d bytes)",
                 name,
@@ -144,16 +169,19 @@ class Backups:
             raise
 
     # --- restore --------------------------------------------------------------------------------
-    def check(self, name: str) -> dict[str, Any]:
+    async def check(self, name: str, local: bool = False) -> dict[str, Any]:
         """The manifest of the backup `name`, after a quick look (its entries against the manifest,
-        the database format against this app's engine). Raises BadRequest."""
-        path = self.folder.path(name)
-        if path is None or not os.path.isfile(path):
+        the database format against this app's engine). `local`: the one in the data folder's
+        `backups/` even while backups go to S3 (the CLI restoring a file). Raises BadRequest."""
+        store = self._local if local else self.store
+        if not store.valid_key(name) or not await store.exists(name):
             raise BadRequest("Missing or invalid backup file.")
         try:
-            manifest = read_manifest(path)
+            manifest = await store.manifest(name)
         except ArchiveError as exc:
             raise BadRequest(f"Missing or invalid backup file. {exc.message}") from None
+        except (OSError, StorageError):
+            raise BadRequest("Missing or invalid backup file.") from None
         self._check_format(manifest)
         return manifest
 
@@ -176,7 +204,7 @@ class Backups:
         async def run() -> None:
             try:
                 await asyncio.sleep(delay)
-                await self._restore_locked(name)
+                await self._restore_locked(name, self.store)
             except Exception as exc:
                 log.error("Failed to restore backup %s: %s", name, getattr(exc, "message", exc))
             finally:
@@ -186,35 +214,38 @@ class Backups:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def restore(self, name: str) -> None:
-        """Restore the backup `name` now (see the module doc). Raises BadRequest when busy, or a
-        RoostError saying why the backup cannot be restored (nothing is changed then)."""
+    async def restore(self, name: str, local: bool = False) -> None:
+        """Restore the backup `name` now (see the module doc; `local` as for `check`). Raises
+        BadRequest when busy, or a RoostError saying why the backup cannot be restored (nothing
+        is changed then)."""
         if not self.lock.acquire(name):
             raise BadRequest(BUSY)
         try:
-            await self._restore_locked(name)
+            await self._restore_locked(name, self._local if local else self.store)
         finally:
             self.lock.release()
 
-    async def _restore_locked(self, name: str) -> None:
+    async def _restore_locked(self, name: str, store: BackupStore) -> None:
         event = BackupEvent(self.app, name=name, exclude=[BACKUPS_DIR, TEMP_DIR])
 
         async def replace(e: BackupEvent) -> None:
-            await self._replace(e.name, e.exclude)
+            await self._replace(e.name, e.exclude, store)
 
         await self.app.hooks.backup_restore.trigger(event, replace)
         if self.restart is not None:
             log.info("Restore %s: restarting the server", name)
             self.restart()
 
-    async def _replace(self, name: str, exclude: list[str]) -> None:
-        path = self.folder.path(name)
-        if path is None or not os.path.isfile(path):
-            raise RoostError(f"Missing or invalid backup file {name!r} to restore.")
+    async def _replace(self, name: str, exclude: list[str], store: BackupStore) -> None:
         started = time.perf_counter()
         work = self._work_dir("restore_")
         data, old = os.path.join(work, "data"), os.path.join(work, "old")
         try:
+            if store.remote:
+                log.info("Restore %s: downloading", name, extra={"data": {"name": name}})
+            path = await store.local_copy(name, work) if store.valid_key(name) else None
+            if path is None:
+                raise RoostError(f"Missing or invalid backup file {name!r} to restore.")
             log.info("Restore %s: verifying and unpacking", name, extra={"data": {"name": name}})
             progress = _Progress(f"Restore {name}: unpacking", os.path.getsize(path))
             try:

@@ -19,6 +19,7 @@ from roost.core.events import CollectionErrorEvent, CollectionEvent
 from roost.core.fields import FIELD_TYPES, RelationField
 from roost.core.fields.date import now
 from roost.core.record_resolver import RecordResolver
+from roost.core.schema_batch import after_commit
 from roost.db import UniqueViolation
 from roost.db.errors import InvalidSchema, ViewDependency
 from roost.errors import BadRequest, ValidationError, field_error
@@ -351,7 +352,7 @@ async def create_collection(app: App, data: dict[str, Any]) -> Collection:
             ) from None
         app.registry.put(e.collection)
         await view_service.resave_dependents(app, e.collection.id)
-        await app.collections_changed()
+        await after_commit(app.collections_changed)
 
     hooks = app.hooks
     await _run(
@@ -409,7 +410,7 @@ async def update_collection(app: App, existing: Collection, data: dict[str, Any]
             ) from None
         app.registry.put(e.collection)
         await view_service.resave_dependents(app, e.collection.id)
-        await app.collections_changed()
+        await after_commit(app.collections_changed)
 
     hooks = app.hooks
     await _run(
@@ -448,8 +449,12 @@ async def delete_collection(app: App, coll: Collection) -> None:
         except ViewDependency:
             raise BadRequest("Failed to delete collection.") from None
         app.registry.remove(coll)
-        await app.storage.adelete_prefix(coll.id)
-        await app.collections_changed()
+
+        async def remove_files() -> None:
+            await app.storage.adelete_prefix(coll.id)
+
+        await after_commit(remove_files)
+        await after_commit(app.collections_changed)
 
     hooks = app.hooks
     await _run(
@@ -488,10 +493,14 @@ async def _run(
                 log.exception("collection after-error handler failed")
         raise
     if done and success.handlers:
-        try:
-            await success.trigger(CollectionEvent(app, event.collection, event.original))
-        except Exception:
-            log.exception("collection after-success handler failed (the change was committed)")
+
+        async def succeeded() -> None:
+            try:
+                await success.trigger(CollectionEvent(app, event.collection, event.original))
+            except Exception:
+                log.exception("collection after-success handler failed (the change was committed)")
+
+        await after_commit(succeeded)  # inside an import: once all of it has committed
 
 
 # `_collections` seen as a collection, so listing collections reuses the filter and sort engine

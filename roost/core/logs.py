@@ -80,6 +80,8 @@ def apply_settings(app: App) -> None:
     store.log_ip = bool(cfg.get("logIP", True))
     store.log_auth_id = bool(cfg.get("logAuthId", False))
     store.max_data_size = int(cfg.get("maxDataSize", 0))
+    # `userIP` through the trusted proxy headers, read from the policy current when written
+    store.user_ip = lambda headers, peer: app.policy.real_ip_of(headers, peer)
 
 
 async def settings_saved(app: App) -> None:

@@ -166,20 +166,39 @@ class RequestPolicy:
         if self.proxy_headers:
             headers = request.headers
             for name in self.proxy_headers:
-                value = headers.get(name)
-                if not value:
-                    continue
-                parts = value.split(",")
-                for part in parts if self.leftmost else reversed(parts):
-                    ip = expanded_ip(part.strip())
-                    if ip:
-                        break
+                ip = self._proxied_ip(headers.get(name))
                 if ip:
                     break
         if not ip:
             ip = expanded_ip(request.client_ip)
         request.state["real_ip"] = ip
         return ip
+
+    def real_ip_of(self, raw_headers: Sequence[tuple[bytes, bytes]], peer: str) -> str:
+        """`real_ip` from a request's raw ASGI headers and socket peer, for code that runs after
+        the request is gone (the request log's writer, off the request path); `peer` as given
+        when no trusted header names one."""
+        for name in self.proxy_headers:
+            wanted, value = name.encode("latin-1"), None
+            for key, raw in raw_headers:
+                if key.lower() == wanted:
+                    value = raw  # the last one, as `request.headers` and PocketBase take it
+            ip = self._proxied_ip(value.decode("latin-1") if value is not None else None)
+            if ip:
+                return ip
+        return peer
+
+    def _proxied_ip(self, value: str | None) -> str:
+        """The client's address in a trusted proxy header: its rightmost valid one (the one the
+        proxy added), or leftmost with `useLeftmostIP`; "" when none is valid."""
+        if not value:
+            return ""
+        parts = value.split(",")
+        for part in parts if self.leftmost else reversed(parts):
+            ip = expanded_ip(part.strip())
+            if ip:
+                return ip
+        return ""
 
     def superuser_allowed(self, ip: str) -> bool:
         return not self.superuser_nets or ip_in(self.superuser_nets, ip)

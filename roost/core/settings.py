@@ -80,9 +80,7 @@ def _not_available(message: str) -> dict[str, Any]:
 # Settings whose feature does not exist yet: each is accepted only with its default (off) value,
 # so the defaults the SDK and PocketBase exports send still save, while turning one on is
 # refused instead of being stored and silently ignored. (path, is-on test, message)
-_UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = (
-    (("backups", "s3", "enabled"), bool, "Backups to S3 are not available yet."),
-)
+_UNAVAILABLE: tuple[tuple[tuple[str, ...], Any, str], ...] = ()
 
 
 def _unavailable_errors(settings: dict[str, Any]) -> dict[str, Any]:
@@ -134,8 +132,7 @@ def _validate(settings: dict[str, Any]) -> None:
     errors.update(settings_limits.limit_errors(settings))
     if found := _s3_errors(settings["s3"]):
         errors["s3"] = found
-    # backups.s3 switched on is refused as not available: that is then the one error it gets
-    if "s3" not in errors.get("backups", {}) and (found := _s3_errors(settings["backups"]["s3"])):
+    if found := _s3_errors(settings["backups"]["s3"]):
         errors.setdefault("backups", {})["s3"] = found
     batch = settings["batch"]
     batch_errors = {}

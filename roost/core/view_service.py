@@ -92,9 +92,10 @@ async def dry_run(app: App, query: str, sample_size: int = SAMPLE_SIZE) -> dict[
     source = view_select(app, query, inferred.fields, inferred.columns)
     cols = ", ".join(f"{q(name)}.{q(f.name)}" for f in temp.columns)
     try:
-        rows = await app.db.fetch_all(
-            f"SELECT {cols} FROM ({source}) AS {q(name)} LIMIT ?", [int(sample_size)]
-        )
+        async with app.db.reading() as db:  # inside an import, its new tables are visible
+            rows = await db.fetch_all(
+                f"SELECT {cols} FROM ({source}) AS {q(name)} LIMIT ?", [int(sample_size)]
+            )
     except InvalidViewQuery as exc:
         raise ViewError(f"failed to retrieve query records: {exc}") from None
     except Exception as exc:  # the engine refused to run what it planned (e.g. a bad cast)
@@ -273,7 +274,8 @@ async def resave_dependents(app: App, changed_id: str) -> None:
 async def mark_missing_columns(app: App, view: Collection) -> None:
     """Fields whose column the database view no longer has (SQLite renames a view's columns with
     the source's) read as empty, as PocketBase reads them, instead of failing every request."""
-    present = set(await app.dialect.table_columns(app.db, view.table))
+    async with app.db.reading() as db:
+        present = set(await app.dialect.table_columns(db, view.table))
     missing = {f.name for f in view.columns if f.name not in present}
     if missing != view.cache.get("view_missing", set()):
         view.cache.clear()

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from time import perf_counter
 from typing import Any, Protocol
 
+from roost.db import joined
 from roost.db.dialects.base import Dialect
 from roost.db.stats import QueryStats
 
@@ -64,12 +65,35 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Executor]:
+        outer = joined.current.get()
+        if outer is not None and outer.joins(self):
+            async with joined.savepoint(outer.tx) as tx:
+                yield tx
+            return
         started = perf_counter()
         try:
             async with self.dialect.transaction() as tx:
                 yield tx
         finally:
             self.stats.transaction.observe(perf_counter() - started)
+
+    @asynccontextmanager
+    async def outer_transaction(self) -> AsyncIterator[Executor]:
+        """One transaction that every `transaction()` this task opens inside joins as a savepoint
+        (roost/db/joined.py): the whole block commits or rolls back at once."""
+        async with self.transaction() as tx, joined.opened(self, tx):
+            yield tx
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Executor]:
+        """Where reads see this task's own uncommitted changes: inside an outer transaction, a
+        savepoint of it (a failing read leaves it usable); elsewhere the database itself."""
+        outer = joined.current.get()
+        if outer is not None and outer.joins(self):
+            async with joined.savepoint(outer.tx) as tx:
+                yield tx
+        else:
+            yield self
 
     async def open_auxiliary(self, data_dir: str) -> Database:
         """The database for data kept apart from the records (request logs): on SQLite the file

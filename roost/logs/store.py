@@ -18,7 +18,7 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -133,6 +133,9 @@ class LogStore:
         self.enabled = True
         self.min_level = 0
         self.log_ip = True
+        # (raw headers, socket peer) -> the client's IP behind trusted proxies (`userIP`); set by
+        # the core from `settings.trustedProxy`, called here in the writer, never per request
+        self.user_ip: Callable[[Sequence[tuple[bytes, bytes]], str], str] | None = None
         self.log_auth_id = False
         self.max_data_size = 0
         self.dropped = 0  # logs not stored because the queue was full
@@ -285,6 +288,7 @@ class LogStore:
         if len(method) > 50:
             method = _cut(method, 50)
         message = f"{method} {unquote(uri) if '%' in uri else uri}"
+        user_ip = self.user_ip(headers, ip) if self.user_ip is not None and self.log_ip else ip
         # built in key order (as PocketBase's JSON has them), so no sorting is needed
         if body is None and self.log_ip and not (auth and self.log_auth_id):
             # the common case as one dict display (the cheapest way to build it)
@@ -298,7 +302,7 @@ class LogStore:
                 "type": "request",
                 "url": uri,
                 "userAgent": agent,
-                "userIP": ip,
+                "userIP": user_ip,
             }
             limit = self.max_data_size or DEFAULT_MAX_DATA_SIZE
             if self._json_as_text and 6 * (len(uri) + len(agent) + len(referer)) + 500 < limit:
@@ -325,7 +329,7 @@ class LogStore:
         data["url"] = uri
         data["userAgent"] = agent
         if self.log_ip:
-            data["userIP"] = ip
+            data["userIP"] = user_ip
         return self._row(ts, level, message, data, False)
 
     def _row(

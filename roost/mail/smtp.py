@@ -4,12 +4,13 @@ LOGIN authentication, one connection per message, every step under a timeout."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
-
-import aiosmtplib
+from typing import TYPE_CHECKING, Protocol
 
 from roost.errors import BadRequest
 from roost.mail.message import Message
+
+if TYPE_CHECKING:
+    import aiosmtplib  # imported when the first mail goes out: ~10 MB few servers need at once
 
 # seconds for connecting, each SMTP command and the data transfer
 TIMEOUT = 30.0
@@ -53,6 +54,8 @@ class SmtpMailer:
         recipients = message.recipients()
         if not recipients:
             raise MailError("The message has no recipients.")
+        import aiosmtplib
+
         client = aiosmtplib.SMTP(
             hostname=c.host,
             port=c.port,

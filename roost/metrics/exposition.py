@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
@@ -12,6 +13,9 @@ from prometheus_client.exposition import generate_latest
 
 from roost.db.stats import Timings
 from roost.metrics.http import HttpMetrics
+
+if TYPE_CHECKING:
+    from roost.metrics.shared import SharedMetrics
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -93,16 +97,55 @@ class _Collector:
         )
 
 
+class _Combined:
+    """This process's process and GC metric families, their values replaced by the whole
+    server's (roost/metrics/shared.py combines them)."""
+
+    def __init__(self, values: Callable[[], dict[tuple[str, tuple[tuple[str, str], ...]], float]]) -> None:
+        self.values = values
+        self.own = [ProcessCollector(registry=None), GCCollector(registry=CollectorRegistry())]
+
+    def collect(self) -> Iterator[Metric]:
+        values = self.values()
+        for collector in self.own:
+            for metric in collector.collect():
+                metric.samples = [
+                    s._replace(value=values.get((s.name, tuple(sorted(s.labels.items()))), s.value))
+                    for s in metric.samples
+                ]
+                yield metric
+
+
 class Exposition:
     """The registry of one app: its own collector plus prometheus_client's process, platform and
-    garbage collector collectors (never the module-global registry)."""
+    garbage collector collectors (never the module-global registry).
 
-    def __init__(self, sources: Callable[[], Sources]) -> None:
+    With `shared` (a server with several workers), a scrape merges every worker's numbers."""
+
+    def __init__(self, sources: Callable[[], Sources], shared: SharedMetrics | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=False)
-        self.registry.register(_Collector(sources))
-        ProcessCollector(registry=self.registry)
+        self.shared = shared
+        self._merged: tuple[Sources, dict[tuple[str, tuple[tuple[str, str], ...]], float]] | None = None
+        if shared is None:
+            self.registry.register(_Collector(sources))
+            ProcessCollector(registry=self.registry)
+        else:
+            self.sources = sources
+            self.registry.register(_Collector(lambda: self._current()[0]))
+            self.registry.register(_Combined(lambda: self._current()[1]))
         PlatformCollector(registry=self.registry)
-        GCCollector(registry=self.registry)
+        if shared is None:
+            GCCollector(registry=self.registry)
+
+    def _current(self) -> tuple[Sources, dict[tuple[str, tuple[tuple[str, str], ...]], float]]:
+        if self._merged is None:
+            assert self.shared is not None
+            merged, samples = self.shared.merge(self.sources())
+            self._merged = merged, {(n, tuple(sorted(labels.items()))): v for n, labels, v, _ in samples}
+        return self._merged
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        try:
+            return generate_latest(self.registry)
+        finally:
+            self._merged = None

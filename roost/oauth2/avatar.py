@@ -9,8 +9,6 @@ import os
 import socket
 from urllib.parse import urlsplit
 
-import httpx
-
 from roost.oauth2.types import OAuth2Error
 
 MAX_SIZE = 32 << 20  # bytes, PocketBase's default body limit
@@ -41,6 +39,8 @@ async def download_avatar(url: str) -> tuple[str, str, bytes]:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise OAuth2Error("invalid avatar URL")
     await _check_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    import httpx  # on first use, as in client.py
+
     try:
         async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as http:
             res = await http.get(url)

@@ -6,14 +6,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
-
-import httpx
 
 from roost.oauth2.context import TIMEOUT, UserContext
 from roost.oauth2.providers import ProviderConfig
 from roost.oauth2.types import AuthUser, OAuth2Error, Token
+
+if TYPE_CHECKING:
+    import httpx  # imported on first use: a sign-in is rare, the HTTP client weighs ~15 MB
 
 
 def s256_challenge(verifier: str) -> str:
@@ -43,6 +44,8 @@ async def fetch_token(cfg: ProviderConfig, code: str, redirect_url: str, code_ve
     if cfg.pkce:
         form["code_verifier"] = code_verifier
     headers = {"accept": "application/json"}
+    import httpx
+
     async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         try:
             # credentials in the Authorization header first, then in the body (Go's auto-detection)

@@ -9,10 +9,11 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from roost.oauth2.jwks import verify_signature
 from roost.oauth2.types import AuthUser, OAuth2Error, Token
+
+if TYPE_CHECKING:
+    pass  # imported on first use: a sign-in is rare, the HTTP client weighs ~15 MB
 
 if TYPE_CHECKING:
     from roost.oauth2.providers import ProviderConfig
@@ -37,6 +38,8 @@ class UserContext:
         """The JSON at `url` (the user-info URL by default), GET or, with a body, POST, sent
         with the access token. `missing_ok`: a 401/403/404 answers None instead of failing."""
         sent = {"authorization": f"Bearer {self.token.access_token}", **(headers or {})}
+        import httpx
+
         async with httpx.AsyncClient(timeout=TIMEOUT) as http:
             try:
                 if json_body is None:

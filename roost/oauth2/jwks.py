@@ -4,17 +4,21 @@ signed with exactly that algorithm (and be unexpired). The set is fetched for ea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import jwt
 
 from roost.oauth2.types import OAuth2Error
+
+if TYPE_CHECKING:
+    pass  # imported on first use: a sign-in is rare, the HTTP client weighs ~15 MB
 
 TIMEOUT = 30.0
 
 
 async def _fetch_key(jwks_url: str, kid: str) -> dict[str, Any]:
+    import httpx
+
     async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         try:
             res = await http.get(jwks_url)

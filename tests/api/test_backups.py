@@ -474,8 +474,9 @@ async def test_backup_settings_validation(app: App, client: httpx.AsyncClient, s
         assert r.json()["data"]["backups"][key]["message"] == message
     r = await patch({"cron": "", "cronMaxKeep": 0})
     assert r.status_code == 200 and r.json()["backups"]["cronMaxKeep"] == 0
+    # S3 switched on needs its connection details (tests/api/test_backups_s3.py uses them)
     r = await patch({"s3": {"enabled": True}})
-    assert r.json()["data"]["backups"]["s3"]["enabled"]["code"] == "validation_not_available"
+    assert r.json()["data"]["backups"]["s3"]["bucket"]["code"] == "validation_required"
 
 
 async def test_scheduled_backups_appear_and_old_ones_are_pruned(

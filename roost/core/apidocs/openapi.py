@@ -32,6 +32,10 @@ UNDESCRIBED = {
     # where an OAuth2 provider sends the browser back: it answers only redirects to those pages
     ("GET", "/api/oauth2-redirect"),
     ("POST", "/api/oauth2-redirect"),
+    # GraphQL describes itself (introspection, docs/graphql.md); its explorer's files are for browsers
+    ("GET", "/api/graphql"),
+    ("POST", "/api/graphql"),
+    ("GET", "/api/graphql/ui/{file}"),
 }
 # the route as mounted -> the path it is described under
 ALIASES = {

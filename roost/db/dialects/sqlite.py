@@ -1,4 +1,5 @@
-"""SQLite through apsw: one writer connection behind a lock, reads inline on the event loop.
+"""SQLite through apsw: one writer connection whose transactions commit in groups
+(sqlite_group.py), reads inline on the event loop.
 
 Point reads cost a few microseconds, so they run on the loop thread rather than through a
 thread pool (a thread hop costs more than the query, see benchmarks/README.md). WAL lets
@@ -13,7 +14,6 @@ import threading
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from time import perf_counter
 from typing import Any, cast
 
 import apsw
@@ -23,8 +23,9 @@ from roost.db.console import ConsoleResult
 from roost.db.dialects import sqlite_console
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect
 from roost.db.dialects.sqlite_batch import FileWriter
+from roost.db.dialects.sqlite_checkpoint import BackgroundCheckpoint
+from roost.db.dialects.sqlite_group import GroupCommit
 from roost.db.errors import DatabaseError, InvalidSchema, InvalidViewQuery, UniqueViolation, ViewDependency
-from roost.db.stats import Timings
 
 _UNIQUE_RE = re.compile(r"UNIQUE constraint failed: (.+)")
 SCAN_THREADS = 2  # the machine sizes Roost targets have 2-4 cores
@@ -147,10 +148,12 @@ class SQLiteDialect(Dialect):
         self.path = path
         self.writer = connect(path)
         self.reader = connect(path)
+        self.checkpoint = BackgroundCheckpoint(path, connect)
+        self.checkpoint.attach(self.writer)
         self._read = _Conn(self, self.reader)
         self._write = _Conn(self, self.writer)
-        self.write_lock = asyncio.Lock()
-        self.write_wait = Timings()  # how long writes waited for the writer connection
+        self.writes = GroupCommit(lambda: self.writer, _translate)
+        self.write_wait = self.writes.wait  # how long writes waited for the writer connection
         self._scan_pool = ThreadPoolExecutor(max_workers=SCAN_THREADS, thread_name_prefix="roost-scan")
         self._scan_local = threading.local()
         self._scan_conns: list[apsw.Connection] = []
@@ -168,10 +171,9 @@ class SQLiteDialect(Dialect):
         return await self._read.fetch_one(sql, params)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        started = perf_counter()
-        async with self.write_lock:
-            self.write_wait.observe(perf_counter() - started)
-            return await self._write.execute(sql, params)
+        async with self.writes.member():
+            changed = await self._write.execute(sql, params)
+        return changed
 
     async def fetch_scan(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
         # A scan takes milliseconds: on a scan thread (apsw releases the GIL inside SQLite) it
@@ -191,21 +193,28 @@ class SQLiteDialect(Dialect):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Conn]:
-        started = perf_counter()
-        async with self.write_lock:
-            self.write_wait.observe(perf_counter() - started)
-            self.writer.execute("BEGIN IMMEDIATE")
+        """A write transaction of its own as far as the caller can tell (it fails alone and is
+        acknowledged once committed); under load it shares one COMMIT with its neighbours."""
+        async with self.writes.member():
+            yield self._write
+
+    @asynccontextmanager
+    async def solo_transaction(self) -> AsyncIterator[apsw.Connection]:
+        """A transaction alone on the writer, for SQL that is not ours (the console)."""
+        async with self.writes.exclusive() as conn:
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._write
+                yield conn
             except BaseException:
-                self.writer.execute("ROLLBACK")
+                if not conn.getautocommit():
+                    conn.execute("ROLLBACK")
                 raise
-            else:
-                try:
-                    self.writer.execute("COMMIT")
-                except apsw.Error as exc:
-                    self.writer.execute("ROLLBACK")
-                    raise _translate(exc) from None
+            try:
+                conn.execute("COMMIT")
+            except apsw.Error as exc:
+                if not conn.getautocommit():
+                    conn.execute("ROLLBACK")
+                raise _translate(exc) from None
 
     # --- backups: a whole-file snapshot, and swapping the file for a restored one ------------------
     async def snapshot_to(self, folder: str) -> list[str]:
@@ -233,7 +242,8 @@ class SQLiteDialect(Dialect):
         if not os.path.isfile(source):  # noqa: ASYNC240 a restore, not the request path
             raise DatabaseError("The backup has no data.db database file.")
         os.makedirs(old_folder, exist_ok=True)
-        async with self.write_lock:
+        async with self.writes.exclusive():
+            await self.checkpoint.release()
             try:
                 self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             except apsw.Error:
@@ -249,6 +259,7 @@ class SQLiteDialect(Dialect):
             self.reader.close()
             self.writer.close()
             self.writer = connect(self.path)
+            self.checkpoint.attach(self.writer)
             self.reader = connect(self.path)
             self._read = _Conn(self, self.reader)
             self._write = _Conn(self, self.writer)
@@ -262,7 +273,7 @@ class SQLiteDialect(Dialect):
         return FileWriter(self.path, self.quote(table), [self.quote(c) for c in columns], connect, _translate)
 
     async def optimize(self) -> None:
-        async with self.write_lock:
+        async with self.writes.exclusive():
             self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             self.writer.execute("PRAGMA optimize").fetchall()
 
@@ -274,11 +285,14 @@ class SQLiteDialect(Dialect):
         )
 
     async def close(self) -> None:
+        async with self.writes.exclusive():  # commits an open group first
+            pass
         try:
             self.writer.execute("PRAGMA optimize")
         except apsw.Error:
             pass
         self._scan_pool.shutdown(wait=True)
+        self.checkpoint.close()
         for conn in self._scan_conns:
             conn.close()
         self.reader.close()

@@ -40,8 +40,7 @@ def _guarded(conn: apsw.Connection, timeout: float, run: Callable[[], ConsoleRes
 
 
 async def run_write(dialect: SQLiteDialect, sql: str, timeout: float) -> ConsoleResult:
-    async with dialect.transaction():
-        conn = dialect.writer
+    async with dialect.solo_transaction() as conn:
 
         def run() -> ConsoleResult:
             before = conn.total_changes()

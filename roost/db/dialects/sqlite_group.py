@@ -1,0 +1,184 @@
+"""Group commit on SQLite's one writer connection.
+
+Write transactions still run one at a time on the writer, each inside a SAVEPOINT: a failing
+one rolls back to its savepoint and only its caller sees the error. A transaction that ends
+while others are queued for the writer does not commit: the group's transaction stays open,
+the next one runs in it, and the last of the queue (or the one that fills the group) commits
+them all with one COMMIT, so one write of the changed pages to the WAL serves the whole group.
+Each caller leaves `member()` only once the COMMIT that holds its write has returned, so a
+write is acknowledged only when it is as durable as a transaction of its own would have been;
+if that COMMIT fails, every member of the group gets the error and none of their writes is
+visible. With nobody queued a transaction commits at once, as before: a lone write waits for
+nobody.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from time import perf_counter
+
+import apsw
+
+from roost.db.errors import DatabaseError
+from roost.db.stats import Timings
+
+MAX_GROUP = 64  # writes per COMMIT at most: bounds how long the first of a group waits
+MAX_GROUP_AGE = 0.05  # seconds: a group this old commits without waiting for more members
+_SAVEPOINT = "roost_write"
+
+
+class _Group:
+    """The writes in one open transaction, each waiting for its COMMIT."""
+
+    __slots__ = ("members", "opened")
+
+    def __init__(self) -> None:
+        self.opened = perf_counter()
+        self.members: list[asyncio.Future[None]] = []
+
+    def settle(self, error: BaseException | None) -> None:
+        for fut in self.members:
+            if fut.done():
+                continue
+            if error is None:
+                fut.set_result(None)
+            else:
+                fut.set_exception(error)
+
+
+class GroupCommit:
+    """The writer's lock and its open group; `conn()` gives the current writer connection (a
+    restored backup replaces it)."""
+
+    def __init__(
+        self, conn: Callable[[], apsw.Connection], translate: Callable[[Exception], Exception]
+    ) -> None:
+        self.conn = conn
+        self.translate = translate
+        self.lock = asyncio.Lock()
+        self.wait = Timings()  # how long writes waited for the writer connection
+        self.commits = 0  # COMMITs run, and the writes they held (for tests and tuning)
+        self.writes = 0
+        self._group: _Group | None = None
+        self._queued = 0
+
+    async def _acquire(self) -> None:
+        started = perf_counter()
+        self._queued += 1
+        try:
+            await self.lock.acquire()
+        finally:
+            self._queued -= 1
+        self.wait.observe(perf_counter() - started)
+
+    @asynccontextmanager
+    async def member(self) -> AsyncIterator[None]:
+        """One write transaction: its body runs inside a savepoint of the group's transaction;
+        leaving returns once that transaction committed, or raises the error that undid it."""
+        await self._acquire()
+        committed: asyncio.Future[None] | None = None
+        try:
+            group = self._open()
+            conn = self.conn()
+            conn.execute(f"SAVEPOINT {_SAVEPOINT}")
+            try:
+                yield
+            except BaseException:
+                self._undo(conn, group)
+                raise
+            try:
+                conn.execute(f"RELEASE {_SAVEPOINT}")
+            except apsw.Error as exc:
+                self._undo(conn, group)
+                raise self.translate(exc) from None
+            committed = asyncio.get_running_loop().create_future()
+            group.members.append(committed)
+        finally:
+            self._end_turn()
+        if committed is not None:
+            await _outcome(committed)
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[apsw.Connection]:
+        """The writer alone, with no group open (backups, upkeep, the SQL console)."""
+        await self._acquire()
+        try:
+            if self._group is not None:
+                self._commit()
+            yield self.conn()
+        finally:
+            self.lock.release()
+
+    def _open(self) -> _Group:
+        group = self._group
+        if group is None:
+            try:
+                self.conn().execute("BEGIN IMMEDIATE")
+            except apsw.Error as exc:
+                raise self.translate(exc) from None
+            group = self._group = _Group()
+        return group
+
+    def _undo(self, conn: apsw.Connection, group: _Group) -> None:
+        if conn.getautocommit():
+            # SQLite itself rolled the whole transaction back (disk full, I/O error): the
+            # members before this one are lost with it
+            self._group = None
+            group.settle(DatabaseError("the write transaction was rolled back by the database"))
+            return
+        try:
+            conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
+            conn.execute(f"RELEASE {_SAVEPOINT}")
+        except apsw.Error as exc:
+            # the failed write cannot be undone alone: undo the whole group rather than commit it
+            self._group = None
+            conn.execute("ROLLBACK")
+            group.settle(self.translate(exc))
+
+    def _end_turn(self) -> None:
+        """Commit now if nobody waits to join the group (or it is full, or old because a member
+        was slow), then pass the writer on; else the next member runs in the same transaction."""
+        group = self._group
+        if group is not None and (
+            not self._queued
+            or len(group.members) >= MAX_GROUP
+            or perf_counter() - group.opened > MAX_GROUP_AGE
+        ):
+            self._commit()
+        self.lock.release()
+        if self._group is not None:
+            # a queued writer that gave up (cancelled) leaves nobody to commit: check once the
+            # next one had its chance to take the writer
+            asyncio.get_running_loop().call_soon(self._commit_if_idle)
+
+    def _commit_if_idle(self) -> None:
+        if self._group is not None and not self.lock.locked() and not self._queued:
+            self._commit()
+
+    def _commit(self) -> None:
+        group, self._group = self._group, None
+        assert group is not None
+        conn = self.conn()
+        error: BaseException | None = None
+        try:
+            conn.execute("COMMIT")
+        except apsw.Error as exc:
+            error = self.translate(exc)
+            if not conn.getautocommit():
+                conn.execute("ROLLBACK")
+        self.commits += 1
+        self.writes += len(group.members)
+        group.settle(error)
+
+
+async def _outcome(committed: asyncio.Future[None]) -> None:
+    """Wait for the group's COMMIT. A caller cancelled meanwhile still learns the outcome first,
+    so it never reports a committed write as undone (its files would be removed)."""
+    try:
+        await asyncio.shield(committed)
+    except asyncio.CancelledError:
+        if not committed.done():
+            await asyncio.wait([committed])
+        raise
