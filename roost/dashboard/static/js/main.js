@@ -44,4 +44,6 @@ function App() {
   return html`<${Layout} active=${entry}>${body}<//><${Toasts}/><${ConfirmHost}/>`;
 }
 
-render(html`<${App}/>`, document.getElementById("app"));
+const root = document.getElementById("app");
+root.textContent = ""; // the "Loading…" placeholder: render() would keep it beside the app
+render(html`<${App}/>`, root);
