@@ -3,12 +3,11 @@
 This module is the public extension API: the App, its events, records, routes helpers and the
 error tree. Everything else is internal. See docs/extending.md."""
 
-from __future__ import annotations
-
 import importlib
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
-if TYPE_CHECKING:
+# no `from __future__ import annotations` here: it would add a public name to the package
+if _typing.TYPE_CHECKING:
     from roost.core.app import App
     from roost.core.collections import Collection
     from roost.core.events import (
@@ -117,7 +116,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     try:
         module, attr = _EXPORTS[name]
     except KeyError:
