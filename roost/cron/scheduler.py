@@ -63,6 +63,7 @@ class Cron:
         self._jobs: dict[str, Job] = {}
         self._ticker: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[None]] = set()
+        self._claiming: asyncio.Future[list[asyncio.Task[None]]] | None = None  # a tick being claimed
 
     # --- jobs -------------------------------------------------------------------------------------
     def add(self, job_id: str, expression: str, fn: JobFunc) -> None:
@@ -137,6 +138,11 @@ class Cron:
                 await ticker
             except asyncio.CancelledError:
                 pass
+        claiming, self._claiming = self._claiming, None
+        if claiming is not None:
+            # a tick this process has claimed in the shared lock must run here: no other
+            # process will run it, so the claim is let finish and its jobs start
+            await asyncio.wait([claiming])
         if self._running:
             _, late = await asyncio.wait(set(self._running), timeout=grace)
             for task in late:
@@ -151,8 +157,9 @@ class Cron:
             # even when one of them wakes a little early or late
             boundary = (int(time.time() / self.interval) + 1) * self.interval
             await asyncio.sleep(max(0.0, boundary - time.time()))
+            self._claiming = asyncio.ensure_future(self.run_due(datetime.fromtimestamp(boundary, UTC)))
             try:
-                await self.run_due(datetime.fromtimestamp(boundary, UTC))
+                await asyncio.shield(self._claiming)  # stop() waits for it rather than cutting it
             except Exception:  # the ticker must outlive any failure
                 log.exception("cron: tick failed")
 
