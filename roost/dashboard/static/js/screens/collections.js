@@ -54,10 +54,20 @@ export default function Collections({ query }) {
     // re-read the address: effects run after paint, and the user may have moved on since
     if (route.value.path !== "/collections") return; // left for another screen meanwhile
     const wanted = route.value.query.get("collection");
-    if (collectionsLoaded.value && all.length && !all.some((c) => c.name === wanted || c.id === wanted)) {
-      const first = all.find((c) => !c.system) || all[0];
-      navigate("/collections", { collection: first.name }, true);
-    }
+    const known = (list) => list.some((c) => c.name === wanted || c.id === wanted);
+    if (!collectionsLoaded.value || !all.length || known(all)) return;
+    const openFirst = () => {
+      const now = route.value;
+      if (now.path !== "/collections" || now.query.get("collection") !== wanted) return;
+      const list = collections.value;
+      if (known(list)) return;
+      const first = list.find((c) => !c.system) || list[0];
+      if (first) navigate("/collections", { collection: first.name }, true);
+    };
+    // a collection made elsewhere since the list was loaded (the API, another tab): look again
+    // before giving up on the address
+    if (wanted) loadCollections().then(openFirst, openFirst);
+    else openFirst();
   }, [collectionsLoaded.value, name, all.length]);
 
   const saved = (coll) => {
