@@ -97,6 +97,15 @@ class UserContext:
     async def verify_id_token(self, jwks_url: str) -> None:
         await verify_signature(self.id_token(), jwks_url)
 
+    async def primary_verified_email(self) -> str:
+        """The primary, verified address of `<user info URL>/emails` (GitHub and Gitea list a
+        user's addresses there), or "" when there is none."""
+        emails = await self.fetch(self.cfg.user_info_url + "/emails", missing_ok=True)
+        for item in emails if isinstance(emails, list) else []:
+            if isinstance(item, dict) and item.get("verified") is True and item.get("primary") is True:
+                return s(item.get("email"))
+        return ""
+
     def user(self, raw: dict[str, Any], **fields: str) -> AuthUser:
         """An AuthUser of `raw` with the token's values and the mapped `fields`."""
         token = self.token

@@ -19,11 +19,7 @@ async def read_user(ctx: UserContext) -> AuthUser:
         username=s(raw.get("login")),
         avatar_url=s(raw.get("avatar_url")),
     )
-    emails = await ctx.fetch(ctx.cfg.user_info_url + "/emails", missing_ok=True)
-    for item in emails if isinstance(emails, list) else []:
-        if isinstance(item, dict) and item.get("verified") is True and item.get("primary") is True:
-            user.email = s(item.get("email"))
-            break
+    user.email = await ctx.primary_verified_email()
     return user
 
 
