@@ -19,7 +19,8 @@ class Broker(abc.ABC):
 
     def __init__(self) -> None:
         self.callbacks: dict[str, list[Callback]] = {}
-        # async fn() after a lost connection came back: messages may have been missed meanwhile
+        # async fn() on each connection, the first included: messages may have been missed
+        # meanwhile (before the first one, between loading state and subscribing)
         self.on_reconnect: list[Callable[[], Awaitable[None]]] = []
 
     @property

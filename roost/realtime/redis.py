@@ -71,6 +71,7 @@ class RedisBroker(Broker):
                 log.warning("realtime: could not publish to Redis (%s); message dropped", exc)
 
     async def _reconnected(self) -> None:
+        """Run the on_reconnect callbacks: the caller may have missed messages."""
         for callback in self.on_reconnect:
             try:
                 await callback()
@@ -79,7 +80,6 @@ class RedisBroker(Broker):
 
     async def _listen(self) -> None:
         delay = 0.1
-        ever_connected = False
         while not self._closed:
             pubsub = self._client.pubsub(ignore_subscribe_messages=True)
             try:
@@ -92,11 +92,11 @@ class RedisBroker(Broker):
                         subscribed.update(missing)
                     if not self.connected.is_set():
                         log.info("realtime: connected to Redis at %s", self.url)
+                        # the first connection too: what was published between this process
+                        # loading its state and subscribing (a schema change) was missed
+                        await self._reconnected()
                         self.connected.set()
                         delay = 0.1
-                        if ever_connected:
-                            await self._reconnected()
-                        ever_connected = True
                     if not subscribed:
                         await asyncio.sleep(_POLL)
                         continue
