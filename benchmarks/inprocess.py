@@ -6,6 +6,10 @@
     python benchmarks/inprocess.py create 2000 --db postgresql://postgres@127.0.0.1:5432/roost_bench
     benchmarks/instructions.sh create 600                 # instructions per request (callgrind)
 
+Request logging is as `roost serve` has it by default (every request stored in the log store, and
+a console line, written to /dev/null here); `--no-log-store` and `--no-console-log` switch either
+off, to measure what each costs.
+
 With `--db URL` the app runs on PostgreSQL, in a schema of its own made for the run and dropped
 after it. The wall time per request is printed too: on PostgreSQL it includes the round trips to
 the server, which process CPU does not see.
@@ -33,6 +37,7 @@ from roost.api import build_asgi
 from roost.core.app import App
 from roost.core.record_write import save
 from roost.core.records import SUPERUSERS_ID, Caller
+from roost.web.access_log import AccessLog, LogWriter
 
 PASSWORD = "Passw0rd123!"
 GRAPHQL_LIST_30 = (
@@ -92,21 +97,28 @@ async def drop_schema(url: str, schema: str) -> None:
         await conn.close()
 
 
-async def main(workload: str, n: int, profile_to: str | None, db: str | None) -> None:
+async def main(
+    workload: str, n: int, profile_to: str | None, db: str | None, log_store: bool, console: bool
+) -> None:
     schema = ""
     db_url = None
     if db:
         db_url, schema = await scratch_schema(db)
     try:
-        await run(workload, n, profile_to, db_url)
+        await run(workload, n, profile_to, db_url, log_store, console)
     finally:
         if db and schema:
             await drop_schema(db, schema)
 
 
-async def run(workload: str, n: int, profile_to: str | None, db_url: str | None) -> None:
+async def run(
+    workload: str, n: int, profile_to: str | None, db_url: str | None, log_store: bool, console: bool
+) -> None:
     app = await App.open(os.path.join(tempfile.mkdtemp(), "data"), db_url)
-    asgi = build_asgi(app)
+    writer = LogWriter(open(os.devnull, "w"))  # noqa: ASYNC230, SIM115 (set-up; closed at the end)
+    asgi = build_asgi(app, AccessLog(writer) if console else None)
+    if app.log_store is not None:
+        app.log_store.enabled = log_store
     coll = app.registry.by_id[SUPERUSERS_ID]
     creds = {"password": PASSWORD, "passwordConfirm": PASSWORD}
     await save(
@@ -220,6 +232,8 @@ async def run(workload: str, n: int, profile_to: str | None, db_url: str | None)
         f"(in-process, {n} requests{', PostgreSQL' if db_url else ''})"
     )
     await app.close()
+    writer.close()
+    writer.stream.close()
 
 
 if __name__ == "__main__":
@@ -229,6 +243,9 @@ if __name__ == "__main__":
         at = argv.index("--db")
         db = argv[at + 1]
         del argv[at : at + 2]
+    flags = {"--no-log-store", "--no-console-log"}
+    log_store, console = "--no-log-store" not in argv, "--no-console-log" not in argv
+    argv = [a for a in argv if a not in flags]
     if len(argv) < 2:
         raise SystemExit(__doc__)
-    asyncio.run(main(argv[0], int(argv[1]), argv[2] if len(argv) > 2 else None, db))
+    asyncio.run(main(argv[0], int(argv[1]), argv[2] if len(argv) > 2 else None, db, log_store, console))

@@ -82,6 +82,7 @@ def apply_settings(app: App) -> None:
     store.max_data_size = int(cfg.get("maxDataSize", 0))
     # `userIP` through the trusted proxy headers, read from the policy current when written
     store.user_ip = lambda headers, peer: app.policy.real_ip_of(headers, peer)
+    store.proxied = lambda: bool(app.policy.proxy_headers)
 
 
 async def settings_saved(app: App) -> None:

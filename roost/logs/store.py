@@ -50,6 +50,15 @@ _last_micros = 0
 _SUFFIX = os.urandom(2).translate(_ID_TABLE).decode()  # this process's: no two processes share ids
 
 
+def reserve_log_ids(n: int) -> int:
+    """The first of `n` consecutive id numbers (microseconds, as `new_log_id`'s) for rows written
+    now, taken from this process's sequence so later ids stay larger."""
+    global _last_micros
+    first = max(int(time.time() * 1_000_000), _last_micros + 1)
+    _last_micros = first + n - 1
+    return first
+
+
 def new_log_id(ts: float | None = None) -> str:
     """15 characters of [a-z0-9], as PocketBase's ids: the time in microseconds as 13 hex digits,
     strictly increasing in this process (ids grow with time, so every insert lands at the end of
@@ -138,10 +147,14 @@ class LogStore:
         self.user_ip: Callable[[Sequence[tuple[bytes, bytes]], str], str] | None = None
         self.log_auth_id = False
         self.max_data_size = 0
+        # whether `user_ip` may differ from the socket peer (trusted proxy headers are set)
+        self.proxied: Callable[[], bool] = lambda: self.user_ip is not None
         self.dropped = 0  # logs not stored because the queue was full
         self.written = 0
         self.failed = 0  # logs lost to a failed insert
         self._writer = writer
+        # plain successful requests become rows in the database engine, when it can (SQLite)
+        self._insert_requests = getattr(writer, "insert_requests", None)
         self._json_as_text = json_as_text
         self._pending: deque[tuple[Any, ...]] = deque()
         self._wake = asyncio.Event()
@@ -207,9 +220,23 @@ class LogStore:
         finally:
             self._writer.close()
 
+    def _plain_requests_ok(self) -> bool:
+        """Whether the settings let the engine build plain requests' rows (`_plain_row`): every
+        field logged as it is, nothing computed per row in Python."""
+        return (
+            self._insert_requests is not None
+            and self.min_level <= LEVEL_INFO
+            and self.log_ip
+            and not self.log_auth_id
+            and (not self.max_data_size or self.max_data_size >= DEFAULT_MAX_DATA_SIZE)
+            and not self.proxied()
+        )
+
     async def _drain(self) -> bool:
         """Write what is queued, BATCH_ROWS at a time; requests are answered between batches."""
         rows: list[tuple[Any, ...]] = []
+        plain: list[tuple[Any, ...]] = []  # successful requests with nothing to escape or cut
+        plain_ok = self._plain_requests_ok()
         stop = False
         pop = self._pending.popleft
         while True:
@@ -220,27 +247,71 @@ class LogStore:
             kind = item[0]
             try:
                 if kind is REQUEST:
-                    row = self._request_row(item)
-                    if row is not None:
-                        rows.append(row)
+                    # (REQUEST, ts, method, path, query, status, seconds, headers, ip, auth, body, exc)
+                    if plain_ok and item[10] is None and not item[4] and _plain_path(item[3]):
+                        plain.append(item)
+                    else:
+                        row = self._request_row(item)
+                        if row is not None:
+                            rows.append(row)
                 elif kind is APP:
                     rows.append(self._row(item[1], item[2], item[3], item[4]))
                 elif kind is FLUSH or kind is EXECUTE:
-                    if rows:  # what came before is written first
-                        await self._write(rows)
-                        rows = []
+                    if rows or plain:  # what came before is written first
+                        await self._write_all(rows, plain)
+                        rows, plain = [], []
                     await self._answer(item)
                 elif kind is STOP:
                     stop = True
             except Exception:  # a bad record must not end the writer
                 log.exception("a log could not be prepared for storage")
-            if len(rows) >= BATCH_ROWS:
-                await self._write(rows)
-                rows = []
+            if len(rows) + len(plain) >= BATCH_ROWS:
+                await self._write_all(rows, plain)
+                rows, plain = [], []
                 await asyncio.sleep(0)
+        if rows or plain:
+            await self._write_all(rows, plain)
+        return stop
+
+    async def _write_all(self, rows: list[tuple[Any, ...]], plain: list[tuple[Any, ...]]) -> None:
+        """The rows made in Python first, then the plain ones, whose ids are taken now: ids
+        then grow in the order rows are inserted."""
+        values, taken = [], []
+        for item in plain:
+            value = _plain_row(item)
+            if value is None:  # headers long enough to need measuring
+                row = self._request_row(item)
+                if row is not None:
+                    rows.append(row)
+            else:
+                values.append(value)
+                taken.append(item)
         if rows:
             await self._write(rows)
-        return stop
+        if values and not await self._write_plain(values):
+            await self._write([r for r in map(self._request_row, taken) if r is not None])
+
+    async def _write_plain(self, values: list[tuple[Any, ...]]) -> bool:
+        """Rows built by the engine; False when these values must go the general way."""
+        assert self._insert_requests is not None
+        for attempt in range(2):
+            # another process with the same suffix may have written the same ids: once more
+            # with a suffix of its own
+            suffix = _SUFFIX if attempt == 0 else os.urandom(2).translate(_ID_TABLE).decode()
+            try:
+                await self._insert_requests(values, reserve_log_ids(len(values)), suffix)
+                self.written += len(values)
+                return True
+            except UniqueViolation:
+                continue
+            except TypeError:  # text that is not valid Unicode
+                return False
+            except Exception as exc:
+                self.failed += len(values)
+                log.warning("%d logs could not be stored: %s", len(values), exc)
+                return True
+        self.failed += len(values)
+        return True
 
     async def _answer(self, item: tuple[Any, ...]) -> None:
         done: asyncio.Future[Any] = item[-1]
@@ -342,6 +413,28 @@ class LogStore:
         # the serialised text, or the same value as plain JSON types (code may log any object)
         stored = raw.decode() if self._json_as_text else orjson.loads(raw)
         return (new_log_id(ts), level, message[:MAX_MESSAGE_SIZE], stored, format_created(ts))
+
+
+def _plain_path(path: str) -> bool:
+    """A path logged as it is: nothing to unescape in the message, and short."""
+    return len(path) <= 500 and "%" not in path
+
+
+def _plain_row(item: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """A plain request's values for `RequestLogWriter.insert_requests`; None when its headers are
+    long enough that its data could pass the size limit (the general path measures and cuts).
+    With the path's 500 characters, at most 2,500 characters that escape to 6 bytes at worst
+    plus under 500 bytes of the rest stay under DEFAULT_MAX_DATA_SIZE."""
+    _, ts, method, path, _, status, seconds, headers, ip, auth, _, _ = item
+    agent = referer = ""
+    for key, value in headers:
+        if key == b"user-agent":
+            agent = value.decode("latin-1")
+        elif key == b"referer":
+            referer = value.decode("latin-1")
+    if len(agent) + len(referer) > 2000 or len(method) > 50:
+        return None
+    return (ts, method, path, status, seconds * 1000.0, ip, agent, referer, auth[0].name if auth else "")
 
 
 def _truncate(data: dict[str, Any], limit: int) -> dict[str, Any]:

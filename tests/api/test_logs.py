@@ -58,6 +58,29 @@ async def test_requests_are_logged_with_pocketbase_fields(app, client, su):
     assert "error" not in ok["data"] and "details" not in ok["data"]
 
 
+async def test_plain_requests_are_stored_as_the_others(app, client, su):
+    """Successful requests without a query are the common case, and SQLite builds their rows
+    itself (RequestLogWriter); a query sends a request the general way. Both store the same."""
+    headers = {"user-agent": "ua-test", "referer": "http://ref/", **su}
+    for _ in range(3):
+        await client.get("/api/collections/users/records", headers=headers)
+    await client.get("/api/collections/users/records?x=1", headers=headers)
+    items = (await stored(app, client, su, filter="data.auth = '_superusers'", sort="@rowid"))["items"]
+    general = next(i for i in items if i["data"]["url"].endswith("?x=1"))
+    plain = next(i for i in items if i is not general)
+    assert plain["message"] == "GET /api/collections/users/records" and plain["level"] == 0
+    assert ID_RE.match(plain["id"]) and DATETIME_RE.match(plain["created"])
+    assert [i["id"] for i in items] == sorted(i["id"] for i in items)  # ids grow with time
+    assert plain["created"][:16] == general["created"][:16]
+    assert list(plain["data"]) == list(general["data"])  # the same keys, in PocketBase's order
+    for key, value in plain["data"].items():
+        assert type(value) is type(general["data"][key]), key
+        if key not in ("url", "execTime"):
+            assert value == general["data"][key], key
+    assert plain["data"]["url"] == "/api/collections/users/records"
+    assert plain["data"]["execTime"] > 0
+
+
 async def test_filter_sort_fields_and_paging(app, client, su):
     for path in ("/api/a", "/api/b", "/api/health", "/api/health"):
         await client.get(path)

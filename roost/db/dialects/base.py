@@ -43,6 +43,20 @@ class BatchWriter(Protocol):
     def close(self) -> None: ...
 
 
+class RequestLogWriter(BatchWriter, Protocol):
+    """A BatchWriter of PocketBase's `_logs` table that builds the rows of plain successful
+    requests itself, in the database engine, from a few values each (the log store's hot path):
+
+    `rows`: (unix time, method, url, status, execTime in ms, ip, user agent, referer, auth
+    collection name or ""); the row written for the i-th is id = `first_id + i` as 13 hex digits
+    then `suffix`, level 0, message "METHOD url", data {auth, execTime, method, referer, remoteIP
+    = ip, status, type "request", url, userAgent, userIP = ip} in that key order, and created as
+    PocketBase's datetime text of the time, to the millisecond. Raises TypeError for a value
+    that cannot be sent as it is (text that is not valid Unicode)."""
+
+    async def insert_requests(self, rows: list[tuple[Any, ...]], first_id: int, suffix: str) -> None: ...
+
+
 def insert_sql(dialect: Dialect, table: str, columns: Sequence[str]) -> str:
     cols = ", ".join(dialect.quote(c) for c in columns)
     return f"INSERT INTO {dialect.quote(table)} ({cols}) VALUES ({', '.join('?' for _ in columns)})"
