@@ -197,6 +197,10 @@ def test_openapi_python_client_crud(served: Seeded, tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert (tmp_path / "roost_client" / "api" / "posts").is_dir(), run.stdout + run.stderr
+    # every record model is generated, the update bodies with their modifiers among them
+    models = tmp_path / "roost_client" / "models"
+    assert (models / "posts_update.py").is_file(), run.stdout + run.stderr
+    assert "Unable to" not in run.stdout + run.stderr, run.stdout + run.stderr
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "PB_URL": served.url}
     env.update(PB_TOKEN=served.user_token, PB_USER_ID=served.user_id)
     script = Path(__file__).with_name("openapi_python_crud.py")

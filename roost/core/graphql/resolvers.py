@@ -47,16 +47,25 @@ def key(record_key: str, field_name: str) -> Resolver | None:
     return resolve
 
 
-def relation(expand: str, multi: bool) -> Resolver:
-    """The related record(s) the root resolver expanded (missing when the caller may not view them)."""
+class RelationResolver:
+    """The related record(s) the root resolver expanded (missing when the caller may not view
+    them). A class, so that compiled plans (fast.py) can read `expand` and `multi` and inline it."""
 
-    def resolve(obj: dict[str, Any], _info: GraphQLResolveInfo[Any]) -> Any:
-        value = (obj.get("expand") or {}).get(expand)
-        if multi:
+    __slots__ = ("expand", "multi")
+
+    def __init__(self, expand: str, multi: bool) -> None:
+        self.expand = expand
+        self.multi = multi
+
+    def __call__(self, obj: dict[str, Any], _info: GraphQLResolveInfo[Any] | None) -> Any:
+        value = (obj.get("expand") or {}).get(self.expand)
+        if self.multi:
             return [] if value is None else value if isinstance(value, list) else [value]
         return value[0] if isinstance(value, list) else value
 
-    return resolve
+
+def relation(expand: str, multi: bool) -> Resolver:
+    return RelationResolver(expand, multi)
 
 
 def _ops(info: GraphQLResolveInfo[Any]) -> RecordOps:

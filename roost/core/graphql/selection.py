@@ -69,9 +69,28 @@ def _paths(
             _paths(_fields(node.selection_set, info.fragments), target, info, path + ".", depth + 1, out)
 
 
+_EXPANDS = "roost_expands"  # schema extension: expand_of by field nodes, as documents are cached
+_MAX_EXPANDS = 1024
+
+
 def expand_of(info: GraphQLResolveInfo[Any], via: str = "") -> str:
     """The `expand` value that loads every relation selected below this field (below its
-    `via` field when the records sit one level down, as `items` of a list)."""
+    `via` field when the records sit one level down, as `items` of a list). It depends on the
+    document alone (directives are not read), so it is kept per field node."""
+    nodes = info.field_nodes
+    key = (*map(id, nodes), via)
+    cache: dict[Any, tuple[Any, str]] = info.schema.extensions.setdefault(_EXPANDS, {})
+    found = cache.get(key)
+    if found is not None:
+        return found[1]
+    expand = _expand_of(info, via)
+    if len(cache) >= _MAX_EXPANDS:
+        cache.clear()
+    cache[key] = (list(nodes), expand)  # the nodes kept alive, so their ids stay theirs
+    return expand
+
+
+def _expand_of(info: GraphQLResolveInfo[Any], via: str) -> str:
     fields: list[FieldNode] = []
     for node in info.field_nodes:
         fields += _fields(node.selection_set, info.fragments)
