@@ -8,7 +8,6 @@ and saves the record through the record hooks."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,7 +27,8 @@ from roost.security import jwt
 from roost.security.passwords import check_password
 from roost.web import Request, Response, Router
 
-# a second mail of the same kind to the same record is not sent within this many seconds
+# a second mail of the same kind to the same record is not sent within this many seconds, by any
+# instance (the pause is kept in the rate-limit store: Redis when instances share one)
 RESEND_PAUSE = 120.0
 
 
@@ -72,19 +72,6 @@ async def find_by_email(app: App, coll: Collection, email: str) -> dict[str, Any
 def system_caller(app: App) -> Caller:
     """Saves made by the flows themselves, with a superuser's rights (no rules, no oldPassword)."""
     return Caller(auth={"id": ""}, auth_coll=app.registry.by_id[SUPERUSERS_ID])
-
-
-def _paused(app: App, key: str) -> bool:
-    until = app.mail_pauses.get(key, 0.0)
-    return until > time.monotonic()
-
-
-def _pause(app: App, key: str) -> None:
-    now = time.monotonic()
-    if len(app.mail_pauses) > 10_000:
-        for k in [k for k, v in app.mail_pauses.items() if v <= now]:
-            del app.mail_pauses[k]
-    app.mail_pauses[key] = now + RESEND_PAUSE
 
 
 async def run_flow(
@@ -136,13 +123,13 @@ async def request_verification(app: App, request: Request) -> Response:
     if record is None:
         return Response(204)
     key = f"verification:{coll.id}:{record['id']}"
-    if not record.get("verified") and _paused(app, key):
+    if not record.get("verified") and await app.limiter.paused(key):
         return Response(204)
 
     async def send(e: RecordAuthFlowRequestEvent) -> Response:
         if e.record.get("verified"):
             return Response(204)
-        _pause(app, key)
+        await app.limiter.pause(key, RESEND_PAUSE)
         found = e.record.data
         mails.send_later(app, "verification email", lambda: mails.send_verification(app, coll, found))
         return Response(204)
@@ -181,7 +168,7 @@ async def confirm_verification(app: App, request: Request) -> Response:
                 await save(app, coll, system_caller(app), e.record.data, changes, {}, False, rule=None)
             except RoostError:
                 raise BadRequest("An error occurred while saving the verified state.") from None
-        app.mail_pauses.pop(f"verification:{coll.id}:{e.record.id}", None)
+        await app.limiter.unpause(f"verification:{coll.id}:{e.record.id}")
         return Response(204)
 
     return await run_flow(app, "record_confirm_verification_request", request, coll, record, verify)
@@ -206,7 +193,7 @@ async def request_reset(app: App, request: Request) -> Response:
     if record is None:
         return Response(204)
     key = f"passwordReset:{coll.id}:{record['id']}"
-    if _paused(app, key):
+    if await app.limiter.paused(key):
         return Response(204)
 
     async def send(e: RecordAuthFlowRequestEvent) -> Response:
@@ -214,7 +201,7 @@ async def request_reset(app: App, request: Request) -> Response:
 
         async def work() -> None:
             await mails.send_password_reset(app, coll, found)
-            _pause(app, key)
+            await app.limiter.pause(key, RESEND_PAUSE)
 
         mails.send_later(app, "password reset email", work)
         return Response(204)
@@ -264,7 +251,7 @@ async def confirm_reset(app: App, request: Request) -> Response:
             if exc.data:
                 raise
             raise BadRequest("Failed to set new password.") from None
-        app.mail_pauses.pop(f"passwordReset:{coll.id}:{record['id']}", None)
+        await app.limiter.unpause(f"passwordReset:{coll.id}:{record['id']}")
         return Response(204)
 
     return await run_flow(app, "record_confirm_password_reset_request", request, coll, found[1], reset)

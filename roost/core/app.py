@@ -137,8 +137,6 @@ class App(HookCatalogue, LibraryApi):
         self.cron.add("__pbDBOptimize__", "0 0 * * *", self.dialect.optimize)
         # mails being sent in the background (roost/core/mails.py); close() lets them finish
         self.mail_tasks: set[asyncio.Task[None]] = set()
-        # monotonic time until which a record gets no second mail of a kind
-        self.mail_pauses: dict[str, float] = {}
         otps.register(self)
         # trusted proxy, superuser IPs and rate-limit rules, compiled from the settings
         self.policy = RequestPolicy(self.settings)

@@ -23,6 +23,18 @@ class Limiter(abc.ABC):
         starts with the first request after the previous one ended); allowed while at most
         `limit` requests fell in the window."""
 
+    @abc.abstractmethod
+    async def pause(self, key: str, seconds: float) -> None:
+        """Mark `key` as paused for `seconds` (a mail that must not be sent again so soon)."""
+
+    @abc.abstractmethod
+    async def paused(self, key: str) -> bool:
+        """Whether `key` is paused now, by this process or any other sharing the store."""
+
+    @abc.abstractmethod
+    async def unpause(self, key: str) -> None:
+        """End `key`'s pause early (what it guarded was done)."""
+
     def reset(self) -> None:  # noqa: B027 optional
         """Forget every count (the rules changed)."""
 

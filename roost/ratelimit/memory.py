@@ -16,6 +16,7 @@ class MemoryLimiter(Limiter):
         # key -> [window start, requests counted, window length]
         self._windows: dict[str, list[float]] = {}
         self._swept = 0.0
+        self._pauses: dict[str, float] = {}  # key -> when its pause ends
 
     async def hit(self, key: str, limit: int, window: float) -> Hit:
         return self.hit_now(key, limit, window)
@@ -32,6 +33,25 @@ class MemoryLimiter(Limiter):
             return Hit(False, limit, 0, reset)
         entry[1] += 1
         return Hit(True, limit, limit - int(entry[1]), reset)
+
+    async def pause(self, key: str, seconds: float) -> None:
+        self.pause_now(key, seconds)
+
+    def pause_now(self, key: str, seconds: float) -> None:
+        now: float = self._clock()  # type: ignore[operator]
+        if len(self._pauses) >= _SWEEP_SIZE:
+            self._pauses = {k: v for k, v in self._pauses.items() if v > now}
+        self._pauses[key] = now + seconds
+
+    async def paused(self, key: str) -> bool:
+        return self.paused_now(key)
+
+    def paused_now(self, key: str) -> bool:
+        now: float = self._clock()  # type: ignore[operator]
+        return self._pauses.get(key, 0.0) > now
+
+    async def unpause(self, key: str) -> None:
+        self._pauses.pop(key, None)
 
     def _sweep(self, now: float) -> None:
         self._swept = now

@@ -52,15 +52,44 @@ class RedisLimiter(Limiter):
         try:
             count, ms_left = await self._script(keys=[self.prefix + key], args=[max(1, int(window * 1000))])
         except Exception as exc:  # redis.RedisError or OSError: count here meanwhile
-            now = time.monotonic()
-            if now - self._warned >= _WARN_EVERY:
-                self._warned = now
-                log.warning("rate limits: Redis unavailable (%s); counting in this process", exc)
+            self._unavailable(exc)
             return self._fallback.hit_now(key, limit, window)
         count, reset = int(count), max(int(ms_left), 0) / 1000
         if count > limit:
             return Hit(False, limit, 0, reset)
         return Hit(True, limit, limit - count, reset)
+
+    async def pause(self, key: str, seconds: float) -> None:
+        try:
+            await self._redis().set(self.prefix + "pause:" + key, b"1", px=max(1, int(seconds * 1000)))
+        except Exception as exc:
+            self._unavailable(exc)
+            self._fallback.pause_now(key, seconds)
+
+    async def paused(self, key: str) -> bool:
+        try:
+            return bool(await self._redis().exists(self.prefix + "pause:" + key))
+        except Exception as exc:
+            self._unavailable(exc)
+            return self._fallback.paused_now(key)
+
+    async def unpause(self, key: str) -> None:
+        await self._fallback.unpause(key)
+        try:
+            await self._redis().delete(self.prefix + "pause:" + key)
+        except Exception as exc:
+            self._unavailable(exc)
+
+    def _redis(self) -> Any:
+        if self._client is None:
+            self._connect()
+        return self._client
+
+    def _unavailable(self, exc: Exception) -> None:
+        now = time.monotonic()
+        if now - self._warned >= _WARN_EVERY:
+            self._warned = now
+            log.warning("rate limits: Redis unavailable (%s); counting in this process", exc)
 
     def reset(self) -> None:
         self._fallback.reset()

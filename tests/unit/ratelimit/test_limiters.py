@@ -64,3 +64,36 @@ async def test_unreachable_redis_counts_in_process(caplog):
     finally:
         await limiter.close()
     assert "counting in this process" in caplog.text
+
+
+async def test_memory_pause_ends_on_time_or_when_lifted():
+    clock = Clock()
+    limiter = MemoryLimiter(clock)
+    assert not await limiter.paused("mail")
+    await limiter.pause("mail", 120)
+    clock.now += 119
+    assert await limiter.paused("mail") and not await limiter.paused("other")
+    clock.now += 1
+    assert not await limiter.paused("mail")
+    await limiter.pause("mail", 120)
+    await limiter.unpause("mail")
+    assert not await limiter.paused("mail")
+
+
+@needs_redis
+async def test_redis_pause_holds_for_every_instance():
+    """A mail paused by one instance is paused for the others (no second mail from another)."""
+    prefix = f"roost-test-{uuid.uuid4().hex[:8]}:"
+    a, b = RedisLimiter(REDIS, prefix), RedisLimiter(REDIS, prefix)
+    try:
+        await a.pause("verification:users:r1", 0.3)
+        assert await b.paused("verification:users:r1")
+        assert not await b.paused("verification:users:r2")
+        await asyncio.sleep(0.35)
+        assert not await a.paused("verification:users:r1")
+        await a.pause("passwordReset:users:r1", 60)
+        await b.unpause("passwordReset:users:r1")
+        assert not await a.paused("passwordReset:users:r1")
+    finally:
+        await a.close()
+        await b.close()
