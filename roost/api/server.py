@@ -14,7 +14,6 @@ from roost.api import (
     crons,
     dashboard,
     files,
-    graphql,
     guard,
     health,
     keys,
@@ -31,6 +30,7 @@ from roost.api import (
     settings,
     sql,
 )
+from roost.api.lazy_routes import GRAPHQL, LazyModule, bind_lazily
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.routing import custom_handler, with_middlewares
@@ -79,12 +79,15 @@ def build_router(app: App) -> Router:
         sql,
         keys,
         apidocs,
-        graphql,
+        GRAPHQL,  # imported on its first request
         logs,
         metrics,
     )
     for module in modules:
-        module.bind(router, app)
+        if isinstance(module, LazyModule):
+            bind_lazily(router, app, module)
+        else:
+            module.bind(router, app)
     for route in app.router.routes:  # custom routes added by hooks and scripts
         router.add(route.method, route.path, custom_handler(app, route))
     return router
