@@ -33,7 +33,19 @@ GRAPHQL = LazyModule(
     (("GET", "/api/graphql"), ("POST", "/api/graphql"), ("GET", "/api/graphql/ui/{file}")),
     ("/api/graphql",),
 )
-LAZY_MODULES = (GRAPHQL,)
+# the API descriptions (OpenAPI, JSON Schema, TypeScript): about 30 modules and the email package
+APIDOCS = LazyModule(
+    "roost.api.apidocs",
+    (
+        ("GET", "/api/openapi.json"),
+        ("GET", "/api/openapi.yaml"),
+        ("GET", "/api/schema/types.ts"),
+        ("GET", "/api/schema/{file}"),
+        ("GET", "/api/docs"),
+        ("GET", "/api/docs/{file...}"),
+    ),
+)
+LAZY_MODULES = (APIDOCS, GRAPHQL)
 
 
 def bind_lazily(router: Router, app: App, spec: LazyModule) -> None:
@@ -48,7 +60,12 @@ def bind_lazily(router: Router, app: App, spec: LazyModule) -> None:
                 if not bound:
                     scratch = Router()
                     scratch.websocket_handler = previous_ws
+                    # the server's list of routes (the API description reads it), which already
+                    # holds this module's; the copies its bind adds are dropped again
+                    scratch.paths = router.paths
+                    known = len(router.paths)
                     importlib.import_module(spec.name).bind(scratch, app)
+                    del router.paths[known:]
                     bound.append(scratch)
         return bound[0]
 
