@@ -7,13 +7,16 @@ import asyncio
 import contextlib
 import hmac
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roost.api.collections import require_superuser
 from roost.core.app import App
-from roost.metrics import CONTENT_TYPE, Exposition, Sources
-from roost.metrics.shared import PUBLISH_EVERY, SharedMetrics
+from roost.metrics import CONTENT_TYPE, Sources
 from roost.web import Request, Response, Router
+
+if TYPE_CHECKING:
+    from roost.metrics.exposition import Exposition
+    from roost.metrics.shared import SharedMetrics
 
 
 def sources(app: App) -> Sources:
@@ -48,15 +51,23 @@ def _has_secret(app: App, request: Request) -> bool:
 
 
 def bind(router: Router, app: App) -> None:
-    shared = SharedMetrics(app.metrics_dir) if app.metrics_dir else None
-    exposition = Exposition(lambda: sources(app), shared)
-    if shared is not None:
+    shared: SharedMetrics | None = None
+    if app.metrics_dir:  # several workers: each publishes its snapshot from the start
+        from roost.metrics.shared import SharedMetrics
+
+        shared = SharedMetrics(app.metrics_dir)
         _publish_in_background(app, shared)
+    # built on the first scrape: prometheus_client is not imported before one comes
+    built: list[Exposition] = []
 
     async def metrics(request: Request) -> Response:
         if not _has_secret(app, request):
             require_superuser(request)
-        return Response(200, exposition.render(), [(b"content-type", CONTENT_TYPE.encode())])
+        if not built:
+            from roost.metrics.exposition import Exposition
+
+            built.append(Exposition(lambda: sources(app), shared))
+        return Response(200, built[0].render(), [(b"content-type", CONTENT_TYPE.encode())])
 
     router.get("/api/metrics", metrics)
 
@@ -64,6 +75,8 @@ def bind(router: Router, app: App) -> None:
 def _publish_in_background(app: App, shared: SharedMetrics) -> None:
     """This worker's snapshot for the others' scrapes, every PUBLISH_EVERY seconds (off the
     request path: a small file write), stopped when the app terminates."""
+    from roost.metrics.shared import PUBLISH_EVERY
+
     log = logging.getLogger("roost.metrics")
 
     async def loop() -> None:

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from roost.api.record_auth import auth_collection_or_404
-from roost.core import mails
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.collections import Collection
@@ -127,6 +126,8 @@ async def request_verification(app: App, request: Request) -> Response:
         return Response(204)
 
     async def send(e: RecordAuthFlowRequestEvent) -> Response:
+        from roost.core import mails  # the mail modules load with the first mail
+
         if e.record.get("verified"):
             return Response(204)
         await app.limiter.pause(key, RESEND_PAUSE)
@@ -197,6 +198,8 @@ async def request_reset(app: App, request: Request) -> Response:
         return Response(204)
 
     async def send(e: RecordAuthFlowRequestEvent) -> Response:
+        from roost.core import mails  # the mail modules load with the first mail
+
         found = e.record.data
 
         async def work() -> None:
@@ -278,6 +281,8 @@ async def request_email_change(app: App, request: Request) -> Response:
     raise_if({"newEmail": error})
 
     async def send(e: RecordAuthFlowRequestEvent) -> Response:
+        from roost.core import mails  # the mail modules load with the first mail
+
         try:
             await mails.send_email_change(app, coll, e.record.data, e.new_email)
         except RoostError:

@@ -12,7 +12,7 @@ from typing import Any
 
 from roost.api.record_auth import auth_collection_or_404, auth_response
 from roost.api.record_auth_email import find_by_email, form, run_flow, system_caller
-from roost.core import mails, otps, records
+from roost.core import otps, records
 from roost.core.app import App
 from roost.core.collections import Collection
 from roost.core.events import MailerRecordEvent, RecordAuthFlowRequestEvent
@@ -59,6 +59,8 @@ async def request_otp(app: App, request: Request) -> Response:
         return json_response({"otpId": existing[0]["id"]})  # too many requests: the newest again
 
     async def issue(e: RecordAuthFlowRequestEvent) -> Response:
+        from roost.core import mails  # the mail modules load with the first mail
+
         found, code = e.record.data, e.password
         otp = await otps.create(app, coll, found["id"], code)
 

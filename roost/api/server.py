@@ -7,14 +7,12 @@ from time import perf_counter, time
 from typing import Any
 
 from roost.api import (
-    apidocs,
     backups,
     batch,
     collections,
     crons,
     dashboard,
     files,
-    graphql,
     guard,
     health,
     keys,
@@ -31,6 +29,7 @@ from roost.api import (
     settings,
     sql,
 )
+from roost.api.lazy_routes import APIDOCS, GRAPHQL, LazyModule, bind_lazily
 from roost.core.app import App
 from roost.core.auth import find_by_token
 from roost.core.routing import custom_handler, with_middlewares
@@ -78,13 +77,16 @@ def build_router(app: App) -> Router:
         backups,
         sql,
         keys,
-        apidocs,
-        graphql,
+        APIDOCS,  # imported on its first request, as GRAPHQL
+        GRAPHQL,
         logs,
         metrics,
     )
     for module in modules:
-        module.bind(router, app)
+        if isinstance(module, LazyModule):
+            bind_lazily(router, app, module)
+        else:
+            module.bind(router, app)
     for route in app.router.routes:  # custom routes added by hooks and scripts
         router.add(route.method, route.path, custom_handler(app, route))
     return router

@@ -7,7 +7,6 @@ from typing import Any
 from roost.api.collections import require_superuser
 from roost.api.context import respond
 from roost.api.record_auth_email import form
-from roost.core import mails
 from roost.core.app import App
 from roost.core.events import SettingsListRequestEvent, SettingsUpdateRequestEvent
 from roost.core.fields.date import now
@@ -70,6 +69,8 @@ TEST_TEMPLATES = ("verification", "password-reset", "email-change", "otp", "logi
 async def send_test_email(app: App, email: str, template: str, collection: str) -> None:
     """Send one of an auth collection's templates (default `_superusers`) to `email`, filled
     with a stand-in record whose visible fields read `__pb_test_<name>__`, as PocketBase does."""
+    from roost.core import mails  # the mail modules load with the first mail
+
     coll = app.collection(collection or "_superusers")
     errors: dict[str, Any] = {"email": email_error(email)}
     if collection and (coll is None or not coll.is_auth or len(collection) > 255):

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from roost.core import auth_refs, backup_schedule, collection_store, installer, logs, mails, mfa, otps
+from roost.core import auth_refs, backup_schedule, collection_store, installer, logs, mfa, otps
 from roost.core.api_keys import ApiKeyStore
 from roost.core.app_api import LibraryApi
 from roost.core.backups import Backups
@@ -155,7 +155,7 @@ class App(HookCatalogue, LibraryApi):
         # ("" for a single process; roost/metrics/shared.py)
         self.metrics_dir = ""
         # async fn(app, collection, record, alert_info) mailing the new-login-location alert
-        self.auth_alert_sender: Any = mails.send_auth_alert
+        self.auth_alert_sender: Any = _send_auth_alert
         auth_refs.bind_hooks(self)
         installer.bind_hooks(self)
         mfa.register_cleanup(self)
@@ -352,3 +352,11 @@ class App(HookCatalogue, LibraryApi):
         if policy.generation != self.policy.generation:
             self.limiter.reset()
         self.policy = policy
+
+
+async def _send_auth_alert(app: App, coll: Collection, record: dict[str, Any], info: str) -> None:
+    """Mail the new-login-location alert. The mail modules (email, html) load with the first mail
+    a server sends, not in every worker at startup."""
+    from roost.core import mails
+
+    await mails.send_auth_alert(app, coll, record, info)

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from roost.core.collections import Collection
 from roost.core.record import Record
 from roost.hooks import Event
-from roost.mail import Message
 from roost.web import Request, Response, json_response
 
 if TYPE_CHECKING:
     from roost.core.app import App
     from roost.core.routing import Routes
+    from roost.mail import Message
 
 __all__ = [
     "BackupEvent",

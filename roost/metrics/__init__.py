@@ -1,7 +1,10 @@
 """Prometheus metrics: request durations kept as plain counters on the request path (a dict lookup,
-a bisect, two additions), rendered in the text exposition format only when scraped."""
+a bisect, two additions), rendered in the text exposition format only when scraped.
 
-from roost.metrics.exposition import CONTENT_TYPE, Exposition, Sources
+The exposition (`roost.metrics.exposition`) and the multi-worker snapshots (`roost.metrics.shared`)
+import prometheus_client, about 2 MB and 50 modules: they load on the first scrape, not here."""
+
 from roost.metrics.http import HTTP_BUCKETS, HttpMetrics
+from roost.metrics.sources import CONTENT_TYPE, Sources
 
-__all__ = ["CONTENT_TYPE", "HTTP_BUCKETS", "Exposition", "HttpMetrics", "Sources"]
+__all__ = ["CONTENT_TYPE", "HTTP_BUCKETS", "HttpMetrics", "Sources"]

@@ -4,7 +4,6 @@ database queries, the SQLite writer's queue, realtime, the log store, and the pr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
@@ -12,25 +11,12 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from prometheus_client.exposition import generate_latest
 
 from roost.db.stats import Timings
-from roost.metrics.http import HttpMetrics
+from roost.metrics.sources import CONTENT_TYPE, Sources
+
+__all__ = ["CONTENT_TYPE", "Exposition", "Sources"]
 
 if TYPE_CHECKING:
     from roost.metrics.shared import SharedMetrics
-
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-
-
-@dataclass(slots=True)
-class Sources:
-    """What a scrape reads, gathered at scrape time."""
-
-    http: HttpMetrics
-    db_system: str  # OpenTelemetry's db.system.name of the engine (Dialect.system_name)
-    queries: dict[str, Timings]
-    writer_wait: Timings | None = None  # SQLite only
-    realtime_connections: int = 0
-    realtime_delivered: int = 0
-    logs: dict[str, int] = field(default_factory=dict)  # written, dropped, failed, pending
 
 
 def _go_float(value: float) -> str:

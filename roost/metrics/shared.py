@@ -29,8 +29,8 @@ from prometheus_client import CollectorRegistry, GCCollector, ProcessCollector
 from prometheus_client.registry import Collector
 
 from roost.db.stats import Timings
-from roost.metrics.exposition import Sources
 from roost.metrics.http import HttpMetrics
+from roost.metrics.sources import Sources
 
 PUBLISH_EVERY = 1.0  # seconds between a worker's snapshots
 _PREFIX = "metrics-"

@@ -4,14 +4,12 @@ signed with exactly that algorithm (and be unexpired). The set is fetched for ea
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-import jwt
+from typing import Any
 
 from roost.oauth2.types import OAuth2Error
 
-if TYPE_CHECKING:
-    pass  # imported on first use: a sign-in is rare, the HTTP client weighs ~15 MB
+# httpx and PyJWT are imported on first use: a sign-in is rare, and PyJWT loads `cryptography`
+# (about 14 MB of resident memory for every worker) just to be imported
 
 TIMEOUT = 30.0
 
@@ -38,6 +36,8 @@ async def _fetch_key(jwks_url: str, kid: str) -> dict[str, Any]:
 
 async def verify_signature(id_token: str, jwks_url: str) -> None:
     """Raise OAuth2Error unless `id_token` is signed by the key set at `jwks_url`."""
+    import jwt
+
     try:
         header = jwt.get_unverified_header(id_token)
     except jwt.PyJWTError as exc:
