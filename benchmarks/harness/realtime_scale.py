@@ -155,8 +155,11 @@ def run(
     writes: int,
     processes: int = 4,
     wait_timeout: float = 10.0,
+    stream_ports: list[int] | None = None,
 ) -> dict:
-    """Measure one server; raises RealtimeUnsupported."""
+    """Measure one server; raises RealtimeUnsupported. Client process i holds its streams
+    (and subscribes them) on `stream_ports[i % len]` (default: `port`, where writes go)."""
+    stream_ports = stream_ports or [port]
     raise_nofile(subscribers + 1024)
     ctx = mp.get_context("fork")
     wait_idle([server_pid])
@@ -164,9 +167,10 @@ def run(
     shares = [subscribers // processes + (1 if i < subscribers % processes else 0) for i in range(processes)]
     pipes, procs = [], []
     t_open = time.perf_counter()
-    for share in shares:
+    for i, share in enumerate(shares):
         parent_end, child_end = ctx.Pipe()
-        p = ctx.Process(target=_client_process, args=(child_end, port, share, "posts/*"), daemon=True)
+        target = stream_ports[i % len(stream_ports)]
+        p = ctx.Process(target=_client_process, args=(child_end, target, share, "posts/*"), daemon=True)
         p.start()
         pipes.append(parent_end)
         procs.append(p)
