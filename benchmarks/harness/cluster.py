@@ -128,6 +128,7 @@ def serve(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    haproxy = ensure_haproxy()  # before anything starts: a failed install must not leave instances behind
     redis = redis or start_redis(children)
     ports = [free_port() for _ in range(instances)]
     for i, p in enumerate(ports):
@@ -141,7 +142,7 @@ def serve(
     conf = os.path.join(tempfile.mkdtemp(prefix="roost-cluster-"), "haproxy.cfg")
     with open(conf, "w") as fh:
         fh.write(haproxy_config(host, int(port), ports, maxconn))
-    children.append(subprocess.Popen([ensure_haproxy(), "-db", "-f", conf]))
+    children.append(subprocess.Popen([haproxy, "-db", "-f", conf]))
     print(f"[cluster] haproxy on {host}:{port} -> {', '.join(map(str, ports))}", flush=True)
     while all(p.poll() is None for p in children):
         time.sleep(0.5)
