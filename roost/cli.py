@@ -318,8 +318,34 @@ def _run_server(host: str, port: int, workers: int, watch_dir: str | None = None
         log_access=False,  # Roost logs requests itself (roost.web.access_log)
         websockets=True,
         backlog=1024,
+        backpressure=_connection_limit(),
     ).serve()
     return changed is not None and changed.is_set()
+
+
+def _connection_limit() -> int:
+    """How many connections one worker serves at once. Granian's default (its backlog, 1024)
+    would park the 1025th realtime stream, and every request after it, until a stream closed.
+    Like PocketBase (Go raises its own soft limit), the open-file limit is raised to the hard
+    limit and nearly all of it is allowed, with room for database, log and upload files.
+    ROOST_MAX_CONNECTIONS overrides it."""
+    override = os.environ.get("ROOST_MAX_CONNECTIONS", "")
+    if override.isdigit() and int(override) > 0:
+        return int(override)
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > 1_048_576:
+        hard = 1_048_576
+    if soft == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return max(1024, min(soft, hard) - 256)
 
 
 def _watch_in_background(folder: str) -> threading.Event:

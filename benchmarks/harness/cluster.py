@@ -51,10 +51,10 @@ def ensure_haproxy() -> str:
     return exe
 
 
-def haproxy_config(host: str, port: int, backends: list[int]) -> str:
+def haproxy_config(host: str, port: int, backends: list[int], maxconn: int = 4000) -> str:
     servers = "\n".join(f"    server r{i} 127.0.0.1:{p}" for i, p in enumerate(backends))
     return f"""global
-    maxconn 4000
+    maxconn {maxconn}
     nbthread 1
 defaults
     mode tcp
@@ -107,7 +107,9 @@ def start_redis(children: list[subprocess.Popen[bytes]]) -> str:
             time.sleep(0.1)
 
 
-def serve(instances: int, redis: str | None, cmd: list[str], serve_args: list[str]) -> int:
+def serve(
+    instances: int, redis: str | None, cmd: list[str], serve_args: list[str], maxconn: int = 4000
+) -> int:
     at = serve_args.index("--http")
     host, _, port = serve_args[at + 1].rpartition(":")
     rest = serve_args[:at] + serve_args[at + 2 :]
@@ -126,6 +128,7 @@ def serve(instances: int, redis: str | None, cmd: list[str], serve_args: list[st
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    haproxy = ensure_haproxy()  # before anything starts: a failed install must not leave instances behind
     redis = redis or start_redis(children)
     ports = [free_port() for _ in range(instances)]
     for i, p in enumerate(ports):
@@ -138,8 +141,8 @@ def serve(instances: int, redis: str | None, cmd: list[str], serve_args: list[st
         wait_healthy(p, children)
     conf = os.path.join(tempfile.mkdtemp(prefix="roost-cluster-"), "haproxy.cfg")
     with open(conf, "w") as fh:
-        fh.write(haproxy_config(host, int(port), ports))
-    children.append(subprocess.Popen([ensure_haproxy(), "-db", "-f", conf]))
+        fh.write(haproxy_config(host, int(port), ports, maxconn))
+    children.append(subprocess.Popen([haproxy, "-db", "-f", conf]))
     print(f"[cluster] haproxy on {host}:{port} -> {', '.join(map(str, ports))}", flush=True)
     while all(p.poll() is None for p in children):
         time.sleep(0.5)
@@ -154,13 +157,20 @@ def main() -> int:
     p.add_argument(
         "--redis", default=None, help="Redis URL for the instances (default: a redis-server of our own)"
     )
+    p.add_argument(
+        "--maxconn",
+        type=int,
+        default=4000,
+        help="HAProxy's connection limit (realtime at scale holds one per subscriber; HAProxy, as "
+        "root, raises its own open-file limit to match)",
+    )
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- <roost command> <subcommand> ...")
     args = p.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if "serve" not in command:
         os.execvp(command[0], command)  # superuser upsert, --version, --help: once, as is
     at = command.index("serve")
-    return serve(args.instances, args.redis, command[:at], command[at + 1 :])
+    return serve(args.instances, args.redis, command[:at], command[at + 1 :], args.maxconn)
 
 
 if __name__ == "__main__":

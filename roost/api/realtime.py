@@ -71,6 +71,9 @@ async def _sse(hub: Hub, client: Client, idle_timeout: float) -> AsyncIterator[b
             batch = await client.next_batch(idle_timeout)
             if not batch:  # idle for too long, or dropped for falling behind
                 return
-            yield b"".join(messages.sse(client.id, name, data) for name, data in batch)
+            if len(batch) == 1:  # the usual case: one event since the last wake-up
+                yield messages.sse(client.id, *batch[0])
+            else:
+                yield b"".join(messages.sse(client.id, name, data) for name, data in batch)
     finally:
         hub.clients.remove(client)

@@ -224,19 +224,22 @@ class Hub:
         if self.clients.topics:
             await self._send(await fan_out(self.app, self.clients, action, coll, record, snapshot=True))
 
-    async def _send(self, deliveries: list[tuple[Client, str, bytes]]) -> None:
-        self.delivered += len(deliveries)
+    async def _send(self, groups: list[tuple[list[Client], str, bytes]]) -> None:
         hook = self.app.hooks.realtime_message_send
         if not hook.handlers:
-            for client, name, data in deliveries:
-                client.send(name, data)
+            for clients, name, data in groups:
+                self.delivered += len(clients)
+                for client in clients:
+                    client.send(name, data)
             return
-        for client, name, data in deliveries:
+        for clients, name, data in groups:
+            self.delivered += len(clients)
+            for client in clients:
 
-            async def queue(e: RealtimeMessageEvent, client: Client = client) -> None:
-                client.send(e.name, e.data)
+                async def queue(e: RealtimeMessageEvent, client: Client = client) -> None:
+                    client.send(e.name, e.data)
 
-            await hook.trigger(RealtimeMessageEvent(self.app, client.id, name, data), queue)
+                await hook.trigger(RealtimeMessageEvent(self.app, client.id, name, data), queue)
 
     def _follow_auth(self, action: str, coll: Collection, record: dict[str, Any]) -> None:
         """A client's auth follows its record: updated with it, and cleared when the record is

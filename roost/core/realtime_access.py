@@ -2,7 +2,8 @@
 
 Subscribers are checked in groups: everyone with the same auth, rule and filter (and the
 request values those read) gets the same answer, so an event costs one query per group and
-none at all where the rule is empty and there is no filter. The delivered record is built
+none at all where the rule is empty and there is no filter; per client there is no work but
+a dict lookup and the send itself. The delivered record is built
 once per (auth, expand, fields)."""
 
 from __future__ import annotations
@@ -119,12 +120,13 @@ async def visible(
 
 @dataclass(slots=True)
 class Delivery:
-    """A subscription that may see the event, with what its serialization depends on."""
+    """Subscriptions that may see the event and are shown the same record: the clients with
+    one auth state and one subscription string (so one query, headers, expand and fields)."""
 
-    client: Client
-    sub: Subscription
+    sub: Subscription  # the group's subscription (every member's parses the same)
     caller: Caller
     manager: bool  # email visible as to a manager of the auth record
+    clients: list[Client]
 
 
 async def decide(
@@ -135,40 +137,73 @@ async def decide(
     snapshot: bool = False,
     executor: Any = None,
 ) -> list[Delivery]:
-    """Every subscription that may see this record. Queries run on `executor` (a delete's own
-    transaction, so deciding never waits for a second pooled connection) or the database."""
+    """Every group of subscriptions that may see this record. Queries run on `executor` (a
+    delete's own transaction, so deciding never waits for a second pooled connection) or the
+    database.
+
+    Per client there is only a dict lookup: the caller, the rule check and the manager check
+    are made once per (auth state, subscription string), and checks whose rule inputs match
+    (`_group_key`) share one query."""
     topics = topics_for(coll, record["id"])
-    targets = list(clients.subscribers(topics))  # a copy: clients come and go while we await
+    targets = clients.subscribers(topics)  # a copy: clients come and go while we await
     decided: dict[tuple[Any, ...], bool] = {}
     managers: dict[Any, bool] = {}
+    # (id of the auth state, subscription key) -> its group, or None when it may not see it;
+    # the auth object is kept in the value so its id cannot be reused meanwhile
+    groups: dict[tuple[int, str], tuple[Auth | None, Delivery | None]] = {}
     out: list[Delivery] = []
     for client, sub in targets:
         auth: Auth | None = client.auth
-        rule_name = topics[sub.topic]
-        key = _group_key(auth, rule_name, coll.rules.get(rule_name), sub)
-        caller = caller_for(app, auth, sub)
-        ok = decided.get(key)
-        if ok is None:
-            ok = decided[key] = await visible(app, coll, record, rule_name, caller, snapshot, executor)
-        if not ok:
-            continue
-        identity = auth.identity if auth is not None else None
-        manager = managers.get(identity)
-        if manager is None:
-            # a manager sees emails; checked against the stored row (none for a deleted one elsewhere)
-            manager = coll.is_auth and await is_manager(app, coll, record["id"], caller, executor)
-            managers[identity] = manager
-        out.append(Delivery(client, sub, caller, manager))
+        gkey = (id(auth), sub.key)
+        found = groups.get(gkey)
+        if found is None or found[0] is not auth:
+            group = await _new_group(
+                app, coll, record, topics, auth, sub, decided, managers, snapshot, executor
+            )
+            if group is not None:
+                out.append(group)
+            found = groups[gkey] = (auth, group)
+        if found[1] is not None:
+            found[1].clients.append(client)
     return out
+
+
+async def _new_group(
+    app: App,
+    coll: Collection,
+    record: dict[str, Any],
+    topics: dict[str, str],
+    auth: Auth | None,
+    sub: Subscription,
+    decided: dict[tuple[Any, ...], bool],
+    managers: dict[Any, bool],
+    snapshot: bool,
+    executor: Any,
+) -> Delivery | None:
+    rule_name = topics[sub.topic]
+    key = _group_key(auth, rule_name, coll.rules.get(rule_name), sub)
+    caller = caller_for(app, auth, sub)
+    ok = decided.get(key)
+    if ok is None:
+        ok = decided[key] = await visible(app, coll, record, rule_name, caller, snapshot, executor)
+    if not ok:
+        return None
+    identity = auth.identity if auth is not None else None
+    manager = managers.get(identity)
+    if manager is None:
+        # a manager sees emails; checked against the stored row (none for a deleted one elsewhere)
+        manager = coll.is_auth and await is_manager(app, coll, record["id"], caller, executor)
+        managers[identity] = manager
+    return Delivery(sub, caller, manager, [])
 
 
 async def render(
     app: App, coll: Collection, record: dict[str, Any], action: str, deliveries: list[Delivery]
-) -> list[tuple[Client, str, bytes]]:
-    """(client, event name, `{"action", "record"}`) with the record as the REST API would show
-    it to each client, expand and fields applied; built once per (auth, expand, fields)."""
+) -> list[tuple[list[Client], str, bytes]]:
+    """(clients, event name, `{"action", "record"}`) with the record as the REST API would show
+    it to each group, expand and fields applied; built once per (auth, expand, fields)."""
     rendered: dict[tuple[Any, ...], bytes] = {}
-    out: list[tuple[Client, str, bytes]] = []
+    out: list[tuple[list[Client], str, bytes]] = []
     for d in deliveries:
         # keyed by the auth the decision was made for (the client's may have changed since)
         who = (d.caller.auth_coll.id, d.caller.auth["id"]) if d.caller.auth and d.caller.auth_coll else None
@@ -186,7 +221,7 @@ async def render(
             if fields:
                 shown = pick(shown, parse_fields(fields))
             data = rendered[rkey] = orjson.dumps({"action": action, "record": shown})
-        out.append((d.client, d.sub.key, data))
+        out.append((d.clients, d.sub.key, data))
     return out
 
 
@@ -197,6 +232,6 @@ async def fan_out(
     coll: Collection,
     record: dict[str, Any],
     snapshot: bool = False,
-) -> list[tuple[Client, str, bytes]]:
-    """(client, event name, data) for every subscription that may see this event."""
+) -> list[tuple[list[Client], str, bytes]]:
+    """(clients, event name, data) for every group of subscriptions that may see this event."""
     return await render(app, coll, record, action, await decide(app, clients, coll, record, snapshot))

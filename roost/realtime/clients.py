@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from roost.realtime.subscriptions import Subscription, parse_subscription
@@ -134,11 +134,21 @@ class ClientRegistry:
             client.subscriptions[key] = sub
             self.topics.setdefault(sub.topic, {}).setdefault(client.id, []).append(sub)
 
-    def subscribers(self, topics: Iterable[str]) -> Iterator[tuple[Client, Subscription]]:
-        """Every (client, subscription) whose topic is one of `topics`."""
+    def subscribers(self, topics: Iterable[str]) -> list[tuple[Client, Subscription]]:
+        """Every (client, subscription) whose topic is one of `topics`: a list, built in one
+        pass (no generator step per client), that stays valid while clients come and go."""
+        out: list[tuple[Client, Subscription]] = []
+        clients = self.clients
         for topic in topics:
-            for client_id, subs in self.topics.get(topic, {}).items():
-                client = self.clients.get(client_id)
-                if client is not None and not client.closed:
-                    for sub in subs:
-                        yield client, sub
+            entries = self.topics.get(topic)
+            if not entries:
+                continue
+            for client_id, subs in entries.items():
+                client = clients.get(client_id)
+                if client is None or client.closed:
+                    continue
+                if len(subs) == 1:
+                    out.append((client, subs[0]))
+                else:
+                    out.extend((client, sub) for sub in subs)
+        return out
