@@ -278,18 +278,28 @@ class LogStore:
         then grow in the order rows are inserted."""
         values, taken = [], []
         for item in plain:
-            value = _plain_row(item)
-            if value is None:  # headers long enough to need measuring
-                row = self._request_row(item)
-                if row is not None:
-                    rows.append(row)
-            else:
-                values.append(value)
-                taken.append(item)
+            try:
+                value = _plain_row(item)
+                if value is None:  # headers long enough to need measuring
+                    row = self._request_row(item)
+                    if row is not None:
+                        rows.append(row)
+                else:
+                    values.append(value)
+                    taken.append(item)
+            except Exception:  # a bad record must not end the writer
+                log.exception("a log could not be prepared for storage")
         if rows:
             await self._write(rows)
         if values and not await self._write_plain(values):
-            await self._write([r for r in map(self._request_row, taken) if r is not None])
+            await self._write([r for r in map(self._request_row_or_none, taken) if r is not None])
+
+    def _request_row_or_none(self, item: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        try:
+            return self._request_row(item)
+        except Exception:  # a bad record must not end the writer
+            log.exception("a log could not be prepared for storage")
+            return None
 
     async def _write_plain(self, values: list[tuple[Any, ...]]) -> bool:
         """Rows built by the engine; False when these values must go the general way."""
