@@ -2,7 +2,9 @@
 temporary superuser `__pbinstaller@example.com` (random password) and prints a link to the
 dashboard's `#/pbinstall/<token>` screen carrying a 30-minute auth token of that account. The
 screen creates the first real superuser through the public API with that token; creating any
-other superuser deletes the installer account (so its token stops working)."""
+other superuser deletes the installer account (so its token stops working). The screen can
+instead upload and restore a backup with the token, as PocketBase's does; the restored data has no
+installer account, so the token dies then too."""
 
 from __future__ import annotations
 

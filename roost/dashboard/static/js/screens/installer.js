@@ -1,6 +1,7 @@
 // #/pbinstall/TOKEN: the first-run screen `roost serve` links to while no superuser exists. The
 // token is a 30-minute auth token of a temporary installer superuser; with it the form creates the
-// first real superuser (which removes the installer account), then signs in as that superuser.
+// first real superuser (which removes the installer account), then signs in as that superuser;
+// or, below it, initializes the app from a backup (installer-restore.js).
 import { html, useState } from "../html.js";
 import { pb, errorMessage, fieldErrors } from "../pb.js";
 import { getTokenPayload, isTokenExpired } from "../../vendor/pocketbase.js";
@@ -8,6 +9,7 @@ import { navigate } from "../router.js";
 import { HOME } from "../routes.js";
 import { Field } from "../components/field.js";
 import { Button } from "../components/button.js";
+import { RestoreFromBackup } from "./installer-restore.js";
 
 export default function Installer({ params }) {
   const token = params.token;
@@ -47,7 +49,7 @@ export default function Installer({ params }) {
     }
   }
 
-  return html`<form class="stack" onSubmit=${submit} novalidate>
+  return html`<div class="stack"><form class="stack" onSubmit=${submit} novalidate>
     <h1>Create your first superuser</h1>
     <p class="muted">You are one step away from using your new Roost server.</p>
     <${Field} label="Email" type="email" value=${email} required autofocus autocomplete="username"
@@ -58,5 +60,6 @@ export default function Installer({ params }) {
       error=${errors.passwordConfirm} onInput=${(e) => setConfirm(e.target.value)}/>
     ${error ? html`<p class="form-error" role="alert">${error}</p>` : null}
     <${Button} type="submit" kind="primary" busy=${busy} class="btn-block">Create superuser and login<//>
-  </form>`;
+  </form>
+  <${RestoreFromBackup} token=${token} busy=${busy} setBusy=${setBusy}/></div>`;
 }
