@@ -117,12 +117,28 @@ def test_add_an_oidc_provider_with_its_endpoints_and_field_mapping(signed_in, da
     expect(page.get_by_role("dialog", name="Edit collection")).to_be_hidden()
     assert collection(dashboard, "members")["oauth2"]["providers"][0]["clientId"] == "journey-client-2"
 
-    # and removed
+    # a second provider; then the first is removed, so the second moves up a place and has to
+    # send its secret again (the server keeps stored secrets by position)
     dialog = open_options(page, dashboard)
-    dialog.get_by_role("button", name="Remove Example ID").click()
+    dialog.get_by_label("Provider", exact=True).select_option("github")
+    dialog.get_by_role("button", name="Add provider").click()
+    github = dialog.get_by_role("group", name="GitHub provider")
+    github.get_by_label("Client ID").fill("gh-client")
+    github.get_by_label("Client secret").fill("gh-secret")
     dialog.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("dialog", name="Edit collection")).to_be_hidden()
-    assert collection(dashboard, "members")["oauth2"]["providers"] == []
+    assert [p["name"] for p in collection(dashboard, "members")["oauth2"]["providers"]] == ["oidc", "github"]
+
+    dialog = open_options(page, dashboard)
+    dialog.get_by_role("button", name="Remove Example ID").click()
+    github = dialog.get_by_role("group", name="GitHub provider")
+    expect(github.get_by_text("Enter the client secret again: the providers list changed.")).to_be_visible()
+    github.get_by_label("Client secret").fill("gh-secret")
+    expect(github.get_by_label("Client secret")).not_to_have_attribute("aria-invalid", "true")
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("dialog", name="Edit collection")).to_be_hidden()
+    [left] = collection(dashboard, "members")["oauth2"]["providers"]
+    assert (left["name"], left["clientId"]) == ("github", "gh-client")
 
 
 def test_edit_an_email_template_and_send_a_test_email(

@@ -56,7 +56,7 @@ export function EmailTemplates({ draft, set, errors = {} }) {
     ${TEMPLATES.map(([path, title, testId, placeholders]) => {
       const tpl = get(draft, path);
       const change = (patch) => set(patchAt(draft, path, { ...tpl, ...patch }));
-      return html`<fieldset class="stack" key=${testId}><legend><strong>${title}</strong></legend>
+      return html`<fieldset class="panel stack" key=${testId}><legend><strong>${title}</strong></legend>
         <p class="hint">Placeholders: ${placeholders.map((p) => html`<code>${p}</code> `)}</p>
         <${Field} label=${"Subject of " + title} value=${tpl.subject || ""} error=${errorAt(errors, path, "subject")}
           onInput=${(e) => change({ subject: e.target.value })}/>

@@ -30,8 +30,8 @@ function ProviderForm({ provider, info, index, errors, saved, stale, onChange, o
       <${Field} label="Client ID" value=${provider.clientId || ""} error=${err("clientId")} autocomplete="off"
         onInput=${(e) => set({ clientId: e.target.value })}/>
       <${Field} label="Client secret" type="password" autocomplete="new-password" value=${provider.clientSecret || ""}
-        error=${err("clientSecret")} placeholder=${saved && !stale ? "Unchanged" : ""}
-        hint=${stale ? "Enter the client secret again: the providers list changed." : saved ? "Leave empty to keep the saved secret." : null}
+        error=${err("clientSecret") || (stale ? "Enter the client secret again: the providers list changed." : null)}
+        placeholder=${saved && !stale ? "Unchanged" : ""} hint=${saved ? "Leave empty to keep the saved secret." : null}
         onInput=${(e) => set({ clientSecret: e.target.value })}/>
     </div>
     <${Toggle} label=${"Endpoints and display options of " + title} checked=${open} onChange=${setOpen}/>
@@ -86,10 +86,10 @@ export function OAuth2Providers({ oauth2, fields, errors, onChange }) {
     <h4>Providers</h4>
     ${providers.length ? null : html`<p class="muted">No OAuth2 providers added yet.</p>`}
     ${providers.map((p, i) => html`<${ProviderForm} key=${p.name} provider=${p} info=${infoOf(p.name)} index=${i} errors=${errors}
-      saved=${saved.has(p.name)} stale=${stale.has(p.name) && !p.clientSecret}
+      saved=${saved.has(p.name)} stale=${stale.has(p.name) && saved.has(p.name) && !p.clientSecret}
       onChange=${(np) => setProviders(providers.map((q, j) => (j === i ? np : q)))} onRemove=${() => remove(i)}/>`)}
     <div class="row">
-      <${Field} label="Provider">${(id) => html`<select id=${id} value=${pick} onChange=${(e) => setPick(e.target.value)}>
+      <${Field} label="Provider">${(id) => html`<select id=${id} value=${pick || (available[0] && available[0].name) || ""} onChange=${(e) => setPick(e.target.value)}>
         ${available.map((k) => html`<option value=${k.name}>${k.displayName} (${k.name})</option>`)}</select>`}<//>
       <${Button} onClick=${add} disabled=${!available.length}>Add provider<//>
     </div>

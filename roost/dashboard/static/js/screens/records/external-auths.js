@@ -22,7 +22,7 @@ export function ExternalAuths({ collection: coll, record }) {
     } catch (err) { toast(errorMessage(err), "error"); }
   };
   return html`<section class="stack external-auths" aria-label="Linked OAuth2 accounts"><h4>Linked OAuth2 accounts</h4>
-    ${items === null ? html`<p class="loading">Loading…</p>`
+    ${items === null ? html`<p class="muted">Loading…</p>`
       : !items.length ? html`<p class="muted">No linked OAuth2 providers.</p>`
       : html`<ul class="stack">${items.map((ext) => html`<li key=${ext.id} class="row">
           <strong>${ext.provider}</strong> <code class="grow">${ext.providerId}</code>
