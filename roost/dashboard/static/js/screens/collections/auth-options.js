@@ -1,9 +1,11 @@
 // The Options tab of an auth collection: identity/password login, OTP, MFA, OAuth2 on/off and
-// the token durations. (Email templates and OAuth2 provider settings are not edited here yet.)
+// the OAuth2 providers and field mapping, the email templates and the token durations.
 import { html } from "../../html.js";
 import { Field, Toggle } from "../../components/field.js";
+import { OAuth2Providers } from "./oauth2-providers.js";
+import { EmailTemplates } from "./email-templates.js";
 
-export function AuthOptions({ draft, set }) {
+export function AuthOptions({ draft, set, errors = {} }) {
   const part = (key, patch) => set({ [key]: { ...(draft[key] || {}), ...patch } });
   const pw = draft.passwordAuth || {};
   const otp = draft.otp || {};
@@ -30,7 +32,10 @@ export function AuthOptions({ draft, set }) {
     </section>
     <section class="panel stack"><h3>OAuth2</h3>
       <${Toggle} label="Enable" checked=${oauth2.enabled} onChange=${(v) => part("oauth2", { enabled: v })}/>
+      <${OAuth2Providers} oauth2=${oauth2} fields=${draft.fields} errors=${(errors.raw || {}).oauth2}
+        onChange=${(patch) => part("oauth2", patch)}/>
     </section>
+    <${EmailTemplates} draft=${draft} set=${set} errors=${errors.raw || {}}/>
     <section class="panel stack"><h3>Tokens options (duration)</h3>
       <div class="grid-2">
         ${duration("authToken", "Auth")}${duration("verificationToken", "Email verification")}

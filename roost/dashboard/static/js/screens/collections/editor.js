@@ -88,8 +88,8 @@ export function CollectionEditor({ collection, onClose, onSaved, onDuplicate }) 
       toast(isNew ? `Successfully created collection "${saved.name}".` : `Successfully updated collection "${saved.name}".`);
       onSaved(saved);
     } catch (err) {
-      setErrors(fieldErrors(err));
       const data = (err && err.response && err.response.data) || {};
+      setErrors({ ...fieldErrors(err), raw: data });
       const detail = Object.entries(data).map(([k, v]) => (v && v.message ? `${k}: ${v.message}` : fieldsDetail(k, v))).filter(Boolean);
       toast([errorMessage(err, "Failed to save the collection."), ...detail].join(" "), "error");
     } finally {
@@ -149,7 +149,7 @@ export function CollectionEditor({ collection, onClose, onSaved, onDuplicate }) 
           <${IndexesEditor} indexes=${draft.indexes || []} setIndexes=${(indexes) => set({ indexes })} table=${draft.name} fields=${draft.fields}/>`}
     <//>
     <${TabPanel} id="rules" active=${tab} idPrefix="coll-tab"><${RulesEditor} draft=${draft} set=${set}/><//>
-    <${TabPanel} id="options" active=${tab} idPrefix="coll-tab"><${AuthOptions} draft=${draft} set=${set}/><//>
+    <${TabPanel} id="options" active=${tab} idPrefix="coll-tab"><${AuthOptions} draft=${draft} set=${set} errors=${errors}/><//>
   <//>`;
 }
 

@@ -1,8 +1,8 @@
 // How one value looks in a table cell, by field type.
 import { html } from "../../html.js";
-import { pb } from "../../pb.js";
 import { displayField, plainValue } from "./fields.js";
 import { byId } from "../../collections-store.js";
+import { fileURL } from "./file-token.js";
 
 const IMAGE = /\.(jpe?g|png|gif|webp|svg|avif|bmp)$/i;
 
@@ -10,11 +10,15 @@ function short(text, max = 80) {
   return text.length > max ? text.slice(0, max) + "…" : text;
 }
 
-export function fileThumb(record, name, filename) {
-  if (IMAGE.test(filename)) {
-    return html`<img class="thumb" src=${pb.files.getURL(record, filename, { thumb: "100x100" })} alt=${filename} loading="lazy"/>`;
-  }
-  return html`<span class="label">${filename}</span>`;
+// a file as a link that opens it (a thumbnail for images); protected ones carry a file token
+export function fileThumb(record, field, filename) {
+  const url = fileURL(record, field, filename);
+  const shown = IMAGE.test(filename)
+    ? html`<img class="thumb" src=${fileURL(record, field, filename, "100x100")} alt=${filename} loading="lazy"/>`
+    : html`<span class="label">${filename}</span>`;
+  if (!url) return shown;
+  return html`<a class="file-link" href=${url} target="_blank" rel="noopener noreferrer" title=${filename}
+    onClick=${(e) => e.stopPropagation()}>${shown}</a>`;
 }
 
 export function Cell({ record, field }) {
@@ -23,7 +27,7 @@ export function Cell({ record, field }) {
     case "bool": return html`<span class=${"label" + (value ? " label-on" : "")}>${value ? "True" : "False"}</span>`;
     case "file": {
       const names = Array.isArray(value) ? value : value ? [value] : [];
-      return html`<span class="cell-files">${names.map((n) => fileThumb(record, field.name, n))}</span>`;
+      return html`<span class="cell-files">${names.map((n) => fileThumb(record, field, n))}</span>`;
     }
     case "relation": {
       const ids = Array.isArray(value) ? value : value ? [value] : [];

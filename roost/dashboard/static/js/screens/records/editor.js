@@ -1,6 +1,7 @@
 // The record editor: an input per field, "Create" / "Save changes" (Ctrl+S too), a draft kept in
 // localStorage while editing (offered back when the editor opens again), Duplicate and Delete,
-// and for auth records: verify/unverify, send a password reset email and impersonate.
+// "Copy JSON", and for auth records: verify/unverify, send a password reset email, impersonate and
+// the linked OAuth2 accounts.
 import { html, useState, useEffect } from "../../html.js";
 import { pb, errorMessage, fieldErrors } from "../../pb.js";
 import { toast } from "../../toasts.js";
@@ -11,6 +12,7 @@ import { Field, Toggle } from "../../components/field.js";
 import { editableFields, isMulti } from "./fields.js";
 import { FieldInput } from "./inputs.js";
 import { AuthActions } from "./auth-actions.js";
+import { ExternalAuths } from "./external-auths.js";
 
 const draftKey = (coll, record) => `roost_record_draft_${coll.id}_${record && record.id ? record.id : "new"}`;
 
@@ -111,6 +113,12 @@ export function RecordEditor({ collection: coll, record, onClose, onSaved, onDup
     for (const f of editableFields(coll)) if (f.type !== "file" && f.type !== "autodate") copy[f.name] = values[f.name];
     onDuplicate(copy);
   };
+  const copyJSON = async () => {
+    try {
+      await navigator.clipboard.writeText(JSON.stringify(record, null, 2));
+      toast("Copied the record JSON to the clipboard.");
+    } catch (err) { toast("Failed to copy to the clipboard.", "error"); }
+  };
   const keys = (e) => {
     if ((e.ctrlKey || e.metaKey) && (e.key === "s" || e.key === "S")) { e.preventDefault(); save(); }
   };
@@ -125,10 +133,12 @@ export function RecordEditor({ collection: coll, record, onClose, onSaved, onDup
       <${Button} kind="link" class="btn-sm" onClick=${discard}>Discard draft<//></div>` : null}
     ${!isNew ? html`<div class="row record-actions">
       <code class="grow">${record.id}</code>
+      <${Button} kind="secondary" class="btn-sm" onClick=${copyJSON}>Copy JSON<//>
       <${Button} kind="secondary" class="btn-sm" onClick=${duplicate}>Duplicate<//>
       ${coll.type !== "view" ? html`<${Button} kind="danger" class="btn-sm" onClick=${remove}>Delete<//>` : null}
     </div>
-    ${isAuth ? html`<${AuthActions} collection=${coll} record=${record} onChanged=${(r) => setValues((v) => ({ ...v, verified: r.verified }))}/>` : null}` : null}
+    ${isAuth ? html`<${AuthActions} collection=${coll} record=${record} onChanged=${(r) => setValues((v) => ({ ...v, verified: r.verified }))}/>
+      <${ExternalAuths} collection=${coll} record=${record}/>` : null}` : null}
     <form class="stack record-form" onSubmit=${save} novalidate>
       ${isNew ? html`<${Field} label="id" value=${customId} placeholder="Leave empty to auto generate..."
         onInput=${(e) => setCustomId(e.target.value)} error=${errors.id}/>` : null}

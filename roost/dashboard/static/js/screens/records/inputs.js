@@ -71,7 +71,7 @@ function FileInput({ field, record, value, onChange, error }) {
   };
   return html`<${Field} label=${field.name} error=${error}>${(id, desc) => html`<div class="file-box">
     <ul class="file-list">
-      ${kept.map((name) => html`<li key=${name}>${record && record.id ? fileThumb(record, field.name, name) : null}
+      ${kept.map((name) => html`<li key=${name}>${record && record.id ? fileThumb(record, field, name) : null}
         <span class="mono">${name}</span>
         <button type="button" class="btn btn-sm btn-link" aria-label=${"Remove " + name}
           onClick=${() => onChange({ kept: kept.filter((k) => k !== name), removed: [...removed, name], added })}>Remove</button></li>`)}
