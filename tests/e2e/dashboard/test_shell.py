@@ -109,3 +109,18 @@ def test_first_load_is_small(page, dashboard: Dashboard, superuser):
     assert all(url.endswith("/_/") or "/_/assets/" in url for url in sizes)
     assert 20_000 < login_total < total < 150_000, sizes
     assert ready_ms < 3000  # generous for a shared CI machine; about 100-300 ms when idle
+
+
+def test_sidebar_links_to_the_api_docs_and_graphql_explorer(page, dashboard: Dashboard, superuser):
+    login(page, dashboard)
+    nav = page.get_by_role("navigation", name="Main")
+    for name, path, marker in (("API docs", "/api/docs", "swagger"), ("GraphQL", "/api/graphql", "graphiql")):
+        link = nav.get_by_role("link", name=name)
+        expect(link).to_have_attribute("href", path)
+        with page.context.expect_page() as opened:
+            link.click()
+        docs = opened.value
+        docs.wait_for_load_state()
+        assert docs.url == dashboard.url + path
+        assert marker in docs.content().lower()
+        docs.close()

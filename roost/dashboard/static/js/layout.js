@@ -21,6 +21,8 @@ export function AppLayout({ children }) {
         })}
       </ul>
       <div class="nav-foot">
+        <a class="nav-ext" href="/api/docs" target="_blank" rel="noopener" title="API docs (OpenAPI)">API docs</a>
+        <a class="nav-ext" href="/api/graphql" target="_blank" rel="noopener" title="GraphQL explorer (GraphiQL)">GraphQL</a>
         <span class="nav-user" title=${auth.value ? auth.value.email : ""}>${auth.value ? auth.value.email : ""}</span>
         <button type="button" class="btn btn-link" onClick=${() => { logout(); window.location.hash = "#/login"; }}>Logout</button>
       </div>
