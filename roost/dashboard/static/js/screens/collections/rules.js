@@ -33,9 +33,13 @@ function RuleEditor({ label, hint, value, onChange, vocabulary }) {
     const el = area.current;
     const [start] = wordAt(el.value, el.selectionStart);
     const next = el.value.slice(0, start) + choice + el.value.slice(el.selectionStart);
+    // the text and its caret change now, not after the next render: keys typed right after
+    // the pick must land after the picked text
+    el.value = next;
+    el.focus();
+    el.setSelectionRange(start + choice.length, start + choice.length);
     onChange(next);
     setItems([]);
-    requestAnimationFrame(() => { el.focus(); el.selectionStart = el.selectionEnd = start + choice.length; });
   };
   const keys = (e) => {
     if (!items.length) return;

@@ -50,9 +50,13 @@ export function FilterBar({ coll, value, onApply }) {
     const el = box.current;
     const [from, to] = menu.replace;
     const next = el.value.slice(0, from) + choice + el.value.slice(to);
+    // the box and its caret change now, not after the next render: keys typed right after the
+    // pick must land after the picked text
+    el.value = next;
+    el.focus();
+    el.setSelectionRange(from + choice.length, from + choice.length);
     setText(next);
     close();
-    requestAnimationFrame(() => { el.focus(); el.selectionStart = el.selectionEnd = from + choice.length; });
   };
   const apply = (e) => {
     e.preventDefault();
