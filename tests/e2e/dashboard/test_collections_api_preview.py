@@ -21,7 +21,12 @@ def shelf(dashboard: Dashboard, superuser) -> None:
     with dashboard.api(dashboard.superuser_token()) as su:
         writers = su.post(
             "/api/collections",
-            json={"name": "writers", "type": "base", "listRule": "", "fields": [{"name": "name", "type": "text"}]},
+            json={
+                "name": "writers",
+                "type": "base",
+                "listRule": "",
+                "fields": [{"name": "name", "type": "text"}],
+            },
         )
         assert writers.status_code == 200, writers.text
         books = su.post(
@@ -34,7 +39,12 @@ def shelf(dashboard: Dashboard, superuser) -> None:
                 "fields": [
                     {"name": "title", "type": "text", "required": True},
                     {"name": "pages", "type": "number"},
-                    {"name": "writer", "type": "relation", "collectionId": writers.json()["id"], "maxSelect": 1},
+                    {
+                        "name": "writer",
+                        "type": "relation",
+                        "collectionId": writers.json()["id"],
+                        "maxSelect": 1,
+                    },
                 ],
             },
         )
@@ -44,7 +54,12 @@ def shelf(dashboard: Dashboard, superuser) -> None:
         assert r.status_code == 200, r.text
         r = su.post(
             "/api/collections",
-            json={"name": "members", "type": "auth", "otp": {"enabled": True}, "fields": [{"name": "nick", "type": "text"}]},
+            json={
+                "name": "members",
+                "type": "auth",
+                "otp": {"enabled": True},
+                "fields": [{"name": "nick", "type": "text"}],
+            },
         )
         assert r.status_code == 200, r.text
 
@@ -61,9 +76,13 @@ def test_the_api_preview_shows_each_action_from_the_live_schema(signed_in, dashb
     dialog = page.get_by_role("dialog", name="API Preview: books")
     expect(dialog.get_by_role("tab", name="List/Search")).to_have_attribute("aria-selected", "true")
     panel = dialog.get_by_role("tabpanel")
-    expect(panel.get_by_role("region", name="JavaScript SDK")).to_contain_text('pb.collection("books").getList(1, 50, {')
+    expect(panel.get_by_role("region", name="JavaScript SDK")).to_contain_text(
+        'pb.collection("books").getList(1, 50, {'
+    )
     expect(panel.get_by_role("region", name="JavaScript SDK")).to_contain_text('filter: "title ~ \\"abc\\""')
-    expect(panel.get_by_role("region", name="REST request")).to_contain_text("GET /api/collections/books/records")
+    expect(panel.get_by_role("region", name="REST request")).to_contain_text(
+        "GET /api/collections/books/records"
+    )
     expect(panel.get_by_role("region", name="REST request")).to_contain_text('listRule: writer.name != ""')
     query = panel.get_by_role("table", name="Query parameters")
     expect(query.get_by_role("row", name=re.compile("^filter String"))).to_be_visible()
@@ -72,8 +91,12 @@ def test_the_api_preview_shows_each_action_from_the_live_schema(signed_in, dashb
 
     dialog.get_by_role("tab", name="Create").click()
     panel = dialog.get_by_role("tabpanel")
-    expect(panel.get_by_role("region", name="JavaScript SDK")).to_contain_text('pb.collection("books").create(data)')
-    expect(panel.get_by_role("region", name="REST request")).to_contain_text("POST /api/collections/books/records")
+    expect(panel.get_by_role("region", name="JavaScript SDK")).to_contain_text(
+        'pb.collection("books").create(data)'
+    )
+    expect(panel.get_by_role("region", name="REST request")).to_contain_text(
+        "POST /api/collections/books/records"
+    )
     expect(panel.get_by_role("region", name="REST request")).to_contain_text("createRule: Superusers only")
     body = panel.get_by_role("table", name="Body parameters")
     expect(body.get_by_role("row", name=re.compile("^title String Required"))).to_be_visible()
@@ -83,9 +106,13 @@ def test_the_api_preview_shows_each_action_from_the_live_schema(signed_in, dashb
 
     dialog.get_by_role("tab", name="Delete").click()
     expect(dialog.get_by_role("tabpanel")).to_contain_text("DELETE /api/collections/books/records/:id")
-    expect(dialog.get_by_role("tabpanel").get_by_role("region", name="Response")).to_contain_text("204 No Content")
+    expect(dialog.get_by_role("tabpanel").get_by_role("region", name="Response")).to_contain_text(
+        "204 No Content"
+    )
     dialog.get_by_role("tab", name="Realtime").click()
-    expect(dialog.get_by_role("tabpanel")).to_contain_text('pb.collection("books").subscribe("*", function (e) {')
+    expect(dialog.get_by_role("tabpanel")).to_contain_text(
+        'pb.collection("books").subscribe("*", function (e) {'
+    )
     expect(dialog.get_by_role("tab", name="Auth with password")).to_have_count(0)  # not an auth collection
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
@@ -98,15 +125,21 @@ def test_the_api_preview_shows_each_action_from_the_live_schema(signed_in, dashb
     panel = dialog.get_by_role("tabpanel")
     expect(panel).to_contain_text('pb.collection("members").authWithPassword(')
     expect(panel).to_contain_text("POST /api/collections/members/auth-with-password")
-    expect(panel.get_by_role("table", name="Body parameters").get_by_role("row", name=re.compile("^identity"))).to_be_visible()
+    expect(
+        panel.get_by_role("table", name="Body parameters").get_by_role("row", name=re.compile("^identity"))
+    ).to_be_visible()
     expect(panel.get_by_role("region", name="Response")).to_contain_text('"token"')
     expect(panel.get_by_role("region", name="Response")).to_contain_text('"nick": "test"')
     expect(panel.get_by_role("region", name="Response")).not_to_contain_text('"password"')
     dialog.get_by_role("tab", name="Auth with OTP").click()
-    expect(dialog.get_by_role("tabpanel")).to_contain_text('pb.collection("members").authWithOTP(result.otpId, "YOUR_OTP")')
+    expect(dialog.get_by_role("tabpanel")).to_contain_text(
+        'pb.collection("members").authWithOTP(result.otpId, "YOUR_OTP")'
+    )
     expect(dialog.get_by_role("tab", name="Auth with OAuth2")).to_have_count(0)  # OAuth2 is off
     dialog.get_by_role("tab", name="Request password reset").click()
-    expect(dialog.get_by_role("tabpanel")).to_contain_text("POST /api/collections/members/request-password-reset")
+    expect(dialog.get_by_role("tabpanel")).to_contain_text(
+        "POST /api/collections/members/request-password-reset"
+    )
 
 
 def test_the_relations_overview_lists_outgoing_and_incoming_relations(signed_in, dashboard: Dashboard, shelf):
@@ -121,7 +154,9 @@ def test_the_relations_overview_lists_outgoing_and_incoming_relations(signed_in,
     writers = table.get_by_role("row", name=re.compile("^writers"))
     expect(writers.get_by_role("cell").nth(0)).to_have_text("None")
     expect(writers.get_by_role("cell").nth(1)).to_have_text("books.writer as books_via_writer")
-    expect(page.get_by_role("img", name=re.compile("Relations diagram: .*books.writer to writers"))).to_be_visible()
+    expect(
+        page.get_by_role("img", name=re.compile("Relations diagram: .*books.writer to writers"))
+    ).to_be_visible()
 
     writers.get_by_role("link", name="writers").click()
     expect(page.get_by_role("heading", name="Collections / writers", exact=True)).to_be_visible()
@@ -139,7 +174,7 @@ def test_the_rules_editor_colours_the_syntax_and_keeps_autocomplete(signed_in, d
     area.type("@request.a")
     expect(page.get_by_role("option", name="@request.auth.", exact=True)).to_be_visible()
     area.press("Enter")  # autocomplete still completes the word under the caret
-    area.type('id != "" && writer.name:lower ~ \'ann\' && pages > 100')
+    area.type("id != \"\" && writer.name:lower ~ 'ann' && pages > 100")
     expect(area).to_have_value("@request.auth.id != \"\" && writer.name:lower ~ 'ann' && pages > 100")
 
     shown = box.locator(".code-highlight")
@@ -156,7 +191,10 @@ def test_the_rules_editor_colours_the_syntax_and_keeps_autocomplete(signed_in, d
         return locator.evaluate("el => getComputedStyle(el).color")
 
     assert colour(area) == "rgba(0, 0, 0, 0)"
-    kinds = [colour(shown.locator(f".tok-{k}").first) for k in ("macro", "field", "modifier", "operator", "string", "number")]
+    kinds = [
+        colour(shown.locator(f".tok-{k}").first)
+        for k in ("macro", "field", "modifier", "operator", "string", "number")
+    ]
     assert len(set(kinds)) == len(kinds), kinds
     # the colours sit under the letters: the overlay and the textarea share one box
     assert area.bounding_box() == shown.bounding_box()
