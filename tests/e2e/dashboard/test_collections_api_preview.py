@@ -79,7 +79,7 @@ def test_the_api_preview_shows_each_action_from_the_live_schema(signed_in, dashb
     expect(panel.get_by_role("region", name="JavaScript SDK")).to_contain_text(
         'pb.collection("books").getList(1, 50, {'
     )
-    expect(panel.get_by_role("region", name="JavaScript SDK")).to_contain_text('filter: "title ~ \\"abc\\""')
+    expect(panel.get_by_role("region", name="JavaScript SDK")).to_contain_text("filter: 'title ~ \"abc\"'")
     expect(panel.get_by_role("region", name="REST request")).to_contain_text(
         "GET /api/collections/books/records"
     )
@@ -198,3 +198,21 @@ def test_the_rules_editor_colours_the_syntax_and_keeps_autocomplete(signed_in, d
     assert len(set(kinds)) == len(kinds), kinds
     # the colours sit under the letters: the overlay and the textarea share one box
     assert area.bounding_box() == shown.bounding_box()
+
+
+def test_the_records_filter_is_coloured_too_and_still_filters(signed_in, dashboard: Dashboard, shelf):
+    page = signed_in
+    with dashboard.api(dashboard.superuser_token()) as su:
+        for title, pages in (("Short", 80), ("Long", 400)):
+            r = su.post("/api/collections/books/records", json={"title": title, "pages": pages})
+            assert r.status_code == 200, r.text
+    open_collection(page, dashboard, "books")
+    search = page.get_by_label("Search term or filter")
+    search.fill('pages > 100 && title ~ "o"')
+    shown = page.get_by_role("search").locator(".code-highlight")
+    expect(shown.locator(".tok-field")).to_have_text(["pages", "title"])
+    expect(shown.locator(".tok-number")).to_have_text(["100"])
+    expect(shown.locator(".tok-string")).to_have_text(['"o"'])
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_text("Total found: 1")).to_be_visible()
+    expect(page.get_by_role("cell", name="Long")).to_be_visible()

@@ -26,3 +26,18 @@ export function CodeTextarea({ value, inputRef, class: cls = "", onScroll, ...pr
     <textarea ref=${area} value=${value} onScroll=${follow} ...${props}/>
   </div>`;
 }
+
+// the one-line variant for an <input> (the records filter): an input scrolls sideways as the caret
+// moves, so the colours follow its scrollLeft after every change of text or caret
+export function CodeInput({ value, inputRef, class: cls = "", ...props }) {
+  const pre = useRef(null);
+  const own = useRef(null);
+  const box = inputRef || own;
+  const follow = () => { if (pre.current && box.current) pre.current.scrollLeft = box.current.scrollLeft; };
+  const chain = (handler) => (e) => { if (handler) handler(e); requestAnimationFrame(follow); };
+  return html`<div class=${"code-input code-input-line " + cls}>
+    <pre class="code-highlight" aria-hidden="true" ref=${pre}><${Highlighted} text=${value}/></pre>
+    <input ref=${box} value=${value} ...${props} onScroll=${follow} onInput=${chain(props.onInput)}
+      onKeyUp=${chain(props.onKeyUp)} onClick=${chain(props.onClick)} onSelect=${follow}/>
+  </div>`;
+}

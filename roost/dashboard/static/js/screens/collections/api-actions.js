@@ -5,6 +5,8 @@
 import { fieldType, fieldNote, writableFields, sampleRecord, sampleBody, sampleFilter, relationNames } from "./api-examples.js";
 
 const json = (value) => JSON.stringify(value, null, 2);
+// a JS string literal; single quotes around filters keep their own double quotes readable
+const quote = (text) => text.includes('"') && !/['\\\n]/.test(text) ? `'${text}'` : JSON.stringify(text);
 
 const EXPAND = { name: "expand", type: "String", note: "Relations to return expanded, e.g. relField1,relField2.subRelField" };
 const FIELDS = { name: "fields", type: "String", note: "Comma separated fields to return, e.g. *,expand.relField.name" };
@@ -46,7 +48,7 @@ function crudActions(collection, base, sdk) {
       method: "GET", path: base, rule: { name: "listRule", value: collection.listRule },
       sdk: `// fetch a paginated records list
 const resultList = await ${sdk}.getList(1, 50, {
-  filter: ${JSON.stringify(filter)},
+  filter: ${quote(filter)},
 });
 
 // you can also fetch all records at once via getFullList
@@ -55,7 +57,7 @@ const records = await ${sdk}.getFullList({
 });
 
 // or fetch only the first record that matches the filter
-const record = await ${sdk}.getFirstListItem(${JSON.stringify(filter)}, {
+const record = await ${sdk}.getFirstListItem(${quote(filter)}, {
   expand: ${JSON.stringify(expand)},
 });`,
       query: LIST_QUERY, body: [], response: listResponse,

@@ -38,8 +38,9 @@ export function RelationsDiagram({ rows, edges }) {
         const b = at.get(e.target.id);
         if (e.source.id === e.target.id) {
           // a self relation: a loop above the box
-          return html`<path key=${i} class="rel-edge" marker-end="url(#rel-arrow)" fill="none"
-            d=${`M${a.x - 20} ${a.y - NODE_H / 2} C${a.x - 40} ${a.y - 70} ${a.x + 40} ${a.y - 70} ${a.x + 20} ${a.y - NODE_H / 2 - 2}`}/>`;
+          return html`<g key=${i}><path class="rel-edge" marker-end="url(#rel-arrow)" fill="none"
+            d=${`M${a.x - 20} ${a.y - NODE_H / 2} C${a.x - 40} ${a.y - 70} ${a.x + 40} ${a.y - 70} ${a.x + 20} ${a.y - NODE_H / 2 - 2}`}/>
+            <text class="rel-label" x=${a.x + 34} y=${a.y - 46}>${e.field.name}</text></g>`;
         }
         const start = boxEdge(b, a);
         const end = boxEdge(a, b);
