@@ -113,6 +113,8 @@ def test_the_api_preview_shows_each_action_from_the_live_schema(signed_in, dashb
     expect(dialog.get_by_role("tabpanel")).to_contain_text(
         'pb.collection("books").subscribe("*", function (e) {'
     )
+    expect(dialog.get_by_role("tabpanel")).to_contain_text('listRule (for "*"): writer.name != ""')
+    expect(dialog.get_by_role("tabpanel")).to_contain_text("viewRule (for one record): Everyone (empty rule)")
     expect(dialog.get_by_role("tab", name="Auth with password")).to_have_count(0)  # not an auth collection
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
@@ -121,6 +123,10 @@ def test_the_api_preview_shows_each_action_from_the_live_schema(signed_in, dashb
     open_collection(page, dashboard, "members")
     page.get_by_role("button", name="API Preview").click()
     dialog = page.get_by_role("dialog", name="API Preview: members")
+    dialog.get_by_role("tab", name="Update").click()
+    expect(dialog.get_by_role("tabpanel")).to_contain_text("manageRule (to change another record's email")
+    body = dialog.get_by_role("tabpanel").get_by_role("table", name="Body parameters")
+    expect(body.get_by_role("row", name=re.compile("^oldPassword String Optional"))).to_be_visible()
     dialog.get_by_role("tab", name="Auth with password").click()
     panel = dialog.get_by_role("tabpanel")
     expect(panel).to_contain_text('pb.collection("members").authWithPassword(')

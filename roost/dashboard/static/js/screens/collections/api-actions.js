@@ -1,7 +1,7 @@
 // What the API preview shows for a collection: one entry per action it allows, each with the
 // official JS SDK call, the REST request (method, path, query and body parameters), the rule that
 // applies and an example response, all derived from the live schema.
-//   {id, label, summary, method, path, sdk, rule: {name, value} | null, query: [...], body: [...], response}
+//   {id, label, summary, method, path, sdk, rules: [{name, value}], query: [...], body: [...], response}
 import { fieldType, fieldNote, writableFields, sampleRecord, sampleBody, sampleFilter, relationNames } from "./api-examples.js";
 
 const json = (value) => JSON.stringify(value, null, 2);
@@ -45,7 +45,7 @@ function crudActions(collection, base, sdk) {
   const actions = [
     {
       id: "list", label: "List/Search", summary: "Paginated records, filtered and sorted.",
-      method: "GET", path: base, rule: { name: "listRule", value: collection.listRule },
+      method: "GET", path: base, rules: [{ name: "listRule", value: collection.listRule }],
       sdk: `// fetch a paginated records list
 const resultList = await ${sdk}.getList(1, 50, {
   filter: ${quote(filter)},
@@ -64,7 +64,7 @@ const record = await ${sdk}.getFirstListItem(${quote(filter)}, {
     },
     {
       id: "view", label: "View", summary: "One record by its id.",
-      method: "GET", path: base + "/:id", rule: { name: "viewRule", value: collection.viewRule },
+      method: "GET", path: base + "/:id", rules: [{ name: "viewRule", value: collection.viewRule }],
       sdk: `const record = await ${sdk}.getOne("RECORD_ID", {
   expand: ${JSON.stringify(expand)},
 });`,
@@ -75,7 +75,7 @@ const record = await ${sdk}.getFirstListItem(${quote(filter)}, {
   actions.push(
     {
       id: "create", label: "Create", summary: "A new record (JSON, or multipart/form-data for files).",
-      method: "POST", path: base, rule: { name: "createRule", value: collection.createRule },
+      method: "POST", path: base, rules: [{ name: "createRule", value: collection.createRule }],
       sdk: `const data = ${json(sampleBody(collection))};
 
 const record = await ${sdk}.create(data);`,
@@ -83,7 +83,7 @@ const record = await ${sdk}.create(data);`,
     },
     {
       id: "update", label: "Update", summary: "Changes the sent fields of one record.",
-      method: "PATCH", path: base + "/:id", rule: { name: "updateRule", value: collection.updateRule },
+      method: "PATCH", path: base + "/:id", rules: [{ name: "updateRule", value: collection.updateRule }],
       sdk: `const data = ${json(sampleBody(collection, { update: true }))};
 
 const record = await ${sdk}.update("RECORD_ID", data);`,
@@ -91,14 +91,14 @@ const record = await ${sdk}.update("RECORD_ID", data);`,
     },
     {
       id: "delete", label: "Delete", summary: "Deletes one record (answers 204 No Content).",
-      method: "DELETE", path: base + "/:id", rule: { name: "deleteRule", value: collection.deleteRule },
+      method: "DELETE", path: base + "/:id", rules: [{ name: "deleteRule", value: collection.deleteRule }],
       sdk: `await ${sdk}.delete("RECORD_ID");`,
       query: [], body: [], response: null,
     },
   );
   actions.push({
-    id: "realtime", label: "Realtime", summary: "Server-sent events on record changes; the list rule filters \"*\", the view rule one record.",
-    method: "GET", path: "/api/realtime", rule: { name: "listRule / viewRule", value: collection.listRule },
+    id: "realtime", label: "Realtime", summary: "Server-sent events on record changes: connect with GET /api/realtime, then POST /api/realtime {clientId, subscriptions: [\"" + collection.name + "/*\"]} (the SDK does both).",
+    method: "GET", path: "/api/realtime", rules: [{ name: "listRule", value: collection.listRule, note: "for \"*\"" }, { name: "viewRule", value: collection.viewRule, note: "for one record" }],
     sdk: `// subscribe to changes in any ${collection.name} record
 ${sdk}.subscribe("*", function (e) {
   console.log(e.action); // create, update or delete
@@ -126,7 +126,7 @@ function authActions(collection, base, sdk) {
   const identities = (collection.passwordAuth && collection.passwordAuth.identityFields) || ["email"];
   const actions = [{
     id: "auth-methods", label: "List auth methods", summary: "The sign-in methods this collection offers.",
-    method: "GET", path: base + "/auth-methods", rule: null,
+    method: "GET", path: base + "/auth-methods", rules: [],
     sdk: `const result = await ${sdk}.listAuthMethods();`,
     query: [FIELDS], body: [], response: {
       password: { enabled: !!(collection.passwordAuth && collection.passwordAuth.enabled), identityFields: identities },
@@ -138,7 +138,7 @@ function authActions(collection, base, sdk) {
   const authRule = { name: "authRule", value: collection.authRule };
   if (!collection.passwordAuth || collection.passwordAuth.enabled) actions.push({
     id: "auth-with-password", label: "Auth with password", summary: `Signs in with ${identities.join(" or ")} and password.`,
-    method: "POST", path: base + "/auth-with-password", rule: authRule,
+    method: "POST", path: base + "/auth-with-password", rules: [authRule],
     sdk: `const authData = await ${sdk}.authWithPassword(
   "YOUR_${identities[0].toUpperCase()}",
   "YOUR_PASSWORD",
@@ -158,7 +158,7 @@ pb.authStore.clear();`,
   });
   if (collection.oauth2 && collection.oauth2.enabled) actions.push({
     id: "auth-with-oauth2", label: "Auth with OAuth2", summary: "Signs in (or signs up) with an OAuth2 provider.",
-    method: "POST", path: base + "/auth-with-oauth2", rule: authRule,
+    method: "POST", path: base + "/auth-with-oauth2", rules: [authRule],
     sdk: `// opens the provider's page in a popup and completes the sign-in through /api/oauth2-redirect
 const authData = await ${sdk}.authWithOAuth2({ provider: "google" });`,
     query: [EXPAND, FIELDS],
@@ -172,14 +172,14 @@ const authData = await ${sdk}.authWithOAuth2({ provider: "google" });`,
   if (collection.otp && collection.otp.enabled) actions.push(
     {
       id: "request-otp", label: "Request OTP", summary: "Emails a one-time password.",
-      method: "POST", path: base + "/request-otp", rule: null,
+      method: "POST", path: base + "/request-otp", rules: [],
       sdk: `const result = await ${sdk}.requestOTP("test@example.com");`,
       query: [], body: [{ name: "email", type: "String", required: true, note: "The record's email" }],
       response: { otpId: "OTP_ID" },
     },
     {
       id: "auth-with-otp", label: "Auth with OTP", summary: "Signs in with the emailed one-time password.",
-      method: "POST", path: base + "/auth-with-otp", rule: authRule,
+      method: "POST", path: base + "/auth-with-otp", rules: [authRule],
       sdk: `const result = await ${sdk}.requestOTP("test@example.com");
 
 // ... the user receives the password by email ...
@@ -194,7 +194,7 @@ const authData = await ${sdk}.authWithOTP(result.otpId, "YOUR_OTP");`,
   actions.push(
     {
       id: "auth-refresh", label: "Auth refresh", summary: "A new token for the signed-in record.",
-      method: "POST", path: base + "/auth-refresh", rule: null,
+      method: "POST", path: base + "/auth-refresh", rules: [],
       sdk: `const authData = await ${sdk}.authRefresh();`,
       query: [EXPAND, FIELDS], body: [], response: authResponse,
     },
@@ -214,7 +214,7 @@ const authData = await ${sdk}.authWithOTP(result.otpId, "YOUR_OTP");`,
 
 function emailAction(id, label, summary, base, call, params) {
   return {
-    id, label, summary: summary + " Answers 204 No Content.", method: "POST", path: base + "/" + id, rule: null,
+    id, label, summary: summary + " Answers 204 No Content.", method: "POST", path: base + "/" + id, rules: [],
     sdk: `await ${call};`, query: [],
     body: params.map(([name, note]) => ({ name, type: "String", required: true, note })), response: null,
   };
@@ -225,5 +225,8 @@ export function apiActions(collection) {
   const sdk = `pb.collection(${name})`;
   const base = `/api/collections/${encodeURIComponent(collection.name)}`;
   const actions = crudActions(collection, base + "/records", sdk);
-  return collection.type === "auth" ? actions.concat(authActions(collection, base, sdk)) : actions;
+  if (collection.type !== "auth") return actions;
+  const update = actions.find((a) => a.id === "update");
+  update.rules.push({ name: "manageRule", value: collection.manageRule, note: "to change another record's email, password or verified" });
+  return actions.concat(authActions(collection, base, sdk));
 }

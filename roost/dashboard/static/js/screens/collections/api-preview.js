@@ -7,12 +7,16 @@ import { Highlighted } from "../../components/code-textarea.js";
 import { apiActions } from "./api-actions.js";
 
 function RuleLine({ rule }) {
-  if (!rule) return html`<p class="muted">No API rule: open to everyone (the server checks the request itself).</p>`;
-  const { name, value } = rule;
-  return html`<p class="api-rule"><span class="muted">${name}: </span>${value === null || value === undefined
+  const { name, value, note } = rule;
+  return html`<p class="api-rule"><span class="muted">${name}${note ? " (" + note + ")" : ""}: </span>${value === null || value === undefined
     ? html`<strong>Superusers only</strong>`
     : value === "" ? html`<strong>Everyone</strong> <span class="muted">(empty rule)</span>`
       : html`<code class="code-highlight-inline"><${Highlighted} text=${value}/></code>`}</p>`;
+}
+
+function Rules({ rules }) {
+  if (!rules.length) return html`<p class="api-rule muted">No API rule applies: the server checks the request itself.</p>`;
+  return rules.map((r) => html`<${RuleLine} key=${r.name} rule=${r}/>`);
 }
 
 function ParamsTable({ caption, params, withRequired }) {
@@ -32,7 +36,7 @@ function ActionDetails({ action }) {
     <section aria-label="JavaScript SDK"><h3>JavaScript SDK</h3><pre class="code-block"><code>${action.sdk}</code></pre></section>
     <section aria-label="REST request"><h3>REST request</h3>
       <p class="api-request"><strong class=${"method method-" + action.method.toLowerCase()}>${action.method}</strong> <code>${action.path}</code></p>
-      <${RuleLine} rule=${action.rule}/>
+      <${Rules} rules=${action.rules}/>
       <${ParamsTable} caption="Query parameters" params=${action.query}/>
       <${ParamsTable} caption="Body parameters" params=${action.body} withRequired=${true}/>
     </section>
