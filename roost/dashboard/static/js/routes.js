@@ -8,6 +8,7 @@
 //   nav:     a label to list the screen in the sidebar (the order here is the sidebar's order)
 export const routes = [
   { path: "/collections", load: () => import("./screens/collections.js"), access: "superuser", layout: "app", nav: "Collections", icon: "db" },
+  { path: "/collections/relations", load: () => import("./screens/relations.js"), access: "superuser", layout: "app" },
   { path: "/logs", load: () => import("./screens/logs.js"), access: "superuser", layout: "app", nav: "Logs", icon: "logs" },
   { path: "/settings", load: () => import("./screens/settings.js"), access: "superuser", layout: "app", nav: "Settings", icon: "gear" },
   { path: "/settings/:section", load: () => import("./screens/settings.js"), access: "superuser", layout: "app" },

@@ -36,6 +36,7 @@ function Sidebar({ current, onNew }) {
       ${showSystem || needle ? html`<ul>${system.map(item)}</ul>` : null}` : null}
     ${!list.length && needle ? html`<p class="muted">No collections found.</p>` : null}
     <button type="button" class="btn btn-secondary" onClick=${onNew}><${Icon} name="plus" size=${14}/> New collection</button>
+    <a class="btn btn-link" href="#/collections/relations">Relations overview</a>
   </nav>`;
 }
 

@@ -1,7 +1,9 @@
-// The API rules tab: one editor per rule with autocomplete, and the "Set superusers only" /
-// "Unlock and set custom rule" switch (null = superusers only, "" = everyone, else a filter).
+// The API rules tab: one editor per rule with syntax colours and autocomplete, and the "Set
+// superusers only" / "Unlock and set custom rule" switch (null = superusers only, "" = everyone,
+// else a filter).
 import { html, useState, useRef, useId } from "../../html.js";
 import { collections } from "../../collections-store.js";
+import { CodeTextarea } from "../../components/code-textarea.js";
 import { ruleVocabulary, wordAt, suggest } from "./rule-suggestions.js";
 
 export const RULES = [
@@ -56,7 +58,7 @@ function RuleEditor({ label, hint, value, onChange, vocabulary }) {
         ? html`<button type="button" class="btn btn-sm btn-secondary" onClick=${() => onChange("")}>Unlock and set custom rule</button>`
         : html`<button type="button" class="btn btn-sm btn-secondary" onClick=${() => { onChange(null); setItems([]); }}>Set superusers only</button>`}
     </div>
-    <textarea id=${id} ref=${area} rows="2" spellcheck="false" disabled=${locked}
+    <${CodeTextarea} id=${id} inputRef=${area} rows="2" spellcheck="false" disabled=${locked}
       value=${locked ? "" : value} placeholder=${locked ? "Superusers only" : "Leave empty to grant everyone access..."}
       role="combobox" aria-autocomplete="list" aria-expanded=${items.length ? "true" : "false"} aria-controls=${id + "-list"}
       aria-activedescendant=${items.length ? id + "-opt-" + active : null}

@@ -4,6 +4,7 @@
 import { html, useState, useRef, useId } from "../../html.js";
 import { collections } from "../../collections-store.js";
 import { ruleVocabulary, wordAt, suggest } from "../collections/rule-suggestions.js";
+import { CodeInput } from "../../components/code-textarea.js";
 
 const OPERATORS = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?>=", "?<", "?<=", "?~", "?!~"];
 const HISTORY_MAX = 10;
@@ -75,7 +76,7 @@ export function FilterBar({ coll, value, onApply }) {
   };
   const items = menu.items;
   return html`<form class="filter-bar rule" role="search" onSubmit=${apply}>
-    <input id=${id} ref=${box} type="text" class="mono" spellcheck="false" autocomplete="off" value=${text}
+    <${CodeInput} id=${id} inputRef=${box} type="text" class="mono" spellcheck="false" autocomplete="off" value=${text}
       aria-label="Search term or filter" placeholder=${'Search term or filter like created > "2022-01-01"...'}
       role="combobox" aria-autocomplete="list" aria-expanded=${items.length ? "true" : "false"} aria-controls=${id + "-list"}
       aria-activedescendant=${items.length ? id + "-opt-" + active : null}

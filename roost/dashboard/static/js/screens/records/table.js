@@ -46,7 +46,7 @@ function ColumnsMenu({ fields, hidden, onToggle }) {
   </details>`;
 }
 
-export function RecordsTable({ collection: coll, onEdit }) {
+export function RecordsTable({ collection: coll, onEdit, actions = null }) {
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState(defaultSort(coll));
   const [page, setPage] = useState(1);
@@ -131,7 +131,7 @@ export function RecordsTable({ collection: coll, onEdit }) {
   return html`<section class="stack records">
     <header class="page-head">
       <h1><span class="muted">Collections / </span>${coll.name}</h1>
-      <button type="button" class="btn btn-secondary" onClick=${onEdit} aria-label="Edit collection">Edit collection</button>
+      <button type="button" class="btn btn-secondary" onClick=${onEdit} aria-label="Edit collection">Edit collection</button>${actions}
       <button type="button" class="btn btn-secondary" onClick=${reload}>Refresh</button>
       ${coll.type !== "view" ? html`<button type="button" class="btn btn-secondary" onClick=${() => setDialog("import")}>Import</button>` : null}
       ${coll.type !== "view" ? html`<button type="button" class="btn btn-primary" onClick=${() => open(null)}>New record</button>` : null}
