@@ -106,9 +106,12 @@ def main() -> None:
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     head = f"# Request logging cost, {stamp}\n\n{rounds} rounds of {settings.duration:g} s each, A B A B.\n\n"
-    (out_dir / f"{stamp}.md").write_text(head + table + "\n")
-    (out_dir / f"{stamp}.json").write_text(json.dumps(results, indent=1, default=str))
-    (out_dir / "latest.md").write_text(head + table + "\n")
+    # a smoke run never replaces the last real result (as run.py's `--quick`)
+    name = f"{stamp}-quick" if args.quick else stamp
+    (out_dir / f"{name}.md").write_text(head + table + "\n")
+    (out_dir / f"{name}.json").write_text(json.dumps(results, indent=1, default=str))
+    if not args.quick:
+        (out_dir / "latest.md").write_text(head + table + "\n")
 
 
 if __name__ == "__main__":
