@@ -22,6 +22,7 @@ import pytest
 
 from tests.conftest import drop_db_url, new_db_url
 from tests.e2e.server import RoostServer
+from tests.smtp_sink import SmtpSink
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -155,3 +156,22 @@ def signed_in(page: Any, dashboard: Dashboard, superuser: dict[str, str]) -> Any
     """`page`, signed in as the module's superuser, on the collections screen."""
     login(page, dashboard)
     return page
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server for the module's journeys that send mail."""
+    sink = SmtpSink()
+    sink.controller.start()
+    try:
+        yield sink
+    finally:
+        sink.controller.stop()
+
+
+def api_get(dashboard: Dashboard, path: str) -> Any:
+    """GET `path` as the superuser; its JSON, after asserting a 200."""
+    with dashboard.api(dashboard.superuser_token()) as c:
+        r = c.get(path)
+        assert r.status_code == 200, r.text
+        return r.json()

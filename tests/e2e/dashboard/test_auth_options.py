@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.dashboard.conftest import Dashboard, _run
+from tests.e2e.dashboard.conftest import Dashboard, _run, api_get
 from tests.e2e.dashboard.test_records import open_collection, png
 from tests.smtp_sink import SmtpSink
 
@@ -41,21 +40,8 @@ def members(dashboard: Dashboard, superuser) -> dict:  # type: ignore[no-untyped
         return {"collection": r.json(), "record": m.json()}
 
 
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.controller.start()
-    try:
-        yield sink
-    finally:
-        sink.controller.stop()
-
-
 def collection(dashboard: Dashboard, name: str) -> dict:
-    with dashboard.api(dashboard.superuser_token()) as su:
-        r = su.get(f"/api/collections/{name}")
-        assert r.status_code == 200, r.text
-        return r.json()  # type: ignore[no-any-return]
+    return api_get(dashboard, f"/api/collections/{name}")  # type: ignore[no-any-return]
 
 
 def open_options(page, dashboard: Dashboard):  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import drop_db_url, new_db_url
-from tests.e2e.dashboard.conftest import INSTALL_LINK, Dashboard, _run
+from tests.e2e.dashboard.conftest import INSTALL_LINK, Dashboard, _run, api_get
 from tests.e2e.server import RoostServer
 from tests.smtp_sink import SmtpSink
 
@@ -47,23 +47,6 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
             yield Dashboard(server, server.url, found.group(1), found.group(2))
     finally:
         _run(drop_db_url(db_url))
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.controller.start()
-    try:
-        yield sink
-    finally:
-        sink.controller.stop()
-
-
-def api_get(dashboard: Dashboard, path: str) -> dict:
-    with dashboard.api(dashboard.superuser_token()) as c:
-        r = c.get(path)
-        assert r.status_code == 200, r.text
-        return r.json()  # type: ignore[no-any-return]
 
 
 def open_section(page, dashboard: Dashboard, label: str):  # type: ignore[no-untyped-def]
