@@ -4,7 +4,7 @@ are declared here and the module is imported on the first request to one of them
 Every worker process otherwise pays for them in resident memory from the start (graphql-core
 alone is about 5 MB and 150 modules). The first request of each kind imports the module and
 binds it once (tens of milliseconds); every later request goes straight to the real handler.
-tests/unit/test_lazy_imports.py checks that the declarations match what each module binds."""
+tests/e2e/test_lazy_imports.py checks that the declarations match what each module binds."""
 
 from __future__ import annotations
 
