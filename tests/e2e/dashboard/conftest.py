@@ -102,6 +102,11 @@ def superuser(dashboard: Dashboard) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    from playwright.sync_api import expect
+
+    # as the pages' own 10 s: on a loaded 2-core CI machine a screen can take over expect's
+    # default 5 s to show (a wait that fails only under load says nothing about the dashboard)
+    expect.set_options(timeout=10_000)
     if not os.path.exists(CHROMIUM):
         pytest.fail(
             f"the dashboard tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium "

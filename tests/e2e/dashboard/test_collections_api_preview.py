@@ -164,7 +164,12 @@ def test_the_relations_overview_lists_outgoing_and_incoming_relations(signed_in,
         page.get_by_role("img", name=re.compile("Relations diagram: .*books.writer to writers"))
     ).to_be_visible()
 
-    writers.get_by_role("link", name="writers").click()
+    link = writers.get_by_role("link", name="writers")
+    expect(link).to_have_attribute("href", "#/collections?collection=writers")
+    # opened by its address: under a loaded machine a click here once left the screen without a
+    # collection heading for 10 s (1 suite run in about 6), perhaps a click that missed while the
+    # diagram above moved the table; not confirmed
+    page.goto(f"{dashboard.url}/_/{link.get_attribute('href')}")
     expect(page.get_by_role("heading", name="Collections / writers", exact=True)).to_be_visible()
 
 
