@@ -13,6 +13,9 @@ export function LogsSettings({ open, onClose }) {
   useEffect(() => {
     if (!open) return;
     setErrors({});
+    // the form shows once the current settings are in: reopened with the last ones, what is
+    // typed before they arrive would be overwritten
+    setLogs(null);
     pb.settings.getAll().then((s) => setLogs(s.logs), (err) => toast(errorMessage(err), "error"));
   }, [open]);
   const set = (k, v) => setLogs({ ...logs, [k]: v });
