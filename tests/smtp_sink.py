@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import re
 import socket
@@ -129,14 +130,21 @@ class SmtpSink:
         return {"enabled": True, "host": "127.0.0.1", "port": self.port, "username": "", "password": ""}
 
 
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
+@contextlib.contextmanager
+def running_sink() -> Iterator[SmtpSink]:
+    """A started sink, stopped on the way out (fixtures of any scope use it)."""
     sink = SmtpSink()
     sink.controller.start()
     try:
         yield sink
     finally:
         sink.controller.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    with running_sink() as sink:
+        yield sink
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import drop_db_url, new_db_url
 from tests.e2e.server import RoostServer
-from tests.smtp_sink import SmtpSink
+from tests.smtp_sink import SmtpSink, running_sink
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -166,12 +166,8 @@ def signed_in(page: Any, dashboard: Dashboard, superuser: dict[str, str]) -> Any
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[SmtpSink]:
     """A real SMTP server for the module's journeys that send mail."""
-    sink = SmtpSink()
-    sink.controller.start()
-    try:
+    with running_sink() as sink:
         yield sink
-    finally:
-        sink.controller.stop()
 
 
 def api_get(dashboard: Dashboard, path: str) -> Any:

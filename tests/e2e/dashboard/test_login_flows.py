@@ -11,22 +11,18 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.dashboard.conftest import EMAIL, PASSWORD, Dashboard, login
-from tests.smtp_sink import Delivered, SmtpSink
+from tests.smtp_sink import Delivered, SmtpSink, running_sink
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def mailbox(dashboard: Dashboard, superuser) -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.controller.start()
-    try:
+    with running_sink() as sink:
         with dashboard.api(dashboard.superuser_token()) as su:
             r = su.patch("/api/settings", json={"smtp": sink.settings()})
             assert r.status_code == 200, r.text
         yield sink
-    finally:
-        sink.controller.stop()
 
 
 def next_mail(sink: SmtpSink, to: str, timeout: float = 10) -> Delivered:
