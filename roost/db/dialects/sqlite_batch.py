@@ -74,15 +74,16 @@ class FileWriter:
             await self._run(self._insert_rows, rows)
         else:
             await self._run(self._insert_batch, batch)
-        self.batches += 1
-        if self.batches % self.CHECKPOINT_EVERY == 0:
-            await self._run(self._checkpoint)
+        await self._batch_written()
 
     async def insert_requests(self, rows: list[tuple[Any, ...]], first_id: int, suffix: str) -> None:
         """`RequestLogWriter.insert_requests`: the ids, message, JSON data and timestamps are made
         by SQLite in the writer thread, with the GIL released, instead of in Python per row."""
         batch = orjson.dumps(rows).decode()  # TypeError for text that is not valid Unicode
         await self._run(self._insert_batch, batch, self.request_sql, (first_id, suffix))
+        await self._batch_written()
+
+    async def _batch_written(self) -> None:
         self.batches += 1
         if self.batches % self.CHECKPOINT_EVERY == 0:
             await self._run(self._checkpoint)
