@@ -360,12 +360,8 @@ class LogStore:
         uri = path + "?" + safe_query(query) if query else path
         if len(uri) > 3000:
             uri = _cut(uri, 3000)
-        referer = agent = ""
-        for key, value in headers:
-            if key == b"user-agent":
-                agent = _cut(value.decode("latin-1"), 2000)
-            elif key == b"referer":
-                referer = _cut(value.decode("latin-1"), 2000)
+        agent, referer = _agent_and_referer(headers)
+        agent, referer = _cut(agent, 2000), _cut(referer, 2000)
         if len(method) > 50:
             method = _cut(method, 50)
         message = f"{method} {unquote(uri) if '%' in uri else uri}"
@@ -425,6 +421,17 @@ class LogStore:
         return (new_log_id(ts), level, message[:MAX_MESSAGE_SIZE], stored, format_created(ts))
 
 
+def _agent_and_referer(headers: Sequence[tuple[bytes, bytes]]) -> tuple[str, str]:
+    """The User-Agent and Referer of a request's raw headers ("" when absent; the last wins)."""
+    agent = referer = ""
+    for key, value in headers:
+        if key == b"user-agent":
+            agent = value.decode("latin-1")
+        elif key == b"referer":
+            referer = value.decode("latin-1")
+    return agent, referer
+
+
 def _plain_path(path: str) -> bool:
     """A path logged as it is: nothing to unescape in the message, and short."""
     return len(path) <= 500 and "%" not in path
@@ -436,12 +443,7 @@ def _plain_row(item: tuple[Any, ...]) -> tuple[Any, ...] | None:
     With the path's 500 characters, at most 2,500 characters that escape to 6 bytes at worst
     plus under 500 bytes of the rest stay under DEFAULT_MAX_DATA_SIZE."""
     _, ts, method, path, _, status, seconds, headers, ip, auth, _, _ = item
-    agent = referer = ""
-    for key, value in headers:
-        if key == b"user-agent":
-            agent = value.decode("latin-1")
-        elif key == b"referer":
-            referer = value.decode("latin-1")
+    agent, referer = _agent_and_referer(headers)
     if len(agent) + len(referer) > 2000 or len(method) > 50:
         return None
     return (ts, method, path, status, seconds * 1000.0, ip, agent, referer, auth[0].name if auth else "")
