@@ -124,3 +124,22 @@ def test_sidebar_links_to_the_api_docs_and_graphql_explorer(page, dashboard: Das
         assert docs.url == dashboard.url + path
         assert marker in docs.content().lower()
         docs.close()
+
+
+def test_a_redirect_decided_before_the_users_navigation_does_not_undo_it(signed_in):
+    """The screens redirect on what the router last saw (the collections screen opens the first
+    collection when the address names none). If the user navigates before that redirect runs,
+    the address they went to stays: it is not replaced by the redirect meant for the old one."""
+    page = signed_in
+    hash_after = page.evaluate(
+        """async () => {
+            const main = document.querySelector('script[type="module"]').src;
+            const router = await import(main.replace(/main\\.js$/, "router.js"));  // the app's own instance
+            window.location.hash = "#/settings";  // the user's navigation; its hashchange is not dispatched yet
+            router.navigate("/collections", { collection: "somewhere" }, true);  // a redirect decided before it
+            await new Promise((done) => setTimeout(done, 100));
+            return window.location.hash;
+        }"""
+    )
+    assert hash_after == "#/settings"
+    expect(page.get_by_label("Application name")).to_be_visible()

@@ -1,12 +1,12 @@
 // The hash router. PocketBase's dashboard addresses look like `#/collections?collection=posts`;
-// `route` holds the current {path, query} and changes on every hashchange. The table of screens
+// `route` holds the current {path, query, hash} and changes on every hashchange. The table of screens
 // is routes.js; match() finds the entry for a path and its :params.
 import { signal } from "./html.js";
 
 function parse() {
-  const raw = window.location.hash.replace(/^#/, "") || "/";
-  const [path, search = ""] = raw.split("?");
-  return { path: path.startsWith("/") ? path : "/" + path, query: new URLSearchParams(search) };
+  const hash = window.location.hash;
+  const [path, search = ""] = (hash.replace(/^#/, "") || "/").split("?");
+  return { path: path.startsWith("/") ? path : "/" + path, query: new URLSearchParams(search), hash };
 }
 
 export const route = signal(parse());
@@ -18,6 +18,10 @@ export function navigate(path, query = null, replace = false) {
   const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v != null && v !== "")).toString() : "";
   const hash = "#" + path + (qs ? "?" + qs : "");
   if (replace) {
+    // a redirect is decided on `route`, which lags a navigation until its hashchange event is
+    // dispatched: if the address moved meanwhile, the user's navigation wins (and the screen
+    // decides again on the new address) rather than being overwritten
+    if (window.location.hash !== route.value.hash) return;
     window.history.replaceState(null, "", hash);
     route.value = parse();
   } else if (window.location.hash !== hash) {
