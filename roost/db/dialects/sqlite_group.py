@@ -1,7 +1,8 @@
 """Group commit on SQLite's one writer connection.
 
-Write transactions still run one at a time on the writer, each inside a SAVEPOINT: a failing
-one rolls back to its savepoint and only its caller sees the error. A transaction that ends
+Write transactions still run one at a time on the writer, each that joins an open group inside
+a SAVEPOINT: a failing one rolls back to its savepoint (the one that opened the group, the whole
+transaction) and only its caller sees the error. A transaction that ends
 while others are queued for the writer does not commit: the group's transaction stays open,
 the next one runs in it, and the last of the queue (or the one that fills the group) commits
 them all with one COMMIT, so one write of the changed pages to the WAL serves the whole group.
@@ -80,19 +81,24 @@ class GroupCommit:
         await self._acquire()
         committed: asyncio.Future[None] | None = None
         try:
+            # the write that opens the group needs no savepoint: undoing it is undoing the
+            # transaction (two statements fewer for every write that nobody joins)
+            first = self._group is None
             group = self._open()
             conn = self.conn()
-            conn.execute(f"SAVEPOINT {_SAVEPOINT}")
+            if not first:
+                conn.execute(f"SAVEPOINT {_SAVEPOINT}")
             try:
                 yield
             except BaseException:
-                self._undo(conn, group)
+                self._undo(conn, group, first)
                 raise
-            try:
-                conn.execute(f"RELEASE {_SAVEPOINT}")
-            except apsw.Error as exc:
-                self._undo(conn, group)
-                raise self.translate(exc) from None
+            if not first:
+                try:
+                    conn.execute(f"RELEASE {_SAVEPOINT}")
+                except apsw.Error as exc:
+                    self._undo(conn, group, first)
+                    raise self.translate(exc) from None
             committed = asyncio.get_running_loop().create_future()
             group.members.append(committed)
         finally:
@@ -121,12 +127,16 @@ class GroupCommit:
             group = self._group = _Group()
         return group
 
-    def _undo(self, conn: apsw.Connection, group: _Group) -> None:
+    def _undo(self, conn: apsw.Connection, group: _Group, first: bool) -> None:
         if conn.getautocommit():
             # SQLite itself rolled the whole transaction back (disk full, I/O error): the
             # members before this one are lost with it
             self._group = None
             group.settle(DatabaseError("the write transaction was rolled back by the database"))
+            return
+        if first:  # the transaction holds this write alone
+            self._group = None
+            conn.execute("ROLLBACK")
             return
         try:
             conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
