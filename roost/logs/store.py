@@ -248,8 +248,9 @@ class LogStore:
             try:
                 if kind is REQUEST:
                     # (REQUEST, ts, method, path, query, status, seconds, headers, ip, auth, body, exc)
-                    if plain_ok and item[10] is None and not item[4] and _plain_path(item[3]):
-                        plain.append(item)
+                    uri = _plain_uri(item[3], item[4]) if plain_ok and item[10] is None else None
+                    if uri is not None:  # the URL, query included, goes in as the path
+                        plain.append((*item[:3], uri, b"", *item[5:]) if item[4] else item)
                     else:
                         row = self._request_row(item)
                         if row is not None:
@@ -432,15 +433,17 @@ def _agent_and_referer(headers: Sequence[tuple[bytes, bytes]]) -> tuple[str, str
     return agent, referer
 
 
-def _plain_path(path: str) -> bool:
-    """A path logged as it is: nothing to unescape in the message, and short."""
-    return len(path) <= 500 and "%" not in path
+def _plain_uri(path: str, query: bytes) -> str | None:
+    """The URL of a request as it is logged (credentials in the query masked) when it is plain:
+    nothing to unescape for the message, and short; else None."""
+    uri = path + "?" + safe_query(query) if query else path
+    return uri if len(uri) <= 500 and "%" not in uri else None
 
 
 def _plain_row(item: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """A plain request's values for `RequestLogWriter.insert_requests`; None when its headers are
     long enough that its data could pass the size limit (the general path measures and cuts).
-    With the path's 500 characters, at most 2,500 characters that escape to 6 bytes at worst
+    With the URL's 500 characters, at most 2,500 characters that escape to 6 bytes at worst
     plus under 500 bytes of the rest stay under DEFAULT_MAX_DATA_SIZE."""
     _, ts, method, path, _, status, seconds, headers, ip, auth, _, _ = item
     agent, referer = _agent_and_referer(headers)

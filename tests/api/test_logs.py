@@ -59,15 +59,22 @@ async def test_requests_are_logged_with_pocketbase_fields(app, client, su):
 
 
 async def test_plain_requests_are_stored_as_the_others(app, client, su):
-    """Successful requests without a query are the common case, and SQLite builds their rows
-    itself (RequestLogWriter); a query sends a request the general way. Both store the same."""
+    """Successful requests whose URL has nothing to unescape are the common case, and SQLite
+    builds their rows itself (RequestLogWriter); an escaped character in the URL (the message
+    shows it unescaped) sends a request the general way. Both store the same."""
     headers = {"user-agent": "ua-test", "referer": "http://ref/", **su}
     for _ in range(3):
         await client.get("/api/collections/users/records", headers=headers)
-    await client.get("/api/collections/users/records?x=1", headers=headers)
+    await client.get("/api/collections/users/records?x=%31", headers=headers)
+    await client.get("/api/collections/users/records?perPage=2&token=secret", headers=headers)
     items = (await stored(app, client, su, filter="data.auth = '_superusers'", sort="@rowid"))["items"]
-    general = next(i for i in items if i["data"]["url"].endswith("?x=1"))
-    plain = next(i for i in items if i is not general)
+    general = next(i for i in items if i["data"]["url"].endswith("?x=%31"))
+    assert general["message"] == "GET /api/collections/users/records?x=1"
+    # a query without escapes is plain too, its credentials masked as on the general way
+    queried = next(i for i in items if "perPage" in i["data"]["url"])
+    assert queried["data"]["url"] == "/api/collections/users/records?perPage=2&token=***"
+    assert queried["message"] == "GET /api/collections/users/records?perPage=2&token=***"
+    plain = next(i for i in items if i is not general and i is not queried)
     assert plain["message"] == "GET /api/collections/users/records" and plain["level"] == 0
     assert ID_RE.match(plain["id"]) and DATETIME_RE.match(plain["created"])
     assert [i["id"] for i in items] == sorted(i["id"] for i in items)  # ids grow with time
