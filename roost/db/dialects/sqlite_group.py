@@ -1,10 +1,10 @@
 """Group commit on SQLite's one writer connection.
 
-Write transactions still run one at a time on the writer, each that joins an open group inside
-a SAVEPOINT: a failing one rolls back to its savepoint (the one that opened the group, the whole
-transaction) and only its caller sees the error. A transaction that ends
-while others are queued for the writer does not commit: the group's transaction stays open,
-the next one runs in it, and the last of the queue (or the one that fills the group) commits
+Write transactions still run one at a time on the writer, and only its caller sees the error
+of a failing one: a write that joins an open group runs inside a SAVEPOINT and rolls back to it;
+the write that opened the group rolls back the whole transaction, which holds only it. A
+transaction that ends while others are queued for the writer does not commit: the group's
+transaction stays open, the next one runs in it, and the last of the queue (or the one that fills the group) commits
 them all with one COMMIT, so one write of the changed pages to the WAL serves the whole group.
 Each caller leaves `member()` only once the COMMIT that holds its write has returned, so a
 write is acknowledged only when it is as durable as a transaction of its own would have been;
