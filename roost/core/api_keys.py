@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from roost.core.events import is_auth_record
 from roost.core.fields.date import now, parse_datetime
 from roost.core.records import SUPERUSERS_ID, fetch_record
 from roost.db import DatabaseError
@@ -193,7 +194,9 @@ class ApiKeyStore:
 
     # --- a new password revokes the record's keys ---------------------------------------------------
     def bind_hooks(self) -> None:
-        self.app.hooks.record_update_execute.bind(self._on_update, id=_REVOKE_HOOK, priority=99)
+        self.app.hooks.record_update_execute.bind(
+            self._on_update, id=_REVOKE_HOOK, priority=99, _when=is_auth_record
+        )
 
     async def _on_update(self, e: RecordEvent) -> None:
         await e.next()

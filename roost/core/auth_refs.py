@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
-from roost.core.events import CollectionEvent, RecordEvent
+from roost.core.events import CollectionEvent, RecordEvent, is_auth_record
 from roost.core.record_shape import row_to_record, select_sql
 from roost.core.record_write import WriteScope, delete, save
 from roost.core.records import SUPERUSERS_ID, Caller
@@ -100,9 +100,9 @@ def bind_hooks(app: App) -> None:
                 await _delete_where(tx, _present(app), e.collection.id, None)
         await e.next()
 
-    app.on_record_delete_execute().bind(on_delete, id=HOOK_ID, priority=99)
+    app.hooks.record_delete_execute.bind(on_delete, id=HOOK_ID, priority=99, _when=is_auth_record)
     app.on_collection_after_delete_success().bind(on_collection_deleted, id=HOOK_ID, priority=99)
-    app.on_record_update_execute().bind(on_update, id=HOOK_ID, priority=99)
+    app.hooks.record_update_execute.bind(on_update, id=HOOK_ID, priority=99, _when=is_auth_record)
 
 
 def _present(app: App) -> tuple[str, ...]:

@@ -106,6 +106,12 @@ class RecordEvent(Event):
         return _tags(self.record.collection)
 
 
+def is_auth_record(e: RecordEvent) -> bool:
+    """Whether the event is about an auth record: the `_when` of built-in handlers that only
+    concern auth records (tokens, OTPs, API keys), which other writes then skip."""
+    return e.record.collection.is_auth
+
+
 @dataclass(slots=True)
 class RecordErrorEvent(Event):
     app: App

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from roost.core.collections import Collection
-from roost.core.events import RecordEvent
+from roost.core.events import RecordEvent, is_auth_record
 from roost.core.records import SUPERUSERS_ID, Caller, fetch_record
 from roost.core.system_collections import OTPS_ID as ID
 from roost.core.system_collections import OTPS_NAME as NAME
@@ -137,5 +137,9 @@ def register(app: App) -> None:
             await _drop(e, e.record.data)
         await e.next()
 
-    app.hooks.record_update_execute.bind(on_update, id="__pbOTPsOnTokenKeyChange__", priority=99)
-    app.hooks.record_delete_execute.bind(on_delete, id="__pbOTPsOnRecordDelete__", priority=99)
+    app.hooks.record_update_execute.bind(
+        on_update, id="__pbOTPsOnTokenKeyChange__", priority=99, _when=is_auth_record
+    )
+    app.hooks.record_delete_execute.bind(
+        on_delete, id="__pbOTPsOnRecordDelete__", priority=99, _when=is_auth_record
+    )

@@ -57,13 +57,21 @@ HandlerFunc = Callable[[E], Awaitable[Any] | Any]
 
 
 class Handler(Generic[E]):
-    __slots__ = ("fn", "id", "priority", "tags")
+    __slots__ = ("fn", "id", "priority", "tags", "when")
 
-    def __init__(self, fn: HandlerFunc[E], id: str, priority: int, tags: frozenset[str]) -> None:
+    def __init__(
+        self,
+        fn: HandlerFunc[E],
+        id: str,
+        priority: int,
+        tags: frozenset[str],
+        when: Callable[[E], bool] | None = None,
+    ) -> None:
         self.fn = fn
         self.id = id
         self.priority = priority
         self.tags = tags
+        self.when = when
 
     def __repr__(self) -> str:
         return f"Handler(id={self.id!r}, priority={self.priority})"
@@ -72,11 +80,12 @@ class Handler(Generic[E]):
 class Hook(Generic[E]):
     """An ordered list of handlers for one kind of event."""
 
-    __slots__ = ("_handlers", "name")
+    __slots__ = ("_handlers", "_selective", "name")
 
     def __init__(self, name: str = "") -> None:
         self.name = name
         self._handlers: tuple[Handler[E], ...] = ()
+        self._selective = False  # some handler only sees some events (tags or `_when`)
 
     # --- binding ------------------------------------------------------------------------------------
     def bind(
@@ -86,16 +95,24 @@ class Hook(Generic[E]):
         priority: int = 0,
         *,
         _tags: frozenset[str] = frozenset(),
+        _when: Callable[[E], bool] | None = None,
     ) -> str:
         """Add a handler; returns its id. Binding an existing id replaces that handler.
-        Handlers run by ascending priority, then in the order they were bound."""
+        Handlers run by ascending priority, then in the order they were bound. (`_when`, for
+        built-ins: a test of the event; the handler is left out of chains where it is false, as
+        a tagged handler is for other collections, so a handler that only concerns auth records
+        costs other writes nothing.)"""
         hid = id or f"__h{next(_ids)}"
-        handler = Handler(fn, hid, priority, _tags)
+        handler = Handler(fn, hid, priority, _tags, _when)
         kept = [h for h in self._handlers if h.id != hid]
         kept.append(handler)
         kept.sort(key=lambda h: h.priority)  # stable: equal priorities keep their binding order
-        self._handlers = tuple(kept)
+        self._set(kept)
         return hid
+
+    def _set(self, handlers: list[Handler[E]] | tuple[Handler[E], ...]) -> None:
+        self._handlers = tuple(handlers)
+        self._selective = any(h.tags or h.when is not None for h in handlers)
 
     def __call__(self, fn: HandlerFunc[E]) -> HandlerFunc[E]:
         """Decorator form of `bind`: `@app.on_record_create()`."""
@@ -103,10 +120,10 @@ class Hook(Generic[E]):
         return fn
 
     def unbind(self, *ids: str) -> None:
-        self._handlers = tuple(h for h in self._handlers if h.id not in ids)
+        self._set([h for h in self._handlers if h.id not in ids])
 
     def unbind_all(self) -> None:
-        self._handlers = ()
+        self._set(())
 
     @property
     def handlers(self) -> tuple[Handler[E], ...]:
@@ -123,6 +140,13 @@ class Hook(Generic[E]):
         """Run the handlers in order, each choosing whether to continue with `next()`; the
         default action runs last, when every handler continued."""
         handlers = self._handlers
+        if self._selective:  # the chain of this event: tagged and `_when` handlers that apply
+            tags = event.hook_tags()
+            handlers = tuple(
+                h
+                for h in handlers
+                if (not h.tags or not h.tags.isdisjoint(tags)) and (h.when is None or h.when(event))
+            )
         if TRACE:
             log.info("hook %s: %s", self.name or "?", [h.id for h in handlers])
         if not handlers:
@@ -144,9 +168,6 @@ async def _run(
             await default(event)
         return
     handler = handlers[i]
-    if handler.tags and handler.tags.isdisjoint(event.hook_tags()):
-        await _run(handlers, i + 1, event, default)
-        return
 
     async def rest() -> None:
         await _run(handlers, i + 1, event, default)
@@ -184,7 +205,7 @@ class TaggedHook(Generic[E]):
 
     def unbind_all(self) -> None:
         """Remove the handlers bound through views with these tags."""
-        self.hook._handlers = tuple(h for h in self.hook._handlers if h.tags != self.tags)
+        self.hook._set([h for h in self.hook._handlers if h.tags != self.tags])
 
     def __len__(self) -> int:
         return sum(1 for h in self.hook.handlers if not self.tags or h.tags == self.tags)

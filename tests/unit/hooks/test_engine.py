@@ -107,6 +107,39 @@ async def test_tagged_views_only_see_their_events() -> None:
     assert other.seen == [] and mine.seen == ["posts"]
 
 
+async def test_a_when_test_leaves_a_handler_out_of_other_events_chains() -> None:
+    hook: Hook[Ev] = Hook()
+    seen_by_test: list[str] = []
+
+    def about_users(e: Ev) -> bool:
+        seen_by_test.append(e.tag)
+        return e.tag == "users"
+
+    async def users_only(e: Ev) -> None:
+        e.seen.append("users only")
+        await e.next()
+
+    async def everyone(e: Ev) -> None:
+        e.seen.append("everyone")
+        await e.next()
+
+    hook.bind(users_only, id="u", priority=1, _when=about_users)
+    hook.bind(everyone, priority=2)
+    posts, users = Ev(tag="posts"), Ev(tag="users")
+
+    async def default(e: Ev) -> None:
+        e.seen.append("default")
+
+    await hook.trigger(posts, default)
+    await hook.trigger(users, default)
+    assert posts.seen == ["everyone", "default"]
+    assert users.seen == ["users only", "everyone", "default"]
+    assert seen_by_test == ["posts", "users"]  # asked once per trigger
+    hook.unbind("u")
+    await hook.trigger(users2 := Ev(tag="users"), default)
+    assert users2.seen == ["everyone", "default"] and seen_by_test == ["posts", "users"]
+
+
 async def test_errors_propagate_to_the_caller() -> None:
     hook: Hook[Ev] = Hook()
 
