@@ -148,11 +148,11 @@ class SQLiteDialect(Dialect):
         self.path = path
         self.writer = connect(path)
         self.reader = connect(path)
-        self.checkpoint = BackgroundCheckpoint(path, connect)
-        self.checkpoint.attach(self.writer)
         self._read = _Conn(self, self.reader)
         self._write = _Conn(self, self.writer)
         self.writes = GroupCommit(lambda: self.writer, _translate)
+        self.checkpoint = BackgroundCheckpoint(path, connect, self.writes)
+        self.checkpoint.attach(self.writer)
         self.write_wait = self.writes.wait  # how long writes waited for the writer connection
         self._scan_pool = ThreadPoolExecutor(max_workers=SCAN_THREADS, thread_name_prefix="roost-scan")
         self._scan_local = threading.local()
@@ -285,6 +285,7 @@ class SQLiteDialect(Dialect):
         )
 
     async def close(self) -> None:
+        await self.checkpoint.settle()
         async with self.writes.exclusive():  # commits an open group first
             pass
         try:

@@ -1,12 +1,16 @@
-"""WAL checkpoints off the event loop.
+"""WAL checkpoints off the event loop, between writes.
 
 SQLite's automatic checkpoint runs inside the COMMIT that takes the write-ahead log past 1000
 pages: it copies the log into the database file and, with `synchronous=NORMAL`, waits for two
 fsyncs, all on the event loop that serves every request. Here the writer's commits only note
 the log's size; past the same threshold a PASSIVE checkpoint runs on a connection of its own
-in a thread (apsw releases the GIL inside SQLite), while the loop and the writer go on. A
-passive checkpoint never waits for readers or writers; whatever it could not copy is copied
-by the next one."""
+in a thread (apsw releases the GIL inside SQLite), so reads go on meanwhile.
+
+Writes wait for it, as they would for SQLite's own: the checkpoint holds the writer's lock.
+A checkpoint that races the writer never catches up with it, so the log is never fully copied,
+the next write never starts it again from the beginning, and the file grows without end while
+checkpoint after checkpoint re-reads it (measured: 6,500 pages and 857 checkpoints for 6,000
+updates, against one page per write and one checkpoint per 1,000 pages here)."""
 
 from __future__ import annotations
 
@@ -17,17 +21,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 import apsw
 
+from roost.db.dialects.sqlite_group import GroupCommit
+
 log = logging.getLogger("roost")
 
 CHECKPOINT_PAGES = 1000  # SQLite's own default threshold (PRAGMA wal_autocheckpoint)
 
 
 class BackgroundCheckpoint:
-    def __init__(self, path: str, connect: Callable[[str], apsw.Connection]) -> None:
+    def __init__(self, path: str, connect: Callable[[str], apsw.Connection], writes: GroupCommit) -> None:
         self.path = path
         self.connect = connect
+        self.writes = writes
         self.pending = False  # a checkpoint is queued or running
         self.runs = 0
+        self._task: asyncio.Task[None] | None = None
         self._conn: apsw.Connection | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roost-checkpoint")
 
@@ -37,9 +45,20 @@ class BackgroundCheckpoint:
 
     def _after_commit(self, _conn: apsw.Connection, _db: str, pages: int) -> int:
         if pages >= CHECKPOINT_PAGES and not self.pending:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # a commit outside the event loop: the next one inside it
+                return apsw.SQLITE_OK
             self.pending = True
-            self._pool.submit(self._run)
+            self._task = loop.create_task(self._run_between_writes())
         return apsw.SQLITE_OK
+
+    async def _run_between_writes(self) -> None:
+        try:
+            async with self.writes.exclusive():
+                await asyncio.get_running_loop().run_in_executor(self._pool, self._run)
+        finally:
+            self.pending = False
 
     def _run(self) -> None:
         try:
@@ -49,11 +68,15 @@ class BackgroundCheckpoint:
             self.runs += 1
         except apsw.Error as exc:
             log.warning("WAL checkpoint failed (the next commit tries again): %s", exc)
-        finally:
-            self.pending = False
+
+    async def settle(self) -> None:
+        """Wait for a queued or running checkpoint (before closing)."""
+        if self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
 
     async def release(self) -> None:
-        """Wait for a running checkpoint and close its connection (before the file is swapped)."""
+        """Close the checkpoint's connection (the caller holds the writer, so none is running;
+        before the file is swapped)."""
         await asyncio.wrap_future(self._pool.submit(self._drop_connection))
 
     def _drop_connection(self) -> None:
