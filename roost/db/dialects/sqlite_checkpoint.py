@@ -35,6 +35,7 @@ class BackgroundCheckpoint:
         self.writes = writes
         self.pending = False  # a checkpoint is queued or running
         self.runs = 0
+        self._closed = False
         self._task: asyncio.Task[None] | None = None
         self._conn: apsw.Connection | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roost-checkpoint")
@@ -44,7 +45,7 @@ class BackgroundCheckpoint:
         writer.set_wal_hook(self._after_commit)
 
     def _after_commit(self, _conn: apsw.Connection, _db: str, pages: int) -> int:
-        if pages >= CHECKPOINT_PAGES and not self.pending:
+        if pages >= CHECKPOINT_PAGES and not self.pending and not self._closed:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:  # a commit outside the event loop: the next one inside it
@@ -56,7 +57,8 @@ class BackgroundCheckpoint:
     async def _run_between_writes(self) -> None:
         try:
             async with self.writes.exclusive():
-                await asyncio.get_running_loop().run_in_executor(self._pool, self._run)
+                if not self._closed:  # queued by the last commit before closing: nothing to do
+                    await asyncio.get_running_loop().run_in_executor(self._pool, self._run)
         finally:
             self.pending = False
 
@@ -85,6 +87,7 @@ class BackgroundCheckpoint:
             self._conn = None
 
     def close(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=True)
         if self._conn is not None:
             self._conn.close()
