@@ -9,8 +9,8 @@ in a thread (apsw releases the GIL inside SQLite), so reads go on meanwhile.
 Writes wait for it, as they would for SQLite's own: the checkpoint holds the writer's lock.
 A checkpoint that races the writer never catches up with it, so the log is never fully copied,
 the next write never starts it again from the beginning, and the file grows without end while
-checkpoint after checkpoint re-reads it (measured: 6,500 pages and 857 checkpoints for 6,000
-updates, against one page per write and one checkpoint per 1,000 pages here)."""
+checkpoint after checkpoint re-reads it (measured in-process: 6,000 updates left a log of about
+4,500 pages after 1,150 checkpoints; holding the lock, 1,005 pages after 6)."""
 
 from __future__ import annotations
 
