@@ -30,6 +30,15 @@ def test_no_modulo_bias() -> None:
     assert all(0.7 * expected < n < 1.3 * expected for n in counts.values()), sorted(counts.values())[-5:]
 
 
+@pytest.mark.parametrize("size", [36, 62, 200])
+def test_one_byte_alphabets_have_no_modulo_bias(size: int) -> None:
+    """Ids and tokens draw from one-byte alphabets through a byte table: the same uniformity."""
+    alphabet = "".join(chr(0x21 + i) for i in range(size))
+    counts = Counter(random_string(size * 1000, alphabet))
+    assert len(counts) == size
+    assert all(700 < n < 1300 for n in counts.values()), sorted(counts.values())[-5:]
+
+
 def test_alphabet_size_is_checked() -> None:
     with pytest.raises(ValueError):
         random_string(5, "")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,8 +29,19 @@ def format_datetime(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%d %H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
+_second: tuple[int, str] = (-1, "")  # the last second formatted, replaced as a whole
+
+
 def now() -> str:
-    return format_datetime(datetime.now(UTC))
+    """The current time in PocketBase's format. Every write stamps its autodate fields with it:
+    the date and time of the second are formatted once a second, not on every call."""
+    global _second
+    ts = time.time()
+    second = int(ts)
+    cached = _second
+    if cached[0] != second:
+        cached = _second = (second, time.strftime("%Y-%m-%d %H:%M:%S.", time.gmtime(second)))
+    return f"{cached[1]}{int((ts - second) * 1000):03d}Z"
 
 
 def parse_datetime(value: Any) -> str | None:
