@@ -33,10 +33,9 @@ class BackgroundCheckpoint:
         self.path = path
         self.connect = connect
         self.writes = writes
-        self.pending = False  # a checkpoint is queued or running
         self.runs = 0
         self._closed = False
-        self._task: asyncio.Task[None] | None = None
+        self._task: asyncio.Task[None] | None = None  # the checkpoint queued or running, if any
         self._conn: apsw.Connection | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roost-checkpoint")
 
@@ -45,22 +44,21 @@ class BackgroundCheckpoint:
         writer.set_wal_hook(self._after_commit)
 
     def _after_commit(self, _conn: apsw.Connection, _db: str, pages: int) -> int:
-        if pages >= CHECKPOINT_PAGES and not self.pending and not self._closed:
+        if pages >= CHECKPOINT_PAGES and not self._closed and not self._busy():
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:  # a commit outside the event loop: the next one inside it
                 return apsw.SQLITE_OK
-            self.pending = True
             self._task = loop.create_task(self._run_between_writes())
         return apsw.SQLITE_OK
 
+    def _busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     async def _run_between_writes(self) -> None:
-        try:
-            async with self.writes.exclusive():
-                if not self._closed:  # queued by the last commit before closing: nothing to do
-                    await asyncio.get_running_loop().run_in_executor(self._pool, self._run)
-        finally:
-            self.pending = False
+        async with self.writes.exclusive():
+            if not self._closed:  # queued by the last commit before closing: nothing to do
+                await asyncio.get_running_loop().run_in_executor(self._pool, self._run)
 
     def _run(self) -> None:
         try:
