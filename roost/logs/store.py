@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -27,7 +26,7 @@ import orjson
 from roost.db.dialects.base import BatchWriter
 from roost.db.errors import UniqueViolation
 from roost.errors import RoostError
-from roost.security.ids import LOWER_ALNUM
+from roost.security.ids import LOWER_ALNUM, random_string
 from roost.security.redact import safe_query
 
 log = logging.getLogger("roost.logs")
@@ -43,11 +42,8 @@ MAX_MESSAGE_SIZE = 8000
 LEVEL_INFO, LEVEL_ERROR = 0, 8
 
 REQUEST, APP, FLUSH, EXECUTE, STOP = "request", "app", "flush", "execute", "stop"
-_ID_TABLE = bytes(ord(LOWER_ALNUM[i % len(LOWER_ALNUM)]) for i in range(256))
-
-
 _last_micros = 0
-_SUFFIX = os.urandom(2).translate(_ID_TABLE).decode()  # this process's: no two processes share ids
+_SUFFIX = random_string(2, LOWER_ALNUM)  # this process's: no two processes share ids
 
 
 def reserve_log_ids(n: int) -> int:
@@ -308,7 +304,7 @@ class LogStore:
         for attempt in range(2):
             # another process with the same suffix may have written the same ids: once more
             # with a suffix of its own
-            suffix = _SUFFIX if attempt == 0 else os.urandom(2).translate(_ID_TABLE).decode()
+            suffix = _SUFFIX if attempt == 0 else random_string(2, LOWER_ALNUM)
             try:
                 await self._insert_requests(values, reserve_log_ids(len(values)), suffix)
                 self.written += len(values)
@@ -343,10 +339,7 @@ class LogStore:
                 return
             except UniqueViolation:
                 # a process with the same suffix wrote in the same microsecond: new ids, once more
-                rows = [
-                    (new_log_id()[:13] + os.urandom(2).translate(_ID_TABLE).decode(), *row[1:])
-                    for row in rows
-                ]
+                rows = [(new_log_id()[:13] + random_string(2, LOWER_ALNUM), *row[1:]) for row in rows]
             except Exception as exc:
                 self.failed += len(rows)
                 log.warning("%d logs could not be stored: %s", len(rows), exc)

@@ -8,6 +8,7 @@ from typing import Any
 from roost.core.fields.base import Field
 from roost.core.fields.cast import to_string
 from roost.errors import field_error
+from roost.logs.store import format_created
 
 _DATE_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FORMATS = (
@@ -29,19 +30,10 @@ def format_datetime(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%d %H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
-_second: tuple[int, str] = (-1, "")  # the last second formatted, replaced as a whole
-
-
 def now() -> str:
-    """The current time in PocketBase's format. Every write stamps its autodate fields with it:
-    the date and time of the second are formatted once a second, not on every call."""
-    global _second
-    ts = time.time()
-    second = int(ts)
-    cached = _second
-    if cached[0] != second:
-        cached = _second = (second, time.strftime("%Y-%m-%d %H:%M:%S.", time.gmtime(second)))
-    return f"{cached[1]}{int((ts - second) * 1000):03d}Z"
+    """The current time in PocketBase's format; every write stamps its autodate fields with it
+    (`format_created` formats a second's date and time once, not on every call)."""
+    return format_created(time.time())
 
 
 def parse_datetime(value: Any) -> str | None:
