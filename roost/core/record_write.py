@@ -18,7 +18,7 @@ from roost.core.record import Record
 from roost.core.record_shape import row_to_record
 from roost.db import UniqueViolation
 from roost.errors import BadRequest, ValidationError, field_error
-from roost.security.ids import random_id
+from roost.security.ids import LOWER_ALNUM, random_id, random_string
 from roost.security.passwords import check_password, hash_password
 from roost.storage import StorageError
 
@@ -164,10 +164,19 @@ class WriteScope:
 
 
 @asynccontextmanager
-async def write_scope(app: App, scope: WriteScope | None = None) -> AsyncIterator[WriteScope]:
-    """Use `scope` if given (its owner commits), else run in a transaction of our own."""
+async def write_scope(
+    app: App, scope: WriteScope | None = None, *, alone: bool = False
+) -> AsyncIterator[WriteScope]:
+    """Use `scope` if given (its owner commits), else run in a transaction of our own; `alone`:
+    the block makes one write statement, nothing after it can fail, and it commits by itself
+    (`Database.writes_alone()`)."""
     if scope is not None:
         yield scope
+        return
+    if alone:
+        lone = WriteScope(app.db)
+        yield lone
+        await lone.committed()
         return
     try:
         async with app.db.transaction() as tx:
@@ -194,6 +203,9 @@ class Draft:
     creating: bool
     saved: dict[str, Any] | None = None
     pending_files: Any = None
+    # a create's record as submitted, as its create rule sees it (see `_rule_row`)
+    rule_row: list[Any] | None = None
+    rule_checked: bool = False  # the create rule was checked (by the guarded INSERT)
 
     @property
     def fail_message(self) -> str:
@@ -213,7 +225,38 @@ def prepare(
     record: dict[str, Any] = {f.name: f.zero() for f in coll.columns} if existing is None else dict(existing)
     old = dict(existing) if existing else {}
     caller.info.body = _apply_input(coll, record, data, caller, from_form, creating)
-    return Draft(coll, caller, record, old, data, files, creating)
+    draft = Draft(coll, caller, record, old, data, files, creating)
+    if creating and not caller.superuser and coll.rules.get("createRule"):
+        draft.rule_row = _rule_row(coll, record)
+    return draft
+
+
+def _rule_row(coll: Collection, record: dict[str, Any]) -> list[Any]:
+    """The values a create rule is checked against, as PocketBase checks it: the record as
+    submitted, before any hook or validation, with a temporary id when none was given,
+    `verified` false, no password hash and no timestamps yet. Python values: `_write` gives
+    them the column's stored form."""
+    row: list[Any] = []
+    for f in coll.columns:
+        value = record.get(f.name, f.zero())
+        if f.name == "id" and not value:
+            value = "__temp_id____pb_create__" + random_string(6, LOWER_ALNUM)
+        elif coll.is_auth and f.name == "verified":
+            value = False
+        elif isinstance(f, PasswordField):
+            value = ""
+        row.append(list(value) if isinstance(value, list) else value)  # later stages edit lists
+    return row
+
+
+def _rule_params(app: App, draft: Draft, rule: str) -> tuple[str, list[Any]]:
+    """The create rule's SQL over the rule row, and its parameters: the row's values, then
+    the rule's own."""
+    coll, caller, d = draft.coll, draft.caller, app.dialect
+    assert draft.rule_row is not None
+    compiled = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=caller.superuser)
+    row = [f.to_db(v, d) for f, v in zip(coll.columns, draft.rule_row, strict=True)]
+    return compiled.sql, [*row, *compiled.bind(caller.info)]
 
 
 async def save(
@@ -250,9 +293,12 @@ async def save_draft(
             event, validate_and_execute
         )
     except Exception as exc:
+        failure = await _refusal(app, draft, rule, scope, exc) or exc
         error_hook = hooks.record_after_create_error if draft.creating else hooks.record_after_update_error
-        await trigger_error(app, error_hook, record, exc)
-        raise
+        await trigger_error(app, error_hook, record, failure)
+        if failure is exc:
+            raise
+        raise failure from None
     return draft.saved if draft.saved is not None else draft.record
 
 
@@ -328,12 +374,18 @@ async def _execute(
 ) -> None:
     creating = draft.creating
     hooks = app.hooks
-    async with write_scope(app, scope) as ws:
+    execute_hook = hooks.record_create_execute if creating else hooks.record_update_execute
+    # one statement that commits by itself, when nothing else has to share its transaction
+    alone = (
+        scope is None
+        and app.db.writes_alone()
+        and not (draft.pending_files is not None and draft.pending_files.to_write)
+        and not execute_hook.applies(e)
+    )
+    async with write_scope(app, scope, alone=alone) as ws:
         e.tx = ws.tx
         try:
-            await (hooks.record_create_execute if creating else hooks.record_update_execute).trigger(
-                e, lambda _: _write(app, draft, rule, ws)
-            )
+            await execute_hook.trigger(e, lambda _: _write(app, draft, rule, ws))
         finally:
             e.tx = None
         if draft.saved is None:  # a handler stopped the chain: nothing was written
@@ -354,8 +406,6 @@ async def _execute(
 
 
 async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> None:
-    from roost.core.records import rule_matches
-
     coll, record, old, creating = draft.coll, draft.record, draft.old, draft.creating
     changed = {k for k in record if creating or record.get(k) != old.get(k)}
     q = app.dialect.quote
@@ -363,15 +413,21 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
     tx = ws.tx
     try:
         if creating:
-            sql = coll.cache.get("insert_sql")
-            if sql is None:  # the collection's cache is dropped whenever its schema changes
-                names = [q(f.name) for f in coll.columns]
-                sql = f"INSERT INTO {q(coll.table)} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-                coll.cache["insert_sql"] = sql
             values = [f.to_db(record.get(f.name, f.zero()), d) for f in coll.columns]
-            await tx.execute(sql, values)
-            if rule and not await rule_matches(app, coll, rule, record["id"], draft.caller, tx):
-                raise BadRequest(draft.fail_message)
+            if rule:
+                # the row is written only if the rule accepts the record as submitted (PocketBase's
+                # check: before the insert, so the new row is not among the rows a rule can read)
+                rule_sql, rule_params = _rule_params(app, draft, rule)
+                draft.rule_checked = True
+                if not await tx.execute(_guarded_insert_sql(app, coll, rule_sql), [*values, *rule_params]):
+                    raise BadRequest(draft.fail_message)
+            else:
+                sql = coll.cache.get("insert_sql")
+                if sql is None:  # the collection's cache is dropped whenever its schema changes
+                    names = [q(f.name) for f in coll.columns]
+                    sql = f"INSERT INTO {q(coll.table)} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+                    coll.cache["insert_sql"] = sql
+                await tx.execute(sql, values)
             draft.saved = row_to_record(coll, values)
             return
         else:
@@ -385,6 +441,44 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
     except UniqueViolation as exc:
         raise _unique_error(coll, exc, draft.fail_message) from None
     draft.saved = row_to_record(coll, [f.to_db(record.get(f.name), d) for f in coll.columns])
+
+
+def _guarded_insert_sql(app: App, coll: Collection, rule_sql: str) -> str:
+    """INSERT of one row (its values, then the rule row's, then the rule's) that writes it only
+    if the rule holds for the rule row: a row of values named like the table (`rule_row`)."""
+    key = ("guarded_insert", rule_sql)
+    sql: str | None = coll.cache.get(key)
+    if sql is None:
+        d = app.dialect
+        columns = [(f.name, f.kind) for f in coll.columns]
+        names = ", ".join(d.quote(name) for name, _ in columns)
+        values = ", ".join(d.value_param(kind) for _, kind in columns)
+        row = d.literal_row(coll.table, columns, typed=False)
+        sql = (
+            f"INSERT INTO {d.quote(coll.table)} ({names}) SELECT {values} "
+            f"WHERE EXISTS (SELECT 1 FROM {row} WHERE ({rule_sql}))"
+        )
+        coll.cache[key] = sql
+    return sql
+
+
+async def _refusal(
+    app: App, draft: Draft, rule: str | None, scope: WriteScope | None, exc: Exception
+) -> BadRequest | None:
+    """A create that failed before its rule was checked: PocketBase checks the rule first, so a
+    caller the rule refuses gets its refusal and learns nothing of validation."""
+    if not rule or draft.rule_row is None or draft.rule_checked or not isinstance(exc, BadRequest):
+        return None
+    return None if await _rule_allows(app, draft, rule, scope) else BadRequest(draft.fail_message)
+
+
+async def _rule_allows(app: App, draft: Draft, rule: str, scope: WriteScope | None) -> bool:
+    """Whether the create rule accepts the record as submitted (`rule_row`)."""
+    coll = draft.coll
+    rule_sql, params = _rule_params(app, draft, rule)
+    row = app.dialect.literal_row(coll.table, [(f.name, f.kind) for f in coll.columns], typed=False)
+    reader = scope.tx if scope is not None else app.db
+    return await reader.fetch_one(f"SELECT 1 FROM {row} WHERE ({rule_sql})", params) is not None
 
 
 async def _after_save(app: App, draft: Draft) -> None:

@@ -307,7 +307,7 @@ def begin_create(
 
 
 async def finish_create(app: App, draft: record_write.Draft, scope: Any = None) -> dict[str, Any]:
-    """Validate, insert and check the create rule against the inserted row (one transaction)."""
+    """Validate and insert, if the create rule accepts the record as submitted (one statement)."""
     caller = draft.caller
     rule = None if caller.superuser else draft.coll.rules["createRule"]
     return await record_write.save_draft(app, draft, rule, scope)

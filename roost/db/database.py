@@ -77,6 +77,15 @@ class Database:
         finally:
             self.stats.transaction.observe(perf_counter() - started)
 
+    def writes_alone(self) -> bool:
+        """Whether one write statement run outside a transaction commits by itself here, and
+        more cheaply: the engine does so (`Dialect.lone_writes_commit`) and no outer transaction
+        of this task has to take it in."""
+        if not self.dialect.lone_writes_commit:
+            return False
+        outer = joined.current.get()
+        return outer is None or not outer.joins(self)
+
     @asynccontextmanager
     async def outer_transaction(self) -> AsyncIterator[Executor]:
         """One transaction that every `transaction()` this task opens inside joins as a savepoint

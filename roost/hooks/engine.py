@@ -136,17 +136,26 @@ class Hook(Generic[E]):
         return True
 
     # --- running ------------------------------------------------------------------------------------
+    def _chain(self, event: E) -> tuple[Handler[E], ...]:
+        """The handlers that see `event`: all of them, less tagged and `_when` handlers that
+        do not apply to it."""
+        if not self._selective:
+            return self._handlers
+        tags = event.hook_tags()
+        return tuple(
+            h
+            for h in self._handlers
+            if (not h.tags or not h.tags.isdisjoint(tags)) and (h.when is None or h.when(event))
+        )
+
+    def applies(self, event: E) -> bool:
+        """Whether any handler would run for `event` (else `trigger` runs the default alone)."""
+        return bool(self._chain(event))
+
     async def trigger(self, event: E, default: Callable[[E], Awaitable[Any]] | None = None) -> None:
         """Run the handlers in order, each choosing whether to continue with `next()`; the
         default action runs last, when every handler continued."""
-        handlers = self._handlers
-        if self._selective:  # the chain of this event: tagged and `_when` handlers that apply
-            tags = event.hook_tags()
-            handlers = tuple(
-                h
-                for h in handlers
-                if (not h.tags or not h.tags.isdisjoint(tags)) and (h.when is None or h.when(event))
-            )
+        handlers = self._chain(event)
         if TRACE:
             log.info("hook %s: %s", self.name or "?", [h.id for h in handlers])
         if not handlers:

@@ -65,6 +65,9 @@ def insert_sql(dialect: Dialect, table: str, columns: Sequence[str]) -> str:
 class Dialect(abc.ABC):
     name: str
     system_name: str  # OpenTelemetry's db.system.name, for metrics
+    # A lone write statement outside a transaction commits by itself, atomically, and costs less
+    # that way than inside BEGIN ... COMMIT (a client-server engine: two round trips fewer).
+    lone_writes_commit = False
 
     # --- connections -------------------------------------------------------------------
     @abc.abstractmethod
@@ -250,11 +253,19 @@ class Dialect(abc.ABC):
         """A placeholder typed like a stored column of `kind` (see `literal_row`)."""
         return "?"
 
-    def literal_row(self, table: str, columns: Sequence[tuple[str, str]]) -> str:
+    def value_param(self, kind: str) -> str:
+        """A placeholder for a value bound as it is, typed only where the engine must know
+        its type (a value of `kind` selected into an INSERT)."""
+        return "?"
+
+    def literal_row(self, table: str, columns: Sequence[tuple[str, str]], typed: bool = True) -> str:
         """A FROM item named `table` holding one row of bound values, one `?` per (name, kind)
-        in order, typed as the table's columns: rules can then be checked against a record
-        that is no longer stored (realtime delete events on other instances)."""
-        cols = ", ".join(f"{self.row_param(kind)} AS {self.quote(name)}" for name, kind in columns)
+        in order. `typed`: compared as the table's columns would be, so rules can be checked
+        against a record that is no longer stored (realtime delete events on other instances);
+        else as the bound values themselves (PocketBase's create rule check, whose row is a
+        common table expression of bound values: SQLite gives it no column affinity)."""
+        param = self.row_param if typed else self.value_param
+        cols = ", ".join(f"{param(kind)} AS {self.quote(name)}" for name, kind in columns)
         return f"(SELECT {cols}) AS {self.quote(table)}"
 
     def orders_kind(self, kind: str) -> bool:

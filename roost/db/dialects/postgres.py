@@ -300,6 +300,7 @@ class PostgresDialect(Dialect):
         return f"(CASE WHEN {sql} THEN '1' ELSE '0' END)"
 
     rowid = '"_rowid"'
+    lone_writes_commit = True
     scalar_min = "LEAST"
     scalar_max = "GREATEST"
     _PARAM_TYPES = {"text": "?::text", "number": "?::float8", "bool": "?::boolean", "json": "?::text"}
@@ -314,6 +315,10 @@ class PostgresDialect(Dialect):
 
     def row_param(self, kind: str) -> str:
         return {TEXT: "?::text", NUMBER: "?::float8", BOOL: "?::boolean", JSON: "?::jsonb"}[kind]
+
+    # PostgreSQL must know every parameter's type: the column's own (the filters already compare
+    # values as SQLite's storage classes would, whatever the column's affinity)
+    value_param = row_param
 
     def orders_kind(self, kind: str) -> bool:
         return kind not in (JSON,)
