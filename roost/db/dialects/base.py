@@ -120,7 +120,7 @@ class Dialect(abc.ABC):
 
     def batch_writer(self, table: str, columns: Sequence[str]) -> BatchWriter:
         """A writer that appends batches of rows to `table` (the request logs)."""
-        return _PoolWriter(self, table, columns)
+        return PoolWriter(self, table, columns)
 
     @abc.abstractmethod
     async def optimize(self) -> None:
@@ -364,7 +364,7 @@ class Dialect(abc.ABC):
         return ""
 
 
-class _PoolWriter:
+class PoolWriter:
     """Engines with an async driver: each batch is one transaction on a pooled connection."""
 
     def __init__(self, dialect: Dialect, table: str, columns: Sequence[str]) -> None:

@@ -20,7 +20,8 @@ import orjson
 
 from roost.db.console import ConsoleResult
 from roost.db.dialects import postgres_console, sqlite_values
-from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, Dialect, Val
+from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect, Val
+from roost.db.dialects.postgres_batch import PoolLogWriter
 from roost.db.dialects.postgres_pool import ConnectionPool
 from roost.db.dialects.postgres_views import VIEW_FUNCTIONS, translate
 from roost.db.errors import (
@@ -402,6 +403,9 @@ class PostgresDialect(Dialect):
                     yield _Tx(self, conn)
             except asyncpg.PostgresError as exc:
                 raise _translate(exc) from None
+
+    def batch_writer(self, table: str, columns: Sequence[str]) -> BatchWriter:
+        return PoolLogWriter(self, table, columns)
 
     async def optimize(self) -> None:
         # autovacuum keeps the tables; fresh statistics help a schema that changed at run time
