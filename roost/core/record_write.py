@@ -86,11 +86,19 @@ def submitted_body(
     return _apply_input(coll, dict(record), data, caller, from_form, creating=False)
 
 
-async def _validate_relations(
-    app: App, coll: Collection, record: dict[str, Any], changed: set[str], executor: Any
-) -> dict[str, Any]:
+_MISSING_RELATIONS = (
+    "validation_missing_rel_records",
+    "Failed to find all relation records with the provided ids.",
+)
+
+
+def _relation_checks(
+    app: App, coll: Collection, record: dict[str, Any], changed: set[str]
+) -> tuple[dict[str, Any], list[tuple[str, str, list[Any]]]]:
+    """The changed relations' errors known without a query (an unknown collection), and the
+    checks to run: (field, target table, ids) whose rows must all exist."""
     errors: dict[str, Any] = {}
-    q = app.dialect.quote
+    checks: list[tuple[str, str, list[Any]]] = []
     for f in coll.fields:
         if not isinstance(f, RelationField) or f.name not in changed:
             continue
@@ -99,18 +107,33 @@ async def _validate_relations(
             continue
         target = app.registry.find(f.collection_id)
         if target is None:
-            errors[f.name] = field_error(
-                "validation_missing_rel_records", "Failed to find all relation records with the provided ids."
-            )
-            continue
+            errors[f.name] = field_error(*_MISSING_RELATIONS)
+        else:
+            checks.append((f.name, target.table, ids))
+    return errors, checks
+
+
+def _relation_condition(app: App, checks: list[tuple[str, str, list[Any]]]) -> tuple[str, list[Any]]:
+    """SQL that holds when every related row of `checks` exists, and its parameters."""
+    q = app.dialect.quote
+    parts, params = [], []
+    for _, table, ids in checks:
         marks = ", ".join("?" for _ in ids)
-        rows = await executor.fetch_all(
-            f"SELECT {q('id')} FROM {q(target.table)} WHERE {q('id')} IN ({marks})", ids
-        )
+        parts.append(f"(SELECT COUNT(*) FROM {q(table)} WHERE {q('id')} IN ({marks})) = {len(set(ids))}")
+        params.extend(ids)
+    return " AND ".join(parts), params
+
+
+async def _missing_relations(
+    app: App, checks: list[tuple[str, str, list[Any]]], executor: Any
+) -> dict[str, Any]:
+    q = app.dialect.quote
+    errors: dict[str, Any] = {}
+    for name, table, ids in checks:
+        marks = ", ".join("?" for _ in ids)
+        rows = await executor.fetch_all(f"SELECT {q('id')} FROM {q(table)} WHERE {q('id')} IN ({marks})", ids)
         if len(rows) != len(set(ids)):
-            errors[f.name] = field_error(
-                "validation_missing_rel_records", "Failed to find all relation records with the provided ids."
-            )
+            errors[name] = field_error(*_MISSING_RELATIONS)
     return errors
 
 
@@ -137,8 +160,9 @@ class WriteScope:
     to do once it commits (after-success hooks, removing replaced files), if it rolls back (new
     files go) and, for a shared scope, when the whole batch fails (after-error hooks)."""
 
-    def __init__(self, tx: Any) -> None:
+    def __init__(self, tx: Any, alone: bool = False) -> None:
         self.tx = tx
+        self.alone = alone  # no transaction: `tx` is the database, one write statement commits
         self.after_commit: list[Callable[[], Awaitable[None]]] = []
         self.on_rollback: list[Callable[[], None]] = []
         self.on_failure: list[Callable[[BaseException], Awaitable[None]]] = []
@@ -174,7 +198,7 @@ async def write_scope(
         yield scope
         return
     if alone:
-        lone = WriteScope(app.db)
+        lone = WriteScope(app.db, alone=True)
         yield lone
         await lone.committed()
         return
@@ -206,6 +230,9 @@ class Draft:
     # a create's record as submitted, as its create rule sees it (see `_rule_row`)
     rule_row: list[Any] | None = None
     rule_checked: bool = False  # the create rule was checked (by the guarded INSERT)
+    defer_relations: bool = False  # whether the write may check the relations itself
+    # relations whose rows must exist, left by validation to the write (field, table, ids)
+    relation_checks: list[tuple[str, str, list[Any]]] | None = None
 
     @property
     def fail_message(self) -> str:
@@ -285,6 +312,11 @@ async def save_draft(
     event = RecordEvent(app, record)
 
     async def validate_and_execute(e: RecordEvent) -> None:
+        # where a lone statement commits, it also checks the relations, unless a handler of
+        # the validation would miss their errors
+        draft.defer_relations = (
+            scope is None and app.db.writes_alone() and not hooks.record_validate.applies(e)
+        )
         await hooks.record_validate.trigger(e, lambda _: _validate(app, draft, scope))
         await _execute(app, draft, rule, scope, e)
 
@@ -356,7 +388,13 @@ async def _validate(app: App, draft: Draft, scope: WriteScope | None) -> None:
             errors[f.name] = err
 
     changed = {k for k in record if creating or record.get(k) != old.get(k)}
-    for name, err in (await _validate_relations(app, coll, record, changed, reader)).items():
+    relation_errors, checks = _relation_checks(app, coll, record, changed)
+    if checks and draft.defer_relations and not errors and not relation_errors:
+        # checked by the write itself (`_write`), a query fewer
+        draft.relation_checks = checks
+    elif checks:
+        relation_errors.update(await _missing_relations(app, checks, reader))
+    for name, err in relation_errors.items():
         errors.setdefault(name, err)
     if errors:
         raise ValidationError(errors, fail_message)
@@ -411,16 +449,31 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
     q = app.dialect.quote
     d = app.dialect
     tx = ws.tx
+    checks = draft.relation_checks
+    if checks and not ws.alone:  # in the transaction, before the write
+        errors = await _missing_relations(app, checks, tx)
+        if errors:
+            raise ValidationError(errors, draft.fail_message)
+        checks = None
     try:
         if creating:
             values = [f.to_db(record.get(f.name, f.zero()), d) for f in coll.columns]
+            conditions, params = [], []
             if rule:
                 # the row is written only if the rule accepts the record as submitted (PocketBase's
                 # check: before the insert, so the new row is not among the rows a rule can read)
                 rule_sql, rule_params = _rule_params(app, draft, rule)
+                conditions.append(_rule_condition(app, coll, rule_sql))
+                params.extend(rule_params)
                 draft.rule_checked = True
-                if not await tx.execute(_guarded_insert_sql(app, coll, rule_sql), [*values, *rule_params]):
-                    raise BadRequest(draft.fail_message)
+            if checks:
+                relations_sql, relation_params = _relation_condition(app, checks)
+                conditions.append(relations_sql)
+                params.extend(relation_params)
+            if conditions:
+                guarded = _guarded_insert_sql(app, coll, " AND ".join(conditions))
+                if not await tx.execute(guarded, [*values, *params]):
+                    raise await _refused(app, draft, rule, checks)
             else:
                 sql = coll.cache.get("insert_sql")
                 if sql is None:  # the collection's cache is dropped whenever its schema changes
@@ -434,32 +487,51 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
             cols = [f for f in coll.columns if f.name in changed and f.name != "id"]
             if cols:
                 sets = ", ".join(f"{q(f.name)} = ?" for f in cols)
-                await tx.execute(
-                    f"UPDATE {q(coll.table)} SET {sets} WHERE {q('id')} = ?",
-                    [*(f.to_db(record.get(f.name), d) for f in cols), record["id"]],
-                )
+                update_sql = f"UPDATE {q(coll.table)} SET {sets} WHERE {q('id')} = ?"
+                params = [*(f.to_db(record.get(f.name), d) for f in cols), record["id"]]
+                if checks:
+                    relations_sql, relation_params = _relation_condition(app, checks)
+                    update_sql += f" AND {relations_sql}"
+                    params.extend(relation_params)
+                if not await tx.execute(update_sql, params) and checks:
+                    errors = await _missing_relations(app, checks, tx)
+                    if errors:
+                        raise ValidationError(errors, draft.fail_message)
     except UniqueViolation as exc:
         raise _unique_error(coll, exc, draft.fail_message) from None
     draft.saved = row_to_record(coll, [f.to_db(record.get(f.name), d) for f in coll.columns])
 
 
-def _guarded_insert_sql(app: App, coll: Collection, rule_sql: str) -> str:
-    """INSERT of one row (its values, then the rule row's, then the rule's) that writes it only
-    if the rule holds for the rule row: a row of values named like the table (`rule_row`)."""
-    key = ("guarded_insert", rule_sql)
+def _rule_condition(app: App, coll: Collection, rule_sql: str) -> str:
+    """SQL that holds when the create rule accepts the rule row (`rule_row`, bound first)."""
+    row = app.dialect.literal_row(coll.table, [(f.name, f.kind) for f in coll.columns], typed=False)
+    return f"EXISTS (SELECT 1 FROM {row} WHERE ({rule_sql}))"
+
+
+def _guarded_insert_sql(app: App, coll: Collection, condition: str) -> str:
+    """INSERT of one row (its values bound first, then the condition's) that writes it only if
+    `condition` holds."""
+    key = ("guarded_insert", condition)
     sql: str | None = coll.cache.get(key)
     if sql is None:
         d = app.dialect
-        columns = [(f.name, f.kind) for f in coll.columns]
-        names = ", ".join(d.quote(name) for name, _ in columns)
-        values = ", ".join(d.value_param(kind) for _, kind in columns)
-        row = d.literal_row(coll.table, columns, typed=False)
-        sql = (
-            f"INSERT INTO {d.quote(coll.table)} ({names}) SELECT {values} "
-            f"WHERE EXISTS (SELECT 1 FROM {row} WHERE ({rule_sql}))"
-        )
+        names = ", ".join(d.quote(f.name) for f in coll.columns)
+        values = ", ".join(d.value_param(f.kind) for f in coll.columns)
+        sql = f"INSERT INTO {d.quote(coll.table)} ({names}) SELECT {values} WHERE {condition}"
         coll.cache[key] = sql
     return sql
+
+
+async def _refused(
+    app: App, draft: Draft, rule: str | None, checks: list[tuple[str, str, list[Any]]] | None
+) -> BadRequest:
+    """Why a guarded INSERT wrote nothing, in PocketBase's order: the create rule, then the
+    relations (only a lone statement checks both at once; it commits nothing to look past)."""
+    fail = BadRequest(draft.fail_message)
+    if not checks or (rule and not await _rule_allows(app, draft, rule, None)):
+        return fail
+    errors = await _missing_relations(app, checks, app.db)
+    return ValidationError(errors, draft.fail_message) if errors else fail
 
 
 async def _refusal(
@@ -474,11 +546,12 @@ async def _refusal(
 
 async def _rule_allows(app: App, draft: Draft, rule: str, scope: WriteScope | None) -> bool:
     """Whether the create rule accepts the record as submitted (`rule_row`)."""
-    coll = draft.coll
     rule_sql, params = _rule_params(app, draft, rule)
-    row = app.dialect.literal_row(coll.table, [(f.name, f.kind) for f in coll.columns], typed=False)
     reader = scope.tx if scope is not None else app.db
-    return await reader.fetch_one(f"SELECT 1 FROM {row} WHERE ({rule_sql})", params) is not None
+    return (
+        await reader.fetch_one(f"SELECT 1 WHERE {_rule_condition(app, draft.coll, rule_sql)}", params)
+        is not None
+    )
 
 
 async def _after_save(app: App, draft: Draft) -> None:

@@ -140,3 +140,41 @@ async def test_batch_creates_check_the_rule_the_same_way(client, su, user):
     assert r.status_code == 400
     assert r.json()["data"]["requests"]["1"]["response"] == REFUSED
     assert (await client.get("/api/collections/g7/records")).json()["totalItems"] == 0
+
+
+async def test_relations_are_checked_after_the_rule(client, su, user):
+    """On PostgreSQL a lone write checks the relations itself; the answers stay PocketBase's."""
+    me = (await client.get("/api/collections/users/records", headers=user)).json()["items"][0]["id"]
+    users = "_pb_users_auth_"
+    await _collection(
+        client,
+        su,
+        "g8",
+        "title != 'no'",
+        [
+            {"name": "title", "type": "text"},
+            {"name": "owner", "type": "relation", "collectionId": users, "maxSelect": 1},
+            {"name": "tags", "type": "relation", "collectionId": users, "maxSelect": 5},
+        ],
+        updateRule="",
+    )
+    url = "/api/collections/g8/records"
+    missing = {
+        "code": "validation_missing_rel_records",
+        "message": "Failed to find all relation records with the provided ids.",
+    }
+    refused = await client.post(url, json={"title": "no", "owner": "missingmissing1"}, headers=user)
+    assert refused.json() == REFUSED
+    r = await client.post(url, json={"title": "ok", "owner": "missingmissing1"}, headers=user)
+    assert r.status_code == 400 and r.json()["data"] == {"owner": missing}
+    r = await client.post(url, json={"title": "ok", "tags": [me, "missingmissing1"]}, headers=user)
+    assert r.status_code == 400 and r.json()["data"] == {"tags": missing}
+    made = await client.post(url, json={"title": "ok", "owner": me, "tags": [me, me]}, headers=user)
+    assert made.status_code == 200 and made.json()["tags"] == [me]
+    record = f"{url}/{made.json()['id']}"
+    r = await client.patch(record, json={"owner": "missingmissing2"}, headers=user)
+    assert r.status_code == 400 and r.json()["data"] == {"owner": missing}
+    assert r.json()["message"] == "Failed to update record."
+    r = await client.patch(record, json={"owner": "", "tags": [me]}, headers=user)
+    assert r.status_code == 200 and (r.json()["owner"], r.json()["tags"]) == ("", [me])
+    assert (await client.get(url)).json()["totalItems"] == 1
