@@ -504,7 +504,10 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
 
 def _rule_condition(app: App, coll: Collection, rule_sql: str) -> str:
     """SQL that holds when the create rule accepts the rule row (`rule_row`, bound first)."""
-    row = app.dialect.literal_row(coll.table, [(f.name, f.kind) for f in coll.columns], typed=False)
+    row: str | None = coll.cache.get("rule_row")
+    if row is None:
+        row = app.dialect.literal_row(coll.table, [(f.name, f.kind) for f in coll.columns], typed=False)
+        coll.cache["rule_row"] = row
     return f"EXISTS (SELECT 1 FROM {row} WHERE ({rule_sql}))"
 
 
