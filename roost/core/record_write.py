@@ -160,9 +160,8 @@ class WriteScope:
     to do once it commits (after-success hooks, removing replaced files), if it rolls back (new
     files go) and, for a shared scope, when the whole batch fails (after-error hooks)."""
 
-    def __init__(self, tx: Any, alone: bool = False) -> None:
+    def __init__(self, tx: Any) -> None:
         self.tx = tx
-        self.alone = alone  # no transaction: `tx` is the database, one write statement commits
         self.after_commit: list[Callable[[], Awaitable[None]]] = []
         self.on_rollback: list[Callable[[], None]] = []
         self.on_failure: list[Callable[[BaseException], Awaitable[None]]] = []
@@ -198,7 +197,7 @@ async def write_scope(
         yield scope
         return
     if alone:
-        lone = WriteScope(app.db, alone=True)
+        lone = WriteScope(app.db)  # `tx` is the database itself: the statement commits alone
         yield lone
         await lone.committed()
         return
@@ -230,7 +229,7 @@ class Draft:
     # a create's record as submitted, as its create rule sees it (see `_rule_row`)
     rule_row: list[Any] | None = None
     rule_checked: bool = False  # the create rule was checked (by the guarded INSERT)
-    defer_relations: bool = False  # whether the write may check the relations itself
+    defer_relations: bool = False  # whether the write's statement may check the relations
     # relations whose rows must exist, left by validation to the write (field, table, ids)
     relation_checks: list[tuple[str, str, list[Any]]] | None = None
 
@@ -260,15 +259,12 @@ def prepare(
 
 def _rule_row(coll: Collection, record: dict[str, Any]) -> list[Any]:
     """The values a create rule is checked against, as PocketBase checks it: the record as
-    submitted, before any hook or validation, with a temporary id when none was given,
-    `verified` false, no password hash and no timestamps yet. Python values: `_write` gives
-    them the column's stored form."""
+    submitted, before any hook or validation: `verified` false, no password hash and no
+    timestamps yet (and a temporary id when none was given: `_rule_condition`)."""
     row: list[Any] = []
     for f in coll.columns:
         value = record.get(f.name, f.zero())
-        if f.name == "id" and not value:
-            value = "__temp_id____pb_create__" + random_string(6, LOWER_ALNUM)
-        elif coll.is_auth and f.name == "verified":
+        if coll.is_auth and f.name == "verified":
             value = False
         elif isinstance(f, PasswordField):
             value = ""
@@ -276,14 +272,26 @@ def _rule_row(coll: Collection, record: dict[str, Any]) -> list[Any]:
     return row
 
 
-def _rule_params(app: App, draft: Draft, rule: str) -> tuple[str, list[Any]]:
-    """The create rule's SQL over the rule row, and its parameters: the row's values, then
-    the rule's own."""
+def _rule_condition(app: App, draft: Draft, rule: str) -> tuple[str, list[Any]]:
+    """SQL that holds when the create rule accepts the record as submitted, and its parameters.
+    A rule that reads the record's own fields reads them from the rule row, a row of bound
+    values named like the table (with a temporary id when none was given, as PocketBase's)."""
     coll, caller, d = draft.coll, draft.caller, app.dialect
-    assert draft.rule_row is not None
     compiled = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=caller.superuser)
-    row = [f.to_db(v, d) for f, v in zip(coll.columns, draft.rule_row, strict=True)]
-    return compiled.sql, [*row, *compiled.bind(caller.info)]
+    params = compiled.bind(caller.info)
+    if f"{d.quote(coll.table)}." not in compiled.sql:  # request values only (`@request.auth.id != ""`)
+        return f"({compiled.sql})", params
+    assert draft.rule_row is not None
+    row_sql: str | None = coll.cache.get("rule_row")
+    if row_sql is None:
+        row_sql = d.literal_row(coll.table, [(f.name, f.kind) for f in coll.columns], typed=False)
+        coll.cache["rule_row"] = row_sql
+    row = []
+    for f, value in zip(coll.columns, draft.rule_row, strict=True):
+        if f.name == "id" and not value:
+            value = "__temp_id____pb_create__" + random_string(6, LOWER_ALNUM)
+        row.append(f.to_db(value, d))
+    return f"EXISTS (SELECT 1 FROM {row_sql} WHERE ({compiled.sql}))", [*row, *params]
 
 
 async def save(
@@ -312,11 +320,9 @@ async def save_draft(
     event = RecordEvent(app, record)
 
     async def validate_and_execute(e: RecordEvent) -> None:
-        # where a lone statement commits, it also checks the relations, unless a handler of
-        # the validation would miss their errors
-        draft.defer_relations = (
-            scope is None and app.db.writes_alone() and not hooks.record_validate.applies(e)
-        )
+        # the write's statement checks the relations too, unless a handler of the validation
+        # would miss their errors (or the write shares a batch's transaction)
+        draft.defer_relations = scope is None and not hooks.record_validate.applies(e)
         await hooks.record_validate.trigger(e, lambda _: _validate(app, draft, scope))
         await _execute(app, draft, rule, scope, e)
 
@@ -450,11 +456,6 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
     d = app.dialect
     tx = ws.tx
     checks = draft.relation_checks
-    if checks and not ws.alone:  # in the transaction, before the write
-        errors = await _missing_relations(app, checks, tx)
-        if errors:
-            raise ValidationError(errors, draft.fail_message)
-        checks = None
     try:
         if creating:
             values = [f.to_db(record.get(f.name, f.zero()), d) for f in coll.columns]
@@ -462,8 +463,8 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
             if rule:
                 # the row is written only if the rule accepts the record as submitted (PocketBase's
                 # check: before the insert, so the new row is not among the rows a rule can read)
-                rule_sql, rule_params = _rule_params(app, draft, rule)
-                conditions.append(_rule_condition(app, coll, rule_sql))
+                rule_sql, rule_params = _rule_condition(app, draft, rule)
+                conditions.append(rule_sql)
                 params.extend(rule_params)
                 draft.rule_checked = True
             if checks:
@@ -502,15 +503,6 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
     draft.saved = row_to_record(coll, [f.to_db(record.get(f.name), d) for f in coll.columns])
 
 
-def _rule_condition(app: App, coll: Collection, rule_sql: str) -> str:
-    """SQL that holds when the create rule accepts the rule row (`rule_row`, bound first)."""
-    row: str | None = coll.cache.get("rule_row")
-    if row is None:
-        row = app.dialect.literal_row(coll.table, [(f.name, f.kind) for f in coll.columns], typed=False)
-        coll.cache["rule_row"] = row
-    return f"EXISTS (SELECT 1 FROM {row} WHERE ({rule_sql}))"
-
-
 def _guarded_insert_sql(app: App, coll: Collection, condition: str) -> str:
     """INSERT of one row (its values bound first, then the condition's) that writes it only if
     `condition` holds."""
@@ -529,7 +521,7 @@ async def _refused(
     app: App, draft: Draft, rule: str | None, checks: list[tuple[str, str, list[Any]]] | None
 ) -> BadRequest:
     """Why a guarded INSERT wrote nothing, in PocketBase's order: the create rule, then the
-    relations (only a lone statement checks both at once; it commits nothing to look past)."""
+    relations (it wrote nothing, so the database itself answers)."""
     fail = BadRequest(draft.fail_message)
     if not checks or (rule and not await _rule_allows(app, draft, rule, None)):
         return fail
@@ -549,12 +541,9 @@ async def _refusal(
 
 async def _rule_allows(app: App, draft: Draft, rule: str, scope: WriteScope | None) -> bool:
     """Whether the create rule accepts the record as submitted (`rule_row`)."""
-    rule_sql, params = _rule_params(app, draft, rule)
+    rule_sql, params = _rule_condition(app, draft, rule)
     reader = scope.tx if scope is not None else app.db
-    return (
-        await reader.fetch_one(f"SELECT 1 WHERE {_rule_condition(app, draft.coll, rule_sql)}", params)
-        is not None
-    )
+    return await reader.fetch_one(f"SELECT 1 WHERE {rule_sql}", params) is not None
 
 
 async def _after_save(app: App, draft: Draft) -> None:
