@@ -107,6 +107,18 @@ async def test_tagged_views_only_see_their_events() -> None:
     assert other.seen == [] and mine.seen == ["posts"]
 
 
+async def test_applies_tells_whether_any_handler_sees_an_event() -> None:
+    hook: Hook[Ev] = Hook()
+    assert not hook.applies(Ev(tag="posts"))
+    posts = TaggedHook(hook, ("posts",))
+    posts.bind(lambda e: e.next())
+    hook.bind(lambda e: e.next(), _when=lambda e: e.tag == "users")
+    assert hook.applies(Ev(tag="posts")) and hook.applies(Ev(tag="users"))
+    assert not hook.applies(Ev(tag="comments"))
+    hook.bind(lambda e: e.next())  # untagged: sees every event
+    assert hook.applies(Ev(tag="comments"))
+
+
 async def test_a_when_test_leaves_a_handler_out_of_other_events_chains() -> None:
     hook: Hook[Ev] = Hook()
     seen_by_test: list[str] = []
