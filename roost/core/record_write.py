@@ -1,4 +1,5 @@
-"""Creating, updating and deleting records: input mapping, validation, one transaction per write."""
+"""Creating, updating and deleting records: input mapping, validation, one transaction per write
+(or one statement that commits by itself, where the engine makes that cheaper: `write_scope`)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from roost.core import record_guards as guards
 from roost.core.collections import Collection
 from roost.core.events import RecordErrorEvent, RecordEvent
-from roost.core.fields import AutodateField, PasswordField, PlainPassword, RelationField, TextField
+from roost.core.fields import AutodateField, PasswordField, PlainPassword, TextField
 from roost.core.fields.cast import infer_form_value
 from roost.core.fields.date import now
-from roost.core.fields.multi import as_list
 from roost.core.record import Record
 from roost.core.record_shape import row_to_record
 from roost.db import UniqueViolation
 from roost.errors import BadRequest, ValidationError, field_error
-from roost.security.ids import LOWER_ALNUM, random_id, random_string
+from roost.security.ids import random_id
 from roost.security.passwords import check_password, hash_password
 from roost.storage import StorageError
 
@@ -84,57 +85,6 @@ def submitted_body(
 ) -> dict[str, Any]:
     """The submitted values with modifiers resolved against `record`, as rules see them."""
     return _apply_input(coll, dict(record), data, caller, from_form, creating=False)
-
-
-_MISSING_RELATIONS = (
-    "validation_missing_rel_records",
-    "Failed to find all relation records with the provided ids.",
-)
-
-
-def _relation_checks(
-    app: App, coll: Collection, record: dict[str, Any], changed: set[str]
-) -> tuple[dict[str, Any], list[tuple[str, str, list[Any]]]]:
-    """The changed relations' errors known without a query (an unknown collection), and the
-    checks to run: (field, target table, ids) whose rows must all exist."""
-    errors: dict[str, Any] = {}
-    checks: list[tuple[str, str, list[Any]]] = []
-    for f in coll.fields:
-        if not isinstance(f, RelationField) or f.name not in changed:
-            continue
-        ids = as_list(record.get(f.name))
-        if not ids:
-            continue
-        target = app.registry.find(f.collection_id)
-        if target is None:
-            errors[f.name] = field_error(*_MISSING_RELATIONS)
-        else:
-            checks.append((f.name, target.table, ids))
-    return errors, checks
-
-
-def _relation_condition(app: App, checks: list[tuple[str, str, list[Any]]]) -> tuple[str, list[Any]]:
-    """SQL that holds when every related row of `checks` exists, and its parameters."""
-    q = app.dialect.quote
-    parts, params = [], []
-    for _, table, ids in checks:
-        marks = ", ".join("?" for _ in ids)
-        parts.append(f"(SELECT COUNT(*) FROM {q(table)} WHERE {q('id')} IN ({marks})) = {len(set(ids))}")
-        params.extend(ids)
-    return " AND ".join(parts), params
-
-
-async def _missing_relations(
-    app: App, checks: list[tuple[str, str, list[Any]]], executor: Any
-) -> dict[str, Any]:
-    q = app.dialect.quote
-    errors: dict[str, Any] = {}
-    for name, table, ids in checks:
-        marks = ", ".join("?" for _ in ids)
-        rows = await executor.fetch_all(f"SELECT {q('id')} FROM {q(table)} WHERE {q('id')} IN ({marks})", ids)
-        if len(rows) != len(set(ids)):
-            errors[name] = field_error(*_MISSING_RELATIONS)
-    return errors
 
 
 def _unique_error(coll: Collection, exc: UniqueViolation, message: str) -> ValidationError:
@@ -226,12 +176,12 @@ class Draft:
     creating: bool
     saved: dict[str, Any] | None = None
     pending_files: Any = None
-    # a create's record as submitted, as its create rule sees it (see `_rule_row`)
+    # a create's record as submitted, as its create rule sees it (see `guards.rule_row`)
     rule_row: list[Any] | None = None
     rule_checked: bool = False  # the create rule was checked (by the guarded INSERT)
     defer_relations: bool = False  # whether the write's statement may check the relations
     # relations whose rows must exist, left by validation to the write (field, table, ids)
-    relation_checks: list[tuple[str, str, list[Any]]] | None = None
+    relation_checks: list[guards.RelationCheck] | None = None
 
     @property
     def fail_message(self) -> str:
@@ -253,45 +203,8 @@ def prepare(
     caller.info.body = _apply_input(coll, record, data, caller, from_form, creating)
     draft = Draft(coll, caller, record, old, data, files, creating)
     if creating and not caller.superuser and coll.rules.get("createRule"):
-        draft.rule_row = _rule_row(coll, record)
+        draft.rule_row = guards.rule_row(coll, record)
     return draft
-
-
-def _rule_row(coll: Collection, record: dict[str, Any]) -> list[Any]:
-    """The values a create rule is checked against, as PocketBase checks it: the record as
-    submitted, before any hook or validation: `verified` false, no password hash and no
-    timestamps yet (and a temporary id when none was given: `_rule_condition`)."""
-    row: list[Any] = []
-    for f in coll.columns:
-        value = record.get(f.name, f.zero())
-        if coll.is_auth and f.name == "verified":
-            value = False
-        elif isinstance(f, PasswordField):
-            value = ""
-        row.append(list(value) if isinstance(value, list) else value)  # later stages edit lists
-    return row
-
-
-def _rule_condition(app: App, draft: Draft, rule: str) -> tuple[str, list[Any]]:
-    """SQL that holds when the create rule accepts the record as submitted, and its parameters.
-    A rule that reads the record's own fields reads them from the rule row, a row of bound
-    values named like the table (with a temporary id when none was given, as PocketBase's)."""
-    coll, caller, d = draft.coll, draft.caller, app.dialect
-    compiled = app.compile_filter(coll, rule, caller.auth_coll, client=False, superuser=caller.superuser)
-    params = compiled.bind(caller.info)
-    if f"{d.quote(coll.table)}." not in compiled.sql:  # request values only (`@request.auth.id != ""`)
-        return f"({compiled.sql})", params
-    assert draft.rule_row is not None
-    row_sql: str | None = coll.cache.get("rule_row")
-    if row_sql is None:
-        row_sql = d.literal_row(coll.table, [(f.name, f.kind) for f in coll.columns], typed=False)
-        coll.cache["rule_row"] = row_sql
-    row = []
-    for f, value in zip(coll.columns, draft.rule_row, strict=True):
-        if f.name == "id" and not value:
-            value = "__temp_id____pb_create__" + random_string(6, LOWER_ALNUM)
-        row.append(f.to_db(value, d))
-    return f"EXISTS (SELECT 1 FROM {row_sql} WHERE ({compiled.sql}))", [*row, *params]
 
 
 async def save(
@@ -331,7 +244,7 @@ async def save_draft(
             event, validate_and_execute
         )
     except Exception as exc:
-        failure = await _refusal(app, draft, rule, scope, exc) or exc
+        failure = await guards.refusal(app, draft, rule, scope, exc) or exc
         error_hook = hooks.record_after_create_error if draft.creating else hooks.record_after_update_error
         await trigger_error(app, error_hook, record, failure)
         if failure is exc:
@@ -394,12 +307,12 @@ async def _validate(app: App, draft: Draft, scope: WriteScope | None) -> None:
             errors[f.name] = err
 
     changed = {k for k in record if creating or record.get(k) != old.get(k)}
-    relation_errors, checks = _relation_checks(app, coll, record, changed)
+    relation_errors, checks = guards.relation_checks(app, coll, record, changed)
     if checks and draft.defer_relations and not errors and not relation_errors:
         # checked by the write itself (`_write`), a query fewer
         draft.relation_checks = checks
     elif checks:
-        relation_errors.update(await _missing_relations(app, checks, reader))
+        relation_errors.update(await guards.missing_relations(app, checks, reader))
     for name, err in relation_errors.items():
         errors.setdefault(name, err)
     if errors:
@@ -463,18 +376,18 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
             if rule:
                 # the row is written only if the rule accepts the record as submitted (PocketBase's
                 # check: before the insert, so the new row is not among the rows a rule can read)
-                rule_sql, rule_params = _rule_condition(app, draft, rule)
+                rule_sql, rule_params = guards.rule_condition(app, draft, rule)
                 conditions.append(rule_sql)
                 params.extend(rule_params)
                 draft.rule_checked = True
             if checks:
-                relations_sql, relation_params = _relation_condition(app, checks)
+                relations_sql, relation_params = guards.relation_condition(app, checks)
                 conditions.append(relations_sql)
                 params.extend(relation_params)
             if conditions:
-                guarded = _guarded_insert_sql(app, coll, " AND ".join(conditions))
+                guarded = guards.guarded_insert_sql(app, coll, " AND ".join(conditions))
                 if not await tx.execute(guarded, [*values, *params]):
-                    raise await _refused(app, draft, rule, checks)
+                    raise await guards.refused(app, draft, rule, checks)
             else:
                 sql = coll.cache.get("insert_sql")
                 if sql is None:  # the collection's cache is dropped whenever its schema changes
@@ -491,59 +404,16 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
                 update_sql = f"UPDATE {q(coll.table)} SET {sets} WHERE {q('id')} = ?"
                 params = [*(f.to_db(record.get(f.name), d) for f in cols), record["id"]]
                 if checks:
-                    relations_sql, relation_params = _relation_condition(app, checks)
+                    relations_sql, relation_params = guards.relation_condition(app, checks)
                     update_sql += f" AND {relations_sql}"
                     params.extend(relation_params)
                 if not await tx.execute(update_sql, params) and checks:
-                    errors = await _missing_relations(app, checks, tx)
+                    errors = await guards.missing_relations(app, checks, tx)
                     if errors:
                         raise ValidationError(errors, draft.fail_message)
     except UniqueViolation as exc:
         raise _unique_error(coll, exc, draft.fail_message) from None
     draft.saved = row_to_record(coll, [f.to_db(record.get(f.name), d) for f in coll.columns])
-
-
-def _guarded_insert_sql(app: App, coll: Collection, condition: str) -> str:
-    """INSERT of one row (its values bound first, then the condition's) that writes it only if
-    `condition` holds."""
-    key = ("guarded_insert", condition)
-    sql: str | None = coll.cache.get(key)
-    if sql is None:
-        d = app.dialect
-        names = ", ".join(d.quote(f.name) for f in coll.columns)
-        values = ", ".join(d.value_param(f.kind) for f in coll.columns)
-        sql = f"INSERT INTO {d.quote(coll.table)} ({names}) SELECT {values} WHERE {condition}"
-        coll.cache[key] = sql
-    return sql
-
-
-async def _refused(
-    app: App, draft: Draft, rule: str | None, checks: list[tuple[str, str, list[Any]]] | None
-) -> BadRequest:
-    """Why a guarded INSERT wrote nothing, in PocketBase's order: the create rule, then the
-    relations (it wrote nothing, so the database itself answers)."""
-    fail = BadRequest(draft.fail_message)
-    if not checks or (rule and not await _rule_allows(app, draft, rule, None)):
-        return fail
-    errors = await _missing_relations(app, checks, app.db)
-    return ValidationError(errors, draft.fail_message) if errors else fail
-
-
-async def _refusal(
-    app: App, draft: Draft, rule: str | None, scope: WriteScope | None, exc: Exception
-) -> BadRequest | None:
-    """A create that failed before its rule was checked: PocketBase checks the rule first, so a
-    caller the rule refuses gets its refusal and learns nothing of validation."""
-    if not rule or draft.rule_row is None or draft.rule_checked or not isinstance(exc, BadRequest):
-        return None
-    return None if await _rule_allows(app, draft, rule, scope) else BadRequest(draft.fail_message)
-
-
-async def _rule_allows(app: App, draft: Draft, rule: str, scope: WriteScope | None) -> bool:
-    """Whether the create rule accepts the record as submitted (`rule_row`)."""
-    rule_sql, params = _rule_condition(app, draft, rule)
-    reader = scope.tx if scope is not None else app.db
-    return await reader.fetch_one(f"SELECT 1 WHERE {rule_sql}", params) is not None
 
 
 async def _after_save(app: App, draft: Draft) -> None:
