@@ -178,7 +178,7 @@ class Draft:
     pending_files: Any = None
     # a create's record as submitted, as its create rule sees it (see `guards.rule_row`)
     rule_row: list[Any] | None = None
-    rule_checked: bool = False  # the create rule was checked (by the guarded INSERT)
+    rule_checked: bool = False  # the create rule was checked (before the hooks, or by the INSERT)
     defer_relations: bool = False  # whether the write's statement may check the relations
     # relations whose rows must exist, left by validation to the write (field, table, ids)
     relation_checks: list[guards.RelationCheck] | None = None
@@ -373,7 +373,7 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
         if creating:
             values = [f.to_db(record.get(f.name, f.zero()), d) for f in coll.columns]
             conditions, params = [], []
-            if rule:
+            if rule and not draft.rule_checked:  # (checked already where a hook came first)
                 # the row is written only if the rule accepts the record as submitted (PocketBase's
                 # check: before the insert, so the new row is not among the rows a rule can read)
                 rule_sql, rule_params = guards.rule_condition(app, draft, rule)

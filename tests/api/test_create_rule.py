@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+import roost
 from tests.conftest import engine
 from tests.helpers import make_collection, make_user
 
@@ -178,3 +179,37 @@ async def test_relations_are_checked_after_the_rule(client, su, user):
     r = await client.patch(record, json={"owner": "", "tags": [me]}, headers=user)
     assert r.status_code == 200 and (r.json()["owner"], r.json()["tags"]) == ("", [me])
     assert (await client.get(url)).json()["totalItems"] == 1
+
+
+async def test_hooks_never_see_a_create_the_rule_refuses(app, client, su, user):
+    """PocketBase checks the rule before its request, create and validation hooks run."""
+    await _collection(
+        client, su, "g4", "@request.auth.id != ''", [{"name": "title", "type": "text", "min": 5}]
+    )
+    seen: list[str] = []
+
+    @app.on_record_create_request("g4")
+    async def on_request(e: roost.RecordRequestEvent) -> None:
+        seen.append("request " + e.record["title"])
+        await e.next()
+
+    @app.on_record_create("g4")
+    async def on_create(e: roost.RecordEvent) -> None:
+        seen.append("create " + e.record["title"])
+        await e.next()
+
+    @app.on_record_validate("g4")
+    async def on_validate(e: roost.RecordEvent) -> None:
+        seen.append("validate " + e.record["title"])
+        await e.next()
+
+    url = "/api/collections/g4/records"
+    assert (await client.post(url, json={"title": "guest-short"})).json() == REFUSED
+    assert (await client.post(url, json={"title": "guestlong"})).json() == REFUSED
+    assert seen == []
+    assert (await client.post(url, json={"title": "userlong"}, headers=user)).status_code == 200
+    assert seen == ["request userlong", "create userlong", "validate userlong"]
+    app.hooks.record_create_request.unbind_all()
+    seen.clear()  # the create and validation hooks alone also come after the rule
+    assert (await client.post(url, json={"title": "guestlong"})).json() == REFUSED
+    assert seen == []
