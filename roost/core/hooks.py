@@ -242,10 +242,13 @@ class HookCatalogue:
 
     # --- records: requests ---------------------------------------------------------------------------
     def on_record_create_request(self, *tags: str) -> TaggedHook[RecordRequestEvent]:
-        """POST /api/collections/{c}/records (and batch creates). Before `next()`: `e.record` holds
-        the submitted values (change them here); `next()` checks the create rule, saves (the
-        model hooks above) and sets `e.response`. Not calling `next()` saves nothing: answer with
-        `e.json(...)`. No transaction is open before `next()`."""
+        """POST /api/collections/{c}/records (and batch creates), after the create rule allowed
+        the caller: as in PocketBase, the rule is checked against the values as submitted, before
+        any hook runs, so no hook sees a create the rule refuses and changing `e.record` cannot
+        make a record pass it. Before `next()`: `e.record` holds the submitted values (change
+        them here); `next()` validates and saves them (the model hooks above) and sets
+        `e.response`. Not calling `next()` saves nothing: answer with `e.json(...)`. No
+        transaction is open before `next()`."""
         return TaggedHook(self.hooks.record_create_request, tags)
 
     def on_record_update_request(self, *tags: str) -> TaggedHook[RecordRequestEvent]:
