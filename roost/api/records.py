@@ -132,7 +132,8 @@ async def create_request(
 ) -> Response:
     draft = records.begin_create(coll, caller, data, files, from_form)
     event = RecordRequestEvent(app, request, collection=coll, record=Record(coll, draft.record))
-    await records.check_create_rule_first(app, draft, app.hooks.record_create_request.applies(event), scope)
+    if app.hooks.record_create_request.applies(event):
+        await records.check_create_rule_first(app, draft, scope)
 
     async def save(e: RecordRequestEvent) -> None:
         saved = await records.finish_create(app, draft, scope)

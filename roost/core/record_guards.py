@@ -122,7 +122,9 @@ def guarded_insert_sql(app: App, coll: Collection, condition: str) -> str:
     return sql
 
 
-async def refused(app: App, draft: Draft, rule: str | None, checks: list[RelationCheck] | None) -> BadRequest:
+async def why_not_written(
+    app: App, draft: Draft, rule: str | None, checks: list[RelationCheck] | None
+) -> BadRequest:
     """Why a guarded INSERT wrote nothing, in PocketBase's order: the create rule, then the
     relations (it wrote nothing, so the database itself answers)."""
     fail = BadRequest(draft.fail_message)
@@ -132,14 +134,28 @@ async def refused(app: App, draft: Draft, rule: str | None, checks: list[Relatio
     return ValidationError(errors, draft.fail_message) if errors else fail
 
 
-async def refusal(
+async def refusal_before_checks(
     app: App, draft: Draft, rule: str | None, scope: WriteScope | None, exc: Exception
 ) -> BadRequest | None:
     """A create that failed before its rule was checked: PocketBase checks the rule first, so a
     caller the rule refuses gets its refusal and learns nothing of validation."""
-    if not rule or draft.rule_row is None or draft.rule_checked or not isinstance(exc, BadRequest):
+    if not isinstance(exc, BadRequest):
         return None
-    return None if await rule_allows(app, draft, rule, scope) else BadRequest(draft.fail_message)
+    try:
+        await check_rule_first(app, draft, rule, scope)
+    except BadRequest as refused:
+        return refused
+    return None
+
+
+async def check_rule_first(app: App, draft: Draft, rule: str | None, scope: WriteScope | None) -> None:
+    """Check the create rule now, before a hook sees the create (PocketBase's order; where no
+    hook comes first, the INSERT checks it instead, without a query of its own)."""
+    if not rule or draft.rule_row is None or draft.rule_checked:
+        return
+    if not await rule_allows(app, draft, rule, scope):
+        raise BadRequest(draft.fail_message)
+    draft.rule_checked = True
 
 
 async def rule_allows(app: App, draft: Draft, rule: str, scope: WriteScope | None) -> bool:

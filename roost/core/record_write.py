@@ -239,12 +239,14 @@ async def save_draft(
         await hooks.record_validate.trigger(e, lambda _: _validate(app, draft, scope))
         await _execute(app, draft, rule, scope, e)
 
+    if draft.creating and (hooks.record_create.applies(event) or hooks.record_validate.applies(event)):
+        await guards.check_rule_first(app, draft, rule, scope)  # no hook sees a refused create
     try:
         await (hooks.record_create if draft.creating else hooks.record_update).trigger(
             event, validate_and_execute
         )
     except Exception as exc:
-        failure = await guards.refusal(app, draft, rule, scope, exc) or exc
+        failure = await guards.refusal_before_checks(app, draft, rule, scope, exc) or exc
         error_hook = hooks.record_after_create_error if draft.creating else hooks.record_after_update_error
         await trigger_error(app, error_hook, record, failure)
         if failure is exc:
@@ -387,7 +389,7 @@ async def _write(app: App, draft: Draft, rule: str | None, ws: WriteScope) -> No
             if conditions:
                 guarded = guards.guarded_insert_sql(app, coll, " AND ".join(conditions))
                 if not await tx.execute(guarded, [*values, *params]):
-                    raise await guards.refused(app, draft, rule, checks)
+                    raise await guards.why_not_written(app, draft, rule, checks)
             else:
                 sql = coll.cache.get("insert_sql")
                 if sql is None:  # the collection's cache is dropped whenever its schema changes

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from roost.core import record_guards, record_write
 from roost.core.collections import Collection
-from roost.core.events import RecordEnrichEvent, RecordEvent
+from roost.core.events import RecordEnrichEvent
 from roost.core.record import Record
 from roost.core.record_resolver import RequestInfo
 from roost.core.record_shape import export, row_exporter, row_to_record, select_sql
@@ -306,28 +306,16 @@ def begin_create(
     return record_write.prepare(coll, caller, None, data, files, from_form)
 
 
-async def check_create_rule_first(
-    app: App, draft: record_write.Draft, request_hooked: bool = False, scope: Any = None
-) -> None:
-    """PocketBase checks the create rule before any hook sees the create. Where a handler would
-    run before the insert (`request_hooked`: one of the request hook's; or of the record
-    create or validation hooks), the rule is checked now, at the cost of a query; else the
-    INSERT itself checks it (record_guards.py)."""
+async def check_create_rule_first(app: App, draft: record_write.Draft, scope: Any = None) -> None:
+    """The create rule checked now, before the request hooks run (PocketBase's order: no hook
+    sees a create the rule refuses); `finish_create` checks it otherwise."""
     rule = None if draft.caller.superuser else draft.coll.rules["createRule"]
-    if not rule or draft.rule_row is None or draft.rule_checked:
-        return
-    hooks = app.hooks
-    event = RecordEvent(app, Record(draft.coll, draft.record))
-    if request_hooked or hooks.record_create.applies(event) or hooks.record_validate.applies(event):
-        if not await record_guards.rule_allows(app, draft, rule, scope):
-            raise BadRequest(draft.fail_message)
-        draft.rule_checked = True
+    await record_guards.check_rule_first(app, draft, rule, scope)
 
 
 async def finish_create(app: App, draft: record_write.Draft, scope: Any = None) -> dict[str, Any]:
     """Validate and insert, if the create rule accepts the record as submitted (one statement)."""
     caller = draft.caller
-    await check_create_rule_first(app, draft, scope=scope)
     rule = None if caller.superuser else draft.coll.rules["createRule"]
     return await record_write.save_draft(app, draft, rule, scope)
 
