@@ -202,13 +202,17 @@ class Backups:
             raise BadRequest(BUSY)
 
         async def run() -> None:
+            restarting = False
             try:
                 await asyncio.sleep(delay)
-                await self._restore_locked(name, self.store)
+                restarting = await self._restore_locked(name, self.store)
             except Exception as exc:
                 log.error("Failed to restore backup %s: %s", name, getattr(exc, "message", exc))
             finally:
-                self.lock.release()
+                # a restarting server keeps the lock until its process ends (the lock dies with
+                # it), so until the restart it says a restore is under way, as PocketBase's does
+                if not restarting:
+                    self.lock.release()
 
         task = asyncio.get_running_loop().create_task(run(), name=f"restore:{name}")
         self._tasks.add(task)
@@ -220,21 +224,26 @@ class Backups:
         is changed then)."""
         if not self.lock.acquire(name):
             raise BadRequest(BUSY)
+        restarting = False
         try:
-            await self._restore_locked(name, self._local if local else self.store)
+            restarting = await self._restore_locked(name, self._local if local else self.store)
         finally:
-            self.lock.release()
+            if not restarting:
+                self.lock.release()
 
-    async def _restore_locked(self, name: str, store: BackupStore) -> None:
+    async def _restore_locked(self, name: str, store: BackupStore) -> bool:
+        """Restore `name`; True when the server restarts on the restored data."""
         event = BackupEvent(self.app, name=name, exclude=[BACKUPS_DIR, TEMP_DIR])
 
         async def replace(e: BackupEvent) -> None:
             await self._replace(e.name, e.exclude, store)
 
         await self.app.hooks.backup_restore.trigger(event, replace)
-        if self.restart is not None:
-            log.info("Restore %s: restarting the server", name)
-            self.restart()
+        if self.restart is None:
+            return False
+        log.info("Restore %s: restarting the server", name)
+        self.restart()
+        return True
 
     async def _replace(self, name: str, exclude: list[str], store: BackupStore) -> None:
         started = time.perf_counter()
