@@ -2,15 +2,15 @@
 
 Write transactions still run one at a time on the writer, and only its caller sees the error
 of a failing one: a write that joins an open group runs inside a SAVEPOINT and rolls back to it;
-the write that opened the group rolls back the whole transaction, which holds only it. A
-transaction that ends while others are queued for the writer does not commit: the group's
-transaction stays open, the next one runs in it, and the last of the queue (or the one that fills the group) commits
-them all with one COMMIT, so one write of the changed pages to the WAL serves the whole group.
-Each caller leaves `member()` only once the COMMIT that holds its write has returned, so a
-write is acknowledged only when it is as durable as a transaction of its own would have been;
-if that COMMIT fails, every member of the group gets the error and none of their writes is
-visible. With nobody queued a transaction commits at once, as before: a lone write waits for
-nobody.
+the write that opened the group rolls back the whole transaction, which holds only it. A write
+that ends does not commit: the group's transaction stays open until the event loop has run the
+tasks that were ready meanwhile, and the writes among them (or queued for the writer) join it,
+so one COMMIT, one write of the changed pages to the WAL, serves the whole group. A group that
+is full, or old because a member was slow, commits at once. Each caller leaves `member()` only
+once the COMMIT that holds its write has returned, so a write is acknowledged only when it is
+as durable as a transaction of its own would have been; if that COMMIT fails, every member of
+the group gets the error and none of their writes is visible. A lone write waits one turn of
+the loop, for nobody.
 """
 
 from __future__ import annotations
@@ -28,6 +28,10 @@ from roost.db.stats import Timings
 MAX_GROUP = 64  # writes per COMMIT at most: bounds how long the first of a group waits
 MAX_GROUP_AGE = 0.05  # seconds: a group this old commits without waiting for more members
 _SAVEPOINT = "roost_write"
+# Groups open in this process. Two writers on one file in one event loop (several apps opened
+# on one folder) would otherwise deadlock: the second BEGIN IMMEDIATE waits on SQLite's lock,
+# holding up the loop turn in which the first would commit.
+_OPEN: set[GroupCommit] = set()
 
 
 class _Group:
@@ -64,6 +68,7 @@ class GroupCommit:
         self.writes = 0
         self._group: _Group | None = None
         self._queued = 0
+        self._commit_due = False  # a _commit_if_idle is scheduled
 
     async def _acquire(self) -> None:
         started = perf_counter()
@@ -120,11 +125,14 @@ class GroupCommit:
     def _open(self) -> _Group:
         group = self._group
         if group is None:
+            for other in [g for g in _OPEN if g is not self and not g.lock.locked()]:
+                other._commit()
             try:
                 self.conn().execute("BEGIN IMMEDIATE")
             except apsw.Error as exc:
                 raise self.translate(exc) from None
             group = self._group = _Group()
+            _OPEN.add(self)
         return group
 
     def _undo(self, conn: apsw.Connection, group: _Group, first: bool) -> None:
@@ -132,10 +140,12 @@ class GroupCommit:
             # SQLite itself rolled the whole transaction back (disk full, I/O error): the
             # members before this one are lost with it
             self._group = None
+            _OPEN.discard(self)
             group.settle(DatabaseError("the write transaction was rolled back by the database"))
             return
         if first:  # the transaction holds this write alone
             self._group = None
+            _OPEN.discard(self)
             conn.execute("ROLLBACK")
             return
         try:
@@ -144,32 +154,40 @@ class GroupCommit:
         except apsw.Error as exc:
             # the failed write cannot be undone alone: undo the whole group rather than commit it
             self._group = None
+            _OPEN.discard(self)
             conn.execute("ROLLBACK")
             group.settle(self.translate(exc))
 
     def _end_turn(self) -> None:
-        """Commit now if nobody waits to join the group (or it is full, or old because a member
-        was slow), then pass the writer on; else the next member runs in the same transaction."""
+        """Pass the writer on; the group commits once it is full, or old because a member was
+        slow, else when the event loop has run what is ready now.
+
+        A write's SQL runs on the loop without yielding, so writes never queue for the writer
+        by themselves: the COMMIT waits for the loop's next turn instead, and the writes of the
+        requests already ready to run (under load, many) join the transaction meanwhile."""
         group = self._group
         if group is not None and (
-            not self._queued
-            or len(group.members) >= MAX_GROUP
-            or perf_counter() - group.opened > MAX_GROUP_AGE
+            len(group.members) >= MAX_GROUP or perf_counter() - group.opened > MAX_GROUP_AGE
         ):
             self._commit()
         self.lock.release()
-        if self._group is not None:
-            # a queued writer that gave up (cancelled) leaves nobody to commit: check once the
-            # next one had its chance to take the writer
+        if self._group is not None and not self._commit_due:
+            self._commit_due = True
             asyncio.get_running_loop().call_soon(self._commit_if_idle)
 
     def _commit_if_idle(self) -> None:
-        if self._group is not None and not self.lock.locked() and not self._queued:
-            self._commit()
+        self._commit_due = False
+        if self._group is None:
+            return
+        if self.lock.locked() or self._queued:
+            # a member is running (it awaited mid-write) or waits: the last of them commits
+            return
+        self._commit()
 
     def _commit(self) -> None:
         group, self._group = self._group, None
         assert group is not None
+        _OPEN.discard(self)
         conn = self.conn()
         error: BaseException | None = None
         try:
