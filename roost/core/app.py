@@ -12,6 +12,7 @@ import orjson
 from roost.core import auth_refs, backup_schedule, collection_store, installer, logs, mfa, otps
 from roost.core.api_keys import ApiKeyStore
 from roost.core.app_api import LibraryApi
+from roost.core.auth_records import AuthRecords
 from roost.core.backups import Backups
 from roost.core.collections import Collection, Registry
 from roost.core.cron_locks import DatabaseTickLock
@@ -119,6 +120,7 @@ class App(HookCatalogue, LibraryApi):
         self.settings: dict[str, Any] = orjson.loads(orjson.dumps(DEFAULT_SETTINGS))
         self._filters: dict[Any, Any] = {}  # filters: Compiled; sorts: (order, where)
         self.token_cache: dict[str, tuple[float, Collection, dict[str, Any], str]] = {}
+        self.auth_records = AuthRecords(self)
         self.local_storage = LocalStorage(os.path.join(data_dir, "storage"))
         self._s3: tuple[tuple[Any, ...], Storage] | None = None  # (settings.s3 it was made for, store)
         self._retired: list[Storage] = []  # stores replaced by a settings change, closed with the app
@@ -235,6 +237,7 @@ class App(HookCatalogue, LibraryApi):
         """Forget compiled filters and verified tokens (the data underneath was replaced)."""
         self._filters.clear()
         self.token_cache.clear()
+        self.auth_records.clear()
 
     # --- backups (PocketBase's app.CreateBackup / app.RestoreBackup) ---------------------------------
     async def create_backup(self, name: str = "") -> str:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from roost.core.api_keys import KEY_PREFIX
 from roost.core.collections import Collection
-from roost.core.records import fetch_record
 from roost.security import jwt
 
 if TYPE_CHECKING:
@@ -77,7 +76,7 @@ async def find_by_token(
             app.token_cache.pop(token, None)
             return None
         if app.registry.by_id.get(coll.id) is coll:
-            record = await fetch_record(app, coll, claims["id"])
+            record = await app.auth_records.get(coll, claims["id"])
             if record is None or not hmac.compare_digest(str(record.get("tokenKey", "")), token_key):
                 return None
             return coll, record, claims
@@ -89,7 +88,7 @@ async def find_by_token(
     coll = app.registry.by_id.get(str(claims.get("collectionId", "")))
     if coll is None or not coll.is_auth:
         return None
-    record = await fetch_record(app, coll, claims["id"])
+    record = await app.auth_records.get(coll, claims["id"])
     if record is None:
         return None
     secret_type = _SECRETS.get(token_type, token_type)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from roost.core.collection_defaults import TOKEN_TYPES
@@ -126,12 +127,14 @@ class Collection:
 
 
 class Registry:
-    """All collections by id and by lower-cased name; `version` bumps on every change."""
+    """All collections by id and by lower-cased name; `version` bumps on every change, and
+    every function in `watchers` is called after it."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, Collection] = {}
         self.by_name: dict[str, Collection] = {}
         self.version = 0
+        self.watchers: list[Callable[[], None]] = []
 
     def find(self, id_or_name: str) -> Collection | None:
         c = self.by_id.get(id_or_name)
@@ -145,12 +148,17 @@ class Registry:
             self.by_name.pop(old.name.lower(), None)
         self.by_id[collection.id] = collection
         self.by_name[collection.name.lower()] = collection
-        self.version += 1
+        self._changed()
 
     def remove(self, collection: Collection) -> None:
         self.by_id.pop(collection.id, None)
         self.by_name.pop(collection.name.lower(), None)
+        self._changed()
+
+    def _changed(self) -> None:
         self.version += 1
+        for watcher in self.watchers:
+            watcher()
 
     def all(self) -> list[Collection]:
         return list(self.by_id.values())

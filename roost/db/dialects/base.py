@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -87,6 +87,12 @@ class Dialect(abc.ABC):
 
     @abc.abstractmethod
     async def close(self) -> None: ...
+
+    def watch_tables(self, tables: Iterable[str]) -> Callable[[], bytes] | None:
+        """A function whose value changes after any commit, by any process or instance on this
+        database, that updated or deleted rows of `tables` (replacing the set watched before);
+        None when this engine cannot tell, and rows of those tables must be read every time."""
+        return None
 
     # --- backups ---------------------------------------------------------------------------
     # The name of this engine's whole-file snapshot format, or None when backups are a logical

@@ -11,7 +11,7 @@ import asyncio
 import os
 import re
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -23,6 +23,7 @@ from roost.db.console import ConsoleResult
 from roost.db.dialects import sqlite_console
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect
 from roost.db.dialects.sqlite_batch import FileWriter
+from roost.db.dialects.sqlite_changes import TableChanges
 from roost.db.dialects.sqlite_checkpoint import BackgroundCheckpoint
 from roost.db.dialects.sqlite_group import GroupCommit
 from roost.db.errors import DatabaseError, InvalidSchema, InvalidViewQuery, UniqueViolation, ViewDependency
@@ -152,11 +153,28 @@ class SQLiteDialect(Dialect):
         self._write = _Conn(self, self.writer)
         self.writes = GroupCommit(lambda: self.writer, _translate)
         self.checkpoint = BackgroundCheckpoint(path, connect, self.writes)
-        self.checkpoint.attach(self.writer)
+        # beside the database, in the data folder's temporary files (never in a backup)
+        folder = os.path.join(os.path.dirname(os.path.abspath(path)), ".roost_temp")
+        self.changes = TableChanges(os.path.join(folder, os.path.basename(path) + ".changes"))
+        self._attach(self.writer)
         self.write_wait = self.writes.wait  # how long writes waited for the writer connection
         self._scan_pool = ThreadPoolExecutor(max_workers=SCAN_THREADS, thread_name_prefix="roost-scan")
         self._scan_local = threading.local()
         self._scan_conns: list[apsw.Connection] = []
+
+    def _attach(self, writer: apsw.Connection) -> None:
+        writer.set_update_hook(self.changes.on_update)
+        writer.set_wal_hook(self._after_commit)
+
+    def _after_commit(self, _conn: apsw.Connection, _db: str, pages: int) -> int:
+        self.changes.committed()
+        return self.checkpoint.after_commit(pages)
+
+    def watch_tables(self, tables: Iterable[str]) -> Callable[[], bytes] | None:
+        if not self.changes.open():
+            return None
+        self.changes.watch(tables)
+        return self.changes.stamp
 
     @classmethod
     async def connect(cls, path: str) -> SQLiteDialect:
@@ -215,6 +233,9 @@ class SQLiteDialect(Dialect):
                 if not conn.getautocommit():
                     conn.execute("ROLLBACK")
                 raise _translate(exc) from None
+            finally:
+                # SQL that is not ours may change rows no update hook reports (DELETE without WHERE)
+                self.changes.bump()
 
     # --- backups: a whole-file snapshot, and swapping the file for a restored one ------------------
     async def snapshot_to(self, folder: str) -> list[str]:
@@ -259,7 +280,8 @@ class SQLiteDialect(Dialect):
             self.reader.close()
             self.writer.close()
             self.writer = connect(self.path)
-            self.checkpoint.attach(self.writer)
+            self._attach(self.writer)
+            self.changes.bump()  # every row may differ now
             self.reader = connect(self.path)
             self._read = _Conn(self, self.reader)
             self._write = _Conn(self, self.writer)
@@ -298,6 +320,7 @@ class SQLiteDialect(Dialect):
             conn.close()
         self.reader.close()
         self.writer.close()
+        self.changes.close()
 
     # --- DDL -------------------------------------------------------------------------------------
     def column_type(self, kind: str) -> str:

@@ -39,11 +39,9 @@ class BackgroundCheckpoint:
         self._conn: apsw.Connection | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roost-checkpoint")
 
-    def attach(self, writer: apsw.Connection) -> None:
-        """Watch `writer`'s commits (this also turns its automatic checkpoint off)."""
-        writer.set_wal_hook(self._after_commit)
-
-    def _after_commit(self, _conn: apsw.Connection, _db: str, pages: int) -> int:
+    def after_commit(self, pages: int) -> int:
+        """Called from the writer's WAL hook (which also turns its automatic checkpoint off)
+        with the log's size in pages."""
         if pages >= CHECKPOINT_PAGES and not self._closed and not self._busy():
             try:
                 loop = asyncio.get_running_loop()
