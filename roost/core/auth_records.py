@@ -33,6 +33,7 @@ class AuthRecords:
         self.app = app
         self._stamp_of: Callable[[], bytes] | None = None
         self._stamp = b""
+        self._epoch = 0  # bumped by clear(): a read begun before it is not kept
         self._entries: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         # every process watches, so that its writes reach the others' caches
         app.registry.watchers.append(self._watch)
@@ -45,13 +46,16 @@ class AuthRecords:
         self._entries.clear()
 
     def clear(self) -> None:
+        """Forget every entry: this process changed an auth record (called after its commit, so
+        the next request reads it afresh on any engine, before a notification could arrive)."""
+        self._epoch += 1
         self._entries.clear()
 
     async def get(self, coll: Collection, record_id: str) -> dict[str, Any] | None:
         """The auth record `record_id` of `coll` as committed, or None when it does not exist."""
         if self._stamp_of is None:
             return await fetch_record(self.app, coll, record_id)
-        stamp = self._stamp_of()
+        stamp, epoch = self._stamp_of(), self._epoch
         if stamp != self._stamp:
             self._stamp = stamp
             self._entries.clear()
@@ -62,7 +66,7 @@ class AuthRecords:
             return dict(entry[1])  # a copy: callers may change theirs
         record = await fetch_record(self.app, coll, record_id)
         # kept only if nothing changed meanwhile (the read may predate that change)
-        if record is not None and self._stamp_of() == stamp:
+        if record is not None and self._epoch == epoch and self._stamp_of() == stamp:
             if len(self._entries) >= MAX_ENTRIES:
                 self._entries.clear()
             self._entries[key] = (now, dict(record))

@@ -54,6 +54,7 @@ async def _after_delete(app: App, coll: Collection, deleted: list[tuple[Collecti
 
     if coll.is_auth:
         app.token_cache.clear()
+        app.auth_records.clear()
     hook = app.hooks.record_after_delete_success
     for c, r in deleted:
         try:

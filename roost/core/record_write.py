@@ -426,8 +426,10 @@ async def _after_save(app: App, draft: Draft) -> None:
 
         for name in removed_files(coll, old, saved):
             await delete_file(app, coll, saved["id"], name)
-        if coll.is_auth and saved.get("tokenKey") != old.get("tokenKey"):
-            app.token_cache.clear()
+        if coll.is_auth:
+            app.auth_records.clear()
+            if saved.get("tokenKey") != old.get("tokenKey"):
+                app.token_cache.clear()
     hook = app.hooks.record_after_create_success if draft.creating else app.hooks.record_after_update_success
     if hook.handlers:
         await hook.trigger(RecordEvent(app, Record(coll, saved, original=None if draft.creating else old)))

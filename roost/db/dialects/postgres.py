@@ -9,7 +9,7 @@ first on each connection."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
@@ -22,6 +22,7 @@ from roost.db.console import ConsoleResult
 from roost.db.dialects import postgres_console, sqlite_values
 from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialect, Val
 from roost.db.dialects.postgres_batch import PoolLogWriter
+from roost.db.dialects.postgres_changes import RowChanges
 from roost.db.dialects.postgres_pool import ConnectionPool
 from roost.db.dialects.postgres_views import VIEW_FUNCTIONS, translate
 from roost.db.errors import (
@@ -362,9 +363,10 @@ class PostgresDialect(Dialect):
     def is_distinct(self, a: str, b: str) -> str:
         return f"{a} IS DISTINCT FROM {b}"
 
-    def __init__(self, pool: ConnectionPool) -> None:
+    def __init__(self, pool: ConnectionPool, connect: Callable[[], Awaitable[asyncpg.Connection]]) -> None:
         self.pool = pool
         self._pooled = _Pooled(self, pool)
+        self.changes = RowChanges(connect)
 
     @classmethod
     async def connect(cls, url: str, min_size: int = 2, max_size: int = 10) -> PostgresDialect:
@@ -383,7 +385,11 @@ class PostgresDialect(Dialect):
             pool = await ConnectionPool.create(connect, min_size, max_size)
         except (OSError, asyncpg.PostgresError) as exc:
             raise DatabaseError(f"Cannot connect to PostgreSQL at {url.split('@')[-1]}: {exc}.") from None
-        return cls(pool)
+        return cls(pool, connect)
+
+    def watch_tables(self, tables: Iterable[str]) -> Callable[[], bytes] | None:
+        self.changes.watch(tables)
+        return self.changes.stamp
 
     # --- connections: outside a transaction each query takes a pooled connection ------------
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
@@ -416,6 +422,7 @@ class PostgresDialect(Dialect):
         return await postgres_console.run(self.pool, sql, write, max_rows, timeout)
 
     async def close(self) -> None:
+        await self.changes.close()
         await self.pool.close()
 
     # --- backups: a logical dump, table by table, with COPY ---------------------------------------
