@@ -152,6 +152,8 @@ class App(HookCatalogue, LibraryApi):
         self.log_store: LogStore | None = None
         self.logger = logs.new_logger()
         self.http_metrics = HttpMetrics()  # request durations and requests in flight (/api/metrics)
+        # SQLite's group commit waits a turn of the loop for company only when other requests are in flight
+        self.dialect.hint_concurrency(lambda: self.http_metrics.active > 1)
         self.metrics_secret = ""  # a bearer secret that may read /api/metrics (besides superusers)
         # the folder the workers of one `roost serve --workers N` share their metrics through
         # ("" for a single process; roost/metrics/shared.py)

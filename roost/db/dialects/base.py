@@ -88,6 +88,10 @@ class Dialect(abc.ABC):
     @abc.abstractmethod
     async def close(self) -> None: ...
 
+    def hint_concurrency(self, others_active: Callable[[], bool]) -> None:  # noqa: B027 optional
+        """`others_active()` tells whether other work that may write is under way (the app: other
+        requests in flight); an engine that batches commits waits for company only then."""
+
     def watch_tables(self, tables: Iterable[str]) -> Callable[[], bytes] | None:
         """A function whose value changes after any commit, by any process or instance on this
         database, that updated or deleted rows of `tables` (replacing the set watched before);

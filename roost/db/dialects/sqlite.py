@@ -170,6 +170,9 @@ class SQLiteDialect(Dialect):
         self.changes.committed()
         return self.checkpoint.after_commit(pages)
 
+    def hint_concurrency(self, others_active: Callable[[], bool]) -> None:
+        self.writes.others_active = others_active
+
     def watch_tables(self, tables: Iterable[str]) -> Callable[[], bytes] | None:
         if not self.changes.open():
             return None

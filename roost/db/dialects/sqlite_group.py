@@ -69,6 +69,9 @@ class GroupCommit:
         self._group: _Group | None = None
         self._queued = 0
         self._commit_due = False  # a _commit_if_idle is scheduled
+        # whether other work is under way that may write (the app says: other requests in
+        # flight); when not, waiting a turn of the loop for company would only cost the write
+        self.others_active: Callable[[], bool] = lambda: True
 
     async def _acquire(self) -> None:
         started = perf_counter()
@@ -160,14 +163,17 @@ class GroupCommit:
 
     def _end_turn(self) -> None:
         """Pass the writer on; the group commits once it is full, or old because a member was
-        slow, else when the event loop has run what is ready now.
+        slow, or when nothing else is under way, else when the event loop has run what is ready
+        now.
 
         A write's SQL runs on the loop without yielding, so writes never queue for the writer
         by themselves: the COMMIT waits for the loop's next turn instead, and the writes of the
         requests already ready to run (under load, many) join the transaction meanwhile."""
         group = self._group
         if group is not None and (
-            len(group.members) >= MAX_GROUP or perf_counter() - group.opened > MAX_GROUP_AGE
+            len(group.members) >= MAX_GROUP
+            or perf_counter() - group.opened > MAX_GROUP_AGE
+            or not (self._queued or self.others_active())
         ):
             self._commit()
         self.lock.release()
