@@ -5,12 +5,15 @@ password change regenerates it) and its fields feed `@request.auth.*` in rules. 
 query per request; on SQLite that read also starts a read transaction afresh after every commit,
 and under writes that costs more than the rest of the lookup.
 
-`app.dialect.watch_tables` gives a stamp that changes after any commit, by any Roost process on
-the database, that updated or deleted rows of an auth collection. Entries live under the stamp
-they were read under: a different stamp drops them all, before the next lookup. A password
-change, a deletion or a role edited by a hook's own SQL is therefore seen by the first request
-after its COMMIT. An entry also lives at most `MAX_AGE` seconds, which bounds what the stamp
-cannot see (another program editing the file). Engines without a stamp read every time."""
+`app.dialect.watch_tables` gives a stamp that changes after any commit that updated or deleted
+rows of an auth collection. Entries live under the stamp they were read under: a different stamp
+drops them all before the next lookup. On SQLite every Roost process on the file changes the
+stamp with its COMMIT (roost/db/dialects/sqlite_changes.py), so a password change, a deletion or
+a role edited by a hook's own SQL is seen by the first request after it. On PostgreSQL a trigger
+notifies every listening instance (roost/db/dialects/postgres_changes.py): this process's record
+writes are seen at once (`clear`), anything else within milliseconds, once its notification is
+read. An entry also lives at most `MAX_AGE` seconds, which bounds what no stamp can see (another
+program editing the SQLite file)."""
 
 from __future__ import annotations
 

@@ -4,9 +4,8 @@ tables, from any client of the database: Roost instances, the `roost` command, p
 A statement-level trigger on each watched table calls `pg_notify` with the table's name;
 PostgreSQL delivers it to every listening session when the writing transaction commits. One
 connection of the process listens (not a pooled one: LISTEN is session state) and turns each
-notification for a watched table into a new stamp. This process's own record writes also change
-the stamp at once (`bump`), before their answer; another client's commit reaches the stamp as
-soon as its notification is read, within milliseconds. While the listener is not connected, or
+notification for a watched table into a new stamp, within milliseconds of the commit (this
+process's own record writes also drop what is kept at once: roost/core/auth_records.py). While the listener is not connected, or
 a newly watched table has no trigger yet, every read of the stamp gives a new value, so nothing
 is kept."""
 

@@ -2,15 +2,15 @@
 
 Write transactions still run one at a time on the writer, and only its caller sees the error
 of a failing one: a write that joins an open group runs inside a SAVEPOINT and rolls back to it;
-the write that opened the group rolls back the whole transaction, which holds only it. A write
-that ends does not commit: the group's transaction stays open until the event loop has run the
-tasks that were ready meanwhile, and the writes among them (or queued for the writer) join it,
-so one COMMIT, one write of the changed pages to the WAL, serves the whole group. A group that
-is full, or old because a member was slow, commits at once. Each caller leaves `member()` only
-once the COMMIT that holds its write has returned, so a write is acknowledged only when it is
-as durable as a transaction of its own would have been; if that COMMIT fails, every member of
-the group gets the error and none of their writes is visible. A lone write waits one turn of
-the loop, for nobody.
+the write that opened the group rolls back the whole transaction, which holds only it. While
+other requests are in flight, a write that ends does not commit: the group's transaction stays
+open until the event loop has run the tasks that were ready meanwhile, and the writes among them
+(or queued for the writer) join it, so one COMMIT, one write of the changed pages to the WAL,
+serves the whole group. A group that is full, or old because a member was slow, commits at
+once, and so does a write with nothing else under way. Each caller leaves `member()` only once
+the COMMIT that holds its write has returned, so a write is acknowledged only when it is as
+durable as a transaction of its own would have been; if that COMMIT fails, every member of the
+group gets the error and none of their writes is visible.
 """
 
 from __future__ import annotations
