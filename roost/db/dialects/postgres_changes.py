@@ -19,6 +19,8 @@ from typing import Any
 
 import asyncpg
 
+from roost.db.dialects.base import Dialect
+
 log = logging.getLogger("roost")
 
 CHANNEL = "roost_rows_changed"
@@ -30,10 +32,6 @@ BEGIN
 END $$"""
 _HAS_TRIGGER_SQL = """SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 WHERE t.tgname = $1 AND c.relnamespace = current_schema()::regnamespace"""
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 class RowChanges:
@@ -134,7 +132,7 @@ class RowChanges:
         for table in missing:
             try:
                 await conn.execute(
-                    f"CREATE TRIGGER {TRIGGER} AFTER UPDATE OR DELETE OR TRUNCATE ON {_quote(table)} "
+                    f"CREATE TRIGGER {TRIGGER} AFTER UPDATE OR DELETE OR TRUNCATE ON {Dialect.quote(table)} "
                     f"FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()"
                 )
             except (asyncpg.DuplicateObjectError, asyncpg.UndefinedTableError):
