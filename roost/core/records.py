@@ -309,15 +309,17 @@ def begin_create(
 async def check_create_rule_first(app: App, draft: record_write.Draft, scope: Any = None) -> None:
     """The create rule checked now, before the request hooks run (PocketBase's order: no hook
     sees a create the rule refuses); `finish_create` checks it otherwise."""
-    rule = None if draft.caller.superuser else draft.coll.rules["createRule"]
-    await record_guards.check_rule_first(app, draft, rule, scope)
+    await record_guards.check_rule_first(app, draft, _create_rule(draft), scope)
 
 
 async def finish_create(app: App, draft: record_write.Draft, scope: Any = None) -> dict[str, Any]:
     """Validate and insert, if the create rule accepts the record as submitted (one statement)."""
-    caller = draft.caller
-    rule = None if caller.superuser else draft.coll.rules["createRule"]
-    return await record_write.save_draft(app, draft, rule, scope)
+    return await record_write.save_draft(app, draft, _create_rule(draft), scope)
+
+
+def _create_rule(draft: record_write.Draft) -> str | None:
+    """The create rule the draft's caller is held to (none for a superuser)."""
+    return None if draft.caller.superuser else draft.coll.rules["createRule"]
 
 
 async def begin_update(
