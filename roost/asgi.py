@@ -17,6 +17,7 @@ from typing import Any
 from roost.boot import start
 from roost.core.app import App
 from roost.web.access_log import LogWriter, setup_logging
+from roost.web.collector import tune_for_serving
 
 
 class LazyApp:
@@ -74,6 +75,7 @@ class LazyApp:
                     except Exception as exc:  # report why the server cannot start
                         await send({"type": "lifespan.startup.failed", "message": str(exc)})
                         return
+                    tune_for_serving()
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
                     if self.app is not None:
