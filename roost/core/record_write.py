@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from roost.core import record_guards as guards
@@ -136,30 +137,54 @@ class WriteScope:
                 log.exception("after-error handler failed")
 
 
-@asynccontextmanager
-async def write_scope(
+def write_scope(
     app: App, scope: WriteScope | None = None, *, alone: bool = False
-) -> AsyncIterator[WriteScope]:
+) -> AbstractAsyncContextManager[WriteScope]:
     """Use `scope` if given (its owner commits), else run in a transaction of our own; `alone`:
     the block makes one write statement, nothing after it can fail, and it commits by itself
-    (`Database.writes_alone()`)."""
-    if scope is not None:
-        yield scope
-        return
-    if alone:
-        lone = WriteScope(app.db)  # `tx` is the database itself: the statement commits alone
-        yield lone
-        await lone.committed()
-        return
-    try:
-        async with app.db.transaction() as tx:
-            own = WriteScope(tx)
-            yield own
-    except BaseException:
-        if "own" in locals():
-            own.rolled_back()
-        raise
-    await own.committed()
+    (`Database.writes_alone()`). Leaving a scope of our own runs its after-commit work, or its
+    rollback work when the block or the COMMIT failed."""
+    return _ScopeContext(app.db, scope, alone)
+
+
+class _ScopeContext:
+    """`write_scope()`. A class rather than a generator-based context manager: every record
+    write passes through it."""
+
+    __slots__ = ("alone", "db", "given", "own", "tx")
+
+    def __init__(self, db: Any, given: WriteScope | None, alone: bool) -> None:
+        self.db = db
+        self.given = given
+        self.alone = alone
+        self.tx: AbstractAsyncContextManager[Any] | None = None
+
+    async def __aenter__(self) -> WriteScope:
+        if self.given is not None:
+            return self.given
+        if self.alone:  # `tx` is the database itself: the statement commits alone
+            self.own = WriteScope(self.db)
+            return self.own
+        self.tx = self.db.transaction()
+        self.own = WriteScope(await self.tx.__aenter__())
+        return self.own
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        if self.given is not None:
+            return False
+        if self.tx is not None:
+            try:
+                await self.tx.__aexit__(exc_type, exc, tb)
+            except BaseException:
+                self.own.rolled_back()  # the COMMIT failed
+                raise
+            if exc_type is not None:
+                self.own.rolled_back()
+        if exc_type is None:
+            await self.own.committed()
+        return False
 
 
 @dataclass(slots=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from time import perf_counter
+from types import TracebackType
 from typing import Any, Protocol
 
 from roost.db import joined
 from roost.db.dialects.base import Dialect
-from roost.db.stats import QueryStats
+from roost.db.stats import QueryStats, Timings
 
 
 class Executor(Protocol):
@@ -63,19 +64,11 @@ class Database:
         finally:
             self.stats.write.observe(perf_counter() - started)
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Executor]:
+    def transaction(self) -> AbstractAsyncContextManager[Executor]:
         outer = joined.current.get()
         if outer is not None and outer.joins(self):
-            async with joined.savepoint(outer.tx) as tx:
-                yield tx
-            return
-        started = perf_counter()
-        try:
-            async with self.dialect.transaction() as tx:
-                yield tx
-        finally:
-            self.stats.transaction.observe(perf_counter() - started)
+            return joined.savepoint(outer.tx)
+        return _Timed(self.dialect.transaction(), self.stats.transaction)
 
     def writes_alone(self) -> bool:
         """Whether one write statement run outside a transaction commits by itself here, and
@@ -112,6 +105,33 @@ class Database:
 
     async def close(self) -> None:
         await self.dialect.close()
+
+
+class _Timed:
+    """A dialect's transaction whose duration goes into `timings`. A class rather than a
+    generator-based context manager: every write passes through it."""
+
+    __slots__ = ("inner", "started", "timings")
+
+    def __init__(self, inner: AbstractAsyncContextManager[Executor], timings: Timings) -> None:
+        self.inner = inner
+        self.timings = timings
+
+    async def __aenter__(self) -> Executor:
+        self.started = perf_counter()
+        try:
+            return await self.inner.__aenter__()
+        except BaseException:
+            self.timings.observe(perf_counter() - self.started)
+            raise
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        try:
+            return await self.inner.__aexit__(exc_type, exc, tb)
+        finally:
+            self.timings.observe(perf_counter() - self.started)
 
 
 async def open_database(url: str | None, data_dir: str) -> Database:

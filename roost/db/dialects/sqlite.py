@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, cast
 
 import apsw
@@ -192,8 +192,8 @@ class SQLiteDialect(Dialect):
         return await self._read.fetch_one(sql, params)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self.writes.member():
-            changed = await self._write.execute(sql, params)
+        async with self.writes.member(self._write) as conn:
+            changed = await conn.execute(sql, params)
         return changed
 
     async def fetch_scan(self, sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
@@ -212,12 +212,10 @@ class SQLiteDialect(Dialect):
         except apsw.Error as exc:
             raise _translate(exc) from None
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[_Conn]:
+    def transaction(self) -> AbstractAsyncContextManager[_Conn]:
         """A write transaction of its own as far as the caller can tell (it fails alone and is
         acknowledged once committed); under load it shares one COMMIT with its neighbours."""
-        async with self.writes.member():
-            yield self._write
+        return self.writes.member(self._write)
 
     @asynccontextmanager
     async def solo_transaction(self) -> AsyncIterator[apsw.Connection]:

@@ -19,6 +19,8 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from time import perf_counter
+from types import TracebackType
+from typing import Generic, TypeVar
 
 import apsw
 
@@ -32,6 +34,7 @@ _SAVEPOINT = "roost_write"
 # on one folder) would otherwise deadlock: the second BEGIN IMMEDIATE waits on SQLite's lock,
 # holding up the loop turn in which the first would commit.
 _OPEN: set[GroupCommit] = set()
+T = TypeVar("T")
 
 
 class _Group:
@@ -82,37 +85,11 @@ class GroupCommit:
             self._queued -= 1
         self.wait.observe(perf_counter() - started)
 
-    @asynccontextmanager
-    async def member(self) -> AsyncIterator[None]:
-        """One write transaction: its body runs inside a savepoint of the group's transaction;
-        leaving returns once that transaction committed, or raises the error that undid it."""
-        await self._acquire()
-        committed: asyncio.Future[None] | None = None
-        try:
-            # the write that opens the group needs no savepoint: undoing it is undoing the
-            # transaction (two statements fewer for every write that nobody joins)
-            first = self._group is None
-            group = self._open()
-            conn = self.conn()
-            if not first:
-                conn.execute(f"SAVEPOINT {_SAVEPOINT}")
-            try:
-                yield
-            except BaseException:
-                self._undo(conn, group, first)
-                raise
-            if not first:
-                try:
-                    conn.execute(f"RELEASE {_SAVEPOINT}")
-                except apsw.Error as exc:
-                    self._undo(conn, group, first)
-                    raise self.translate(exc) from None
-            committed = asyncio.get_running_loop().create_future()
-            group.members.append(committed)
-        finally:
-            self._end_turn()
-        if committed is not None:
-            await _outcome(committed)
+    def member(self, value: T) -> _Membership[T]:
+        """One write transaction, entered with `async with`, which gives `value`: its body runs
+        inside a savepoint of the group's transaction; leaving returns once that transaction
+        committed, or raises the error that undid it."""
+        return _Membership(self, value)
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[apsw.Connection]:
@@ -205,6 +182,54 @@ class GroupCommit:
         self.commits += 1
         self.writes += len(group.members)
         group.settle(error)
+
+
+class _Membership(Generic[T]):
+    """`GroupCommit.member()`. A class rather than a generator-based context manager: every
+    write passes through it, and a generator costs several times more to enter and leave."""
+
+    __slots__ = ("conn", "first", "group", "value", "writes")
+
+    def __init__(self, writes: GroupCommit, value: T) -> None:
+        self.writes = writes
+        self.value = value
+
+    async def __aenter__(self) -> T:
+        writes = self.writes
+        await writes._acquire()
+        try:
+            # the write that opens the group needs no savepoint: undoing it is undoing the
+            # transaction (two statements fewer for every write that nobody joins)
+            self.first = writes._group is None
+            self.group = writes._open()
+            self.conn = writes.conn()
+            if not self.first:
+                self.conn.execute(f"SAVEPOINT {_SAVEPOINT}")
+        except BaseException:
+            writes._end_turn()
+            raise
+        return self.value
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        writes = self.writes
+        try:
+            if exc_type is not None:
+                writes._undo(self.conn, self.group, self.first)
+                return False  # the body's error goes on to the caller
+            if not self.first:
+                try:
+                    self.conn.execute(f"RELEASE {_SAVEPOINT}")
+                except apsw.Error as error:
+                    writes._undo(self.conn, self.group, self.first)
+                    raise writes.translate(error) from None
+            committed = asyncio.get_running_loop().create_future()
+            self.group.members.append(committed)
+        finally:
+            writes._end_turn()
+        await _outcome(committed)
+        return False
 
 
 async def _outcome(committed: asyncio.Future[None]) -> None:
