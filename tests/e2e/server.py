@@ -19,6 +19,32 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+async def run_worker_script(script: str, data_dir: str, **env: str) -> Any:
+    """Run `script` in a fresh Python process set up as a `roost serve` worker (roost/asgi.py
+    reads its ROOST_* environment) on a database of its own, and give back the JSON object its
+    last line of output prints."""
+    import asyncio
+    import json
+
+    from tests.conftest import drop_db_url, new_db_url
+
+    url = await new_db_url()
+    full_env = {**os.environ, "ROOST_DIR": data_dir, "ROOST_DB": url or "", "ROOST_QUIET": "1", **env}
+    try:
+        proc = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-c", script],
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        await drop_db_url(url)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def roost_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "roost", *args]
 

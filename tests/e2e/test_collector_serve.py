@@ -4,17 +4,12 @@ more objects. A hook file's own `gc.set_threshold` wins."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
 from roost.web.collector import SERVING_THRESHOLD
-from tests.conftest import drop_db_url, new_db_url
+from tests.e2e.server import run_worker_script
 
 pytestmark = pytest.mark.anyio
 
@@ -61,27 +56,7 @@ def setup(app: roost.App) -> None:
 
 
 async def _start_worker(tmp_path: Any, hooks_dir: str = "") -> dict[str, Any]:
-    url = await new_db_url()
-    env = {
-        **os.environ,
-        "ROOST_DIR": str(tmp_path / "data"),
-        "ROOST_DB": url or "",
-        "ROOST_QUIET": "1",
-        "ROOST_HOOKS_DIR": hooks_dir,
-    }
-    try:
-        proc = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-c", WORKER],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        await drop_db_url(url)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    out: dict[str, Any] = await run_worker_script(WORKER, str(tmp_path / "data"), ROOST_HOOKS_DIR=hooks_dir)
     assert out["startup"] == "lifespan.startup.complete"
     return out
 

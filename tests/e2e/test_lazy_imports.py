@@ -4,11 +4,6 @@ needs them."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -16,7 +11,7 @@ import pytest
 from roost.api.lazy_routes import LAZY_MODULES
 from roost.core.app import App
 from roost.web import Router
-from tests.conftest import drop_db_url, new_db_url
+from tests.e2e.server import run_worker_script
 
 pytestmark = pytest.mark.anyio
 
@@ -69,21 +64,7 @@ asyncio.run(main())
 
 
 async def test_a_started_worker_has_not_imported_what_only_some_requests_need(tmp_path: Any) -> None:
-    url = await new_db_url()
-    env = {**os.environ, "ROOST_DIR": str(tmp_path / "data"), "ROOST_DB": url or "", "ROOST_QUIET": "1"}
-    try:
-        proc = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-c", WORKER],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        await drop_db_url(url)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = await run_worker_script(WORKER, str(tmp_path / "data"))
     assert out["health"] == 200
     held = {name: why for name, why in NOT_AT_START.items() if _has(out["at_start"], name)}
     assert not held, f"imported at startup, though only needed for: {held}"
