@@ -48,7 +48,7 @@ def ensure_python_deps() -> None:
 ensure_python_deps()
 
 import httpx  # noqa: E402
-from harness import dataset, realtime, report, seed, wrkrun  # noqa: E402
+from harness import dataset, pgmaint, realtime, report, seed, wrkrun  # noqa: E402
 from harness.procs import dir_size_bytes, tree_rss_bytes  # noqa: E402
 from harness.servers import REPO_ROOT, Server, pocketbase_command, roost_command, roost_env, roost_version  # noqa: E402
 from harness.workloads import ProbeContext, Workload, compare, select  # noqa: E402
@@ -285,6 +285,11 @@ class Bench:
                 srv.stop()
                 self.servers.remove(srv)
                 continue
+            if srv.key == "roost" and self.args.db:
+                info["db_upkeep"] = pgmaint.vacuum_analyze(
+                    self.args.db, ["users", "posts", "comments", "notes"]
+                )
+                print(f"[roost] {info['db_upkeep']}", flush=True)
             time.sleep(2.0)  # let background work (WAL checkpoints, GC) settle
             info["rss_idle_seeded"] = tree_rss_bytes(srv.pid)
             info["data_dir_bytes"] = dir_size_bytes(str(srv.data_dir))

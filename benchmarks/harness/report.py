@@ -167,6 +167,9 @@ def render_markdown(report: dict) -> str:
         )
         + ".",
     ]
+    for s in servers:
+        if s.get("db_upkeep"):
+            lines.append(f"- {s['label']}: {s['db_upkeep']}.")
     if meta.get("roost_skipped"):
         lines.append(f"- Roost: **not run**: {meta['roost_skipped']}")
     lines += [
