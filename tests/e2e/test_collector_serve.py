@@ -13,7 +13,7 @@ from tests.e2e.server import run_worker_script
 
 pytestmark = pytest.mark.anyio
 
-# the worker's lifespan startup, as granian drives it, then a request, then the collector's state
+# the worker's lifespan startup, as granian drives it, then the collector's state
 WORKER = """
 import asyncio, gc, json
 from roost.asgi import app
