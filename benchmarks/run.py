@@ -286,9 +286,7 @@ class Bench:
                 self.servers.remove(srv)
                 continue
             if srv.key == "roost" and self.args.db:
-                info["db_upkeep"] = pgmaint.vacuum_analyze(
-                    self.args.db, ["users", "posts", "comments", "notes"]
-                )
+                info["db_upkeep"] = pgmaint.vacuum_analyze(self.args.db, list(seeded.counts))
                 print(f"[roost] {info['db_upkeep']}", flush=True)
             time.sleep(2.0)  # let background work (WAL checkpoints, GC) settle
             info["rss_idle_seeded"] = tree_rss_bytes(srv.pid)

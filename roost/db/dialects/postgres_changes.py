@@ -5,9 +5,9 @@ A statement-level trigger on each watched table calls `pg_notify` with the table
 PostgreSQL delivers it to every listening session when the writing transaction commits. One
 connection of the process listens (not a pooled one: LISTEN is session state) and turns each
 notification for a watched table into a new stamp, within milliseconds of the commit (this
-process's own record writes also drop what is kept at once: roost/core/auth_records.py). While the listener is not connected, or
-a newly watched table has no trigger yet, every read of the stamp gives a new value, so nothing
-is kept."""
+process's own record writes also drop what is kept at once: roost/core/auth_records.py). While
+the listener is not connected, or a newly watched table has no trigger yet, every read of the
+stamp gives a new value, so nothing is kept."""
 
 from __future__ import annotations
 
