@@ -13,14 +13,25 @@ def select_sql(coll: Collection, quote: Any, alias: str | None = None) -> str:
     key = ("select", alias)
     sql = coll.cache.get(key)
     if sql is None:
-        prefix = f"{quote(alias or coll.table)}."
-        missing = coll.cache.get("view_missing", ())  # see core/view_service.mark_missing_columns
-        cols = ", ".join(
-            f"NULL AS {quote(f.name)}" if f.name in missing else prefix + quote(f.name) for f in coll.columns
+        sql = f"SELECT {select_columns(coll, quote, alias)} FROM {quote(coll.table)}" + (
+            f" {quote(alias)}" if alias else ""
         )
-        sql = f"SELECT {cols} FROM {quote(coll.table)}" + (f" {quote(alias)}" if alias else "")
         coll.cache[key] = sql
     return sql
+
+
+def select_columns(coll: Collection, quote: Any, alias: str | None = None) -> str:
+    """`"t"."id", "t"."title", ...`: the record's columns in `coll.columns` order, which
+    row_to_record and row_exporter read by position (a trailing extra column is ignored)."""
+    key = ("columns", alias)
+    cols = coll.cache.get(key)
+    if cols is None:
+        prefix = f"{quote(alias or coll.table)}."
+        missing = coll.cache.get("view_missing", ())  # see core/view_service.mark_missing_columns
+        cols = coll.cache[key] = ", ".join(
+            f"NULL AS {quote(f.name)}" if f.name in missing else prefix + quote(f.name) for f in coll.columns
+        )
+    return str(cols)
 
 
 def row_to_record(coll: Collection, row: Sequence[Any]) -> dict[str, Any]:

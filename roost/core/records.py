@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,7 @@ from roost.core.collections import Collection
 from roost.core.events import RecordEnrichEvent
 from roost.core.record import Record
 from roost.core.record_resolver import RequestInfo
-from roost.core.record_shape import export, row_exporter, row_to_record, select_sql
+from roost.core.record_shape import export, row_exporter, row_to_record, select_columns, select_sql
 from roost.errors import BadRequest, Forbidden, NotFound
 
 if TYPE_CHECKING:
@@ -155,25 +154,30 @@ async def list_records(app: App, coll: Collection, caller: Caller, query: dict[s
             where.append(sort_filter.sql)
             params += sort_filter.bind(caller.info)
     where_sql = (" WHERE " + " AND ".join(f"({w})" for w in where)) if where else ""
-    sql = select_sql(coll, q) + where_sql + order + " LIMIT ? OFFSET ?"
-    page_args = [*params, *order_params, per_page, (page - 1) * per_page]
-    count_sql = f"SELECT COUNT(*) FROM {q(coll.table)}{where_sql}"
-    counted: list[Any] | None
-    if where or order:
-        # filtered or sorted: both queries may scan, so they run side by side off the event loop
-        if skip_total:
-            rows = await app.db.fetch_scan(sql, page_args)
-        else:
-            rows, counted = await asyncio.gather(
-                app.db.fetch_scan(sql, page_args), app.db.fetch_scan(count_sql, params)
-            )
-    else:
-        rows = await app.db.fetch_all(sql, page_args)
-        counted = None if skip_total else await app.db.fetch_all(count_sql, params)
+    table = q(coll.table)
+    count_sql = f"SELECT COUNT(*) FROM {table}{where_sql}"
+    offset = (page - 1) * per_page
+    # filtered or sorted: the statement may scan, so engines that would block the loop run it elsewhere
+    fetch = app.db.fetch_scan if where or order else app.db.fetch_all
     if skip_total:
+        rows = await fetch(
+            select_sql(coll, q) + where_sql + order + " LIMIT ? OFFSET ?",
+            [*params, *order_params, per_page, offset],
+        )
         total, total_pages = -1, -1
     else:
-        total = int(counted[0][0] or 0) if counted else 0
+        # the total rides in the page's own statement as one more column: an uncorrelated scalar
+        # subquery, which both engines evaluate once, so a list is one statement and one round trip
+        sql = (
+            f"SELECT {select_columns(coll, q)}, ({count_sql}) FROM {table}{where_sql}{order} LIMIT ? OFFSET ?"
+        )
+        rows = await fetch(sql, [*params, *params, *order_params, per_page, offset])
+        if rows:
+            total = int(rows[0][-1])
+        elif page > 1:  # past the last page: no row carries the total, so count alone
+            total = int((await fetch(count_sql, params))[0][0])
+        else:
+            total = 0
         total_pages = (total + per_page - 1) // per_page
     expand = query.get("expand", "")
     if expand:

@@ -180,6 +180,43 @@ async def test_list_paging_sort_filter_skiptotal(client, posts):
     assert [x["title"] for x in r.json()["items"]] == ["t3"]
 
 
+async def test_list_totals_past_the_last_page_and_under_a_rule(client, su, posts):
+    """The total comes with the page's rows; a page past the last has no rows and still reports it,
+    and a rule's parameters count the caller's rows only."""
+    alice, alice_token = await make_user(client, "alice@example.com")
+    bob, _ = await make_user(client, "bob@example.com")
+    for i in range(5):
+        await client.post(
+            "/api/collections/posts/records", json={"title": f"a{i}", "views": i, "owner": alice["id"]}
+        )
+    for i in range(3):
+        await client.post(
+            "/api/collections/posts/records", json={"title": f"b{i}", "views": i, "owner": bob["id"]}
+        )
+    totals = lambda b: (b["page"], b["totalItems"], b["totalPages"], len(b["items"]))  # noqa: E731
+    url = "/api/collections/posts/records"
+    assert totals((await client.get(url, params={"perPage": 3, "page": 9})).json()) == (9, 8, 3, 0)
+    filtered = {"perPage": 2, "filter": "views >= 1", "sort": "-views"}
+    assert totals((await client.get(url, params={**filtered, "page": 3})).json()) == (3, 6, 3, 2)
+    assert totals((await client.get(url, params={**filtered, "page": 4})).json()) == (4, 6, 3, 0)
+    nothing = {"filter": "views > 100"}
+    assert totals((await client.get(url, params={**nothing, "page": 1})).json()) == (1, 0, 0, 0)
+    assert totals((await client.get(url, params={**nothing, "page": 2})).json()) == (2, 0, 0, 0)
+
+    r = await client.patch(
+        f"/api/collections/{posts['id']}", json={"listRule": "owner = @request.auth.id"}, headers=su
+    )
+    assert r.status_code == 200, r.text
+    mine = {"Authorization": alice_token}
+    body = (
+        await client.get(url, params={"perPage": 2, "page": 3, "filter": "views > 0"}, headers=mine)
+    ).json()
+    assert totals(body) == (3, 4, 2, 0)
+    body = (await client.get(url, params={"perPage": 2, "page": 2, "sort": "views"}, headers=mine)).json()
+    assert totals(body) == (2, 5, 3, 2) and [x["title"] for x in body["items"]] == ["a2", "a3"]
+    assert totals((await client.get(url, params={"perPage": 2})).json()) == (1, 0, 0, 0)  # a guest
+
+
 async def test_fields_and_expand(client, posts):
     user, _ = await make_user(client, "x@example.com", name="Xavier")
     rec = (
