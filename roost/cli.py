@@ -224,14 +224,17 @@ async def check_hooks(data_dir: str, db_url: str | None, hooks_dir: str | None) 
 
 def _prepare_storage(data_dir: str, db_url: str | None, folder: str) -> str | None:
     """Open the storage once before workers start (so they do not race to bootstrap it), apply
-    pending migrations (a failing one stops the server from starting) and, while there is no
-    superuser, mint the installer token for the banner's link."""
+    pending migrations (a failing one stops the server from starting), warn about the database
+    server's upkeep settings and, while there is no superuser, mint the installer token for the
+    banner's link."""
     from roost.core.installer import installer_token
     from roost.migrations import up
 
     async def prepare(app: App) -> str | None:
         app.backups.clean_temp()  # what an interrupted backup or restore left behind
         await up(app, folder, click.echo)
+        for warning in await app.dialect.upkeep_warnings():
+            click.echo(f"Warning: {warning}", err=True)
         return await installer_token(app)
 
     return _with_app(data_dir, db_url, prepare)

@@ -56,6 +56,30 @@ def test_superuser_cli_with_and_without_server(tmp_path, db_url):
     assert "email" in r.stderr.lower()
 
 
+async def _vacuums_by_itself() -> bool:
+    import asyncpg
+
+    from tests.conftest import TEST_DB
+
+    conn = await asyncpg.connect(TEST_DB)
+    try:
+        query = "SELECT current_setting('autovacuum') = 'on' AND current_setting('track_counts') = 'on'"
+        return bool(await conn.fetchval(query))
+    finally:
+        await conn.close()
+
+
+def test_start_warns_when_the_database_server_does_not_vacuum(tmp_path, db_url):
+    """On a PostgreSQL server with autovacuum off (the CI machine's is), the start says so once,
+    with what to do; on one that vacuums, and on SQLite, nothing is said of it."""
+    expected = db_url is not None and not asyncio.run(_vacuums_by_itself())
+    with RoostServer(str(tmp_path / "data"), db_url) as server:
+        log = server.log()
+    assert log.count("autovacuum is off") == (1 if expected else 0), log
+    if expected:
+        assert "Turn both on in postgresql.conf and reload the server" in log
+
+
 def test_acknowledged_writes_survive_kill9(tmp_path, db_url):
     server = RoostServer(str(tmp_path / "data"), db_url)
     assert server.cli("superuser", "upsert", "su@example.com", "Passw0rd123!").returncode == 0

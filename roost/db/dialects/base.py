@@ -137,6 +137,11 @@ class Dialect(abc.ABC):
         """Daily upkeep (the `__pbDBOptimize__` job): fold the write-ahead log back into the
         database file and refresh the query planner's statistics."""
 
+    async def upkeep_warnings(self) -> list[str]:
+        """What the operator should change in the database server's own upkeep, one sentence each
+        saying what to do; empty when nothing needs it (always, for an embedded file)."""
+        return []
+
     @abc.abstractmethod
     async def run_console(self, sql: str, *, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
         """Run a superuser's SQL (roost/db/console.py): a write in one transaction, answered

@@ -243,6 +243,15 @@ class _Pooled:
             return await _Tx(self.dialect, conn).execute(sql, params)
 
 
+async def _autovacuum_on(conn: Any) -> bool:
+    """Whether the server vacuums and analyzes tables by itself (both settings are needed)."""
+    return bool(
+        await conn.fetchval(
+            "SELECT current_setting('autovacuum') = 'on' AND current_setting('track_counts') = 'on'"
+        )
+    )
+
+
 class _Tx:
     """Queries on one connection (inside a transaction)."""
 
@@ -414,9 +423,22 @@ class PostgresDialect(Dialect):
         return PoolLogWriter(self, table, columns)
 
     async def optimize(self) -> None:
-        # autovacuum keeps the tables; fresh statistics help a schema that changed at run time
+        # autovacuum keeps the tables; fresh statistics help a schema that changed at run time.
+        # Where it is off, the daily job vacuums too: without it, dead rows pile up and counts read
+        # every heap page instead of the visibility map (see upkeep_warnings)
         async with self.pool.acquire() as conn:
-            await conn.execute("ANALYZE")
+            await conn.execute("ANALYZE" if await _autovacuum_on(conn) else "VACUUM (ANALYZE)")
+
+    async def upkeep_warnings(self) -> list[str]:
+        async with self.pool.acquire() as conn:
+            if await _autovacuum_on(conn):
+                return []
+        return [
+            "PostgreSQL's autovacuum is off on this server (`autovacuum` or `track_counts` is off): "
+            "without it tables keep their dead rows and stale statistics, and lists and counts slow "
+            "down as records change. Turn both on in postgresql.conf and reload the server; until "
+            "then Roost's upkeep job (__pbDBOptimize__) runs VACUUM (ANALYZE) once a day."
+        ]
 
     async def run_console(self, sql: str, *, write: bool, max_rows: int, timeout: float) -> ConsoleResult:
         return await postgres_console.run(self.pool, sql, write, max_rows, timeout)
