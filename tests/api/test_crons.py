@@ -155,9 +155,9 @@ async def test_the_daily_upkeep_vacuums_where_the_database_server_does_not(app: 
     """A PostgreSQL server with autovacuum on keeps its tables itself and the job only refreshes
     statistics; with it off (as on the CI machine's server) the job runs VACUUM (ANALYZE), so a
     table's dead rows are cleared and its visibility map kept."""
-    autovacuum = await app.db.fetch_val(
-        "SELECT current_setting('autovacuum') = 'on' AND current_setting('track_counts') = 'on'"
-    )
+    from roost.db.dialects.postgres import AUTOVACUUM_ON_SQL
+
+    autovacuum = await app.db.fetch_val(AUTOVACUUM_ON_SQL)
     task = app.cron.run_now("__pbDBOptimize__")
     assert task is not None
     await task

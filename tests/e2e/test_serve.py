@@ -59,12 +59,12 @@ def test_superuser_cli_with_and_without_server(tmp_path, db_url):
 async def _vacuums_by_itself() -> bool:
     import asyncpg
 
+    from roost.db.dialects.postgres import AUTOVACUUM_ON_SQL
     from tests.conftest import TEST_DB
 
     conn = await asyncpg.connect(TEST_DB)
     try:
-        query = "SELECT current_setting('autovacuum') = 'on' AND current_setting('track_counts') = 'on'"
-        return bool(await conn.fetchval(query))
+        return bool(await conn.fetchval(AUTOVACUUM_ON_SQL))
     finally:
         await conn.close()
 

@@ -243,13 +243,12 @@ class _Pooled:
             return await _Tx(self.dialect, conn).execute(sql, params)
 
 
+# whether the server vacuums and analyzes tables by itself (autovacuum needs both settings)
+AUTOVACUUM_ON_SQL = "SELECT current_setting('autovacuum') = 'on' AND current_setting('track_counts') = 'on'"
+
+
 async def _autovacuum_on(conn: Any) -> bool:
-    """Whether the server vacuums and analyzes tables by itself (both settings are needed)."""
-    return bool(
-        await conn.fetchval(
-            "SELECT current_setting('autovacuum') = 'on' AND current_setting('track_counts') = 'on'"
-        )
-    )
+    return bool(await conn.fetchval(AUTOVACUUM_ON_SQL))
 
 
 class _Tx:
