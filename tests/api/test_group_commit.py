@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from typing import Any
 
 import pytest
@@ -170,3 +171,44 @@ async def test_the_write_ahead_log_stays_bounded_under_steady_writes(app, client
     runs = app.dialect.checkpoint.runs
     assert pages < 2 * 1000, f"the log holds {pages} pages after {runs} checkpoints"
     assert 1 <= runs <= 5, f"{runs} checkpoints for about 2,500 pages written"
+
+
+@pytest.mark.dialects("sqlite")
+async def test_a_write_waiting_for_another_process_lock_leaves_the_server_answering(app, client, posts):
+    """Another process (another worker, the CLI) holds the database's write lock: the create
+    waits for it without stalling the event loop, so reads are answered meanwhile, and it lands
+    once the lock is released."""
+    r = await client.post("/api/collections/posts/records", json={"title": "first"})
+    assert r.status_code == 200
+    first = r.json()["id"]
+    holder = await asyncio.create_subprocess_exec(  # a writer of its own, in a process of its own
+        sys.executable,
+        "-c",
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+        "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); sys.stdin.readline(); "
+        "c.execute('ROLLBACK')",
+        app.dialect.path,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert await asyncio.wait_for(holder.stdout.readline(), 10) == b"held\n"
+        create = asyncio.ensure_future(
+            client.post("/api/collections/posts/records", json={"title": "second"})
+        )
+        await asyncio.sleep(0.2)
+        assert not create.done()  # waiting for the lock
+        for _ in range(5):  # the loop is free: reads are answered at once
+            started = asyncio.get_running_loop().time()
+            r = await client.get(f"/api/collections/posts/records/{first}")
+            assert r.status_code == 200
+            assert asyncio.get_running_loop().time() - started < 0.5
+        assert not create.done()
+    finally:
+        holder.stdin.write(b"\n")
+        await holder.stdin.drain()
+        await asyncio.wait_for(holder.wait(), 10)
+    r = await asyncio.wait_for(create, 10)
+    assert r.status_code == 200, r.text
+    assert await _titles(app) == ["first", "second"]

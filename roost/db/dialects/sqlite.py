@@ -25,7 +25,7 @@ from roost.db.dialects.base import BOOL, JSON, NUMBER, TEXT, BatchWriter, Dialec
 from roost.db.dialects.sqlite_batch import FileWriter
 from roost.db.dialects.sqlite_changes import TableChanges
 from roost.db.dialects.sqlite_checkpoint import BackgroundCheckpoint
-from roost.db.dialects.sqlite_group import GroupCommit
+from roost.db.dialects.sqlite_group import BUSY_TIMEOUT, GroupCommit
 from roost.db.errors import DatabaseError, InvalidSchema, InvalidViewQuery, UniqueViolation, ViewDependency
 
 _UNIQUE_RE = re.compile(r"UNIQUE constraint failed: (.+)")
@@ -37,7 +37,7 @@ AUXILIARY_FILE = "auxiliary.db"  # request logs, beside data.db (PocketBase's na
 def connect(path: str) -> apsw.Connection:
     """Every connection gets the same pragmas; PocketBase uses the same set."""
     conn = apsw.Connection(path)
-    conn.setbusytimeout(10_000)
+    conn.setbusytimeout(int(BUSY_TIMEOUT * 1000))
     for pragma in (
         "PRAGMA journal_mode=WAL",
         "PRAGMA synchronous=NORMAL",  # with WAL, commits survive a process crash

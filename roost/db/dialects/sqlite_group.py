@@ -29,6 +29,11 @@ from roost.db.stats import Timings
 
 MAX_GROUP = 64  # writes per COMMIT at most: bounds how long the first of a group waits
 MAX_GROUP_AGE = 0.05  # seconds: a group this old commits without waiting for more members
+# how long a write waits for another process's write lock before "database is locked" (SQLite's
+# busy timeout on every connection), and how often it tries meanwhile (doubling up to the most)
+BUSY_TIMEOUT = 10.0
+BUSY_POLL_FIRST = 0.0002
+BUSY_POLL_MAX = 0.002
 _SAVEPOINT = "roost_write"
 # Groups open in this process. Two writers on one file in one event loop (several apps opened
 # on one folder) would otherwise deadlock: the second BEGIN IMMEDIATE waits on SQLite's lock,
@@ -102,18 +107,37 @@ class GroupCommit:
         finally:
             self.lock.release()
 
-    def _open(self) -> _Group:
+    async def _open(self) -> _Group:
         group = self._group
         if group is None:
             for other in [g for g in _OPEN if g is not self and not g.lock.locked()]:
                 other._commit()
-            try:
-                self.conn().execute("BEGIN IMMEDIATE")
-            except apsw.Error as exc:
-                raise self.translate(exc) from None
+            await self._begin()
             group = self._group = _Group()
             _OPEN.add(self)
         return group
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE. While another process holds the database's write lock (another worker's
+        open group, the CLI), wait for it on the event loop instead of in SQLite's busy handler,
+        which would stall every request of this process, reads included, for as long."""
+        conn = self.conn()
+        deadline = perf_counter() + BUSY_TIMEOUT
+        delay = BUSY_POLL_FIRST
+        while True:
+            conn.setbusytimeout(0)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except apsw.BusyError as exc:
+                if perf_counter() + delay > deadline:
+                    raise self.translate(exc) from None
+            except apsw.Error as exc:
+                raise self.translate(exc) from None
+            finally:
+                conn.setbusytimeout(int(BUSY_TIMEOUT * 1000))
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BUSY_POLL_MAX)
 
     def _undo(self, conn: apsw.Connection, group: _Group, first: bool) -> None:
         if conn.getautocommit():
@@ -201,7 +225,7 @@ class _Membership(Generic[T]):
             # the write that opens the group needs no savepoint: undoing it is undoing the
             # transaction (two statements fewer for every write that nobody joins)
             self.first = writes._group is None
-            self.group = writes._open()
+            self.group = await writes._open()
             self.conn = writes.conn()
             if not self.first:
                 self.conn.execute(f"SAVEPOINT {_SAVEPOINT}")
