@@ -17,6 +17,7 @@ log = logging.getLogger("roost.realtime")
 
 _OUTBOX_MAX = 10_000
 _POLL = 1.0  # seconds between checks for newly added channels while idle
+_CLOSE_TIMEOUT = 5.0  # seconds a stopping server waits for its Redis tasks and connections
 
 
 class RedisBroker(Broker):
@@ -51,16 +52,12 @@ class RedisBroker(Broker):
     async def close(self) -> None:
         self._closed = True
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-            except Exception:
-                log.debug("realtime: Redis task failed while closing", exc_info=True)
+            await _stop(task)
         if self._client is not None:
-            await self._client.aclose()
+            try:
+                await asyncio.wait_for(self._client.aclose(), _CLOSE_TIMEOUT)
+            except TimeoutError:
+                log.warning("realtime: the Redis connections did not close in %.0f s", _CLOSE_TIMEOUT)
 
     async def _send(self) -> None:
         while True:
@@ -118,6 +115,20 @@ class RedisBroker(Broker):
             if not self._closed:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
+
+
+async def _stop(task: asyncio.Task[None]) -> None:
+    """Cancel `task` and wait for it to end. A cancellation that lands inside a redis-py
+    command can be lost there (the publisher then waits on its queue for good, and the server
+    never finishes stopping), so it is repeated until the task ends, for a bounded time."""
+    deadline = asyncio.get_running_loop().time() + _CLOSE_TIMEOUT
+    while not task.done() and asyncio.get_running_loop().time() < deadline:
+        task.cancel()
+        await asyncio.wait([task], timeout=0.1)
+    if not task.done():
+        log.warning("realtime: a Redis task did not stop in %.0f s; leaving it", _CLOSE_TIMEOUT)
+    elif not task.cancelled() and task.exception() is not None:
+        log.debug("realtime: Redis task failed while closing", exc_info=task.exception())
 
 
 def channel_prefix(deployment: str) -> str:

@@ -128,3 +128,19 @@ async def test_redis_broker_without_a_server_drops_messages_quietly():
     await broker.publish("events", b"lost")
     await asyncio.sleep(0.1)
     await broker.close()
+
+
+@pytest.mark.skipif(not _redis_up(), reason="needs a Redis server on 127.0.0.1:6379")
+async def test_a_redis_broker_closes_promptly_while_it_is_still_publishing():
+    """A stopping server closes its broker while events are still going out (a backlog after a
+    burst of writes). A cancellation landing inside a redis-py command could be lost there, and
+    close() then waited for the publisher for good: the server never finished stopping."""
+    for _ in range(5):
+        broker = RedisBroker("redis://127.0.0.1:6379/0", channel_prefix("/data/closing"))
+        await broker.start()
+        for i in range(5000):
+            await broker.publish("events", b"m%d" % i)
+        await asyncio.sleep(0.02)  # the publisher is mid-backlog
+        started = asyncio.get_running_loop().time()
+        await asyncio.wait_for(broker.close(), 8)
+        assert asyncio.get_running_loop().time() - started < 2
