@@ -131,6 +131,34 @@ async def test_redis_broker_without_a_server_drops_messages_quietly():
 
 
 @pytest.mark.skipif(not _redis_up(), reason="needs a Redis server on 127.0.0.1:6379")
+async def test_a_burst_published_through_redis_arrives_whole_and_in_order():
+    """A burst of writes publishes faster than one round trip per message; what queues up goes
+    out together, and the other process gets every message in the order it was published."""
+    url = "redis://127.0.0.1:6379/0"
+    prefix = channel_prefix("/data/burst")
+    sender, receiver = RedisBroker(url, prefix), RedisBroker(url, prefix)
+    got: list[bytes] = []
+    all_in = asyncio.Event()
+
+    async def collect(m: bytes) -> None:
+        got.append(m)
+        if len(got) == 3000:
+            all_in.set()
+
+    receiver.subscribe("events", collect)
+    await receiver.start()
+    await sender.start()
+    try:
+        for i in range(3000):
+            await sender.publish("events", b"m%d" % i)
+        await asyncio.wait_for(all_in.wait(), 20)
+        assert got == [b"m%d" % i for i in range(3000)]
+    finally:
+        await sender.close()
+        await receiver.close()
+
+
+@pytest.mark.skipif(not _redis_up(), reason="needs a Redis server on 127.0.0.1:6379")
 async def test_a_redis_broker_closes_promptly_while_it_is_still_publishing():
     """A stopping server closes its broker while events are still going out (a backlog after a
     burst of writes). A cancellation landing inside a redis-py command could be lost there, and
