@@ -133,8 +133,8 @@ class RedisBroker(Broker):
 
 async def _stop(task: asyncio.Task[None]) -> None:
     """Cancel `task` and wait for it to end. A cancellation that lands inside a redis-py
-    command can be lost there (the publisher then waits on its queue for good, and the server
-    never finishes stopping), so it is repeated until the task ends, for a bounded time."""
+    command can be lost there: the task then goes on, and a stopping server used to wait for it
+    for good. So it is cancelled again until it ends, for a bounded time."""
     deadline = asyncio.get_running_loop().time() + _CLOSE_TIMEOUT
     while not task.done() and asyncio.get_running_loop().time() < deadline:
         task.cancel()
