@@ -47,17 +47,23 @@ def db_url():
 
 @contextlib.contextmanager
 def running(*servers: RoostServer) -> Iterator[None]:
-    """Start the servers side by side (each takes a second or two), stop them all after."""
+    """Start the servers side by side (each takes a second or two), stop them all after; one
+    that does not stop on SIGTERM fails the test (it is killed meanwhile)."""
+    passed = False
     try:
         with ThreadPoolExecutor(len(servers)) as pool:
             list(pool.map(RoostServer.start, servers))
         yield
+        passed = True
     finally:
+        hung = []
         for server in servers:
             try:
                 server.stop()
             except subprocess.TimeoutExpired:
-                pass
+                hung.append(server.log())
+        if passed:  # (a test that failed already keeps its own error)
+            assert not hung, f"roost serve did not stop within 20 s of SIGTERM: {hung}"
 
 
 class Stream:
