@@ -4,11 +4,17 @@
     python benchmarks/inprocess.py create 2000            # CPU µs per request (time.process_time)
     python benchmarks/inprocess.py create 2000 out.prof   # the same under cProfile, stats to out.prof
     python benchmarks/inprocess.py create 2000 --db postgresql://postgres@127.0.0.1:5432/roost_bench
+    python benchmarks/inprocess.py create 2000 --concurrency 50   # 50 requests in flight at once
     benchmarks/instructions.sh create 600                 # instructions per request (callgrind)
 
 Request logging is as `roost serve` has it by default (every request stored in the log store, and
 a console line, written to /dev/null here); `--no-log-store` and `--no-console-log` switch either
 off, to measure what each costs.
+
+With `--concurrency N`, N requests are in flight at once, as under a server's load: each request's
+body arrives a turn of the event loop after its start (as from a socket), so requests interleave
+and concurrent writes share transactions (group commit on SQLite). By default requests go one at
+a time.
 
 With `--db URL` the app runs on PostgreSQL, in a schema of its own made for the run and dropped
 after it. The wall time per request is printed too: on PostgreSQL it includes the round trips to
@@ -48,14 +54,22 @@ GRAPHQL_LIST_30 = (
 
 
 async def call(
-    asgi: Any, method: str, path: str, body: Any = None, headers: tuple[Any, ...] = ()
+    asgi: Any,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: tuple[Any, ...] = (),
+    body_later: bool = False,
 ) -> tuple[int, bytes]:
+    """One request; `body_later`: its body comes a loop turn after the request starts."""
     sent: list[dict[str, Any]] = []
     messages = [
         {"type": "http.request", "body": orjson.dumps(body) if body is not None else b"", "more_body": False}
     ]
 
     async def receive() -> dict[str, Any]:
+        if body_later:
+            await asyncio.sleep(0)
         return messages.pop(0) if messages else {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
@@ -98,21 +112,33 @@ async def drop_schema(url: str, schema: str) -> None:
 
 
 async def main(
-    workload: str, n: int, profile_to: str | None, db: str | None, log_store: bool, console: bool
+    workload: str,
+    n: int,
+    profile_to: str | None,
+    db: str | None,
+    log_store: bool,
+    console: bool,
+    concurrency: int = 1,
 ) -> None:
     schema = ""
     db_url = None
     if db:
         db_url, schema = await scratch_schema(db)
     try:
-        await run(workload, n, profile_to, db_url, log_store, console)
+        await run(workload, n, profile_to, db_url, log_store, console, concurrency)
     finally:
         if db and schema:
             await drop_schema(db, schema)
 
 
 async def run(
-    workload: str, n: int, profile_to: str | None, db_url: str | None, log_store: bool, console: bool
+    workload: str,
+    n: int,
+    profile_to: str | None,
+    db_url: str | None,
+    log_store: bool,
+    console: bool,
+    concurrency: int = 1,
 ) -> None:
     app = await App.open(os.path.join(tempfile.mkdtemp(), "data"), db_url)
     writer = LogWriter(open(os.devnull, "w"))  # noqa: ASYNC230, SIM115 (set-up; closed at the end)
@@ -203,13 +229,13 @@ async def run(
             return call(asgi, "GET", f"{notes}?perPage=30", None, user)
         if workload == "create":
             post = {"title": "probe post", "body": "probe", "views": 1, "published": True, "author": user_id}
-            return call(asgi, "POST", posts, post, user)
+            return call(asgi, "POST", posts, post, user, concurrency > 1)
         if workload == "expand":
             return call(asgi, "GET", f"{posts}?page=1&perPage=30&expand=author", None, user)
         if workload == "graphql":
             return call(asgi, "GET", graphql_path, None, user)
         if workload == "update":
-            return call(asgi, "PATCH", f"{posts}/{ids[i % 50]}", {"views": 7}, user)
+            return call(asgi, "PATCH", f"{posts}/{ids[i % 50]}", {"views": 7}, user, concurrency > 1)
         raise SystemExit(f"unknown workload {workload!r}")
 
     for i in range(200):  # warm the caches
@@ -224,17 +250,26 @@ async def run(
         profiler.enable()
     started = time.process_time()
     wall_started = time.perf_counter()
-    for i in range(n):
-        await request(i)
-        await asyncio.sleep(0)  # a server's loop turns between requests: background work runs
+
+    async def client(first: int) -> None:
+        for i in range(first, n, concurrency):
+            status, body = await request(i)
+            assert status == 200, (status, body)
+            await asyncio.sleep(0)  # a server's loop turns between requests: background work runs
+
+    await asyncio.gather(*(client(c) for c in range(concurrency)))
     used = time.process_time() - started
     wall = time.perf_counter() - wall_started
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(profile_to)
+    writes = getattr(app.dialect, "writes", None)  # SQLite's group commit
+    if writes is not None and writes.commits:
+        print(f"writes: {writes.writes} in {writes.commits} COMMITs")
     print(
         f"{workload}: {used / max(n, 1) * 1e6:.1f} µs CPU per request, {wall / max(n, 1) * 1e6:.1f} µs wall "
-        f"(in-process, {n} requests{', PostgreSQL' if db_url else ''})"
+        f"(in-process, {n} requests{f', {concurrency} at once' if concurrency > 1 else ''}"
+        f"{', PostgreSQL' if db_url else ''})"
     )
     await app.close()
     writer.close()
@@ -248,9 +283,16 @@ if __name__ == "__main__":
         at = argv.index("--db")
         db = argv[at + 1]
         del argv[at : at + 2]
+    concurrency = 1
+    if "--concurrency" in argv:
+        at = argv.index("--concurrency")
+        concurrency = int(argv[at + 1])
+        del argv[at : at + 2]
     flags = {"--no-log-store", "--no-console-log"}
     log_store, console = "--no-log-store" not in argv, "--no-console-log" not in argv
     argv = [a for a in argv if a not in flags]
     if len(argv) < 2:
         raise SystemExit(__doc__)
-    asyncio.run(main(argv[0], int(argv[1]), argv[2] if len(argv) > 2 else None, db, log_store, console))
+    asyncio.run(
+        main(argv[0], int(argv[1]), argv[2] if len(argv) > 2 else None, db, log_store, console, concurrency)
+    )

@@ -153,6 +153,7 @@ class _Connection:
             client.auth = Auth(auth[0].id, auth[1])
         self.ops = RequestOps(self.app, request, client)
         if client is not None:
+            await hub.announced()  # before the ack: other instances publish their writes now
             self.dispatcher = asyncio.ensure_future(self.dispatch())
 
     async def dispatch(self) -> None:

@@ -66,6 +66,7 @@ def bind(router: Router, app: App) -> None:
 
 async def _sse(hub: Hub, client: Client, idle_timeout: float) -> AsyncIterator[bytes]:
     try:
+        await hub.announced()
         yield messages.sse(client.id, "PB_CONNECT", messages.connect_data(client.id))
         while True:
             batch = await client.next_batch(idle_timeout)

@@ -5,9 +5,11 @@ the broker for the other instances, which check their own clients. Deletes are d
 the row still exists (PocketBase's "dry cache"); other instances check every event against
 the record's values as of its commit.
 
-Broker channels: `events` (records and schema changes, every instance) and `inbox.<id>`
-(one instance: a subscribe request forwarded from another instance, or its reply). Client
-ids start with the instance id, so a POST that lands on another instance finds the owner."""
+Broker channels: `events` (records and schema changes, and which instances have clients:
+roost/realtime/presence.py; every instance) and `inbox.<id>` (one instance: a subscribe request
+forwarded from another instance, or its reply). Client ids start with the instance id, so a
+POST that lands on another instance finds the owner. A write is published for the other
+instances only while one of them has realtime clients."""
 
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ from roost.core.realtime_access import Auth, Delivery, decide, fan_out, render
 from roost.errors import Forbidden, NotFound
 from roost.realtime import Client, ClientRegistry, new_instance_id
 from roost.realtime.clients import INSTANCE_ID_LENGTH
+from roost.realtime.presence import OP as PRESENCE
+from roost.realtime.presence import Presence
 from roost.security.ids import random_string
 
 log = logging.getLogger("roost.realtime")
@@ -45,6 +49,8 @@ class Hub:
         self.app = app
         self.instance_id = new_instance_id()
         self.clients = ClientRegistry(self.instance_id)
+        self.presence = Presence(self.instance_id, lambda raw: app.broker.publish(EVENTS, raw))
+        self.clients.on_count = self._clients_counted
         self.delivered = 0  # record events queued for clients (/api/metrics)
         self.idle_timeout = 300.0  # s without a message before a connection is closed, as PocketBase
         self.forward_timeout = FORWARD_TIMEOUT
@@ -59,6 +65,27 @@ class Hub:
         app.broker.subscribe(EVENTS, self._on_event_message)
         app.broker.subscribe(INBOX + self.instance_id, self._on_inbox_message)
         app.broker.on_reconnect.append(app.reload_collections)  # a schema change may have been missed
+        app.broker.on_reconnect.append(self._broker_connected)
+        app.hooks.terminate.bind(self._terminate)
+
+    # --- which instances have clients (roost/realtime/presence.py) -------------------------------
+    def _clients_counted(self, count: int) -> None:
+        if self.app.broker.shared:
+            self.presence.clients_changed(count)
+
+    async def _broker_connected(self) -> None:
+        self.presence.connected()
+
+    async def _terminate(self, e: Any) -> None:
+        await self.presence.close()
+        await e.next()
+
+    async def announced(self) -> None:
+        """Before a new client is told it is connected: the other instances know this one has
+        clients, so they publish their writes from now on."""
+        broker = self.app.broker
+        if broker.shared and broker.reachable:  # (with the broker away, no event travels anyway)
+            await self.presence.announced()
 
     # --- subscriptions -----------------------------------------------------------------------------
     async def set_subscriptions(
@@ -182,7 +209,7 @@ class Hub:
     async def _on_record_change(self, action: str, coll: Collection, record: dict[str, Any]) -> None:
         """After commit, before the write's response: decided now, as PocketBase does, so a
         client's next write cannot change what this one delivers. Sending never waits."""
-        if self.app.broker.shared:
+        if self.app.broker.shared and self.presence.others_listening():
             msg = {
                 "op": "record",
                 "origin": self.instance_id,
@@ -209,6 +236,9 @@ class Hub:
         """Another instance's write. Its record is checked as it was at that commit (not as the
         row is now, which may already have changed or gone)."""
         msg = orjson.loads(raw)
+        if msg.get("op") == PRESENCE:
+            self.presence.heard(msg)
+            return
         if msg.get("origin") == self.instance_id:
             return
         if msg.get("op") == "collections":

@@ -33,6 +33,11 @@ def handler(hub: Hub) -> WsHandler:
         await send({"type": "websocket.accept"})
         client = hub.clients.new_client()
         client.ip = (scope.get("client") or ("",))[0]
+        try:
+            await hub.announced()  # before any frame is answered: other instances publish now
+        except BaseException:
+            hub.clients.remove(client)
+            raise
         conn = _Connection(hub, client, send)
         writer = asyncio.ensure_future(conn.write_loop())
         try:

@@ -28,6 +28,12 @@ class Broker(abc.ABC):
         """Whether other processes may be listening (so events must be published at all)."""
         return True
 
+    @property
+    def reachable(self) -> bool:
+        """Whether messages published now reach the other processes (a server broker: while
+        connected to it)."""
+        return True
+
     def subscribe(self, channel: str, callback: Callback) -> None:
         """Call `callback(message)` for every message published on `channel` from now on."""
         self.callbacks.setdefault(channel, []).append(callback)

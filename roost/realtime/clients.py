@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from roost.realtime.subscriptions import Subscription, parse_subscription
@@ -103,11 +103,14 @@ class ClientRegistry:
         self.instance_id = instance_id
         self.clients: dict[str, Client] = {}
         self.topics: dict[str, dict[str, list[Subscription]]] = {}
+        self.on_count: Callable[[int], None] | None = None  # told how many clients after a change
 
     def new_client(self) -> Client:
         # the instance prefix tells any instance where a client lives (POST forwarding)
         client = Client(self.instance_id + random_string(CLIENT_ID_LENGTH - INSTANCE_ID_LENGTH))
         self.clients[client.id] = client
+        if self.on_count is not None:
+            self.on_count(len(self.clients))
         return client
 
     def get(self, client_id: str) -> Client | None:
@@ -116,7 +119,8 @@ class ClientRegistry:
     def remove(self, client: Client) -> None:
         client.close()
         self.set_subscriptions(client, [])
-        self.clients.pop(client.id, None)
+        if self.clients.pop(client.id, None) is not None and self.on_count is not None:
+            self.on_count(len(self.clients))
 
     def set_subscriptions(self, client: Client, keys: Iterable[str]) -> None:
         """Replace all of the client's subscriptions (an empty list unsubscribes)."""

@@ -44,6 +44,10 @@ class RedisBroker(Broker):
         except TimeoutError:
             log.warning("Redis at %s is not reachable yet; retrying in the background", self.url)
 
+    @property
+    def reachable(self) -> bool:
+        return self.connected.is_set()
+
     async def publish(self, channel: str, message: bytes) -> None:
         try:
             self._outbox.put_nowait((self.prefix + channel, message))
