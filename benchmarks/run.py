@@ -49,7 +49,7 @@ ensure_python_deps()
 
 import httpx  # noqa: E402
 from harness import dataset, pgmaint, realtime, report, seed, wrkrun  # noqa: E402
-from harness.procs import dir_size_bytes, tree_rss_bytes  # noqa: E402
+from harness.procs import dir_size_bytes, local_postgres_roots, tree_rss_bytes  # noqa: E402
 from harness.servers import REPO_ROOT, Server, pocketbase_command, roost_command, roost_env, roost_version  # noqa: E402
 from harness.workloads import ProbeContext, Workload, compare, select  # noqa: E402
 
@@ -355,6 +355,8 @@ class Bench:
             auth=wl.auth,
             log=srv.workdir / "wrk.log",
             quiet_pids=quiet,
+            # Roost's database server, when it runs here: its CPU is part of what a request costs
+            db_pids=local_postgres_roots() if srv.key == "roost" and self.args.db else None,
         )
         if out["requests"] == 0:
             print(f"{tag}: no request completed", flush=True)
@@ -362,9 +364,12 @@ class Bench:
         errs = (f", ⚠ {out['non2xx']} non-2xx" if out["non2xx"] else "") + (
             f", ⚠ {out['socket_errors']} socket errors" if out["socket_errors"] else ""
         )
+        db_cpu = out["db_cpu_us_per_req"]
         print(
             f"{tag}: {out['rps']:,.0f} req/s, p50 {out['p50_ms']:.2f} ms, p99 {out['p99_ms']:.2f} ms, "
-            f"{out['cpu_us_per_req']:,.0f} µs CPU/req{errs}",
+            f"{out['cpu_us_per_req']:,.0f} µs CPU/req"
+            + (f" (+ PostgreSQL {db_cpu:,.0f})" if db_cpu is not None else "")
+            + errs,
             flush=True,
         )
         if out["non2xx"] >= out["requests"]:

@@ -69,6 +69,29 @@ def tree_cpu_seconds(root: int) -> float:
     return ticks / CLK_TCK
 
 
+def local_postgres_roots() -> list[int]:
+    """PIDs of the PostgreSQL servers running on this machine (each postmaster: a `postgres`
+    process whose parent is not one), so their whole trees' CPU can be counted; [] when none
+    runs here (a database elsewhere)."""
+    names: dict[int, tuple[str, int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/comm") as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        fields = _read_stat(int(entry))
+        if fields is not None:
+            names[int(entry)] = (comm, int(fields[1]))
+    return [
+        pid
+        for pid, (comm, ppid) in names.items()
+        if comm == "postgres" and names.get(ppid, ("", 0))[0] != "postgres"
+    ]
+
+
 def tree_rss_bytes(root: int) -> int:
     """Sum of VmRSS over the process tree of `root`, in bytes.
 

@@ -13,7 +13,7 @@ from pathlib import Path
 MIB = 1024 * 1024
 
 # Metrics aggregated by median over rounds; the rest are summed or maxed.
-_MEDIAN_WRK = ("rps", "p50_ms", "p90_ms", "p99_ms", "mean_ms", "cpu_us_per_req")
+_MEDIAN_WRK = ("rps", "p50_ms", "p90_ms", "p99_ms", "mean_ms", "cpu_us_per_req", "db_cpu_us_per_req")
 _MEDIAN_RT = (
     "all_p50_ms",
     "all_p99_ms",
@@ -193,7 +193,9 @@ def render_markdown(report: dict) -> str:
                 if n > 1
                 else ""
             )
-            + ". PostgreSQL's own CPU is not in Roost's CPU/req (SQLite's is in PocketBase's)."
+            + ". PostgreSQL's own CPU is not in Roost's CPU/req (SQLite's is in PocketBase's); when"
+            " PostgreSQL runs on this machine, its CPU over Roost's runs (every process of the server)"
+            " is the `PostgreSQL CPU µs/req` column."
         )
     lines.append("")
 
@@ -210,6 +212,14 @@ def render_markdown(report: dict) -> str:
         head += ["Roost/PB p50", "Roost/PB p99"]
     for k in keys:
         head += [f"{label[k]} CPU µs/req"]
+    db_cpu = any(
+        (wl["results"].get(k) or {}).get("db_cpu_us_per_req") is not None
+        for wl in report["workloads"]
+        if wl["kind"] == "wrk"
+        for k in keys
+    )
+    if db_cpu:
+        head += ["PostgreSQL CPU µs/req"]
     for k in keys:
         head += [f"{label[k]} peak RSS MiB"]
     head += ["flags"]
@@ -233,6 +243,9 @@ def render_markdown(report: dict) -> str:
         for k in keys:
             r = res.get(k, {})
             row.append("–" if "na" in r else _n(r.get("cpu_us_per_req")))
+        if db_cpu:
+            r = res.get("roost", {})
+            row.append("–" if "na" in r else _n(r.get("db_cpu_us_per_req")))
         for k in keys:
             r = res.get(k, {})
             row.append("–" if "na" in r else _mib(r.get("peak_rss")))

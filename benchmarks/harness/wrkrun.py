@@ -90,8 +90,10 @@ def run(
     auth: bool = False,
     log: Path | None = None,
     quiet_pids: list[int] | None = None,
+    db_pids: list[int] | None = None,
 ) -> dict:
-    """Warm up, then one measured wrk run; returns wrk's numbers plus server CPU and RSS.
+    """Warm up, then one measured wrk run; returns wrk's numbers plus server CPU and RSS, and
+    with `db_pids` (the database server's process trees) the database's CPU per request too.
 
     Before the warm-up and again before the measured run, waits until every
     server in `quiet_pids` is idle. CPU per request = (server tree CPU right
@@ -106,10 +108,13 @@ def run(
         _wrk(exe, url, script, env, settings, settings.warmup, log)
         waited += wait_idle(quiet_pids)
 
+    db_pids = db_pids or []
+    db_before = sum(tree_cpu_seconds(p) for p in db_pids)
     cpu_before = tree_cpu_seconds(server_pid)
     with RssSampler(server_pid) as rss:
         out = _wrk(exe, url, script, env, settings, settings.duration, log)
     cpu = tree_cpu_seconds(server_pid) - cpu_before
+    db_cpu = sum(tree_cpu_seconds(p) for p in db_pids) - db_before
 
     requests = out["requests"]
     seconds = out["duration_us"] / 1e6
@@ -130,6 +135,7 @@ def run(
         "timeouts": out["errors_timeout"],
         "cpu_s": cpu,
         "cpu_us_per_req": cpu / requests * 1e6 if requests else None,
+        "db_cpu_us_per_req": db_cpu / requests * 1e6 if requests and db_pids else None,
         # Up to `connections` requests are still in flight when wrk stops: their
         # CPU so far is counted, they are not. This bounds that share.
         "inflight_share": settings.connections / requests if requests else None,

@@ -192,6 +192,7 @@ async def test_a_write_waiting_for_another_process_lock_leaves_the_server_answer
         stdout=asyncio.subprocess.PIPE,
     )
     assert holder.stdin is not None and holder.stdout is not None
+    waited_before = app.dialect.write_wait.sum
     try:
         assert await asyncio.wait_for(holder.stdout.readline(), 10) == b"held\n"
         create = asyncio.ensure_future(
@@ -212,3 +213,5 @@ async def test_a_write_waiting_for_another_process_lock_leaves_the_server_answer
     r = await asyncio.wait_for(create, 10)
     assert r.status_code == 200, r.text
     assert await _titles(app) == ["first", "second"]
+    # the writer-wait metric (roost_sqlite_writer_wait_seconds) counts that wait
+    assert app.dialect.write_wait.sum - waited_before >= 0.2

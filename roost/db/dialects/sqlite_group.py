@@ -71,7 +71,9 @@ class GroupCommit:
         self.conn = conn
         self.translate = translate
         self.lock = asyncio.Lock()
-        self.wait = Timings()  # how long writes waited for the writer connection
+        # how long writes waited for the writer connection: for this process's other writes, and
+        # for another process's write lock (another worker's open group, the CLI)
+        self.wait = Timings()
         self.commits = 0  # COMMITs run, and the writes they held (for tests and tuning)
         self.writes = 0
         self._group: _Group | None = None
@@ -81,14 +83,17 @@ class GroupCommit:
         # flight); when not, waiting a turn of the loop for company would only cost the write
         self.others_active: Callable[[], bool] = lambda: True
 
-    async def _acquire(self) -> None:
+    async def _acquire(self, observe: bool = True) -> float:
+        """Take the writer's lock; returns when the wait started (`observe`: count it now)."""
         started = perf_counter()
         self._queued += 1
         try:
             await self.lock.acquire()
         finally:
             self._queued -= 1
-        self.wait.observe(perf_counter() - started)
+        if observe:
+            self.wait.observe(perf_counter() - started)
+        return started
 
     def member(self, value: T) -> _Membership[T]:
         """One write transaction, entered with `async with`, which gives `value`: its body runs
@@ -220,12 +225,13 @@ class _Membership(Generic[T]):
 
     async def __aenter__(self) -> T:
         writes = self.writes
-        await writes._acquire()
+        started = await writes._acquire(observe=False)
         try:
             # the write that opens the group needs no savepoint: undoing it is undoing the
             # transaction (two statements fewer for every write that nobody joins)
             self.first = writes._group is None
             self.group = await writes._open()
+            writes.wait.observe(perf_counter() - started)  # the other process's lock included
             self.conn = writes.conn()
             if not self.first:
                 self.conn.execute(f"SAVEPOINT {_SAVEPOINT}")
