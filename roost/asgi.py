@@ -11,7 +11,9 @@ writes a migration per collection change; empty turns it off), ROOST_LOG_FORMAT 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+from collections.abc import Callable
 from typing import Any
 
 from roost.boot import start
@@ -45,6 +47,7 @@ class LazyApp:
         self.app: App | None = None
         self.handler: Any = None
         self._lock = asyncio.Lock()
+        self._restore_signals: Callable[[], None] = lambda: None
 
     async def _ensure(self) -> Any:
         if self.handler is None:
@@ -65,6 +68,12 @@ class LazyApp:
                     )
         return self.handler
 
+    def stopping(self) -> None:
+        """The server was told to stop: end the realtime connections, which would otherwise
+        hold it open (see Hub.disconnect_all)."""
+        if self.app is not None and self.app.realtime is not None:
+            self.app.realtime.disconnect_all()
+
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             while True:
@@ -76,8 +85,10 @@ class LazyApp:
                         await send({"type": "lifespan.startup.failed", "message": str(exc)})
                         return
                     tune_for_serving()
+                    self._restore_signals = _end_streams_on_signal(self)
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
+                    self._restore_signals()
                     if self.app is not None:
                         await self.app.close()
                     if self.log_writer is not None:
@@ -86,6 +97,38 @@ class LazyApp:
                     return
         handler = self.handler or await self._ensure()
         await handler(scope, receive, send)
+
+
+def _end_streams_on_signal(lazy: LazyApp) -> Callable[[], None]:
+    """End the realtime connections as soon as SIGTERM or SIGINT arrives, as PocketBase does;
+    gives back what puts the handlers before it back. Granian's worker stays in charge of
+    stopping: its handler runs from the event loop's wake-up descriptor, which the signal
+    reaches whatever Python-level handler is set, so this one only adds to it. Without it, a
+    stopping server would wait for every subscriber to hang up first."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    before: dict[int, Any] = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+    def on_signal(num: int, frame: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed already
+            loop.call_soon_threadsafe(lazy.stopping)
+        handler = before[num]
+        if callable(handler):
+            handler(num, frame)
+
+    for signum in before:
+        signal.signal(signum, on_signal)
+
+    def restore() -> None:
+        for signum, handler in before.items():
+            if signal.getsignal(signum) is on_signal:
+                signal.signal(signum, handler)
+
+    return restore
 
 
 app = LazyApp(

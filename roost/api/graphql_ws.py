@@ -162,8 +162,10 @@ class _Connection:
         client, hub = self.ops.client, self.app.realtime
         while True:
             batch = await client.next_batch(hub.idle_timeout)
-            if batch is None:  # dropped for falling behind: the client resubscribes
-                await self.close(4400, "Too many pending events")
+            if batch is None:  # dropped for falling behind (the client resubscribes), or stopping
+                await self.close(
+                    *((1001, "Server stopping") if hub.stopping else (4400, "Too many pending events"))
+                )
                 return
             for name, data in batch:
                 queue = self.ops.routes.get(name)

@@ -70,8 +70,8 @@ class _Connection:
                 break
             for name, data in batch:
                 await self.frame(messages.ws_event(name, data))
-        async with self._lock:
-            await self._send({"type": "websocket.close", "code": 1000})
+        async with self._lock:  # 1001 "going away" while the server stops
+            await self._send({"type": "websocket.close", "code": 1001 if self.hub.stopping else 1000})
 
     async def read_loop(self, receive: Any, writer: asyncio.Future[None]) -> None:
         while True:

@@ -437,3 +437,34 @@ def test_two_instances_under_write_load_lose_nothing(tmp_path, db_url):
 
     with running(a, b):
         asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_stop_ends_the_realtime_connections_instead_of_waiting_for_them(tmp_path, db_url, workers):
+    """As PocketBase: SIGTERM ends open SSE streams and WebSockets and the server exits at once,
+    instead of waiting for subscribers that never hang up (with one worker in the server's own
+    process, and with granian's supervisor and workers)."""
+    if workers > 1 and not redis_up():
+        pytest.skip("needs a Redis server on 127.0.0.1:6379")
+    extra = ("--workers", str(workers), "--redis", REDIS) if workers > 1 else ()
+    server = RoostServer(str(tmp_path / "data"), db_url, extra).start()
+    with contextlib.ExitStack() as opened:
+        opened.callback(server.stop)
+        http = opened.enter_context(httpx.Client(timeout=30))
+        responses = [opened.enter_context(http.stream("GET", server.url + "/api/realtime")) for _ in range(3)]
+        readers = [r.iter_lines() for r in responses]
+        for lines in readers:
+            assert next(lines).startswith("id:")
+        ws = WebSocket(server.port, "/api/realtime/ws")
+        assert ws.recv()["event"] == "PB_CONNECT"
+        started = time.monotonic()
+        assert server.stop(timeout=10) == 0
+        assert time.monotonic() - started < 5
+        for lines in readers:  # the rest of PB_CONNECT, then the end of the stream, with no error
+            assert [line for line in lines if line.startswith("event:")] == ["event:PB_CONNECT"]
+        opened.callback(ws.close)
+        try:
+            assert ws.recv() is None
+            assert ws.close_code == 1001  # "going away"
+        except ConnectionError:  # the process exited before its close frame went out
+            pass

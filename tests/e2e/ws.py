@@ -27,6 +27,7 @@ class WebSocket:
                 break
             head += chunk
         self.status = int(head.split(b" ", 2)[1]) if head else 0
+        self.close_code: int | None = None  # from the server's close frame
 
     def _read(self, n: int) -> bytes:
         data = b""
@@ -46,7 +47,10 @@ class WebSocket:
         elif n == 127:
             n = struct.unpack(">Q", self._read(8))[0]
         data = self._read(n)
-        return None if b1 & 0x0F == 8 else json.loads(data)
+        if b1 & 0x0F == 8:
+            self.close_code = struct.unpack(">H", data[:2])[0] if len(data) >= 2 else 1005
+            return None
+        return json.loads(data)
 
     def send(self, obj: Any) -> None:
         payload = json.dumps(obj).encode()
