@@ -2,7 +2,8 @@
 build step) that also answers the pages PocketBase's emails and OAuth2 redirects link to
 (`/_/#/auth/...`).
 
-Every file is read and gzipped once, at bind time. The page itself is `no-cache`; it loads the
+Every file is read and gzipped once, on the first dashboard request (a server that only serves
+the API never holds them: about 0.5 MB). The page itself is `no-cache`; it loads the
 assets under `/_/assets/<version>/...`, where the version is a hash of all the files, so the
 assets (and the relative imports between modules) are cached for a year and a new release never
 meets a stale copy. The Content-Security-Policy allows this origin only: no inline script or
@@ -79,16 +80,21 @@ def _send(request: Request, asset: Asset, cache: bytes) -> Response:
 
 
 def bind(router: Router, app: App) -> None:
-    version, assets = load()
-    index = assets["index.html"]
+    loaded: list[tuple[str, dict[str, Asset]]] = []  # (version, assets), once a page asks
+
+    def files() -> tuple[str, dict[str, Asset]]:
+        if not loaded:
+            loaded.append(load())
+        return loaded[0]
 
     async def page(request: Request) -> Response:
-        return _send(request, index, b"no-cache")
+        return _send(request, files()[1]["index.html"], b"no-cache")
 
     async def asset(request: Request) -> Response:
+        version, assets = files()
         path = request.path_params["file"]
         if path == "index.html":
-            return _send(request, index, b"no-cache")
+            return _send(request, assets["index.html"], b"no-cache")
         # /_/assets/<version>/<name>: only the current version, whose files never change
         prefix, _, name = path.partition(f"assets/{version}/")
         found = assets.get(name) if prefix == "" and name and name != "index.html" else None
