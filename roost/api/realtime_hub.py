@@ -52,7 +52,6 @@ class Hub:
         self.presence = Presence(self.instance_id, lambda raw: app.broker.publish(EVENTS, raw))
         self.clients.on_count = self._clients_counted
         self.delivered = 0  # record events queued for clients (/api/metrics)
-        self.stopping = False  # the server is stopping: connections end with "going away"
         self.idle_timeout = 300.0  # s without a message before a connection is closed, as PocketBase
         self.forward_timeout = FORWARD_TIMEOUT
         self._prepared: dict[tuple[str, str], tuple[float, list[Delivery]]] = {}
@@ -86,9 +85,12 @@ class Hub:
         PocketBase does when it stops: a server told to stop waits for its requests to finish,
         and a subscriber's stream never would. Clients reconnect to another instance, or to this
         one once it is back."""
-        self.stopping = True
-        for client in list(self.clients.clients.values()):
-            self.clients.remove(client)
+        self.clients.close_all()
+
+    @property
+    def stopping(self) -> bool:
+        """The server is stopping: connections end with "going away"."""
+        return self.clients.closed
 
     async def announced(self) -> None:
         """Before a new client is told it is connected: the other instances know this one has

@@ -104,10 +104,13 @@ class ClientRegistry:
         self.clients: dict[str, Client] = {}
         self.topics: dict[str, dict[str, list[Subscription]]] = {}
         self.on_count: Callable[[int], None] | None = None  # told how many clients after a change
+        self.closed = False  # the server is stopping: every client is closed, new ones at once
 
     def new_client(self) -> Client:
         # the instance prefix tells any instance where a client lives (POST forwarding)
         client = Client(self.instance_id + random_string(CLIENT_ID_LENGTH - INSTANCE_ID_LENGTH))
+        if self.closed:  # (a connection that arrived while the server stops ends right away)
+            client.close()
         self.clients[client.id] = client
         if self.on_count is not None:
             self.on_count(len(self.clients))
@@ -115,6 +118,12 @@ class ClientRegistry:
 
     def get(self, client_id: str) -> Client | None:
         return self.clients.get(client_id)
+
+    def close_all(self) -> None:
+        """Close every client, and every later one as soon as it connects."""
+        self.closed = True
+        for client in list(self.clients.values()):
+            self.remove(client)
 
     def remove(self, client: Client) -> None:
         client.close()

@@ -63,6 +63,19 @@ async def test_client_batches_idles_and_drops_laggards():
     assert reg.clients == {} and reg.topics == {}
 
 
+async def test_a_stopping_registry_ends_every_client_and_each_that_connects_after():
+    reg = ClientRegistry("INSTANCE")
+    waiting = reg.new_client()
+    reg.set_subscriptions(waiting, ["a/*"])
+    pending = asyncio.ensure_future(waiting.next_batch(60))
+    await asyncio.sleep(0)
+    reg.close_all()
+    assert await asyncio.wait_for(pending, 1) is None  # its stream ends now, not after 60 s
+    assert reg.clients == {} and reg.topics == {}
+    late = reg.new_client()  # a connection the server accepted just before it stopped listening
+    assert await asyncio.wait_for(late.next_batch(60), 1) is None
+
+
 async def test_memory_broker_keeps_order_and_survives_a_broken_handler():
     broker = MemoryBroker()
     got: list[bytes] = []
