@@ -28,7 +28,8 @@ class MemoryLimiter(Limiter):
             if len(self._windows) >= _SWEEP_SIZE or now - self._swept >= _SWEEP_EVERY:
                 self._sweep(now)
             entry = self._windows[key] = [now, 0.0, window]
-        reset = entry[0] + window - now
+        # elapsed first: (start + window) - now can round above `window` (7.7 + 30 - 7.7)
+        reset = window - (now - entry[0])
         if entry[1] >= limit:
             return Hit(False, limit, 0, reset)
         entry[1] += 1

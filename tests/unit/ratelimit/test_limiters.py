@@ -41,6 +41,15 @@ async def test_memory_window_starts_with_the_first_request():
 
 
 @needs_redis
+async def test_a_new_window_never_resets_later_than_its_length():
+    """The first request of a window is told the full window, not a float rounding above it
+    (the `ratelimit` header's `t=` would read 31 for a 30-s window)."""
+    clock = Clock()
+    clock.now = 7.7  # 7.7 + 30 - 7.7 == 30.000000000000004
+    hit = await MemoryLimiter(clock).hit("k", 2, 30)
+    assert hit.reset == 30
+
+
 async def test_redis_limiters_share_one_count():
     prefix = f"roost-test-{uuid.uuid4().hex[:8]}:"
     a, b = RedisLimiter(REDIS, prefix), RedisLimiter(REDIS, prefix)
