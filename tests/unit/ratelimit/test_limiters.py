@@ -40,7 +40,6 @@ async def test_memory_window_starts_with_the_first_request():
     assert (await limiter.hit("k", 2, 3)).remaining == 1
 
 
-@needs_redis
 async def test_a_new_window_never_resets_later_than_its_length():
     """The first request of a window is told the full window, not a float rounding above it
     (the `ratelimit` header's `t=` would read 31 for a 30-s window)."""
@@ -50,6 +49,7 @@ async def test_a_new_window_never_resets_later_than_its_length():
     assert hit.reset == 30
 
 
+@needs_redis
 async def test_redis_limiters_share_one_count():
     prefix = f"roost-test-{uuid.uuid4().hex[:8]}:"
     a, b = RedisLimiter(REDIS, prefix), RedisLimiter(REDIS, prefix)
