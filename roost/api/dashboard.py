@@ -11,6 +11,7 @@ style, no remote hosts."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 from dataclasses import dataclass
@@ -80,12 +81,7 @@ def _send(request: Request, asset: Asset, cache: bytes) -> Response:
 
 
 def bind(router: Router, app: App) -> None:
-    loaded: list[tuple[str, dict[str, Asset]]] = []  # (version, assets), once a page asks
-
-    def files() -> tuple[str, dict[str, Asset]]:
-        if not loaded:
-            loaded.append(load())
-        return loaded[0]
+    files = functools.cache(load)  # (version, assets), read once a page asks
 
     async def page(request: Request) -> Response:
         return _send(request, files()[1]["index.html"], b"no-cache")
